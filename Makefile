@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine: `make demo` and `make test`. Each installs what it needs.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT := out
+
+.PHONY: demo test test-slow check fmt bench wheel-check clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p $(OUT)
+	$(BIN)/untm build examples/letter/letter.en.md examples/letter/letter.ar.md \
+		examples/letter/letter.es.md examples/letter/letter.fr.md \
+		examples/letter/letter.ru.md examples/letter/letter.zh.md \
+		--memory $(OUT)/letter.sqlite --tmx $(OUT)/letter.tmx
+
+test: $(STAMP) check
+	$(BIN)/python -m pytest -q
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(OUT) dist build

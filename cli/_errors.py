@@ -1,0 +1,45 @@
+"""The one place where errors become exit codes.
+
+Codes: 0 ok; 1 problems found (``check``); 2 usage or bad input (click's own usage code too);
+4 the memory store failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+
+from tm.errors import InputError, StoreError, UntmError
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FOUND", "EXIT_OK", "EXIT_STORE", "handle_errors"]
+
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_BAD_INPUT = 2
+EXIT_STORE = 4
+
+
+def _code(err: UntmError) -> int:
+    if isinstance(err, StoreError):
+        return EXIT_STORE
+    if isinstance(err, InputError):
+        return EXIT_BAD_INPUT
+    return EXIT_BAD_INPUT
+
+
+@contextmanager
+def handle_errors() -> Iterator[None]:
+    """Turn an :class:`UntmError` (or an OS error on a user's file) into one line and an exit."""
+    from cli import render
+
+    try:
+        yield
+    except UntmError as err:
+        render.error(str(err))
+        raise typer.Exit(_code(err)) from None
+    except OSError as err:
+        name = f"{err.filename}: " if err.filename else ""
+        render.error(f"{name}{err.strerror or err}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None

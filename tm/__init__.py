@@ -1,0 +1,1 @@
+"""untm core library."""

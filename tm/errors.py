@@ -1,0 +1,62 @@
+"""One exception tree for untm.
+
+Every error the library raises on purpose is an :class:`UntmError`. Messages are sentences a
+translator can act on; ``cli/_errors.py`` maps each class to an exit code. The library never
+prints or exits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "AlignmentError",
+    "FormatError",
+    "GlossaryError",
+    "InputError",
+    "LanguageError",
+    "RulesError",
+    "StoreError",
+    "UntmError",
+]
+
+
+class UntmError(Exception):
+    """Root of every error untm raises on purpose."""
+
+
+class InputError(UntmError):
+    """The user's input cannot be used (empty, binary, unreadable, wrong kind of file)."""
+
+
+class FormatError(InputError):
+    """A file is not valid in its format; names the file and, where known, the line."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
+        self.path = None if path is None else str(path)
+        self.line = line
+        where = ""
+        if self.path is not None:
+            where = self.path if line is None else f"{self.path}:{line}"
+            where += ": "
+        super().__init__(f"{where}{message}")
+
+
+class LanguageError(InputError):
+    """A language code is missing, unknown or inconsistent."""
+
+
+class RulesError(InputError):
+    """An SRX segmentation rule file is broken."""
+
+
+class GlossaryError(InputError):
+    """A glossary cannot be read or a concept is not found."""
+
+
+class AlignmentError(InputError):
+    """Documents cannot be aligned (e.g. one of them is empty)."""
+
+
+class StoreError(UntmError):
+    """The translation-memory store cannot be opened, read or written."""

@@ -1,0 +1,73 @@
+"""Language tags: BCP 47 parsing, the six UN languages, and languages named in file names.
+
+``en``, ``en-US`` and ``EN-us`` all mean English; the region the user wrote is kept where a
+tag is stored, and :func:`base` gives the language for comparisons.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tm.errors import LanguageError
+
+__all__ = ["UN_LANGUAGES", "base", "from_filename", "normalize", "same_language"]
+
+#: The six official languages of the United Nations, in UN order (alphabetical in English).
+UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
+
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+_FILE_LANG = re.compile(r"\.([A-Za-z]{2,3}(?:[-_][A-Za-z]{2,4})?)\.[A-Za-z0-9]+$")
+
+
+def normalize(tag: str) -> str:
+    """Return ``tag`` in canonical BCP 47 case: ``EN_us`` -> ``en-US``, ``zh-hans`` -> ``zh-Hans``.
+
+    Raises:
+        LanguageError: if ``tag`` is not a language tag.
+
+    >>> normalize("EN_us")
+    'en-US'
+    """
+    tag = tag.strip()
+    if not _TAG.match(tag):
+        raise LanguageError(f"{tag!r} is not a language code (expected e.g. 'en', 'fr', 'zh-CN')")
+    parts = tag.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())  # script subtag
+        elif len(part) in (2, 3):
+            out.append(part.upper())  # region subtag
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def base(tag: str) -> str:
+    """Return the primary language of ``tag``: ``en-US`` -> ``en``.
+
+    >>> base("ZH-Hans-CN")
+    'zh'
+    """
+    return normalize(tag).split("-")[0]
+
+
+def same_language(a: str, b: str) -> bool:
+    """True when two tags name the same language, whatever their region or case."""
+    return base(a) == base(b)
+
+
+def from_filename(path: str | Path) -> str | None:
+    """Return the language named in a ``.xx.`` part of a file name, or None.
+
+    >>> from_filename("examples/letter/letter.fr.md")
+    'fr'
+    """
+    match = _FILE_LANG.search(Path(path).name)
+    if match is None:
+        return None
+    try:
+        return normalize(match.group(1))
+    except LanguageError:
+        return None

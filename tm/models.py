@@ -1,0 +1,233 @@
+"""Values passed between untm's modules: frozen dataclasses, no behaviour beyond small helpers.
+
+Each class is owned by the module named in its docstring; other modules only read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+__all__ = [
+    "Alignment",
+    "Bead",
+    "Concept",
+    "Document",
+    "Finding",
+    "Match",
+    "Paragraph",
+    "ParagraphKind",
+    "Segment",
+    "Term",
+    "TermHit",
+    "Unit",
+    "Variant",
+]
+
+# --- documents and segments (tm/document.py, tm/segment.py) -----------------------------------
+
+ParagraphKind = Literal["header", "heading", "body", "list_item", "signature"]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of a document (tm/document.py).
+
+    ``text`` is clean text (no Markdown marks). A ``"\\n"`` inside it is a hard break that
+    always ends a segment: header-block and signature lines are units of their own.
+    """
+
+    index: int
+    kind: ParagraphKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document as a sequence of paragraphs in one language (tm/document.py)."""
+
+    lang: str
+    paragraphs: tuple[Paragraph, ...]
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One segment (sentence) of a document (tm/segment.py).
+
+    ``index`` counts segments over the whole document from 0; ``paragraph`` is the index of
+    the paragraph it comes from; ``start``/``end`` are offsets into that paragraph's text.
+    """
+
+    index: int
+    paragraph: int
+    kind: ParagraphKind
+    text: str
+    start: int = 0
+    end: int = 0
+
+
+# --- alignment (tm/align.py) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Bead:
+    """Aligned segment indices of two texts (tm/align.py): ``src`` pivot, ``tgt`` other.
+
+    Either side may be empty (1-0, 0-1 beads). ``score`` is in [0, 1], higher is better;
+    ``suspect`` marks a bead whose score is too low to trust without review.
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float
+    suspect: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The alignment of a pivot text with one other text (tm/align.py)."""
+
+    src_lang: str
+    tgt_lang: str
+    src: tuple[Segment, ...]
+    tgt: tuple[Segment, ...]
+    beads: tuple[Bead, ...]
+
+
+# --- translation memory (tm/memory.py, tmx/) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One language's text of a translation unit (TMX ``<tuv>``).
+
+    ``text`` is plain text for matching (inline codes flattened); ``markup`` is the exact inner
+    XML of ``<seg>`` when it holds inline elements, so that they round-trip, else None.
+    """
+
+    lang: str
+    text: str
+    markup: str | None = None
+    props: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+    creation_date: datetime | None = None
+    creation_id: str | None = None
+    change_date: datetime | None = None
+    change_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A translation unit with up to six (or more) language variants (TMX ``<tu>``)."""
+
+    variants: tuple[Variant, ...]
+    tuid: str | None = None
+    props: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+    creation_date: datetime | None = None
+    creation_id: str | None = None
+    change_date: datetime | None = None
+    change_id: str | None = None
+    usage_count: int = 0
+
+    def text(self, lang: str) -> str | None:
+        """The text of the first variant in ``lang`` (compared by primary language)."""
+        want = lang.split("-")[0].lower()
+        for variant in self.variants:
+            if variant.lang.split("-")[0].lower() == want:
+                return variant.text
+        return None
+
+
+# --- glossary (tm/terms.py) -------------------------------------------------------------------
+
+TermStatus = Literal["preferred", "admitted", "deprecated"]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One designation of a concept in one language (TBX ``<termSec>``)."""
+
+    lang: str
+    text: str
+    status: TermStatus = "preferred"
+    abbreviation: str | None = None
+    source: str | None = None
+    confidence: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A concept with its terms in several languages (TBX ``<conceptEntry>``)."""
+
+    id: str
+    category: str
+    terms: tuple[Term, ...]
+    note: str | None = None
+
+    def preferred(self, lang: str) -> Term | None:
+        """The preferred term in ``lang`` (primary language compared), else the first one."""
+        want = lang.split("-")[0].lower()
+        terms = [t for t in self.terms if t.lang.split("-")[0].lower() == want]
+        for term in terms:
+            if term.status == "preferred":
+                return term
+        return terms[0] if terms else None
+
+
+@dataclass(frozen=True, slots=True)
+class TermHit:
+    """A glossary term recognised in a text (tm/terms.py).
+
+    ``status`` is the found form's status, or ``"variant"`` for an unlisted form found by
+    tolerant matching; ``equivalents`` maps each other language to its preferred term.
+    """
+
+    start: int
+    end: int
+    text: str
+    lang: str
+    concept: str
+    status: str
+    form: str
+    preferred: str
+    equivalents: dict[str, str] = field(default_factory=dict)
+
+
+# --- matching (tm/match.py) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A fuzzy match of a draft segment against a memory unit (tm/match.py)."""
+
+    score: float
+    band: str
+    source: str
+    targets: dict[str, str]
+    diff: str
+    tuid: str | None
+    origin: str | None = None
+    kind: str = "fuzzy"
+
+
+# --- checking (tm/check.py) -------------------------------------------------------------------
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One departure from official terminology or consistency (tm/check.py)."""
+
+    rule: str
+    severity: Severity
+    segment: int
+    source: str
+    target: str | None
+    found: str
+    expected: str
+    message: str
