@@ -16,6 +16,7 @@ __all__ = [
     "Document",
     "Finding",
     "Match",
+    "MultiBead",
     "Paragraph",
     "ParagraphKind",
     "Segment",
@@ -94,6 +95,20 @@ class Alignment:
     src: tuple[Segment, ...]
     tgt: tuple[Segment, ...]
     beads: tuple[Bead, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MultiBead:
+    """One row of a multilingual alignment that pivots through the first text (tm/align.py).
+
+    ``texts`` maps each language to its segment texts joined by a space (nothing for an
+    empty side); ``paragraph`` is the pivot paragraph; ``score`` is the lowest pair score.
+    """
+
+    texts: dict[str, str]
+    paragraph: int
+    score: float
+    suspect: bool = False
 
 
 # --- translation memory (tm/memory.py, tmx/) --------------------------------------------------

@@ -1,0 +1,67 @@
+"""The one safe XML parser configuration for every reader in untm.
+
+No DTD loading, no entity expansion, no network: a TMX or TBX from a stranger cannot read local
+files (XXE) or blow up memory (billion laughs). Large files go through :func:`iterparse`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from lxml import etree
+
+from tm.errors import FormatError
+
+__all__ = ["iterparse", "parse", "safe_parser"]
+
+
+def safe_parser() -> etree.XMLParser:
+    """An lxml parser that refuses entities, DTD loading and network access."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
+
+
+def parse(source: str | Path | IO[bytes]) -> etree._ElementTree:
+    """Parse a whole (small) XML file safely; malformed XML raises :class:`FormatError`."""
+    try:
+        return etree.parse(source, safe_parser())
+    except etree.XMLSyntaxError as err:
+        raise FormatError(
+            f"not well-formed XML: {err.msg}", path=_name(source), line=err.lineno
+        ) from err
+
+
+def iterparse(
+    source: str | Path | IO[bytes], *, events: tuple[str, ...] = ("end",), tag: Any = None
+) -> Iterator[tuple[str, Any]]:
+    """Stream ``(event, element)`` pairs with the safe settings; errors name the line."""
+    context = etree.iterparse(
+        source,
+        events=events,
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
+    try:
+        yield from context
+    except etree.XMLSyntaxError as err:
+        raise FormatError(
+            f"not well-formed XML: {err.msg}", path=_name(source), line=err.lineno
+        ) from err
+
+
+def _name(source: object) -> str | None:
+    if isinstance(source, str | Path):
+        return str(source)
+    return getattr(source, "name", None)
