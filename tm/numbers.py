@@ -1,0 +1,217 @@
+"""Numbers, article references and dates in the six UN languages, reduced to comparable values.
+
+A translation must carry the same numbers as its source, but they are written differently in
+each language: "Article 16.3" is "paragraphe 3 de l'article 16", "第十六条第3款", "пункт 3
+статьи 16" or "الفقرة 3 من المادة 16"; "12 September 2023" is "2023年9月12日" or "12 أيلول/سبتمبر
+2023"; "1987-91" is "de 1987 à 1991". Each text is reduced to the multiset of integer values it
+cites (digits of every script, Chinese numerals in article and date positions, month names from
+Babel's CLDR data next to a day or a year), so that the order and the wording do not matter and
+a changed number does.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+__all__ = ["Number", "NumberDiff", "compare", "extract", "values"]
+
+# Arabic month names differ by region (سبتمبر in Egypt, أيلول in the Levant and Iraq); UN
+# Arabic writes both, "أيلول/سبتمبر", so every regional set is known.
+_LOCALES: tuple[str, ...] = ("en", "fr", "es", "ru", "ar", "ar_SY", "ar_IQ", "ar_MA", "ar_TN", "zh")
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN = "〇零一二两三四五六七八九十百千"
+
+_GROUP_SEP = ",.\u00a0\u202f\u2009 '\u2019"
+_NUMBER = regex.compile(r"(?<![\d])\d+(?:[,.\u00a0\u202f\u2009 '\u2019]\d{3}(?![\d]))*")
+_YEAR_RANGE = regex.compile(r"(?<![\d])(\d{4})\s*[-\u2010-\u2015/]\s*(\d{2})(?![\d])")
+# Chinese numerals where they cite something: 第十六条, 第三款, 十二日, 九月, 二〇二三年.
+_CN_CITED = regex.compile(
+    rf"(?:第([{_CN}]+)(?=[条款项段章节])|([{_CN}]+)(?=[月日])|([〇零一二三四五六七八九]{{4}})(?=年))"
+)
+# Sub-paragraph numbers: "(i)" and "i)" in Latin and Cyrillic text, ㈠ in Chinese, ’1‘ in
+# Arabic (plain digits); the roman and the parenthesised forms are counted as their value.
+_ROMAN_ITEM = regex.compile(r"(?:\(|(?<=[\s\u00a0]))([ivx]{1,5})\)")
+_PAREN_IDEOGRAPH = regex.compile(r"[\u3220-\u3229]")
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+_FIRST_ARTICLE = regex.compile(r"\b(?:article|artículo)\s+(?:premier|primero)\b", regex.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """One cited number: its value (an integer as text), its span in the text, and what it is."""
+
+    value: str
+    start: int
+    end: int
+    kind: str = "number"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberDiff:
+    """Values cited on one side only (each listed as often as it is missing on the other)."""
+
+    missing: tuple[str, ...]
+    extra: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.extra)
+
+
+def _ascii_digits(text: str) -> str:
+    """Map every Unicode decimal digit (Arabic-Indic, full-width, ...) to ASCII, same length."""
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        if char.isdecimal() and not ("0" <= char <= "9"):
+            out.append(str(unicodedata.decimal(char)))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _roman_value(numeral: str) -> int | None:
+    """The value of a small lower-case roman numeral, or None if it is not one (``"iix"``)."""
+    total = 0
+    for i, char in enumerate(numeral):
+        value = _ROMAN[char]
+        if i + 1 < len(numeral) and _ROMAN[numeral[i + 1]] > value:
+            total -= value
+        else:
+            total += value
+    canonical = {1: "i", 2: "ii", 3: "iii", 4: "iv", 5: "v", 6: "vi", 7: "vii", 8: "viii"}
+    canonical |= {9: "ix", 10: "x", 11: "xi", 12: "xii", 13: "xiii", 14: "xiv", 15: "xv"}
+    return total if canonical.get(total) == numeral else None
+
+
+def _chinese_value(numeral: str) -> int | None:
+    """The value of a Chinese numeral (十六, 二十六, 一百二十九, 二〇二三)."""
+    if all(char in _CN_DIGITS for char in numeral):
+        return int("".join(str(_CN_DIGITS[char]) for char in numeral))
+    total, current = 0, 0
+    for char in numeral:
+        if char in _CN_DIGITS:
+            current = _CN_DIGITS[char]
+        elif char in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[char]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+@cache
+def _month_pattern() -> regex.Pattern[str]:
+    """Month names (wide and abbreviated, format and stand-alone) of the six languages."""
+    from babel import Locale
+
+    names: dict[str, int] = {}
+    for code in _LOCALES:
+        locale = Locale.parse(code)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in locale.months[context][width].items():
+                    name = name.rstrip(".").casefold()
+                    if len(name) >= 3 and not any(ch.isdigit() for ch in name):
+                        names[name] = number
+    _MONTHS.update(names)
+    alternatives = "|".join(sorted(map(regex.escape, names), key=len, reverse=True))
+    month = rf"(?:{alternatives})\.?(?:\s*/\s*(?:{alternatives})\.?)?"
+    # A month name counts only beside a day or a year: "12 September", "septembre 2023",
+    # "12 de septiembre de 2023", "12 أيلول/سبتمبر 2023", "September 12, 2023".
+    return regex.compile(
+        rf"(?:(?<=\d\s{{0,3}}(?:de\s+)?)\b(?P<m>{month})\b|\b(?P<m>{month})(?=\s*(?:de\s+)?\d))",
+        regex.IGNORECASE | regex.VERSION1,
+    )
+
+
+_MONTHS: dict[str, int] = {}
+
+
+def _month_value(name: str) -> int | None:
+    first = regex.split(r"\s*/\s*", name.casefold())[0].rstrip(".")
+    return _MONTHS.get(first)
+
+
+def extract(text: str) -> list[Number]:
+    """Every number ``text`` cites, in order of position.
+
+    >>> [n.value for n in extract("Article 16.3 of the Declaration, 12 September 2023")]
+    ['16', '3', '12', '9', '2023']
+    >>> [n.value for n in extract("第十六条第3款")]
+    ['16', '3']
+    """
+    text = _ascii_digits(text)
+    found: list[Number] = []
+    taken: list[tuple[int, int]] = []
+    for match in _YEAR_RANGE.finditer(text):
+        first, last = match.group(1), match.group(2)
+        if int(last) > int(first[2:]):
+            found.append(Number(first, match.start(1), match.end(1), "year"))
+            found.append(Number(first[:2] + last, match.start(2), match.end(2), "year"))
+            taken.append(match.span())
+    for match in _NUMBER.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        raw = match.group()
+        groups = regex.split(rf"[{regex.escape(_GROUP_SEP)}]", raw)
+        if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
+            found.append(Number(str(int("".join(groups))), match.start(), match.end()))
+        else:
+            found.append(Number(str(int(raw)), match.start(), match.end()))
+    for match in _CN_CITED.finditer(text):
+        numeral = match.group(1) or match.group(2) or match.group(3)
+        value = _chinese_value(numeral)
+        if value is not None:
+            found.append(Number(str(value), match.start(), match.end(), "article"))
+    for match in _ROMAN_ITEM.finditer(text):
+        value = _roman_value(match.group(1))
+        if value is not None:
+            found.append(Number(str(value), match.start(), match.end(), "item"))
+    for match in _PAREN_IDEOGRAPH.finditer(text):
+        value = int(unicodedata.numeric(match.group()))
+        found.append(Number(str(value), match.start(), match.end(), "item"))
+    for match in _FIRST_ARTICLE.finditer(text):
+        found.append(Number("1", match.start(), match.end(), "article"))
+    pattern = _month_pattern()
+    for match in pattern.finditer(text):
+        month = _month_value(match.group("m"))
+        if month is not None:
+            found.append(Number(str(month), match.start(), match.end(), "month"))
+    found.sort(key=lambda n: (n.start, n.end))
+    return found
+
+
+def values(text: str) -> Counter[str]:
+    """The multiset of values ``text`` cites."""
+    return Counter(number.value for number in extract(text))
+
+
+def compare(source: str | Iterable[str], target: str | Iterable[str]) -> NumberDiff:
+    """Values cited in ``source`` but not ``target`` (missing) and the reverse (extra).
+
+    Either side may be several texts (a bead's segments), counted together.
+
+    >>> bool(compare("Article 16.3", "paragraphe 3 de l'article 16"))
+    False
+    >>> compare("Article 26", "l'article 27")
+    NumberDiff(missing=('26',), extra=('27',))
+    """
+    src = values(source) if isinstance(source, str) else sum(map(values, source), Counter())
+    tgt = values(target) if isinstance(target, str) else sum(map(values, target), Counter())
+    missing = tuple(sorted((src - tgt).elements(), key=_order))
+    extra = tuple(sorted((tgt - src).elements(), key=_order))
+    return NumberDiff(missing, extra)
+
+
+def _order(value: str) -> tuple[int, str]:
+    return (len(value), value)
