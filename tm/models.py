@@ -88,21 +88,26 @@ class Bead:
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
-    """The alignment of a pivot text with one other text (tm/align.py)."""
+    """The alignment of a pivot text with one other text (tm/align.py).
+
+    ``warnings`` are sentences for the user naming suspect regions (paragraphs without a
+    counterpart, runs of low-scoring beads); the library returns them, the CLI prints them.
+    """
 
     src_lang: str
     tgt_lang: str
     src: tuple[Segment, ...]
     tgt: tuple[Segment, ...]
     beads: tuple[Bead, ...]
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class MultiBead:
     """One row of a multilingual alignment that pivots through the first text (tm/align.py).
 
-    ``texts`` maps each language to its segment texts joined by a space (nothing for an
-    empty side); ``paragraph`` is the pivot paragraph; ``score`` is the lowest pair score.
+    ``texts`` maps each language (pivot first) to its segment texts joined by a space (``""``
+    for an empty side); ``paragraph`` is the pivot paragraph; ``score`` is the lowest pair score.
     """
 
     texts: dict[str, str]
@@ -135,7 +140,11 @@ class Variant:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A translation unit with up to six (or more) language variants (TMX ``<tu>``)."""
+    """A translation unit with up to six (or more) language variants (TMX ``<tu>``).
+
+    ``segtype`` is the TMX segmentation level of this unit when it differs from the file's
+    (``"paragraph"`` for a bead that holds several sentences on one side), else None.
+    """
 
     variants: tuple[Variant, ...]
     tuid: str | None = None
@@ -146,6 +155,7 @@ class Unit:
     change_date: datetime | None = None
     change_id: str | None = None
     usage_count: int = 0
+    segtype: str | None = None
 
     def text(self, lang: str) -> str | None:
         """The text of the first variant in ``lang`` (compared by primary language)."""

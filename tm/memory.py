@@ -1,0 +1,523 @@
+"""The translation-memory store: one SQLite file, versioned schema, one transaction per import.
+
+A :class:`Memory` keeps :class:`~tm.models.Unit` values with their variants, dates, props and
+notes. Language tags are stored in canonical BCP 47 case with the region the user wrote
+(``EN-us`` -> ``en-US``) and compared by primary language. Units whose variants carry the same
+texts in the same languages are one unit: importing a file twice merges instead of
+multiplying.
+
+All SQL lives in this class and sticks to what PostgreSQL also accepts (``ON CONFLICT``,
+``RETURNING``), so a server backend can implement the same few methods for teams without
+touching callers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from tm import lang as _lang
+from tm.errors import InputError, LanguageError, StoreError
+from tm.models import Unit, Variant
+
+__all__ = ["SCHEMA_VERSION", "ImportReport", "Memory", "language_tag", "signature"]
+
+#: Version of the SQLite schema written by this module (also in ``PRAGMA user_version``).
+SCHEMA_VERSION = 1
+
+_VERSION = "0.1.0"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS units (
+    id INTEGER PRIMARY KEY,
+    key BLOB NOT NULL UNIQUE,
+    tuid TEXT,
+    origin TEXT,
+    segtype TEXT,
+    props TEXT,
+    notes TEXT,
+    creation_date TEXT,
+    creation_id TEXT,
+    change_date TEXT,
+    change_id TEXT,
+    usage_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS units_origin ON units (origin);
+CREATE TABLE IF NOT EXISTS variants (
+    unit_id INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    lang TEXT NOT NULL,
+    base TEXT NOT NULL,
+    text TEXT NOT NULL,
+    markup TEXT,
+    props TEXT,
+    notes TEXT,
+    creation_date TEXT,
+    creation_id TEXT,
+    change_date TEXT,
+    change_id TEXT,
+    PRIMARY KEY (unit_id, pos)
+) WITHOUT ROWID;
+"""
+
+_UNIT_COLUMNS = (
+    "tuid, origin, segtype, props, notes, creation_date, creation_id, change_date, change_id, "
+    "usage_count"
+)
+_VARIANT_COLUMNS = (
+    "lang, text, markup, props, notes, creation_date, creation_id, change_date, change_id"
+)
+_SELECT = (
+    "SELECT u.id, "
+    + ", ".join(f"u.{c}" for c in _UNIT_COLUMNS.split(", "))
+    + ", "
+    + ", ".join(f"v.{c}" for c in _VARIANT_COLUMNS.split(", "))
+    + " FROM units u JOIN variants v ON v.unit_id = u.id"
+)
+_BATCH = 2000
+
+
+def signature() -> str:
+    """The signature stored in the ``meta`` table and TMX headers: ``untm:0.1.0|schema:1``."""
+    return f"untm:{_VERSION}|schema:{SCHEMA_VERSION}"
+
+
+@cache
+def _known_languages() -> frozenset[str]:
+    from babel import Locale
+
+    return frozenset(code.lower() for code in Locale("en").languages)
+
+
+def language_tag(tag: str | None) -> str:
+    """Return ``tag`` as a canonical BCP 47 tag, keeping its region: ``EN_us`` -> ``en-US``.
+
+    Raises:
+        LanguageError: if the tag is missing, malformed, or its language is not in CLDR
+            (three-letter codes such as ``eng`` are refused: CAT tools expect ``en``).
+
+    >>> language_tag("EN-us")
+    'en-US'
+    """
+    if tag is None or not tag.strip():
+        raise LanguageError("a language code is missing (expected e.g. 'en', 'fr', 'zh-CN')")
+    canonical = _lang.normalize(tag)
+    primary = canonical.split("-")[0]
+    if primary not in _known_languages():
+        raise LanguageError(
+            f"{tag!r} is not a known language code (expected a two-letter code such as "
+            "'en', 'fr', 'zh-CN')"
+        )
+    return canonical
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What one import did: units added, merged into existing ones, removed, skipped."""
+
+    added: int = 0
+    merged: int = 0
+    removed: int = 0
+    skipped: int = 0
+    warnings: tuple[str, ...] = ()
+    revision: int = 0
+
+
+class Memory:
+    """A translation memory in one SQLite file (WAL journal, foreign keys on).
+
+    Open with :meth:`open`; use as a context manager or call :meth:`close`.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+
+    # --- opening and closing --------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> Memory:
+        """Open (and with ``create``, create) the memory at ``path``.
+
+        Raises:
+            StoreError: if the file is missing (without ``create``), is not an untm memory,
+                or was written by a newer schema.
+        """
+        path = Path(path)
+        if not create and not path.is_file():
+            raise StoreError(f"{path}: no translation memory here (build or import one first)")
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory; give a file name such as tm.sqlite")
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                conn.close()
+                raise StoreError(
+                    f"{path} has schema version {version}; this untm reads up to "
+                    f"{SCHEMA_VERSION} (upgrade untm)"
+                )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            if version == 0:
+                tables = conn.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE type='table'"
+                ).fetchone()[0]
+                if tables:
+                    conn.close()
+                    raise StoreError(f"{path} is an SQLite file but not an untm memory")
+                conn.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("signature", signature()), ("revision", "0")],
+                )
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{path}: not a translation memory ({err})") from err
+        conn.create_function("untm_fold", 1, _fold, deterministic=True)
+        return cls(conn, path)
+
+    def close(self) -> None:
+        """Close the connection (the memory stays on disk)."""
+        self.connection.close()
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- writing --------------------------------------------------------------------------
+
+    def add(
+        self, units: Iterable[Unit], *, origin: str | None = None, replace: bool = False
+    ) -> ImportReport:
+        """Add ``units`` in one transaction; a failure leaves the memory as it was.
+
+        Units with the same texts in the same languages as a stored unit merge into it (notes
+        and props are joined, the later change date and higher usage count kept). With
+        ``replace``, units stored earlier from the same ``origin`` are removed first, so that
+        rebuilding a document does not keep its old alignment.
+
+        Raises:
+            InputError: if two different units of this import share a tuid, or a variant
+                has an unknown language.
+            StoreError: if the database cannot be written.
+        """
+        conn = self.connection
+        added = merged = removed = 0
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise StoreError(f"{self.path}: the memory is busy or read-only ({err})") from err
+        try:
+            if replace and origin is not None:
+                removed = conn.execute("DELETE FROM units WHERE origin = ?", (origin,)).rowcount
+            first_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+            pending: list[tuple[Any, ...]] = []
+            insert_unit = (
+                f"INSERT INTO units (key, {_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (key) DO NOTHING RETURNING id"
+            )
+            for unit in units:
+                row = _unit_row(unit, origin)
+                new_id = conn.execute(insert_unit, row).fetchone()
+                if new_id is None:
+                    self._merge(row[0], unit)
+                    merged += 1
+                    continue
+                added += 1
+                pending.extend(_variant_rows(new_id[0], unit))
+                if len(pending) >= _BATCH:
+                    self._insert_variants(pending)
+                    pending = []
+            self._insert_variants(pending)
+            self._check_tuids(first_id)
+            revision = self._bump() if added or merged or removed else self.revision()
+            conn.execute("COMMIT")
+        except BaseException as err:
+            conn.execute("ROLLBACK")
+            if isinstance(err, sqlite3.DatabaseError):
+                raise StoreError(f"{self.path}: cannot write the memory ({err})") from err
+            raise
+        return ImportReport(added=added, merged=merged, removed=removed, revision=revision)
+
+    def _insert_variants(self, rows: list[tuple[Any, ...]]) -> None:
+        self.connection.executemany(
+            f"INSERT INTO variants (unit_id, pos, base, {_VARIANT_COLUMNS}) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    def _merge(self, key: bytes, unit: Unit) -> None:
+        conn = self.connection
+        uid, props, notes, change_date, usage = conn.execute(
+            "SELECT id, props, notes, change_date, usage_count FROM units WHERE key = ?", (key,)
+        ).fetchone()
+        new_props = _join(_loads(props), [list(p) for p in unit.props])
+        new_notes = _join(_loads(notes), list(unit.notes))
+        new_date = _date_text(unit.change_date)
+        if change_date is not None and (new_date is None or change_date > new_date):
+            new_date = change_date
+        conn.execute(
+            "UPDATE units SET props = ?, notes = ?, change_date = ?, usage_count = ? WHERE id = ?",
+            (
+                _dumps(new_props),
+                _dumps(new_notes),
+                new_date,
+                max(usage, unit.usage_count),
+                uid,
+            ),
+        )
+
+    def _check_tuids(self, first_id: int) -> None:
+        clash = self.connection.execute(
+            "SELECT tuid FROM units WHERE id > ? AND tuid IS NOT NULL "
+            "GROUP BY tuid HAVING count(*) > 1 LIMIT 1",
+            (first_id,),
+        ).fetchone()
+        if clash is not None:
+            raise InputError(
+                f"tuid {clash[0]!r} is used by two different units; a tuid must identify one "
+                "unit (nothing was imported)"
+            )
+
+    def _bump(self) -> int:
+        conn = self.connection
+        conn.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+            "WHERE key = 'revision'"
+        )
+        return self.revision()
+
+    def remove_origin(self, origin: str) -> int:
+        """Remove every unit stored from ``origin``; return how many were removed."""
+        conn = self.connection
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            removed = conn.execute("DELETE FROM units WHERE origin = ?", (origin,)).rowcount
+            if removed:
+                self._bump()
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return int(removed)
+
+    # --- reading --------------------------------------------------------------------------
+
+    def revision(self) -> int:
+        """A number that grows on every change, so derived indexes know when they are stale."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return int(row[0])
+
+    def meta(self) -> dict[str, str]:
+        """The ``meta`` table: signature, revision."""
+        return dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
+
+    def count(self) -> int:
+        """Number of units."""
+        return int(self.connection.execute("SELECT count(*) FROM units").fetchone()[0])
+
+    def languages(self) -> dict[str, int]:
+        """Units per language tag as stored (``en-US`` and ``en`` counted apart)."""
+        rows = self.connection.execute(
+            "SELECT lang, count(DISTINCT unit_id) FROM variants GROUP BY lang ORDER BY lang"
+        )
+        return {lang: n for lang, n in rows}
+
+    def origins(self) -> dict[str, int]:
+        """Units per origin (the document or file they came from)."""
+        rows = self.connection.execute(
+            "SELECT coalesce(origin, ''), count(*) FROM units GROUP BY origin ORDER BY origin"
+        )
+        return {origin: n for origin, n in rows}
+
+    def units(self, *, langs: Sequence[str] | None = None) -> Iterator[Unit]:
+        """Every unit in storage order; with ``langs``, only those languages' variants
+        (compared by primary language) and only units that have at least one of them."""
+        for _, unit in self.units_with_ids(langs=langs):
+            yield unit
+
+    def units_with_ids(self, *, langs: Sequence[str] | None = None) -> Iterator[tuple[int, Unit]]:
+        """Every unit with its stable integer id, in id order (streams; constant memory)."""
+        sql = _SELECT
+        params: list[Any] = []
+        if langs:
+            bases = sorted({_lang.base(lang) for lang in langs})
+            sql += f" WHERE v.base IN ({','.join('?' * len(bases))})"
+            params.extend(bases)
+        sql += " ORDER BY u.id, v.pos"
+        cursor = self.connection.cursor()
+        cursor.execute(sql, params)
+        yield from _group(cursor)
+
+    def get(self, ids: Sequence[int]) -> list[Unit]:
+        """The units with these ids, in the order asked (unknown ids are left out)."""
+        found: dict[int, Unit] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            cursor = self.connection.execute(
+                f"{_SELECT} WHERE u.id IN ({','.join('?' * len(chunk))}) ORDER BY u.id, v.pos",
+                chunk,
+            )
+            found.update(_group(cursor))
+        return [found[i] for i in ids if i in found]
+
+    def concordance(self, text: str, *, lang: str | None = None, limit: int = 50) -> list[Unit]:
+        """Units with a variant containing ``text`` (case-insensitive), in any or one language.
+
+        Raises:
+            InputError: if ``text`` is empty.
+        """
+        needle = _fold(text.strip())
+        if not needle:
+            raise InputError("give some text to search for")
+        sql = "SELECT DISTINCT unit_id FROM variants WHERE instr(untm_fold(text), ?) > 0"
+        params: list[Any] = [needle]
+        if lang is not None:
+            sql += " AND base = ?"
+            params.append(_lang.base(language_tag(lang)))
+        sql += " ORDER BY unit_id LIMIT ?"
+        params.append(limit)
+        ids = [row[0] for row in self.connection.execute(sql, params)]
+        return self.get(ids)
+
+
+# --- rows <-> values ----------------------------------------------------------------------
+
+
+def _fold(text: str | None) -> str:
+    return "" if text is None else text.casefold()
+
+
+def _key(unit: Unit) -> bytes:
+    parts = sorted(f"{_lang.base(v.lang)}\x1e{v.text}\x1e{v.markup or ''}" for v in unit.variants)
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
+
+
+def _unit_row(unit: Unit, origin: str | None) -> tuple[Any, ...]:
+    if not unit.variants:
+        raise InputError(f"a unit (tuid {unit.tuid!r}) has no language variant")
+    return (
+        _key(unit),
+        unit.tuid,
+        origin,
+        unit.segtype,
+        _dumps([list(p) for p in unit.props]),
+        _dumps(list(unit.notes)),
+        _date_text(unit.creation_date),
+        unit.creation_id,
+        _date_text(unit.change_date),
+        unit.change_id,
+        unit.usage_count,
+    )
+
+
+def _variant_rows(unit_id: int, unit: Unit) -> Iterator[tuple[Any, ...]]:
+    for pos, v in enumerate(unit.variants):
+        tag = language_tag(v.lang)
+        yield (
+            unit_id,
+            pos,
+            tag.split("-")[0],
+            tag,
+            v.text,
+            v.markup,
+            _dumps([list(p) for p in v.props]),
+            _dumps(list(v.notes)),
+            _date_text(v.creation_date),
+            v.creation_id,
+            _date_text(v.change_date),
+            v.change_id,
+        )
+
+
+def _group(cursor: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, Unit]]:
+    current: int | None = None
+    head: tuple[Any, ...] = ()
+    variants: list[Variant] = []
+    for row in cursor:
+        if row[0] != current:
+            if current is not None:
+                yield current, _unit(head, variants)
+            current, head, variants = row[0], row[1:11], []
+        (lang, text, markup, props, notes, cdate, cid, mdate, mid) = row[11:]
+        variants.append(
+            Variant(
+                lang,
+                text,
+                markup,
+                _pairs(props),
+                tuple(_loads(notes)),
+                _date(cdate),
+                cid,
+                _date(mdate),
+                mid,
+            )
+        )
+    if current is not None:
+        yield current, _unit(head, variants)
+
+
+def _unit(head: tuple[Any, ...], variants: list[Variant]) -> Unit:
+    tuid, _origin, segtype, props, notes, cdate, cid, mdate, mid, usage = head
+    return Unit(
+        tuple(variants),
+        tuid=tuid,
+        props=_pairs(props),
+        notes=tuple(_loads(notes)),
+        creation_date=_date(cdate),
+        creation_id=cid,
+        change_date=_date(mdate),
+        change_id=mid,
+        usage_count=usage,
+        segtype=segtype,
+    )
+
+
+def _dumps(items: list[Any]) -> str | None:
+    return json.dumps(items, ensure_ascii=False) if items else None
+
+
+def _loads(text: str | None) -> list[Any]:
+    return [] if text is None else list(json.loads(text))
+
+
+def _pairs(text: str | None) -> tuple[tuple[str, str], ...]:
+    return tuple((k, v) for k, v in _loads(text))
+
+
+def _join(old: list[Any], new: list[Any]) -> list[Any]:
+    out = list(old)
+    out.extend(item for item in new if item not in old)
+    return out
+
+
+def _date_text(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _date(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
