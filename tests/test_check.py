@@ -1,0 +1,363 @@
+"""The check rules, on handmade segments and pairs, with a small hand-made recogniser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tm.check import Pair, check_draft, check_pairs, check_units
+from tm.errors import InputError
+from tm.models import Concept, Segment, Term, TermHit, Unit, Variant
+
+CONCEPTS = [
+    Concept(
+        "INS-ICCPR",
+        "instrument",
+        (
+            Term(
+                "en", "International Covenant on Civil and Political Rights", abbreviation="ICCPR"
+            ),
+            Term("en", "ICCPR", abbreviation="ICCPR"),
+            Term("fr", "Pacte international relatif aux droits civils et politiques"),
+        ),
+    ),
+    Concept(
+        "INS-ICESCR",
+        "instrument",
+        (
+            Term("en", "International Covenant on Economic, Social and Cultural Rights"),
+            Term(
+                "en",
+                "International Covenant on Economic, Social, and Cultural Rights",
+                "deprecated",
+            ),
+            Term("fr", "Pacte international relatif aux droits économiques, sociaux et culturels"),
+        ),
+    ),
+    Concept(
+        "INS-CEDAW",
+        "instrument",
+        (
+            Term(
+                "en",
+                "Convention on the Elimination of All Forms of Discrimination against Women",
+            ),
+            Term(
+                "fr",
+                "Convention sur l'élimination de toutes les formes de discrimination à "
+                "l'égard des femmes",
+            ),
+        ),
+    ),
+    Concept(
+        "INS-ECHR",
+        "instrument",
+        (
+            Term("en", "Convention for the Protection of Human Rights and Fundamental Freedoms"),
+            Term("en", "European Convention on Human Rights", "admitted"),
+            Term("fr", "Convention européenne des droits de l'homme"),
+        ),
+    ),
+    Concept(
+        "BOD-SG",
+        "body",
+        (
+            Term("en", "Secretary-General"),
+            Term("en", "Secretary General", "deprecated"),
+            Term("fr", "Secrétaire général"),
+        ),
+    ),
+]
+
+
+class HandGlossary:
+    """A naive recogniser: every listed form, case-insensitive, longest first."""
+
+    def __init__(self, concepts: list[Concept]) -> None:
+        self.concepts = {concept.id: concept for concept in concepts}
+
+    def get(self, concept_id: str) -> Concept:
+        return self.concepts[concept_id]
+
+    def find(self, text: str, lang: str) -> list[TermHit]:
+        candidates = []
+        for concept in self.concepts.values():
+            for term in concept.terms:
+                if term.lang != lang:
+                    continue
+                for match in re.finditer(re.escape(term.text), text, re.IGNORECASE):
+                    candidates.append((concept, term, match))
+        candidates.sort(key=lambda c: (c[2].start(), -(c[2].end() - c[2].start())))
+        hits, end = [], -1
+        for concept, term, match in candidates:
+            if match.start() < end:
+                continue
+            end = match.end()
+            preferred = concept.preferred(lang)
+            hits.append(
+                TermHit(
+                    match.start(),
+                    match.end(),
+                    match.group(),
+                    lang,
+                    concept.id,
+                    term.status,
+                    term.text,
+                    preferred.text if preferred else term.text,
+                    {
+                        t.lang: t.text
+                        for t in concept.terms
+                        if t.lang != lang and t.status == "preferred"
+                    },
+                )
+            )
+        return hits
+
+
+@pytest.fixture
+def glossary() -> HandGlossary:
+    return HandGlossary(CONCEPTS)
+
+
+def _segments(*texts: str) -> list[Segment]:
+    return [Segment(i, i, "body", text) for i, text in enumerate(texts)]
+
+
+def _rules(findings) -> list[tuple[str, int]]:
+    return [(f.rule, f.segment) for f in findings]
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+def test_official_names_give_no_finding(glossary: HandGlossary) -> None:
+    segments = _segments(
+        "The International Covenant on Civil and Political Rights (ICCPR) protects it.",
+        "The ICCPR and the Secretary-General are cited.",
+        "Convention on the Elimination of All Forms of Discrimination against Women.",
+    )
+    assert check_draft(segments, lang="en", glossary=glossary) == []
+
+
+def test_deprecated_form_is_an_error_with_the_official_form(glossary: HandGlossary) -> None:
+    segments = _segments("I send a copy to the UN Secretary General.")
+    (finding,) = [
+        f
+        for f in check_draft(segments, lang="en", glossary=glossary)
+        if f.rule == "deprecated-term"
+    ]
+    assert finding.severity == "error"
+    assert finding.found == "Secretary General"
+    assert finding.expected == "Secretary-General"
+    assert "Secretary-General" in finding.message
+
+
+def test_serial_comma_variant_is_reported(glossary: HandGlossary) -> None:
+    segments = _segments(
+        "as delineated in the International Covenant on Economic, Social, and Cultural Rights."
+    )
+    findings = check_draft(segments, lang="en", glossary=glossary)
+    assert _rules(findings) == [("deprecated-term", 0)]
+    assert findings[0].expected == "International Covenant on Economic, Social and Cultural Rights"
+
+
+def test_wrong_capitalisation_is_a_variant(glossary: HandGlossary) -> None:
+    segments = _segments(
+        "Article 13 of the Convention on the Elimination of All Forms of Discrimination "
+        "Against Women."
+    )
+    findings = check_draft(segments, lang="en", glossary=glossary)
+    assert _rules(findings) == [("variant-term", 0)]
+    assert findings[0].expected.endswith("against Women")
+
+
+def test_sentence_initial_capital_is_not_a_variant(glossary: HandGlossary) -> None:
+    segments = _segments(
+        "Secretary-General and international covenant on civil and political rights"
+    )
+    assert [
+        f for f in check_draft(segments, lang="en", glossary=glossary) if f.rule == "variant-term"
+    ][0].found.startswith("international")
+    assert (
+        check_draft(
+            _segments("International Covenant on Civil and Political Rights (ICCPR)"),
+            lang="en",
+            glossary=glossary,
+        )
+        == []
+    )
+
+
+def test_mixed_full_forms_are_reported_where_the_minority_form_is(glossary: HandGlossary) -> None:
+    segments = _segments(
+        "Article 5 of the European Convention on Human Rights.",
+        "Article 1 of Protocol No. 1 to the European Convention on Human Rights.",
+        "the Convention for the Protection of Human Rights and Fundamental Freedoms.",
+    )
+    findings = check_draft(segments, lang="en", glossary=glossary)
+    assert _rules(findings) == [("mixed-forms", 2)]
+    assert findings[0].expected == "European Convention on Human Rights"
+
+
+def test_abbreviation_before_its_introduction(glossary: HandGlossary) -> None:
+    segments = _segments(
+        "The ICCPR applies.",
+        "The International Covenant on Civil and Political Rights (ICCPR) applies.",
+        "The ICCPR applies again.",
+    )
+    findings = check_draft(segments, lang="en", glossary=glossary)
+    assert _rules(findings) == [("abbreviation-not-introduced", 0)]
+    assert findings[0].expected == "International Covenant on Civil and Political Rights (ICCPR)"
+
+
+def test_unknown_abbreviation_is_reported_once(glossary: HandGlossary) -> None:
+    segments = _segments(
+        "Present the issue to the UN Human Rights Council.",
+        "Presidents of the UN General Assembly.",
+        "Article II and document A/78/367 are not abbreviations.",
+    )
+    findings = check_draft(segments, lang="en", glossary=glossary)
+    assert _rules(findings) == [("abbreviation-not-introduced", 0)]
+    assert findings[0].found == "UN"
+
+
+def test_introduced_unknown_abbreviation_is_accepted(glossary: HandGlossary) -> None:
+    segments = _segments("Non-governmental organizations (NGOs) said so.", "NGOs said so again.")
+    assert check_draft(segments, lang="en", glossary=glossary) == []
+
+
+def test_draft_needs_a_language(glossary: HandGlossary) -> None:
+    with pytest.raises(InputError, match="language"):
+        check_draft(_segments("text"), glossary=glossary)
+
+
+# --- source and translation -------------------------------------------------------------------
+
+ICCPR_FR = "Pacte international relatif aux droits civils et politiques"
+ICESCR_FR = "Pacte international relatif aux droits économiques, sociaux et culturels"
+
+
+def _pairs(*pairs: tuple[str, str], group: int | None = None) -> list[Pair]:
+    return [Pair(i, src, tgt, group) for i, (src, tgt) in enumerate(pairs)]
+
+
+def _check(glossary: HandGlossary, pairs: list[Pair]):
+    return check_pairs(pairs, src_lang="en", tgt_lang="fr", glossary=glossary)
+
+
+def test_faithful_translation_gives_no_finding(glossary: HandGlossary) -> None:
+    pairs = _pairs(
+        (
+            "Article 16.3 of the International Covenant on Civil and Political Rights.",
+            f"Le paragraphe 3 de l'article 16 du {ICCPR_FR}.",
+        ),
+        ("Letter dated 12 September 2023.", "Lettre datée du 12 septembre 2023."),
+    )
+    assert _check(glossary, pairs) == []
+
+
+def test_missing_term(glossary: HandGlossary) -> None:
+    pairs = _pairs(
+        (
+            "Article 26 of the International Covenant on Civil and Political Rights.",
+            "L'article 26 du Pacte.",
+        ),
+    )
+    (finding,) = _check(glossary, pairs)
+    assert (finding.rule, finding.severity) == ("missing-term", "error")
+    assert finding.expected == ICCPR_FR
+    assert finding.source.startswith("Article 26")
+
+
+def test_wrong_instrument(glossary: HandGlossary) -> None:
+    pairs = _pairs(
+        (
+            "Article 6 of the International Covenant on Economic, Social and Cultural Rights.",
+            f"L'article 6 du {ICCPR_FR}.",
+        ),
+    )
+    (finding,) = _check(glossary, pairs)
+    assert finding.rule == "wrong-term"
+    assert finding.found == ICCPR_FR
+    assert finding.expected == ICESCR_FR
+
+
+def test_changed_article_number(glossary: HandGlossary) -> None:
+    pairs = _pairs(
+        (
+            "Article 26 of the International Covenant on Civil and Political Rights.",
+            f"L'article 27 du {ICCPR_FR}.",
+        ),
+    )
+    (finding,) = _check(glossary, pairs)
+    assert finding.rule == "number-mismatch"
+    assert (finding.found, finding.expected) == ("27", "26")
+
+
+def test_term_moved_by_a_split_is_not_missing(glossary: HandGlossary) -> None:
+    # One English sentence became two French ones and the aligner put the name in the second.
+    pairs = _pairs(
+        (
+            "It violates Article 14 of the International Covenant on Civil and Political Rights.",
+            "Il viole l'article 14.",
+        ),
+        ("It also harms them.", f"Celui du {ICCPR_FR} aussi et leur nuit."),
+        group=7,
+    )
+    assert _check(glossary, pairs) == []
+
+
+def test_target_deprecated_form(glossary: HandGlossary) -> None:
+    pairs = _pairs(("the Secretary-General", "the Secretary General"))
+    findings = check_pairs(pairs, src_lang="en", tgt_lang="en-GB", glossary=glossary)
+    assert _rules(findings) == [("deprecated-term", 0)]
+
+
+def test_untranslated_segment(glossary: HandGlossary) -> None:
+    text = "The international community must act now."
+    findings = _check(glossary, _pairs((text, text)))
+    assert _rules(findings) == [("untranslated", 0)]
+
+
+def test_english_left_in_a_chinese_translation(glossary: HandGlossary) -> None:
+    pairs = [
+        Pair(
+            0,
+            "The international community must act now.",
+            "The international community must act now。",
+        )
+    ]
+    findings = check_pairs(pairs, src_lang="en", tgt_lang="zh", glossary=glossary)
+    assert _rules(findings) == [("untranslated", 0)]
+
+
+def test_names_and_header_lines_are_not_untranslated(glossary: HandGlossary) -> None:
+    pairs = [
+        Pair(0, "Yashar T. Aliyev", "Yashar T. Aliyev"),
+        Pair(1, "Distr.: General", "Distr.: General", kind="header"),
+        Pair(2, "13 September 2023", "13 September 2023", kind="header"),
+    ]
+    assert check_pairs(pairs, src_lang="en", tgt_lang="zh", glossary=glossary) == []
+
+
+def test_inconsistent_and_identical_translations(glossary: HandGlossary) -> None:
+    pairs = _pairs(
+        ("The international community must act now.", "La communauté internationale doit agir."),
+        ("Something else entirely is said here.", "Il est question d'autre chose ici."),
+        ("The international community must act now.", "La communauté doit agir maintenant."),
+        ("A fourth sentence that differs.", "Il est question d'autre chose ici."),
+    )
+    assert _rules(_check(glossary, pairs)) == [
+        ("inconsistent-translation", 2),
+        ("identical-translation", 3),
+    ]
+
+
+def test_units_of_a_memory(glossary: HandGlossary) -> None:
+    units = [
+        Unit((Variant("en", "Article 26 of the ICCPR."), Variant("fr", "L'article 27 du Pacte."))),
+        Unit((Variant("en", "English only."),)),
+    ]
+    findings = check_units(units, src_lang="en", tgt_lang="fr", glossary=glossary)
+    assert _rules(findings) == [("missing-term", 0), ("number-mismatch", 0)]

@@ -1,0 +1,674 @@
+"""Terminology QA of drafts and translations: every departure from official names, nothing else.
+
+Three inputs, one rule set:
+
+- :func:`check_draft` — one document in one language: glossary terms in a deprecated or
+  unlisted form, a concept named in several forms, an abbreviation used before it is introduced;
+- :func:`check_translation` — a source and its translation (aligned here with ``tm.align``):
+  the same term rules on the target, plus key terms whose official equivalent is missing, a
+  term of another concept in its place (wrong instrument), numbers, article references and
+  dates that do not correspond, untranslated segments, and inconsistent translations;
+- :func:`check_pairs` / :func:`check_units` — the same bilingual rules over pre-aligned pairs,
+  e.g. the units of a TMX or PO file that the caller has read.
+
+The glossary is passed in (anything with ``find(text, lang)`` and ``get(concept_id)``, such as
+``tm.terms.Glossary``), so the rules can be tried on any recogniser.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import regex
+
+from tm import numbers
+from tm.errors import InputError
+from tm.lang import base
+from tm.models import Concept, Document, Finding, Segment, TermHit, Unit
+
+__all__ = [
+    "RULES",
+    "Pair",
+    "TermFinder",
+    "check_draft",
+    "check_pairs",
+    "check_translation",
+    "check_units",
+]
+
+#: Every rule, with its severity and what it means, in report order.
+RULES: dict[str, tuple[str, str]] = {
+    "deprecated-term": ("error", "a glossary term in a form the glossary marks as wrong"),
+    "variant-term": ("warning", "a glossary term in an unlisted spelling, wording or case"),
+    "mixed-forms": ("warning", "one concept named in several forms in the same document"),
+    "abbreviation-not-introduced": ("warning", "an abbreviation used before it is spelled out"),
+    "missing-term": ("error", "a source term whose official equivalent is not in the target"),
+    "wrong-term": ("error", "a target term of another concept than the source term"),
+    "number-mismatch": ("error", "numbers, article references or dates that differ"),
+    "untranslated": ("error", "a target segment left in the source language"),
+    "inconsistent-translation": ("warning", "the same source sentence translated differently"),
+    "identical-translation": ("warning", "different source sentences translated identically"),
+}
+_ORDER = {rule: i for i, rule in enumerate(RULES)}
+
+
+class TermFinder(Protocol):
+    """What the checks need from a glossary (``tm.terms.Glossary`` has both)."""
+
+    def find(self, text: str, lang: str) -> list[TermHit]:
+        """Glossary terms in ``text``, sorted by start, non-overlapping."""
+        ...
+
+    def get(self, concept_id: str) -> Concept:
+        """The concept with this id."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A source text and its translation, as one checkable unit.
+
+    ``segment`` is the number reported to the user (the first source segment of a bead, or a
+    unit's position); ``group`` gathers the pairs of one paragraph, so that a term or a number
+    moved to a neighbouring sentence by a merge or split is not reported as missing.
+    """
+
+    segment: int
+    source: str
+    target: str
+    group: int | None = None
+    kind: str = "body"
+
+
+# --- text helpers -----------------------------------------------------------------------------
+
+_SPACES = regex.compile(r"\s+")
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u2019": "'"})
+_TITLE_MARKS = str.maketrans({"《": None, "》": None, "〈": None, "〉": None, "\u0640": None})
+_ACRONYM = regex.compile(r"(?<![\p{L}\p{N}/.-])(?:[A-Z]{2,7}|[А-ЯЁ]{2,7})(?![\p{L}\p{N}/-])")
+_ROMAN = regex.compile(r"^[IVXLCDM]+$")
+_WORD = regex.compile(r"\p{L}+")
+_LATIN = regex.compile(r"\p{Latin}")
+_LETTER = regex.compile(r"\p{L}")
+_SCRIPT_OF = {"en": "Latin", "fr": "Latin", "es": "Latin", "ru": "Cyrillic", "ar": "Arabic"}
+_SCRIPT_OF |= {"zh": "Han"}
+
+
+def _clean(text: str) -> str:
+    """Text for comparing forms: NFC, one space, one apostrophe and hyphen, no title marks."""
+    text = unicodedata.normalize("NFC", text).translate(_HYPHENS).translate(_TITLE_MARKS)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _sentence_key(text: str) -> str:
+    """Text for spotting repeated sentences: case, spacing and edge punctuation ignored."""
+    return _clean(text).casefold().strip(" .;:,!?。；：，")
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text)) if not regex.search(r"\p{Han}", text) else len(text) // 2
+
+
+def _prose_words(text: str) -> int:
+    """Words that are not names: lower-case words, or every word in a script without case."""
+    return sum(1 for word in _WORD.findall(text) if word.islower() or word.lower() == word)
+
+
+def _quote(text: str) -> str:
+    return f"\u201c{text}\u201d"
+
+
+def _is_abbreviation(hit: TermHit, concept: Concept | None) -> bool:
+    """True when the form found is an abbreviation (ICCPR, PIDCP, МПГПП) of its concept."""
+    surface = _clean(hit.text)
+    if concept is not None:
+        for term in concept.terms:
+            if term.abbreviation and _clean(term.abbreviation) in (surface, _clean(hit.form)):
+                return True
+    return bool(_ACRONYM.fullmatch(surface))
+
+
+class _Terms:
+    """Recognition with per-run caches: each text is searched once, each concept fetched once."""
+
+    def __init__(self, glossary: TermFinder) -> None:
+        self.glossary = glossary
+        self._hits: dict[tuple[str, str], list[TermHit]] = {}
+        self._concepts: dict[str, Concept | None] = {}
+
+    def find(self, text: str, lang: str) -> list[TermHit]:
+        key = (text, lang)
+        if key not in self._hits:
+            self._hits[key] = list(self.glossary.find(text, lang)) if text.strip() else []
+        return self._hits[key]
+
+    def concept(self, concept_id: str) -> Concept | None:
+        if concept_id not in self._concepts:
+            try:
+                self._concepts[concept_id] = self.glossary.get(concept_id)
+            except (KeyError, LookupError, InputError):
+                self._concepts[concept_id] = None
+        return self._concepts[concept_id]
+
+    def category(self, concept_id: str) -> str | None:
+        concept = self.concept(concept_id)
+        return None if concept is None else concept.category
+
+
+# --- the form of one term ---------------------------------------------------------------------
+
+
+def _form_finding(
+    hit: TermHit, *, segment: int, source: str, target: str | None, terms: _Terms
+) -> Finding | None:
+    """A finding when ``hit`` is not in an official form (deprecated, unlisted, wrong case)."""
+    found = hit.text.strip()
+    expected = hit.preferred
+    if hit.status == "deprecated":
+        return Finding(
+            "deprecated-term",
+            "error",
+            segment,
+            source,
+            target,
+            found,
+            expected,
+            f"{_quote(found)} is not the official form; write {_quote(expected)}.",
+        )
+    if hit.status == "variant":
+        return Finding(
+            "variant-term",
+            "warning",
+            segment,
+            source,
+            target,
+            found,
+            expected,
+            f"{_quote(found)} departs from the official name {_quote(expected)}.",
+        )
+    # A listed form found case-insensitively: the letters must match, except the first one
+    # (sentence start) and in all-capital headings.
+    text, form = _clean(found), _clean(hit.form)
+    if text == form or text.isupper() or text.casefold() != form.casefold():
+        return None
+    if text[1:] == form[1:] or _is_abbreviation(hit, terms.concept(hit.concept)):
+        return None
+    return Finding(
+        "variant-term",
+        "warning",
+        segment,
+        source,
+        target,
+        found,
+        hit.form,
+        f"Capitalisation differs from the official form {_quote(hit.form)}.",
+    )
+
+
+# --- one language: a draft --------------------------------------------------------------------
+
+
+def _segments_of(doc_or_segments: Document | Sequence[Segment]) -> list[Segment]:
+    if isinstance(doc_or_segments, Document):
+        from tm.segment import segment_document
+
+        return segment_document(doc_or_segments)
+    return list(doc_or_segments)
+
+
+def check_draft(
+    doc_or_segments: Document | Sequence[Segment],
+    *,
+    lang: str | None = None,
+    glossary: TermFinder,
+) -> list[Finding]:
+    """Check one document (or its segments) in one language against the glossary.
+
+    Reports terms in deprecated or unlisted forms, concepts named in several forms, and
+    abbreviations used before they are introduced.
+
+    Raises:
+        InputError: if the language is not given and cannot be taken from the document.
+    """
+    if lang is None:
+        if not isinstance(doc_or_segments, Document):
+            raise InputError("Give the language of the draft (e.g. lang='en').")
+        lang = doc_or_segments.lang
+    lang = base(lang)
+    segments = _segments_of(doc_or_segments)
+    terms = _Terms(glossary)
+    findings: list[Finding] = []
+    hits_by_segment: list[tuple[Segment, list[TermHit]]] = []
+    for seg in segments:
+        hits = terms.find(seg.text, lang)
+        hits_by_segment.append((seg, hits))
+        for hit in hits:
+            finding = _form_finding(
+                hit, segment=seg.index, source=seg.text, target=None, terms=terms
+            )
+            if finding is not None:
+                findings.append(finding)
+    findings += _mixed_forms(hits_by_segment, terms)
+    findings += _abbreviations(hits_by_segment, terms)
+    return _sorted(findings)
+
+
+def _mixed_forms(
+    hits_by_segment: Sequence[tuple[Segment, list[TermHit]]], terms: _Terms
+) -> list[Finding]:
+    """Concepts named by several listed full forms: the document's most used form wins."""
+    uses: dict[str, list[tuple[Segment, TermHit]]] = defaultdict(list)
+    for seg, hits in hits_by_segment:
+        for hit in hits:
+            if hit.status in ("deprecated", "variant"):
+                continue  # already reported on its own
+            if _is_abbreviation(hit, terms.concept(hit.concept)):
+                continue  # "ICCPR" after "... (ICCPR)" is not a second name
+            uses[hit.concept].append((seg, hit))
+    findings = []
+    for occurrences in uses.values():
+        forms = Counter(_clean(hit.form).casefold() for _, hit in occurrences)
+        if len(forms) < 2:
+            continue
+        preferred = {_clean(hit.preferred).casefold() for _, hit in occurrences}
+
+        def rank(form: str, preferred: set[str] = preferred, forms: Counter[str] = forms) -> tuple:
+            return (forms[form], form in preferred)
+
+        main = max(forms, key=rank)
+        main_form = next(hit.form for _, hit in occurrences if _clean(hit.form).casefold() == main)
+        for seg, hit in occurrences:
+            if _clean(hit.form).casefold() != main:
+                findings.append(
+                    Finding(
+                        "mixed-forms",
+                        "warning",
+                        seg.index,
+                        seg.text,
+                        None,
+                        hit.text.strip(),
+                        main_form,
+                        f"Named {_quote(hit.text.strip())} here but {_quote(main_form)} "
+                        f"elsewhere in the document; use one form.",
+                    )
+                )
+    return findings
+
+
+def _abbreviations(
+    hits_by_segment: Sequence[tuple[Segment, list[TermHit]]], terms: _Terms
+) -> list[Finding]:
+    """The first use of each abbreviation that was not spelled out with it in parentheses."""
+    introduced: set[str] = set()
+    reported: set[str] = set()
+    findings = []
+    for seg, hits in hits_by_segment:
+        text = seg.text
+        spans: list[tuple[int, int, str, str]] = []  # start, end, abbreviation, expected
+        covered = [(hit.start, hit.end) for hit in hits]
+        for hit in hits:
+            concept = terms.concept(hit.concept)
+            if _is_abbreviation(hit, concept):
+                if concept is not None and concept.category == "body":
+                    continue  # organisation acronyms (UNESCO, OHCHR) serve as names
+                spans.append((hit.start, hit.end, _clean(hit.text), hit.preferred))
+        for match in _ACRONYM.finditer(text):
+            if _ROMAN.match(match.group()) or any(s <= match.start() < e for s, e in covered):
+                continue
+            spans.append((match.start(), match.end(), match.group(), ""))
+        for start, end, abbreviation, expected in sorted(spans):
+            before = text[:start].rstrip()
+            if before.endswith("(") and text[end:].lstrip().startswith(")"):
+                introduced.add(abbreviation)  # "Full Name (ABBR)": this is the introduction
+                continue
+            if abbreviation in introduced or abbreviation in reported:
+                continue
+            reported.add(abbreviation)
+            spelled = (
+                f"{expected} ({abbreviation})" if expected else f"the full name ({abbreviation})"
+            )
+            findings.append(
+                Finding(
+                    "abbreviation-not-introduced",
+                    "warning",
+                    seg.index,
+                    text,
+                    None,
+                    abbreviation,
+                    spelled,
+                    f"{_quote(abbreviation)} is used before it is introduced; at first mention "
+                    f"write {_quote(spelled)}.",
+                )
+            )
+    return findings
+
+
+# --- source and translation -------------------------------------------------------------------
+
+
+def check_translation(
+    src: Document | Sequence[Segment],
+    tgt: Document | Sequence[Segment],
+    *,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    glossary: TermFinder,
+) -> list[Finding]:
+    """Check a translation against its source; the two are aligned here (``tm.align``).
+
+    Raises:
+        InputError: if a language is missing or either text is empty.
+    """
+    from tm.align import align
+
+    src_lang = src_lang or (src.lang if isinstance(src, Document) else None)
+    tgt_lang = tgt_lang or (tgt.lang if isinstance(tgt, Document) else None)
+    if src_lang is None or tgt_lang is None:
+        raise InputError("Give the languages of the source and the translation.")
+    src_segments, tgt_segments = _segments_of(src), _segments_of(tgt)
+    if not src_segments or not tgt_segments:
+        raise InputError("The source or the translation has no text to check.")
+    glossary_arg = glossary if hasattr(glossary, "concepts") else None
+    alignment = align(
+        src_segments,
+        tgt_segments,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        glossary=glossary_arg,  # type: ignore[arg-type]
+    )
+    by_src = {seg.index: seg for seg in alignment.src}
+    by_tgt = {seg.index: seg for seg in alignment.tgt}
+    pairs = []
+    last = 0
+    for bead in alignment.beads:
+        src_segs = [by_src[i] for i in bead.src]
+        tgt_segs = [by_tgt[i] for i in bead.tgt]
+        if src_segs:
+            last = src_segs[0].index
+        anchor = src_segs[0] if src_segs else tgt_segs[0]
+        pairs.append(
+            Pair(
+                last,
+                _join(seg.text for seg in src_segs),
+                _join(seg.text for seg in tgt_segs),
+                src_segs[0].paragraph if src_segs else _paragraph_before(pairs),
+                anchor.kind,
+            )
+        )
+    return check_pairs(pairs, src_lang=src_lang, tgt_lang=tgt_lang, glossary=glossary)
+
+
+def _join(texts: Iterable[str]) -> str:
+    return " ".join(text.strip() for text in texts if text.strip())
+
+
+def _paragraph_before(pairs: Sequence[Pair]) -> int | None:
+    return pairs[-1].group if pairs else None
+
+
+def check_units(
+    units: Iterable[Unit], *, src_lang: str, tgt_lang: str, glossary: TermFinder
+) -> list[Finding]:
+    """Check the ``src_lang``/``tgt_lang`` pairs of translation units (a TMX or PO file).
+
+    Units without both languages are skipped; ``segment`` is the unit's position from 0, and
+    units carrying an ``x-paragraph`` prop are grouped by it.
+    """
+    pairs = []
+    for position, unit in enumerate(units):
+        source, target = unit.text(src_lang), unit.text(tgt_lang)
+        if source is None or target is None:
+            continue
+        props = dict(unit.props)
+        group = props.get("x-paragraph")
+        document = props.get("x-document", "")
+        pairs.append(
+            Pair(
+                position,
+                source,
+                target,
+                hash((document, group)) if group is not None else None,
+            )
+        )
+    return check_pairs(pairs, src_lang=src_lang, tgt_lang=tgt_lang, glossary=glossary)
+
+
+def check_pairs(
+    pairs: Sequence[Pair], *, src_lang: str, tgt_lang: str, glossary: TermFinder
+) -> list[Finding]:
+    """Run the bilingual rules over aligned pairs (see :class:`Pair`)."""
+    src_lang, tgt_lang = base(src_lang), base(tgt_lang)
+    terms = _Terms(glossary)
+    findings: list[Finding] = []
+    src_hits = [terms.find(pair.source, src_lang) for pair in pairs]
+    tgt_hits = [terms.find(pair.target, tgt_lang) for pair in pairs]
+    # Paragraph totals: what a merge or split moved to a neighbouring pair is not missing.
+    group_src: dict[object, Counter[str]] = defaultdict(Counter)
+    group_tgt: dict[object, Counter[str]] = defaultdict(Counter)
+    group_num_src: dict[object, Counter[str]] = defaultdict(Counter)
+    group_num_tgt: dict[object, Counter[str]] = defaultdict(Counter)
+    num_src = [numbers.values(pair.source) for pair in pairs]
+    num_tgt = [numbers.values(pair.target) for pair in pairs]
+    for i, pair in enumerate(pairs):
+        key = _group_key(pair, i)
+        group_src[key].update(hit.concept for hit in src_hits[i])
+        group_tgt[key].update(hit.concept for hit in tgt_hits[i])
+        group_num_src[key] += num_src[i]
+        group_num_tgt[key] += num_tgt[i]
+    for i, pair in enumerate(pairs):
+        key = _group_key(pair, i)
+        for hit in tgt_hits[i]:
+            finding = _form_finding(
+                hit, segment=pair.segment, source=pair.source, target=pair.target, terms=terms
+            )
+            if finding is not None:
+                findings.append(finding)
+        findings += _term_correspondence(
+            pair,
+            src_hits[i],
+            tgt_hits[i],
+            group_src[key],
+            group_tgt[key],
+            tgt_lang=tgt_lang,
+            terms=terms,
+        )
+        findings += _number_correspondence(
+            pair,
+            num_src[i],
+            num_tgt[i],
+            group_num_src[key],
+            group_num_tgt[key],
+        )
+        finding = _untranslated(pair, src_lang=src_lang, tgt_lang=tgt_lang)
+        if finding is not None:
+            findings.append(finding)
+    findings += _consistency(pairs)
+    return _sorted(findings)
+
+
+def _group_key(pair: Pair, position: int) -> object:
+    return ("group", pair.group) if pair.group is not None else ("pair", position)
+
+
+def _term_correspondence(
+    pair: Pair,
+    src_hits: Sequence[TermHit],
+    tgt_hits: Sequence[TermHit],
+    group_src: Counter[str],
+    group_tgt: Counter[str],
+    *,
+    tgt_lang: str,
+    terms: _Terms,
+) -> list[Finding]:
+    """Missing equivalents and terms of another concept in their place."""
+    src_count = Counter(hit.concept for hit in src_hits)
+    tgt_count = Counter(hit.concept for hit in tgt_hits)
+    # Unbalanced in this pair and in its paragraph, so not a merge or split moving a term.
+    missing = [
+        concept
+        for concept in src_count
+        if src_count[concept] > tgt_count[concept] and group_src[concept] > group_tgt[concept]
+    ]
+    extra = [
+        concept
+        for concept in tgt_count
+        if tgt_count[concept] > src_count[concept] and group_tgt[concept] > group_src[concept]
+    ]
+    first_src = {hit.concept: hit for hit in reversed(src_hits)}
+    first_tgt = {hit.concept: hit for hit in reversed(tgt_hits)}
+    findings = []
+    for concept in missing:
+        hit = first_src[concept]
+        expected = hit.equivalents.get(tgt_lang) or hit.preferred
+        category = terms.category(concept)
+        rival = next(
+            (other for other in extra if terms.category(other) == category),
+            None,
+        )
+        if rival is not None:
+            extra.remove(rival)
+            found = first_tgt[rival].text.strip()
+            findings.append(
+                Finding(
+                    "wrong-term",
+                    "error",
+                    pair.segment,
+                    pair.source,
+                    pair.target,
+                    found,
+                    expected,
+                    f"The source cites {_quote(hit.text.strip())}, but the translation names "
+                    f"{_quote(found)}; write {_quote(expected)}.",
+                )
+            )
+        elif tgt_count[concept] == 0:
+            findings.append(
+                Finding(
+                    "missing-term",
+                    "error",
+                    pair.segment,
+                    pair.source,
+                    pair.target,
+                    "",
+                    expected,
+                    f"The source cites {_quote(hit.text.strip())}; its official equivalent "
+                    f"{_quote(expected)} is not in the translation.",
+                )
+            )
+    return findings
+
+
+def _number_correspondence(
+    pair: Pair,
+    src: Counter[str],
+    tgt: Counter[str],
+    group_src: Counter[str],
+    group_tgt: Counter[str],
+) -> list[Finding]:
+    """Numbers cited on one side only, in the pair and in its paragraph."""
+    missing = (src - tgt) & (group_src - group_tgt)
+    extra = (tgt - src) & (group_tgt - group_src)
+    if not missing and not extra:
+        return []
+    lost = ", ".join(sorted(missing.elements(), key=_numeric))
+    added = ", ".join(sorted(extra.elements(), key=_numeric))
+    if lost and added:
+        message = f"The source has {lost} where the translation has {added}."
+    elif lost:
+        message = f"The source cites {lost}, which the translation does not."
+    else:
+        message = f"The translation cites {added}, which the source does not."
+    return [
+        Finding(
+            "number-mismatch",
+            "error",
+            pair.segment,
+            pair.source,
+            pair.target,
+            added,
+            lost,
+            message,
+        )
+    ]
+
+
+def _numeric(value: str) -> tuple[int, str]:
+    return (len(value), value)
+
+
+def _untranslated(pair: Pair, *, src_lang: str, tgt_lang: str) -> Finding | None:
+    """A target left in the source language: copied, or in the source's script."""
+    if src_lang == tgt_lang or pair.kind == "header":
+        return None
+    source, target = pair.source.strip(), pair.target.strip()
+    if not target or _prose_words(source) < 2 or _words(source) < 3:
+        return None
+    copied = _sentence_key(source) == _sentence_key(target)
+    src_script, tgt_script = _SCRIPT_OF.get(src_lang), _SCRIPT_OF.get(tgt_lang)
+    if not copied and src_script and tgt_script and src_script != tgt_script:
+        letters = _LETTER.findall(target)
+        in_source = [ch for ch in letters if regex.match(rf"\p{{{src_script}}}", ch)]
+        words = regex.findall(rf"\p{{{src_script}}}+", target)
+        copied = len(words) >= 3 and len(in_source) > 0.6 * max(len(letters), 1)
+    if not copied:
+        return None
+    return Finding(
+        "untranslated",
+        "error",
+        pair.segment,
+        pair.source,
+        pair.target,
+        pair.target,
+        f"a {tgt_lang} translation",
+        "This segment is still in the source language; translate it.",
+    )
+
+
+def _consistency(pairs: Sequence[Pair]) -> list[Finding]:
+    """Same source translated differently, different sources translated identically."""
+    findings = []
+    first_target: dict[str, Pair] = {}
+    first_source: dict[str, Pair] = {}
+    for pair in pairs:
+        if _words(pair.source) < 4 or not pair.target.strip() or pair.kind == "header":
+            continue
+        skey, tkey = _sentence_key(pair.source), _sentence_key(pair.target)
+        earlier = first_target.setdefault(skey, pair)
+        if earlier is not pair and _sentence_key(earlier.target) != tkey:
+            findings.append(
+                Finding(
+                    "inconsistent-translation",
+                    "warning",
+                    pair.segment,
+                    pair.source,
+                    pair.target,
+                    pair.target,
+                    earlier.target,
+                    f"This sentence was translated differently in segment {earlier.segment}; "
+                    "use one translation.",
+                )
+            )
+        earlier = first_source.setdefault(tkey, pair)
+        if earlier is not pair and _sentence_key(earlier.source) != skey:
+            findings.append(
+                Finding(
+                    "identical-translation",
+                    "warning",
+                    pair.segment,
+                    pair.source,
+                    pair.target,
+                    pair.target,
+                    f"a translation of this source (segment {earlier.segment} has the same text)",
+                    f"Segment {earlier.segment} has a different source but the same translation; "
+                    "check that each says what its source says.",
+                )
+            )
+    return findings
+
+
+def _sorted(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.segment, _ORDER.get(f.rule, 99)))
