@@ -1,0 +1,394 @@
+"""Sentence segmentation with SRX 2.0 rules, the way CAT tools (OmegaT, Okapi, Trados) do it.
+
+An SRX file holds named rule lists (``<languagerule>``) and a map from language patterns to
+those lists (``<maprules>``). At every position of a text, the rules of the language are tried
+in order; the first rule whose ``<beforebreak>`` matches the text ending there and whose
+``<afterbreak>`` matches the text starting there decides: break (``break="yes"``) or not.
+With ``cascade="yes"`` the rule lists of every matching language pattern are tried one after
+the other, otherwise only the first matching one.
+
+The rules are Java regular expressions; :func:`java_to_python` rewrites the few Java-only
+constructs for the ``regex`` module, which already understands ``\\p{Lu}``, possessive
+quantifiers and atomic groups. Speed comes from one combined pattern per rule list that finds
+the candidate breaks in a single scan, and from merging neighbouring rules with the same
+decision into one alternation.
+
+A ``"\\n"`` in the text always ends a segment: header lines and signature lines of a document
+(see :mod:`tm.document`) are units of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import regex
+from lxml import etree
+
+from tm.errors import LanguageError, RulesError
+from tm.lang import base, normalize
+from tm.models import Document, Segment
+
+__all__ = [
+    "Rule",
+    "Segmenter",
+    "SrxRules",
+    "java_to_python",
+    "load_srx",
+    "parse_srx",
+    "segment",
+    "segment_document",
+    "shipped_srx",
+]
+
+_SRX_NS = "http://www.lisa.org/srx20"
+_SHIPPED = "untm.srx"
+#: Languages our shipped rules are written for; other languages get the generic rules only
+#: when the caller passes their own SRX file.
+_SHIPPED_LANGS = frozenset({"ar", "en", "es", "fr", "ru", "zh"})
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One SRX rule: break (or not) where ``before`` ends and ``after`` starts (Python regex)."""
+
+    brk: bool
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class SrxRules:
+    """The content of an SRX 2.0 file.
+
+    ``languagerules`` maps a rule-list name to its rules; ``maps`` lists (language pattern,
+    rule-list name) pairs in file order; ``cascade`` says whether every matching pattern
+    contributes its rules or only the first.
+    """
+
+    cascade: bool
+    languagerules: dict[str, tuple[Rule, ...]]
+    maps: tuple[tuple[str, str], ...]
+    source: str | None = None
+
+    def rules_for(self, lang: str) -> tuple[Rule, ...]:
+        """The ordered rules that apply to ``lang`` (an empty tuple when no pattern matches)."""
+        rules: list[Rule] = []
+        for pattern, name in self.maps:
+            if regex.fullmatch(pattern, lang) is None:
+                continue
+            rules.extend(self.languagerules[name])
+            if not self.cascade:
+                break
+        return tuple(rules)
+
+    def matches(self, lang: str) -> bool:
+        """True when some language pattern of the file matches ``lang``."""
+        return any(regex.fullmatch(pattern, lang) is not None for pattern, _ in self.maps)
+
+
+# --- Java regular expressions -> regex --------------------------------------------------------
+
+_JAVA_CLASSES = {
+    "h": r"[ \t\xA0\u1680\u180E\u2000-\u200A\u202F\u205F\u3000]",
+    "v": r"[\n\x0B\f\r\x85\u2028\u2029]",
+    "R": r"(?:\r\n|[\n\x0B\f\r\x85\u2028\u2029])",
+}
+_JAVA_PROPS = {
+    "javaLowerCase": "Ll",
+    "javaUpperCase": "Lu",
+    "javaWhitespace": "White_Space",
+    "javaLetter": "L",
+    "javaDigit": "Nd",
+    "javaLetterOrDigit": "Alnum",
+    "javaAlphabetic": "Alphabetic",
+    "IsAlphabetic": "Alphabetic",
+    "IsLetter": "L",
+    "IsDigit": "Nd",
+    "IsUppercase": "Uppercase",
+    "IsLowercase": "Lowercase",
+    "IsWhite_Space": "White_Space",
+    "IsPunctuation": "P",
+    "Lower": "Ll",
+    "Upper": "Lu",
+    "Alpha": "Alphabetic",
+    "Digit": "Nd",
+    "Alnum": "Alnum",
+    "Punct": "P",
+    "Space": "White_Space",
+}
+
+
+def java_to_python(pattern: str) -> str:
+    """Rewrite a Java regular expression for the ``regex`` module.
+
+    Handles ``\\Q...\\E`` quoting, ``\\h``/``\\v``/``\\R``, ``\\x{...}`` (kept), Java
+    property names such as ``\\p{javaLowerCase}`` and ``\\p{IsAlphabetic}``. Possessive
+    quantifiers and atomic groups need no change.
+
+    >>> java_to_python(r"\\Qe.g.\\E\\h")
+    'e\\\\.g\\\\.[ \\\\t\\\\xA0\\\\u1680\\\\u180E\\\\u2000-\\\\u200A\\\\u202F\\\\u205F\\\\u3000]'
+    """
+    out: list[str] = []
+    i = 0
+    n = len(pattern)
+    in_class = 0
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = pattern[i + 1]
+            if nxt == "Q":
+                end = pattern.find("\\E", i + 2)
+                literal = pattern[i + 2 :] if end < 0 else pattern[i + 2 : end]
+                out.append(regex.escape(literal))
+                i = n if end < 0 else end + 2
+                continue
+            if nxt in _JAVA_CLASSES and not in_class:
+                out.append(_JAVA_CLASSES[nxt])
+                i += 2
+                continue
+            if nxt in "pP" and i + 2 < n and pattern[i + 2] == "{":
+                end = pattern.find("}", i + 3)
+                if end > 0:
+                    name = pattern[i + 3 : end]
+                    out.append(f"\\{nxt}{{{_JAVA_PROPS.get(name, name)}}}")
+                    i = end + 1
+                    continue
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            in_class += 1
+        elif ch == "]" and in_class:
+            in_class -= 1
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+# --- reading SRX files ------------------------------------------------------------------------
+
+
+def _local(tag: object) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def parse_srx(data: bytes, *, source: str | None = None) -> SrxRules:
+    """Read SRX 2.0 from bytes; anything unusable raises :class:`RulesError` naming the file."""
+    where = f"{source}: " if source else ""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as err:
+        raise RulesError(f"{where}not a valid SRX file: {err.msg} (line {err.lineno})") from err
+    if _local(root.tag) != "srx":
+        raise RulesError(f"{where}not an SRX file (root element is <{_local(root.tag)}>)")
+    cascade = True
+    languagerules: dict[str, tuple[Rule, ...]] = {}
+    maps: list[tuple[str, str]] = []
+    for element in root.iter():
+        name = _local(element.tag)
+        if name == "header":
+            cascade = element.get("cascade", "yes").strip().lower() == "yes"
+        elif name == "languagerule":
+            rule_name = element.get("languagerulename")
+            if rule_name is None:
+                raise RulesError(
+                    f"{where}<languagerule> without languagerulename (line {element.sourceline})"
+                )
+            languagerules[rule_name] = tuple(
+                _read_rule(r, where) for r in element if _local(r.tag) == "rule"
+            )
+        elif name == "languagemap":
+            pattern = element.get("languagepattern")
+            target = element.get("languagerulename")
+            if pattern is None or target is None:
+                raise RulesError(
+                    f"{where}<languagemap> needs languagepattern and "
+                    f"languagerulename (line {element.sourceline})"
+                )
+            maps.append((_compile_check(java_to_python(pattern), where, element), target))
+    if not maps:
+        raise RulesError(f"{where}SRX file has no <languagemap>, so no rules apply to any language")
+    for _, target in maps:
+        if target not in languagerules:
+            raise RulesError(
+                f"{where}<languagemap> names rules {target!r}, which the file does not define"
+            )
+    return SrxRules(cascade, languagerules, tuple(maps), source)
+
+
+def _read_rule(element: etree._Element, where: str) -> Rule:
+    brk = element.get("break", "yes").strip().lower() != "no"
+    before = after = ""
+    for child in element:
+        text = child.text or ""
+        if _local(child.tag) == "beforebreak":
+            before = _compile_check(java_to_python(text), where, child)
+        elif _local(child.tag) == "afterbreak":
+            after = _compile_check(java_to_python(text), where, child)
+    return Rule(brk, before, after)
+
+
+def _compile_check(pattern: str, where: str, element: etree._Element) -> str:
+    try:
+        regex.compile(pattern)
+    except regex.error as err:
+        raise RulesError(
+            f"{where}bad regular expression {pattern!r} (line {element.sourceline}): {err}"
+        ) from err
+    return pattern
+
+
+def load_srx(path: str | Path) -> SrxRules:
+    """Read an SRX file from disk (OmegaT's, Okapi's or our own)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise RulesError(f"{path}: cannot read the SRX file ({err.strerror or err})") from err
+    return parse_srx(data, source=str(path))
+
+
+@lru_cache(maxsize=1)
+def shipped_srx() -> SrxRules:
+    """Our own rules for the six UN languages (``tm/rules/untm.srx``)."""
+    data = resources.files("tm.rules").joinpath(_SHIPPED).read_bytes()
+    return parse_srx(data, source=_SHIPPED)
+
+
+# --- the engine -------------------------------------------------------------------------------
+
+
+def _position_pattern(rule: Rule) -> str:
+    # Lookahead first: it is usually the cheaper test and rejects most positions.
+    ahead = f"(?={rule.after})" if rule.after else ""
+    behind = f"(?<={rule.before})" if rule.before else ""
+    return ahead + behind
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    candidates: regex.Pattern[str] | None
+    groups: tuple[tuple[bool, regex.Pattern[str]], ...]
+
+
+@lru_cache(maxsize=64)
+def _compile(rules: tuple[Rule, ...]) -> _Compiled:
+    breaking = [_position_pattern(r) for r in rules if r.brk]
+    candidates = None
+    if breaking:
+        candidates = regex.compile("|".join(f"(?:{p})" for p in breaking), regex.V0)
+    groups: list[tuple[bool, list[str]]] = []
+    for rule in rules:
+        if groups and groups[-1][0] == rule.brk:
+            groups[-1][1].append(_position_pattern(rule))
+        else:
+            groups.append((rule.brk, [_position_pattern(rule)]))
+    compiled = tuple(
+        (brk, regex.compile("|".join(f"(?:{p})" for p in parts), regex.V0)) for brk, parts in groups
+    )
+    return _Compiled(candidates, compiled)
+
+
+class Segmenter:
+    """Split text into segments with the SRX rules for one language.
+
+    Args:
+        lang: language code (``en``, ``fr-CA``, ``zh-Hans``...).
+        srx: an SRX 2.0 file to use instead of the shipped rules.
+
+    Raises:
+        LanguageError: the language is not a language code, or no rules exist for it.
+        RulesError: the SRX file is unreadable or broken.
+
+    >>> Segmenter("en").split("See A/78/367, para. 5. It was adopted.")
+    ['See A/78/367, para. 5.', 'It was adopted.']
+    """
+
+    __slots__ = ("_compiled", "lang")
+
+    def __init__(self, lang: str, *, srx: str | Path | None = None) -> None:
+        self.lang = normalize(lang)
+        if srx is None:
+            rules_file = shipped_srx()
+            if base(self.lang) not in _SHIPPED_LANGS:
+                raise LanguageError(
+                    f"no segmentation rules for language {lang!r}: untm ships rules for "
+                    f"{', '.join(sorted(_SHIPPED_LANGS))}; pass --srx FILE for others"
+                )
+        else:
+            rules_file = _cached_srx(str(Path(srx).resolve()))
+            if not rules_file.matches(self.lang):
+                raise LanguageError(f"{srx}: no language pattern matches {lang!r}")
+        self._compiled = _compile(rules_file.rules_for(self.lang))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) offsets of each segment, surrounding whitespace excluded."""
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for line in text.split("\n"):
+            self._line_spans(line, pos, out)
+            pos += len(line) + 1
+        return out
+
+    def split(self, text: str) -> list[str]:
+        """The segments of ``text``, stripped, without empty ones."""
+        return [text[start:end] for start, end in self.spans(text)]
+
+    def _line_spans(self, line: str, offset: int, out: list[tuple[int, int]]) -> None:
+        cuts = [0]
+        compiled = self._compiled
+        if compiled.candidates is not None:
+            for match in compiled.candidates.finditer(line):
+                pos = match.start()
+                if pos == cuts[-1] or pos == 0 or pos == len(line):
+                    continue
+                for brk, pattern in compiled.groups:
+                    if pattern.match(line, pos) is not None:
+                        if brk:
+                            cuts.append(pos)
+                        break
+        cuts.append(len(line))
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            while start < end and line[start].isspace():
+                start += 1
+            while end > start and line[end - 1].isspace():
+                end -= 1
+            if start < end:
+                out.append((offset + start, offset + end))
+
+
+@lru_cache(maxsize=8)
+def _cached_srx(path: str) -> SrxRules:
+    return load_srx(path)
+
+
+@lru_cache(maxsize=32)
+def _segmenter(lang: str, srx: str | None) -> Segmenter:
+    return Segmenter(lang, srx=srx)
+
+
+def segment(text: str, lang: str, *, srx: str | Path | None = None) -> list[str]:
+    """Split one paragraph (or plain text, one paragraph a line) into segments.
+
+    >>> segment("Mr. Smith arrived. He spoke.", "en")
+    ['Mr. Smith arrived.', 'He spoke.']
+    """
+    return _segmenter(lang, None if srx is None else str(srx)).split(text)
+
+
+def segment_document(doc: Document, *, srx: str | Path | None = None) -> list[Segment]:
+    """Segment every paragraph of ``doc``; indices count over the document from 0."""
+    segmenter = _segmenter(doc.lang, None if srx is None else str(srx))
+    out: list[Segment] = []
+    for paragraph in doc.paragraphs:
+        for start, end in segmenter.spans(paragraph.text):
+            out.append(
+                Segment(
+                    len(out), paragraph.index, paragraph.kind, paragraph.text[start:end], start, end
+                )
+            )
+    return out
