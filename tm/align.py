@@ -1,0 +1,824 @@
+"""Sentence alignment of a document with its translations, without any neural model.
+
+Two levels: paragraphs first (UN versions keep paragraph structure, though counts can differ),
+then sentences inside each aligned group of paragraphs. Both levels run one dynamic program
+over beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3, whose cost adds:
+
+- a Gale-Church length cost, with the length ratio and its variance estimated from the
+  document pair itself (first pass with a default variance, second pass with the variance
+  measured on the confident 1-1 beads of the first); Chinese, Japanese and Korean are measured
+  in UTF-8 bytes, other languages in characters;
+- an anchor cost: anchor keys (tm/anchors.py: numbers, article references, months, document
+  symbols, countries, glossary concepts, punctuation signatures) found on one side of a bead
+  and not on the other;
+- the prior cost of the bead type.
+
+Without paragraphs (pre-segmented text, one sentence a line), the program runs over the whole
+document inside a band around a line through confident anchors (keys found exactly once on
+each side), widened until the best path no longer touches its edge.
+
+Every bead gets a score in [0, 1]; beads below :data:`SUSPECT` are flagged, and the alignment
+carries warnings (as data) listing the suspect regions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tm.anchors import Anchorer, script_of
+from tm.errors import AlignmentError, InputError, LanguageError
+from tm.lang import base, from_filename, normalize
+from tm.models import Alignment, Bead, Document, MultiBead, Segment
+
+if TYPE_CHECKING:
+    from tm.terms import Glossary
+
+__all__ = [
+    "SUSPECT",
+    "align",
+    "align_documents",
+    "align_files",
+    "bead_lines",
+    "multilingual",
+    "presegmented",
+    "read_presegmented",
+]
+
+#: Beads scoring below this are flagged ``suspect``.
+SUSPECT = 0.3
+
+# Bead types (source count, target count) and their prior probabilities (Gale & Church's
+# figures, with the rarer 2-2, 3-1 and 1-3 beads given small shares).
+_PRIORS: dict[tuple[int, int], float] = {
+    (1, 1): 0.89,
+    (1, 0): 0.005,
+    (0, 1): 0.005,
+    (2, 1): 0.045,
+    (1, 2): 0.045,
+    (2, 2): 0.01,
+    (3, 1): 0.004,
+    (1, 3): 0.004,
+}
+_BEADS = tuple(_PRIORS)
+_PRIOR_COST = tuple(-math.log(p) for p in _PRIORS.values())
+_MAX_SPAN = 3
+
+_DEFAULT_VARIANCE = 6.8  # Gale & Church's variance per character, before measuring our own
+_FLOOR = 0.5  # extra length variance, as a share of the median segment length
+_STRONG = 1.5  # cost of a strong anchor (number, name) found on one side only
+_WEAK = 0.3  # cost of a weak anchor (punctuation, word prefix) found on one side only
+_MIN_WIDTH = 12  # narrowest band (in segments either side of the centre line)
+
+_BYTE_LANGS = frozenset({"zh", "ja", "ko"})
+_SCRIPTS = {
+    "LATIN": ("en", "fr", "es", "de", "it", "pt", "nl", "sv", "da", "no", "nb", "fi", "pl"),
+    "CYRILLIC": ("ru", "uk", "bg", "sr", "be", "kk", "mk"),
+    "ARABIC": ("ar", "fa", "ur"),
+    "HAN": ("zh",),
+    "GREEK": ("el",),
+    "HEBREW": ("he",),
+}
+_EXPECTED_SCRIPT = {lang: script for script, langs in _SCRIPTS.items() for lang in langs}
+
+_Keys = dict[str, int]
+
+
+# --- costs --------------------------------------------------------------------------------------
+
+
+def _merge(dicts: Iterable[_Keys]) -> _Keys:
+    out: _Keys = {}
+    for keys in dicts:
+        for key, count in keys.items():
+            out[key] = out.get(key, 0) + count
+    return out
+
+
+def _diff(a: _Keys, b: _Keys) -> int:
+    """Size of the multiset symmetric difference of two key counts."""
+    total = 0
+    for key, count in a.items():
+        total += abs(count - b.get(key, 0))
+    for key, count in b.items():
+        if key not in a:
+            total += count
+    return total
+
+
+def _shared(a: _Keys, b: _Keys) -> int:
+    return sum(min(count, b.get(key, 0)) for key, count in a.items())
+
+
+def _length_cost(l1: float, l2: float, variance: float, floor: float) -> float:
+    """-log P(|delta|) of Gale & Church, for lengths already in the same unit.
+
+    ``floor`` is a variance added to Gale and Church's (proportional to length): short
+    segments such as headings and signatures vary more, relatively, than sentences.
+    """
+    if l1 + l2 <= 0:
+        return 0.0
+    z = abs(l2 - l1) / math.sqrt(variance * (l1 + l2) / 2 + floor) / math.sqrt(2)
+    if z > 20:  # erfc underflows; use its asymptote
+        return z * z + math.log(z * math.sqrt(math.pi))
+    return -math.log(math.erfc(z))
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One unit to align (a sentence, or a paragraph): its length and anchor keys."""
+
+    length: float
+    strong: _Keys
+    weak: _Keys
+
+
+class _Costs:
+    """Bead costs over two sequences of items, for beads ending at (i, j)."""
+
+    def __init__(
+        self,
+        src: Sequence[_Item],
+        tgt: Sequence[_Item],
+        *,
+        ratio: float,
+        variance: float,
+        floor: float,
+    ) -> None:
+        self.n, self.m = len(src), len(tgt)
+        self.ratio, self.variance, self.floor = ratio, variance, floor
+        self._ps = _prefix([it.length for it in src])
+        self._pt = _prefix([it.length / ratio for it in tgt])
+        self._ss = _spans([it.strong for it in src])
+        self._sw = _spans([it.weak for it in src])
+        self._ts = _spans([it.strong for it in tgt])
+        self._tw = _spans([it.weak for it in tgt])
+
+    def parts(self, i: int, j: int, di: int, dj: int) -> tuple[float, float, int]:
+        """(length cost, anchor cost, shared strong anchors) of a bead."""
+        l1 = self._ps[i] - self._ps[i - di]
+        l2 = self._pt[j] - self._pt[j - dj]
+        lcost = _length_cost(l1, l2, self.variance, self.floor)
+        empty: _Keys = {}
+        a_s = self._ss[di][i - di] if di else empty
+        b_s = self._ts[dj][j - dj] if dj else empty
+        a_w = self._sw[di][i - di] if di else empty
+        b_w = self._tw[dj][j - dj] if dj else empty
+        anchor = _STRONG * _diff(a_s, b_s) + _WEAK * _diff(a_w, b_w)
+        return lcost, anchor, _shared(a_s, b_s)
+
+    def cost(self, i: int, j: int, k: int) -> float:
+        """Total cost of bead type ``k`` (index into the bead list) ending at (i, j)."""
+        di, dj = _BEADS[k]
+        lcost, anchor, _ = self.parts(i, j, di, dj)
+        return _PRIOR_COST[k] + lcost + anchor
+
+    def score(self, i: int, j: int, di: int, dj: int) -> float:
+        """A confidence in [0, 1]: high when lengths agree and anchors match."""
+        if di == 0 or dj == 0:
+            return 0.2  # an omission or addition always deserves a look
+        lcost, anchor, shared = self.parts(i, j, di, dj)
+        evidence = lcost + anchor - 0.5 * min(shared, 4)
+        if di + dj > 2:
+            evidence += 0.5
+        return round(math.exp(-max(evidence, 0.0) / 3.0), 4)
+
+
+def _prefix(values: Sequence[float]) -> list[float]:
+    out = [0.0]
+    for value in values:
+        out.append(out[-1] + value)
+    return out
+
+
+def _spans(keys: Sequence[_Keys]) -> list[list[_Keys]]:
+    """``spans[k][i]``: merged keys of items i..i+k-1 (index 0 unused)."""
+    spans: list[list[_Keys]] = [[]]
+    for k in range(1, _MAX_SPAN + 1):
+        spans.append([_merge(keys[i : i + k]) for i in range(max(len(keys) - k + 1, 0))])
+    return spans
+
+
+# --- the dynamic program ------------------------------------------------------------------------
+
+
+def _band(centre: Sequence[float], m: int, width: int) -> tuple[list[int], list[int]]:
+    """Rows' column ranges [lo, hi] around ``centre``, made connected and ending at (n, m)."""
+    n = len(centre) - 1
+    lo = [max(0, min(m, math.floor(c) - width)) for c in centre]
+    hi = [max(0, min(m, math.ceil(c) + width)) for c in centre]
+    lo[0], hi[n] = 0, m
+    for i in range(1, n + 1):
+        hi[i] = max(hi[i], hi[i - 1])
+        lo[i] = min(lo[i], hi[i - 1])
+    for i in range(n - 1, -1, -1):
+        lo[i] = min(lo[i], lo[i + 1])
+    return lo, hi
+
+
+def _run(
+    costs: _Costs, lo: Sequence[int], hi: Sequence[int]
+) -> tuple[float, list[tuple[int, int, int]]]:
+    """Best path inside the band: (total cost, [(i, j, bead type) ...] in order)."""
+    n, m = costs.n, costs.m
+    inf = math.inf
+    table: list[list[float]] = []
+    back: list[list[int]] = []
+    for i in range(n + 1):
+        row_lo, row_hi = lo[i], hi[i]
+        row = [inf] * (row_hi - row_lo + 1)
+        bk = [-1] * (row_hi - row_lo + 1)
+        for j in range(row_lo, row_hi + 1):
+            if i == 0 and j == 0:
+                row[0] = 0.0
+                continue
+            best, best_k = inf, -1
+            for k, (di, dj) in enumerate(_BEADS):
+                pi, pj = i - di, j - dj
+                if pi < 0 or pj < 0:
+                    continue
+                if pi == i:
+                    if pj < row_lo:
+                        continue
+                    prev = row[pj - row_lo]
+                else:
+                    p_lo = lo[pi]
+                    if pj < p_lo or pj > hi[pi]:
+                        continue
+                    prev = table[pi][pj - p_lo]
+                if prev == inf:
+                    continue
+                total = prev + costs.cost(i, j, k)
+                if total < best:
+                    best, best_k = total, k
+            row[j - row_lo] = best
+            bk[j - row_lo] = best_k
+        table.append(row)
+        back.append(bk)
+    total = table[n][m - lo[n]]
+    if total == inf:
+        raise AlignmentError("no alignment path was found (internal band error)")
+    path: list[tuple[int, int, int]] = []
+    i, j = n, m
+    while i or j:
+        k = back[i][j - lo[i]]
+        path.append((i, j, k))
+        di, dj = _BEADS[k]
+        i, j = i - di, j - dj
+    path.reverse()
+    return total, path
+
+
+def _touches(
+    path: Sequence[tuple[int, int, int]], lo: Sequence[int], hi: Sequence[int], m: int
+) -> bool:
+    return any((j == lo[i] and j > 0) or (j == hi[i] and j < m) for i, j, _ in path)
+
+
+def _search(
+    costs: _Costs, centre: Sequence[float], *, width: int = _MIN_WIDTH
+) -> tuple[float, list[tuple[int, int, int]]]:
+    """Best path in a band around ``centre``, widened while the path touches the band's edge."""
+    m = costs.m
+    while True:
+        lo, hi = _band(centre, m, width)
+        total, path = _run(costs, lo, hi)
+        full = all(a == 0 for a in lo) and all(b == m for b in hi)
+        if full or not _touches(path, lo, hi, m):
+            return total, path
+        width *= 2
+
+
+def _diagonal(n: int, m: int) -> list[float]:
+    return [i * m / n if n else float(m) for i in range(n + 1)]
+
+
+def _anchor_centre(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[float]:
+    """A centre line through a longest monotone chain of one-to-one anchor matches."""
+    n, m = len(src), len(tgt)
+    if n == 0:
+        return [float(m)]
+
+    def unique(items: Sequence[_Item]) -> dict[str, int]:
+        seen: dict[str, int] = {}
+        twice: set[str] = set()
+        for idx, item in enumerate(items):
+            for key in item.strong:
+                if key in seen and seen[key] != idx:
+                    twice.add(key)
+                seen.setdefault(key, idx)
+        return {key: idx for key, idx in seen.items() if key not in twice}
+
+    src_keys, tgt_keys = unique(src), unique(tgt)
+    points = sorted(
+        (i, tgt_keys[key])
+        for key, i in src_keys.items()
+        if key in tgt_keys and abs(tgt_keys[key] / m - i / n) < 0.2
+    )
+    chain = _longest_chain(points)
+    xs = [0.0] + [i + 0.5 for i, _ in chain] + [float(n)]
+    ys = [0.0] + [j + 0.5 for _, j in chain] + [float(m)]
+    centre = []
+    for i in range(n + 1):
+        k = min(bisect.bisect_right(xs, i), len(xs) - 1)
+        x0, x1, y0, y1 = xs[k - 1], xs[k], ys[k - 1], ys[k]
+        centre.append(y0 + (y1 - y0) * (i - x0) / (x1 - x0) if x1 > x0 else y1)
+    return centre
+
+
+def _longest_chain(points: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest chain strictly increasing in both coordinates (patience sorting)."""
+    tails: list[int] = []  # tails[k]: smallest j ending a chain of length k+1
+    tail_idx: list[int] = []
+    parent: list[int] = []
+    for idx, (_, j) in enumerate(points):
+        # strictly increasing i: points with the same i must not chain, so process by i
+        k = bisect.bisect_left(tails, j)
+        if k > 0 and points[tail_idx[k - 1]][0] == points[idx][0]:
+            parent.append(-1)
+            continue
+        parent.append(tail_idx[k - 1] if k else -1)
+        if k == len(tails):
+            tails.append(j)
+            tail_idx.append(idx)
+        else:
+            tails[k], tail_idx[k] = j, idx
+    chain: list[tuple[int, int]] = []
+    idx = tail_idx[-1] if tail_idx else -1
+    while idx != -1:
+        chain.append(points[idx])
+        idx = parent[idx]
+    chain.reverse()
+    return chain
+
+
+# --- items, parameters, and the two levels ------------------------------------------------------
+
+
+def _measure(text: str, lang: str) -> float:
+    return float(len(text.encode("utf-8")) if lang in _BYTE_LANGS else len(text))
+
+
+def _items(texts: Sequence[str], lang: str, anchorer: Anchorer | None) -> list[_Item]:
+    items = []
+    for text in texts:
+        if anchorer is None:
+            items.append(_Item(_measure(text, lang), {}, {}))
+            continue
+        anchors = anchorer.anchors(text)
+        items.append(
+            _Item(
+                _measure(text, lang),
+                dict.fromkeys(anchors.strong, 1),
+                dict.fromkeys(anchors.weak, 1),
+            )
+        )
+    return items
+
+
+def _group(items: Sequence[_Item], groups: Sequence[Sequence[int]]) -> list[_Item]:
+    return [
+        _Item(
+            sum(items[i].length for i in group),
+            _merge(items[i].strong for i in group),
+            _merge(items[i].weak for i in group),
+        )
+        for group in groups
+    ]
+
+
+def _estimate(pairs: Sequence[tuple[float, float]], ratio: float) -> tuple[float, float] | None:
+    """Ratio and variance measured on the 1-1 beads of a first pass (robust to outliers)."""
+    pairs = [(a, b) for a, b in pairs if a > 0 and b > 0]
+    if len(pairs) < 8:
+        return None
+    logs = sorted(math.log(b / a) for a, b in pairs)
+    new_ratio = math.exp(logs[len(logs) // 2]) if len(pairs) >= 20 else ratio
+    z2 = sorted((b / new_ratio - a) ** 2 / ((a + b / new_ratio) / 2) for a, b in pairs)
+    # mean of the lower 90 %: the tail is heavier than a Gaussian's, and a first-pass error
+    # should not inflate the estimate
+    kept = z2[: max(1, int(len(z2) * 0.9))]
+    variance = sum(kept) / len(kept)
+    return new_ratio, min(max(variance, 2.0), 60.0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Segment positions grouped by paragraph, in document order."""
+
+    paragraphs: list[list[int]]
+
+    @classmethod
+    def of(cls, segments: Sequence[Segment]) -> _Plan:
+        groups: list[list[int]] = []
+        last: int | None = None
+        for pos, segment in enumerate(segments):
+            if not groups or segment.paragraph != last:
+                groups.append([])
+                last = segment.paragraph
+            groups[-1].append(pos)
+        return cls(groups)
+
+
+def _path_beads(path: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """(i0, j0, di, dj) for every step of a path."""
+    out = []
+    for i, j, k in path:
+        di, dj = _BEADS[k]
+        out.append((i - di, j - dj, di, dj))
+    return out
+
+
+def _two_level(
+    src_items: list[_Item],
+    tgt_items: list[_Item],
+    src_plan: _Plan,
+    tgt_plan: _Plan,
+    *,
+    ratio: float,
+    variance: float,
+    floor: float,
+) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
+    """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads)."""
+    p_src = _group(src_items, src_plan.paragraphs)
+    p_tgt = _group(tgt_items, tgt_plan.paragraphs)
+    if len(p_src) == 1 and len(p_tgt) == 1:
+        para_beads = [(0, 0, 1, 1)]
+    else:
+        costs = _Costs(p_src, p_tgt, ratio=ratio, variance=variance, floor=floor)
+        _, path = _search(costs, _anchor_centre(p_src, p_tgt))
+        para_beads = _path_beads(path)
+    beads: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    para_groups: list[tuple[list[int], list[int]]] = []
+    for pi, pj, di, dj in para_beads:
+        s_pos = [pos for para in src_plan.paragraphs[pi : pi + di] for pos in para]
+        t_pos = [pos for para in tgt_plan.paragraphs[pj : pj + dj] for pos in para]
+        para_groups.append((list(range(pi, pi + di)), list(range(pj, pj + dj))))
+        if not s_pos or not t_pos:
+            beads.extend(((s,), (), 0.2) for s in s_pos)
+            beads.extend(((), (t,), 0.2) for t in t_pos)
+            continue
+        s_items = [src_items[p] for p in s_pos]
+        t_items = [tgt_items[p] for p in t_pos]
+        costs = _Costs(s_items, t_items, ratio=ratio, variance=variance, floor=floor)
+        _, path = _search(costs, _anchor_centre(s_items, t_items))
+        for i0, j0, bi, bj in _path_beads(path):
+            score = costs.score(i0 + bi, j0 + bj, bi, bj)
+            beads.append(
+                (
+                    tuple(s_pos[i0 : i0 + bi]),
+                    tuple(t_pos[j0 : j0 + bj]),
+                    score,
+                )
+            )
+    return beads, para_groups
+
+
+def _check_language(segments: Sequence[Segment], lang: str, role: str) -> None:
+    if not segments:
+        raise AlignmentError(f"the {role} text ({lang}) is empty: there is nothing to align")
+    expected = _EXPECTED_SCRIPT.get(base(lang))
+    if expected is None:
+        return
+    found = script_of(" ".join(s.text for s in segments[:400]))
+    if found is not None and found != expected:
+        raise LanguageError(
+            f"the {role} text is labelled {lang!r} but is mostly written in {found.title()} "
+            f"script, not {expected.title()}: check the language code or the file"
+        )
+
+
+def _ranges(positions: Sequence[int]) -> str:
+    """``[3, 4, 5, 9]`` -> ``3-5, 9`` (1-based for people reading warnings)."""
+    out: list[str] = []
+    start = prev = None
+    for pos in sorted(positions):
+        if start is None:
+            start = prev = pos
+        elif pos == prev + 1:  # type: ignore[operator]
+            prev = pos
+        else:
+            out.append(f"{start + 1}" if start == prev else f"{start + 1}-{prev + 1}")  # type: ignore[operator]
+            start = prev = pos
+    if start is not None:
+        out.append(f"{start + 1}" if start == prev else f"{start + 1}-{prev + 1}")  # type: ignore[operator]
+    return ", ".join(out)
+
+
+def _warnings(
+    beads: Sequence[Bead],
+    para_groups: Sequence[tuple[list[int], list[int]]],
+    src_lang: str,
+    tgt_lang: str,
+    n_src_paras: int,
+    n_tgt_paras: int,
+) -> list[str]:
+    warnings: list[str] = []
+    few, many = sorted((n_src_paras, n_tgt_paras))
+    if many >= 4 and few < 0.6 * many:
+        warnings.append(
+            f"the {src_lang} text has {n_src_paras} paragraphs and the {tgt_lang} text "
+            f"{n_tgt_paras}: one version may be incomplete"
+        )
+    lone_src = [p for s, t in para_groups if not t for p in s]
+    lone_tgt = [p for s, t in para_groups if not s for p in t]
+    if lone_src:
+        warnings.append(
+            f"{src_lang} paragraphs {_ranges(lone_src)} have no counterpart in {tgt_lang}"
+        )
+    if lone_tgt:
+        warnings.append(
+            f"{tgt_lang} paragraphs {_ranges(lone_tgt)} have no counterpart in {src_lang}"
+        )
+    # group runs of suspect beads into regions
+    region: list[Bead] = []
+    regions: list[list[Bead]] = []
+    for bead in beads:
+        if bead.suspect:
+            region.append(bead)
+        elif region:
+            regions.append(region)
+            region = []
+    if region:
+        regions.append(region)
+    for reg in regions:
+        s = [i for b in reg for i in b.src]
+        t = [j for b in reg for j in b.tgt]
+        where = []
+        if s:
+            where.append(f"{src_lang} sentences {_ranges(s)}")
+        if t:
+            where.append(f"{tgt_lang} sentences {_ranges(t)}")
+        warnings.append("check the alignment of " + " with ".join(where))
+    if beads and sum(b.suspect for b in beads) > 0.5 * len(beads):
+        warnings.append(
+            f"most of the alignment is uncertain: are the {src_lang} and {tgt_lang} texts "
+            "translations of the same document?"
+        )
+    return warnings
+
+
+# --- public API ---------------------------------------------------------------------------------
+
+
+def align(
+    src: Sequence[Segment],
+    tgt: Sequence[Segment],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Glossary | None = None,
+    anchors: bool = True,
+) -> Alignment:
+    """Align the segments of a text (``src``, the pivot) with those of its translation.
+
+    Segments from different paragraphs (``Segment.paragraph``) are aligned in two levels,
+    paragraphs first; segments of one paragraph (pre-segmented text) in one pass over the
+    whole text. The beads cover every segment of both sides exactly once, in order.
+
+    Args:
+        src: the pivot's segments.
+        tgt: the other text's segments.
+        src_lang: the pivot's language.
+        tgt_lang: the other text's language.
+        glossary: terms whose concepts serve as anchors (optional).
+        anchors: False to align on length alone (Gale-Church), as a baseline.
+
+    Raises:
+        AlignmentError: if either side is empty.
+        LanguageError: if a text is not written in the script of its language.
+
+    >>> from tm.models import Segment
+    >>> en = [Segment(0, 0, "body", "Article 1 applies."), Segment(1, 0, "body", "See 2023.")]
+    >>> fr = [Segment(0, 0, "body", "L'article 1 s'applique."), Segment(1, 0, "body", "Voir 2023.")]
+    >>> [(b.src, b.tgt) for b in align(en, fr, src_lang="en", tgt_lang="fr").beads]
+    [((0,), (0,)), ((1,), (1,))]
+    """
+    src_lang, tgt_lang = normalize(src_lang), normalize(tgt_lang)
+    _check_language(src, src_lang, "pivot")
+    _check_language(tgt, tgt_lang, "other")
+    s_base, t_base = base(src_lang), base(tgt_lang)
+    cognates = _EXPECTED_SCRIPT.get(s_base) is not None and _EXPECTED_SCRIPT.get(
+        s_base
+    ) == _EXPECTED_SCRIPT.get(t_base)
+    src_anchorer = Anchorer(s_base, cognates=cognates, glossary=glossary) if anchors else None
+    tgt_anchorer = Anchorer(t_base, cognates=cognates, glossary=glossary) if anchors else None
+    src_items = _items([s.text for s in src], s_base, src_anchorer)
+    tgt_items = _items([s.text for s in tgt], t_base, tgt_anchorer)
+    src_plan, tgt_plan = _Plan.of(src), _Plan.of(tgt)
+    total_s = sum(it.length for it in src_items)
+    total_t = sum(it.length for it in tgt_items)
+    ratio = total_t / total_s if total_s > 0 and total_t > 0 else 1.0
+    variance = _DEFAULT_VARIANCE
+    lengths = sorted(it.length for it in src_items)
+    floor = _FLOOR * lengths[len(lengths) // 2]
+    raw, para_groups = _two_level(
+        src_items, tgt_items, src_plan, tgt_plan, ratio=ratio, variance=variance, floor=floor
+    )
+    measured = _estimate(
+        [
+            (src_items[s[0]].length, tgt_items[t[0]].length)
+            for s, t, _ in raw
+            if len(s) == 1 and len(t) == 1
+        ],
+        ratio,
+    )
+    if measured is not None:
+        ratio, variance = measured
+        raw, para_groups = _two_level(
+            src_items, tgt_items, src_plan, tgt_plan, ratio=ratio, variance=variance, floor=floor
+        )
+    beads = tuple(Bead(s, t, score, score < SUSPECT) for s, t, score in raw)
+    warnings = _warnings(
+        beads, para_groups, src_lang, tgt_lang, len(src_plan.paragraphs), len(tgt_plan.paragraphs)
+    )
+    return Alignment(src_lang, tgt_lang, tuple(src), tuple(tgt), beads, tuple(warnings))
+
+
+def align_documents(
+    pivot: Document,
+    others: Sequence[Document],
+    *,
+    srx: str | Path | None = None,
+    glossary: Glossary | None = None,
+) -> list[Alignment]:
+    """Segment ``pivot`` and each of ``others`` and align each with the pivot."""
+    from tm.segment import segment_document
+
+    src = segment_document(pivot, srx=srx)
+    return [
+        align(
+            src,
+            segment_document(other, srx=srx),
+            src_lang=pivot.lang,
+            tgt_lang=other.lang,
+            glossary=glossary,
+        )
+        for other in others
+    ]
+
+
+def presegmented(lines: Iterable[str]) -> list[Segment]:
+    """Segments from one-sentence-a-line text: blank lines ignored, all in one paragraph."""
+    segments: list[Segment] = []
+    for line in lines:
+        text = line.strip()
+        if text:
+            segments.append(Segment(len(segments), 0, "body", text, 0, len(text)))
+    return segments
+
+
+def read_presegmented(path: str | Path) -> list[Segment]:
+    """Read a one-sentence-a-line UTF-8 file (see :func:`presegmented`).
+
+    Raises:
+        InputError: if the file is not UTF-8 text or holds no sentence.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the file ({err.strerror})") from err
+    if b"\x00" in data:
+        raise InputError(f"{path}: this is a binary file, not one sentence a line")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from err
+    segments = presegmented(text.splitlines())
+    if not segments:
+        raise AlignmentError(f"{path}: the file holds no sentence to align")
+    return segments
+
+
+def _lang_of(path: str | Path, given: str | None) -> str:
+    if given:
+        return normalize(given)
+    found = from_filename(path)
+    if found is None:
+        raise LanguageError(
+            f"{path}: cannot tell the language: name the file like 'letter.fr.md' or pass --langs"
+        )
+    return found
+
+
+def align_files(
+    pivot: str | Path,
+    others: Sequence[str | Path],
+    *,
+    langs: Sequence[str] | None = None,
+    presegmented: bool = False,
+    srx: str | Path | None = None,
+    glossary: Glossary | None = None,
+) -> list[Alignment]:
+    """Read, segment (unless ``presegmented``) and align files: the CLI's one entry point.
+
+    Languages come from ``langs`` (one per file, pivot first) or from each file name.
+
+    Raises:
+        LanguageError: if a language is missing, or ``langs`` does not match the files.
+        InputError: if a file cannot be read.
+    """
+    paths = [pivot, *others]
+    if not others:
+        raise AlignmentError("give the pivot file and at least one other file to align")
+    if langs is not None and len(langs) != len(paths):
+        raise LanguageError(
+            f"--langs names {len(langs)} languages for {len(paths)} files: give one per file"
+        )
+    codes = [_lang_of(p, langs[k] if langs else None) for k, p in enumerate(paths)]
+    for path, code in zip(paths[1:], codes[1:], strict=True):
+        if base(code) == base(codes[0]):
+            raise LanguageError(
+                f"{path} is in the pivot's language ({code}): align versions in other languages"
+            )
+    if presegmented:
+        texts = [read_presegmented(p) for p in paths]
+        return [
+            align(texts[0], texts[k], src_lang=codes[0], tgt_lang=codes[k], glossary=glossary)
+            for k in range(1, len(paths))
+        ]
+    from tm.document import read_document
+
+    docs = [read_document(p, lang=code) for p, code in zip(paths, codes, strict=True)]
+    return align_documents(docs[0], docs[1:], srx=srx, glossary=glossary)
+
+
+def multilingual(alignments: Sequence[Alignment]) -> list[MultiBead]:
+    """Rows pivoting through the common pivot text: every segment of every text in one row.
+
+    Pivot segments are grouped as finely as all alignments allow (a 2-1 bead in one language
+    keeps its two pivot sentences in one row for all). A segment of another text aligned to
+    no pivot segment gets a row of its own.
+
+    Raises:
+        AlignmentError: if the alignments do not share one pivot text.
+    """
+    if not alignments:
+        return []
+    pivot = alignments[0].src
+    src_lang = alignments[0].src_lang
+    for other in alignments[1:]:
+        if other.src != pivot:
+            raise AlignmentError("the alignments do not share one pivot text")
+    n = len(pivot)
+    joined = [False] * max(n - 1, 0)  # joined[i]: pivot i and i+1 must share a row
+    for al in alignments:
+        for bead in al.beads:
+            for a, b in zip(bead.src, bead.src[1:], strict=False):
+                for i in range(a, b):
+                    joined[i] = True
+    group_of = [0] * n
+    for i in range(1, n):
+        group_of[i] = group_of[i - 1] + (1 if not joined[i - 1] else 0)
+    n_groups = group_of[-1] + 1 if n else 0
+    langs = [src_lang] + [al.tgt_lang for al in alignments]
+    rows: list[dict[str, list[int]]] = [{} for _ in range(n_groups)]
+    scores = [1.0] * n_groups
+    extra: list[list[tuple[int, str, list[int], float]]] = [[] for _ in range(n_groups + 1)]
+    for i in range(n):
+        rows[group_of[i]].setdefault(src_lang, []).append(i)
+    for al in alignments:
+        last = 0  # row after which a pivot-less bead goes
+        for bead in al.beads:
+            if bead.src:
+                g = group_of[bead.src[0]]
+                rows[g].setdefault(al.tgt_lang, []).extend(bead.tgt)
+                scores[g] = min(scores[g], bead.score)
+                last = g + 1
+            else:
+                extra[last].append((last, al.tgt_lang, list(bead.tgt), bead.score))
+    out: list[MultiBead] = []
+    texts_of = {src_lang: pivot, **{al.tgt_lang: al.tgt for al in alignments}}
+
+    def text(lang: str, positions: Sequence[int]) -> str:
+        return " ".join(texts_of[lang][p].text for p in positions)
+
+    def emit_extra(slot: int, paragraph: int) -> None:
+        for _, lang, positions, score in extra[slot]:
+            texts = dict.fromkeys(langs, "")
+            texts[lang] = text(lang, positions)
+            out.append(MultiBead(texts, paragraph, score, score < SUSPECT))
+
+    emit_extra(0, pivot[0].paragraph if pivot else 0)
+    for g, row in enumerate(rows):
+        texts = {lang: text(lang, row.get(lang, [])) for lang in langs}
+        paragraph = pivot[row[src_lang][0]].paragraph
+        out.append(MultiBead(texts, paragraph, scores[g], scores[g] < SUSPECT))
+        emit_extra(g + 1, paragraph)
+    return out
+
+
+def bead_lines(alignment: Alignment) -> list[str]:
+    """The beads as ``[pivot indices]:[other indices]`` lines, 0-based (gold-file format).
+
+    >>> from tm.models import Alignment, Bead
+    >>> bead_lines(Alignment("en", "fr", (), (), (Bead((24, 25), (24,), 1.0),)))
+    ['[24, 25]:[24]']
+    """
+    return [
+        f"[{', '.join(map(str, b.src))}]:[{', '.join(map(str, b.tgt))}]" for b in alignment.beads
+    ]

@@ -1,0 +1,301 @@
+"""Anchors: the parts of a sentence that survive translation, as language-neutral keys.
+
+The aligner (tm/align.py) compares the anchor keys of two candidate segments: a number, a month,
+a country, an article reference, a document symbol or a glossary concept found on both sides
+is evidence that the segments translate each other. Keys are plain strings such as ``n:26``
+(the number 26), ``m:9`` (September), ``c:AZ`` (Azerbaijan), ``a:26`` (article 26),
+``s:A/78/367`` (a document symbol), ``g:<concept id>`` (a glossary concept). Weak keys
+(punctuation signatures, shared word prefixes between languages of one script) count less.
+
+Country names and month names come from the CLDR data shipped with Babel, in every language
+Babel knows; numbers are read in Western and Arabic-Indic digits and as Chinese numerals.
+
+>>> sorted(Anchorer("en").anchors("Article 26 of the Covenant, 10 August 2023 (Armenia)").strong)
+['a:26', 'c:AM', 'm:8', 'n:10', 'n:2023', 'n:26']
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+import ahocorasick
+import regex
+from babel import Locale, UnknownLocaleError
+
+from tm.lang import base
+
+if TYPE_CHECKING:
+    from tm.terms import Glossary
+
+__all__ = ["Anchorer", "Anchors", "chinese_number", "script_of"]
+
+EMPTY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """The anchor keys of one text: ``strong`` ones (numbers, names) and ``weak`` ones."""
+
+    strong: frozenset[str]
+    weak: frozenset[str]
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
+# A run of digits with thousands groups (1,000 / 1 000 / 1.000 / 1'000) read as one number.
+_NUMBER = regex.compile(r"\d+(?:[,.\u00a0\u202f\u066c' ]\d{3}(?!\d))*")
+_GROUP_SEP = regex.compile(r"[,.\u00a0\u202f\u066c' ]")
+
+_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_CN_DIGIT |= {"七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+_CN_CHARS = "".join(_CN_DIGIT) + "".join(_CN_UNIT)
+# Chinese numerals count only where they are plainly numbers: after 第 (ordinals: 第二十六条),
+# before a counter of dates and articles (一九四八年, 十二月, 十日), or with a unit (二十六).
+_CN_NUMBER = regex.compile(
+    rf"(?<=第)[{_CN_CHARS}]+|[{_CN_CHARS}]+(?=[年月日条款项章节届次号])|[{_CN_CHARS}]*[十百千万][{_CN_CHARS}]*"
+)
+
+_CN_MONTH = regex.compile(rf"(?:\d+|[{_CN_CHARS}]+)\s*月")
+
+
+def chinese_number(text: str) -> int | None:
+    """The value of a Chinese numeral: ``二十六`` -> 26, ``一九四八`` -> 1948, ``十`` -> 10.
+
+    >>> chinese_number("二十六"), chinese_number("一九四八"), chinese_number("一百零五")
+    (26, 1948, 105)
+    """
+    if not text or any(ch not in _CN_DIGIT and ch not in _CN_UNIT for ch in text):
+        return None
+    if not any(ch in _CN_UNIT for ch in text):  # digit by digit, as in years
+        return int("".join(str(_CN_DIGIT[ch]) for ch in text))
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch == "万":
+            total += (section + (digit or 0)) * 10_000
+            section, digit = 0, None
+        else:
+            section += (1 if digit is None else digit) * _CN_UNIT[ch]
+            digit = None
+    return total + section + (digit or 0)
+
+
+def _numbers(text: str, lang: str) -> set[str]:
+    keys = set()
+    if lang in ("zh", "ja"):  # 8月 is August (a month key), not the number 8
+        text = _CN_MONTH.sub(" ", text)
+    for match in _NUMBER.finditer(text.translate(_DIGITS)):
+        digits = _GROUP_SEP.sub("", match.group())
+        keys.add("n:" + (digits.lstrip("0") or "0"))
+    if lang in ("zh", "ja"):
+        for match in _CN_NUMBER.finditer(text):
+            value = chinese_number(match.group())
+            if value is not None:
+                keys.add(f"n:{value}")
+    return keys
+
+
+# --- article references, months, document symbols ----------------------------------------------
+
+_ARTICLE_WORDS = {
+    "en": r"articles?|art\.",
+    "fr": r"articles?|art\.",
+    "es": r"art[íi]culos?|art\.",
+    "de": r"artikel|art\.",
+    "it": r"articol[oi]|art\.",
+    "pt": r"artigos?|art\.",
+    "ru": r"стать[яиеюй]|ст\.",
+    "ar": r"(?:ال|وال|بال|لل)?مادت?[ةيه]?(?:ان|ين)?",
+}
+_NUM = r"(\d+)"
+
+
+@cache
+def _article_pattern(lang: str) -> regex.Pattern[str] | None:
+    if lang in ("zh", "ja"):
+        return regex.compile(rf"第\s*(\d+|[{_CN_CHARS}]+)\s*条")
+    words = _ARTICLE_WORDS.get(lang)
+    if words is None:
+        return None
+    return regex.compile(rf"(?i)\b(?:{words})\s*{_NUM}")
+
+
+def _articles(text: str, lang: str) -> set[str]:
+    pattern = _article_pattern(lang)
+    if pattern is None:
+        return set()
+    keys = set()
+    for match in pattern.finditer(text.translate(_DIGITS)):
+        raw = match.group(1)
+        value = int(raw) if raw.isdigit() else chinese_number(raw)
+        if value is not None:
+            keys.add(f"a:{value}")
+    return keys
+
+
+# UN document symbols: A/78/367, S/2023/712, A/RES/217 (III), E/CN.4/2023/L.5
+_SYMBOL = regex.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*)+")
+# Latin-script tokens that no translation changes: acronyms and codes (COVID-19, UNESCO, ISO).
+_CODE = regex.compile(r"\b[A-Z][A-Z0-9\-]*[A-Z0-9]\b")
+
+
+def _symbols(text: str) -> set[str]:
+    keys = {"s:" + m.group().rstrip(".") for m in _SYMBOL.finditer(text)}
+    for match in _CODE.finditer(text):
+        token = match.group()
+        if sum(ch.isupper() for ch in token) >= 2:
+            keys.add("t:" + token)
+    return keys
+
+
+def _cldr(lang: str) -> list[Locale]:
+    """The Babel locales holding CLDR names for ``lang`` (Arabic adds Levantine month names)."""
+    names = {"ar": ["ar", "ar_SY"], "zh": ["zh_Hans"]}.get(lang, [lang])
+    locales = []
+    for name in names:
+        try:
+            locales.append(Locale.parse(name))
+        except (UnknownLocaleError, ValueError):
+            continue
+    return locales
+
+
+_CASELESS = ("zh", "ja", "ko", "ar", "fa", "he", "th")
+
+
+def _word_start(text: str, start: int) -> bool:
+    return start == 0 or not text[start - 1].isalpha()
+
+
+def _stem(name: str, lang: str) -> str:
+    """Drop one final vowel so ``Армения`` also finds ``Армении``, ``Armenia`` ``Armenian``."""
+    if lang not in _CASELESS and len(name) >= 6 and name[-1] in "aeiouyаяеиоуыьйё":
+        return name[:-1]
+    return name
+
+
+@cache
+def _automaton(lang: str, what: str) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton of CLDR names (``what``: countries or months) -> keys."""
+    automaton = ahocorasick.Automaton()
+    found = False
+    for locale in _cldr(lang):
+        if what == "countries":
+            pairs = [
+                (name, f"c:{code}")
+                for code, name in locale.territories.items()
+                if code.isalpha() and len(name) >= 2
+            ]
+        else:
+            pairs = [
+                (name, f"m:{number}")
+                for context in ("format", "stand-alone")
+                for number, name in locale.months[context]["wide"].items()
+                if len(name) >= 3
+            ]
+        for name, key in pairs:
+            folded = _stem(name.casefold(), lang)
+            if folded not in automaton:
+                automaton.add_word(folded, (len(folded), key))
+                found = True
+    if not found:
+        return None
+    automaton.make_automaton()
+    return automaton
+
+
+def _names(text: str, lang: str, what: str) -> set[str]:
+    automaton = _automaton(lang, what)
+    if automaton is None:
+        return set()
+    folded = text.casefold()
+    keys = set()
+    whole_words = lang not in _CASELESS
+    for end, (length, key) in automaton.iter_long(folded):
+        start = end - length + 1
+        if whole_words and not _word_start(folded, start):
+            continue
+        if what == "months" and lang == "en" and not text[start].isupper():
+            continue  # "may" the verb is not May the month
+        keys.add(key)
+    if what == "months" and lang in ("zh", "ja"):
+        for match in _CN_MONTH.finditer(text.translate(_DIGITS)):
+            raw = match.group().rstrip("月 ")
+            value = int(raw) if raw.isdigit() else chinese_number(raw)
+            if value is not None and 1 <= value <= 12:
+                keys.add(f"m:{value}")
+    return keys
+
+
+# --- weak keys: punctuation signatures and shared word prefixes --------------------------------
+
+_PUNCT = (
+    ("p:(", "(（"),
+    ('p:"', '“”«»„"「」『』'),
+    ("p::", ":："),
+    ("p:?", "?？؟"),
+    ("p:!", "!！"),
+)
+_LIST_MARK = regex.compile(r"^\s*(?:[(（]?(?:\p{L}|\d+|[ivxlc]+)[)）.]|[•·\-–—*])\s")
+_WORD = regex.compile(r"\p{L}{5,}")
+
+
+def script_of(text: str) -> str | None:
+    """The dominant script of the letters in ``text``: Latin, Cyrillic, Arabic, Han, ... or None."""
+    counts: dict[str, int] = {}
+    for ch in text[:20_000]:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            script = name.split(" ")[0] if name else ""
+            if script == "CJK":
+                script = "HAN"
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda k: counts[k])
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class Anchorer:
+    """Extracts anchor keys from texts in one language.
+
+    Args:
+        lang: the language of the texts (a BCP 47 tag).
+        cognates: also emit weak keys for the first four letters of long words, which
+            catch cognates (``Convention``/``Convención``) between languages of one script.
+        glossary: recognise the glossary's terms and emit their concept ids.
+    """
+
+    def __init__(
+        self, lang: str, *, cognates: bool = False, glossary: Glossary | None = None
+    ) -> None:
+        self.lang = base(lang)
+        self.cognates = cognates
+        self.glossary = glossary
+
+    def anchors(self, text: str) -> Anchors:
+        """All anchor keys of ``text``."""
+        lang = self.lang
+        strong = _numbers(text, lang)
+        strong |= _articles(text, lang)
+        strong |= _symbols(text)
+        strong |= _names(text, lang, "countries")
+        strong |= _names(text, lang, "months")
+        if self.glossary is not None:
+            strong |= {f"g:{hit.concept}" for hit in self.glossary.find(text, lang)}
+        weak = {key for key, marks in _PUNCT if any(mark in text for mark in marks)}
+        if _LIST_MARK.match(text):
+            weak.add("p:list")
+        if self.cognates:
+            weak |= {"w:" + _fold(word)[:4] for word in _WORD.findall(text)}
+        return Anchors(frozenset(strong), frozenset(weak))
