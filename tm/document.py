@@ -1,0 +1,334 @@
+"""UN document intake: Markdown-like text, Word and PDF files -> a :class:`Document`.
+
+UN documents reach translators as PDF, Word, or text converted from PDF. This module turns any
+of them into paragraphs with a kind (header line, heading, body, list item, signature) and
+repairs what conversion leaves behind: a paragraph split by a page break, lines that merely
+wrap a paragraph or a heading, page numbers, job numbers such as ``23-17645 (E)``, "Please
+recycle", running headers that repeat the document symbol, and a trailing ``---``.
+
+Layout conventions kept from UN documents: in the header block ("Distr.: General" / date) and
+in signature blocks (name / title / function) each line is a unit of its own, so those lines
+are joined with ``"\\n"`` (a hard segment break); consecutive list lines form one paragraph of
+kind ``list_item`` with one line per item, as they share one paragraph in the UN versions.
+Paragraph indices are therefore the same in every language version of a document, which the
+aligner relies on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tm.errors import FormatError, InputError, LanguageError
+from tm.lang import from_filename, normalize
+from tm.models import Document, Paragraph, ParagraphKind
+
+__all__ = ["SUFFIXES", "parse_text", "read_document"]
+
+#: File types read_document understands.
+SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".docx", ".pdf")
+
+# --- noise left by PDF conversion ---------------------------------------------------------------
+
+_SYMBOL = r"(?:[ASE]|CCPR|CERD|CEDAW|CRC|CAT|DP|UNEP|TD|ST|HRC)/[A-Z0-9.]+(?:/[A-Za-z0-9.]+)*"
+_NOISE = [
+    re.compile(r"^\s*[-–—]?\s*\d{1,4}\s*[-–—]?\s*$"),  # page number
+    re.compile(r"^\s*(?:page|página|стр\.?)\s+\d+(?:\s*(?:/|of|de|из)\s*\d+)?\s*$", re.I),
+    re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$"),  # "3/12"
+    re.compile(r"^\s*\*?\d{2}-\d{5}\s*\*?\s*(?:\([A-Z]\))?(?:\s+\d{6}\s+\d{6})?\s*\*?\s*$"),
+    re.compile(r"^\s*\*\d{7}\*\s*$"),  # bar-code text
+    re.compile(
+        r"^\s*(?:♲\s*)?(?:please recycle|merci de recycler|sírvase reciclar"
+        r"|просьба отправить на вторичную переработку)\s*♲?\s*$",
+        re.I,
+    ),
+    re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$"),  # horizontal rule
+]
+_SYMBOL_LINE = re.compile(rf"^\s*{_SYMBOL}(?:\s*[-–—]?\s*{_SYMBOL})*\s*$")
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_LIST = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__", re.S)
+_ITALIC = re.compile(
+    r"(?<!\*)\*(?![\s*])(.+?)(?<![\s*])\*(?!\*)|(?<!\w)_(?![\s_])(.+?)(?<![\s_])_(?!\w)", re.S
+)
+_SIGNED = re.compile(
+    r"[(（]\s*(?:signed|signé|signée|firmado|firmada|подпись|подписано|توقيع|签名|簽名)\s*[)）]",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?:;。！？：；…»”\"')）]\s*$")
+
+
+@dataclass(slots=True)
+class _Block:
+    """A run of lines between blank lines, before classification."""
+
+    lines: list[str]
+    hard: list[bool] = field(default_factory=list)  # line ends with a hard break
+    style: str | None = None  # Word style name, if any
+
+
+def read_document(path: str | Path, *, lang: str | None = None) -> Document:
+    """Read a .md/.txt, .docx or .pdf file into a :class:`Document`.
+
+    The language comes from ``lang`` or from a ``.xx.`` part of the file name.
+
+    Raises:
+        LanguageError: neither ``lang`` nor the file name gives a language.
+        InputError: the file is empty, binary, or of an unsupported type.
+        FormatError: a Word or PDF file cannot be read.
+    """
+    path = Path(path)
+    code = normalize(lang) if lang else from_filename(path)
+    if code is None:
+        raise LanguageError(
+            f"{path}: cannot tell the language; name the file like letter.fr.md or pass --lang"
+        )
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'!r}; use {', '.join(SUFFIXES)}"
+        )
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a document")
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    if suffix == ".docx":
+        blocks = _docx_blocks(path)
+    elif suffix == ".pdf":
+        blocks = _pdf_blocks(path)
+    else:
+        return parse_text(_decode(data, path), code, source=str(path))
+    return _assemble(blocks, code, source=str(path))
+
+
+def parse_text(text: str, lang: str, *, source: str | None = None) -> Document:
+    """Parse Markdown-like text (a PDF converted to Markdown, or plain text) into a Document.
+
+    >>> doc = parse_text("Distr.: General  \\n13 September 2023\\n\\nIt is **so**.", "en")
+    >>> [(p.kind, p.text) for p in doc.paragraphs]
+    [('header', 'Distr.: General\\n13 September 2023'), ('body', 'It is so.')]
+    """
+    code = normalize(lang)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    blocks: list[_Block] = []
+    current = _Block([])
+    for raw in text.split("\n"):
+        if not raw.strip():
+            if current.lines:
+                blocks.append(current)
+                current = _Block([])
+            continue
+        current.lines.append(raw.strip())
+        current.hard.append(raw.endswith("  ") or raw.endswith("\\"))
+    if current.lines:
+        blocks.append(current)
+    return _assemble(blocks, code, source=source)
+
+
+# --- readers ----------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8 and try again"
+        ) from err
+
+
+def _docx_blocks(path: Path) -> list[_Block]:
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise FormatError(f"not a readable Word document ({err})", path=path) from err
+    blocks: list[_Block] = []
+    for para in document.paragraphs:
+        text = para.text
+        if not text.strip():
+            continue
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        style = para.style.name if para.style is not None else None
+        bold = bool(para.runs) and all(run.bold for run in para.runs if run.text.strip())
+        if bold and not (style or "").lower().startswith(("heading", "title")):
+            style = "Bold"
+        blocks.append(_Block(lines, [True] * len(lines), style))
+    return blocks
+
+
+def _pdf_blocks(path: Path) -> list[_Block]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError) as err:
+        raise FormatError(f"not a readable PDF file ({err})", path=path) from err
+    lines: list[str] = []
+    for page in pages:
+        lines.extend(line.strip() for line in page.split("\n"))
+        lines.append("")
+    if not any(lines):
+        raise InputError(f"{path}: the PDF has no text layer (a scan?); run OCR first")
+    # A PDF line ends its paragraph when it is clearly shorter than a full line.
+    width = max((len(line) for line in lines), default=0)
+    blocks: list[_Block] = []
+    current = _Block([])
+    for line in lines:
+        if not line or _is_noise(line):
+            if not line and current.lines:
+                blocks.append(current)
+                current = _Block([])
+            continue
+        current.lines.append(line)
+        current.hard.append(False)
+        if len(line) < 0.7 * width and _SENTENCE_END.search(line):
+            blocks.append(current)
+            current = _Block([])
+    if current.lines:
+        blocks.append(current)
+    return blocks
+
+
+# --- classification and repair ----------------------------------------------------------------
+
+
+def _is_noise(line: str) -> bool:
+    return any(p.match(line) for p in _NOISE)
+
+
+def _strip_marks(text: str) -> str:
+    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _ITALIC.sub(lambda m: m.group(1) or m.group(2), text)
+    return text.replace("\\*", "*").replace("\\_", "_").strip()
+
+
+def _is_cjk(char: str) -> bool:
+    if not char:
+        return False
+    name = unicodedata.name(char, "")
+    return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "FULLWIDTH", "IDEOGRAPHIC"))
+
+
+def _join(lines: Iterable[str]) -> str:
+    """Join wrapped lines: a space between words, nothing between Chinese characters."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if out and not (_is_cjk(out.rstrip("*_")[-1:]) and _is_cjk(line.lstrip("*_")[:1])):
+            out += " "
+        out += line
+    return out
+
+
+def _emphasis(lines: Sequence[str]) -> str | None:
+    """``"bold"``/``"italic"`` when the whole block is one emphasised run, else None."""
+    text = "\n".join(lines).strip()
+    if re.fullmatch(r"(\*\*|__)(?:(?!\1).)+\1", text, re.S):
+        return "bold"
+    if re.fullmatch(r"([*_])(?:(?!\1).)+\1", text, re.S):
+        return "italic"
+    return None
+
+
+def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Document:
+    symbols_seen: set[str] = set()
+    kept: list[_Block] = []
+    for block in blocks:
+        keep_lines: list[str] = []
+        keep_hard: list[bool] = []
+        for line, hard in zip(block.lines, block.hard or [False] * len(block.lines), strict=True):
+            if _is_noise(line):
+                continue
+            if _SYMBOL_LINE.match(line):
+                key = re.sub(r"\s+", " ", line.strip())
+                if key in symbols_seen:  # running header repeating the symbol
+                    continue
+                symbols_seen.add(key)
+            keep_lines.append(line)
+            keep_hard.append(hard)
+        if keep_lines:
+            kept.append(_Block(keep_lines, keep_hard, block.style))
+
+    paragraphs: list[tuple[ParagraphKind, str]] = []
+    in_header = True
+    for block in kept:
+        kind, text, ends_header = _classify(block, in_header)
+        if ends_header:
+            in_header = False
+        if not text:
+            continue
+        if paragraphs and _continues(paragraphs[-1], kind, text):
+            prev_kind, prev_text = paragraphs[-1]
+            paragraphs[-1] = (prev_kind, _join([prev_text, text]))
+            continue
+        paragraphs.append((kind, text))
+    if not paragraphs:
+        where = f"{source}: " if source else ""
+        raise InputError(f"{where}the document contains no text")
+    return Document(
+        lang,
+        tuple(Paragraph(i, kind, text) for i, (kind, text) in enumerate(paragraphs)),
+        source,
+    )
+
+
+def _classify(block: _Block, in_header: bool) -> tuple[ParagraphKind, str, bool]:
+    """(kind, clean text, whether this block ends the header zone)."""
+    lines = block.lines
+    style = (block.style or "").lower()
+    first = lines[0]
+    if _SIGNED.search(first):
+        return "signature", _strip_marks("\n".join(lines)), True
+    heading = _HEADING.match(first)
+    if heading or style.startswith(("heading", "title")):
+        if heading:
+            lines = [heading.group(2), *lines[1:]]
+        level = len(heading.group(1)) if heading else 2
+        text = _strip_marks(_join(lines))
+        if in_header and level == 1:
+            return "header", text, False
+        return "heading", text, True
+    if all(_LIST.match(line) for line in lines) or style.startswith("list"):
+        items = [_strip_marks(m.group(1) if (m := _LIST.match(line)) else line) for line in lines]
+        return "list_item", "\n".join(items), True
+    emphasis = _emphasis(lines)
+    if emphasis is not None or style == "bold":
+        return "heading", _strip_marks(_join(lines)), False
+    if (
+        in_header
+        and all(len(line) <= 80 for line in lines)
+        and not re.search(r"[.!?。！？]\W*$", lines[-1])
+    ):
+        # Header block lines ("Distr.: General" / date / "Original: English") stay units.
+        return "header", _strip_marks("\n".join(lines)), False
+    return "body", _strip_marks(_join(lines)), True
+
+
+def _continues(prev: tuple[ParagraphKind, str], kind: ParagraphKind, text: str) -> bool:
+    """True when a page break split one body paragraph in two ("... of the" / "Covenant")."""
+    prev_kind, prev_text = prev
+    if prev_kind != "body" or kind != "body":
+        return False
+    if _SENTENCE_END.search(prev_text):
+        return False
+    return len(prev_text) > 80
