@@ -40,6 +40,7 @@ __all__ = [
     "parse_srx",
     "segment",
     "segment_document",
+    "segment_file",
     "shipped_srx",
 ]
 
@@ -378,6 +379,16 @@ def segment(text: str, lang: str, *, srx: str | Path | None = None) -> list[str]
     ['Mr. Smith arrived.', 'He spoke.']
     """
     return _segmenter(lang, None if srx is None else str(srx)).split(text)
+
+
+def segment_file(
+    path: str | Path, *, lang: str | None = None, srx: str | Path | None = None
+) -> list[Segment]:
+    """Read a document (see :func:`tm.document.read_document`) and segment it."""
+    from tm.document import read_document
+
+    doc = read_document(path, lang=lang)
+    return segment_document(doc, srx=srx)
 
 
 def segment_document(doc: Document, *, srx: str | Path | None = None) -> list[Segment]:
