@@ -227,7 +227,14 @@ class TermHit:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A fuzzy match of a draft segment against a memory unit (tm/match.py)."""
+    """A fuzzy match of a draft segment against a memory unit (tm/match.py).
+
+    ``kind`` is ``context`` (101: exact, same previous and next segment), ``exact`` (100),
+    ``placeable`` (99: differs only in numbers, dates or symbols), ``format`` (99: only in
+    case or punctuation spacing) or ``fuzzy``. ``substituted`` holds, per target language,
+    the target with the draft's placeable values put in (when every changed value was found).
+    ``diff`` marks the memory source's words ``[-removed-]`` and the draft's ``{+added+}``.
+    """
 
     score: float
     band: str
@@ -237,6 +244,8 @@ class Match:
     tuid: str | None
     origin: str | None = None
     kind: str = "fuzzy"
+    substituted: dict[str, str] = field(default_factory=dict)
+    unit_id: int | None = None
 
 
 # --- checking (tm/check.py) -------------------------------------------------------------------

@@ -1,0 +1,797 @@
+"""Fuzzy matching of draft segments against a translation memory: retrieve, then score.
+
+**Score.** The match percentage is word-level edit similarity on normalised tokens
+(:mod:`tm.tokens`), as CAT tools compute it::
+
+    score = 100 * (1 - levenshtein(a, b) / max(len(a), len(b)))
+
+where ``a`` and ``b`` are the token sequences of the draft segment and of the memory source,
+``levenshtein`` counts token insertions, deletions and substitutions (rapidfuzz), and the result
+is rounded down to a whole percent. Placeables (numbers, dates, document symbols) compare by
+class, so a source that differs from the draft *only* in them scores 99 (kind ``placeable``),
+and its targets are offered with the new values substituted; one that differs only in case or
+punctuation spacing scores 99 too (kind ``format``). Identical text scores 100 (``exact``) and
+identical text whose previous and next segments are also identical to the draft's scores 101
+(``context``, an in-context exact match). Bands: 100, 95-99, 85-94, 75-84, 50-74.
+
+**Retrieval.** :class:`MatchIndex` keeps each source as a string of token codes and an inverted
+index from token to rows. A candidate with score >= s must share at least ``s * len(a)`` tokens
+with the draft (an edit script keeps at most the shared tokens) and have a length within
+``[s * len(a), len(a) / s]``. So with the draft's tokens sorted rarest first, every such
+candidate holds one of the first ``len(a) - ceil(s * len(a)) + 1`` of them (prefix filtering).
+Rare tokens are read first and scored at once, which raises ``s`` to the current k-th best
+score and shortens the prefix; when a long posting list is reached, the rest of the prefix is
+counted with numpy and only rows whose shared-token bound reaches ``s`` are scored. The search
+is exact: it returns what scoring every row would return (ties aside).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import math
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import regex
+from rapidfuzz.distance import Levenshtein
+
+from tm import lang as _lang
+from tm.errors import StoreError
+from tm.models import Match, Segment, TermHit, Unit
+from tm.tokens import PLACEABLE_KINDS, Token, tokenize
+
+if TYPE_CHECKING:
+    from tm.memory import Memory
+    from tm.terms import Glossary
+
+__all__ = [
+    "BANDS",
+    "MatchIndex",
+    "Matcher",
+    "SegmentMatches",
+    "band",
+    "similarity",
+    "word_diff",
+]
+
+#: Match bands as CAT tools show them, highest first: (name, lowest score).
+BANDS: tuple[tuple[str, float], ...] = (
+    ("100", 100.0),
+    ("95-99", 95.0),
+    ("85-94", 85.0),
+    ("75-84", 75.0),
+    ("50-74", 50.0),
+)
+
+_INDEX_VERSION = "1"
+_SURROGATES = 0x800  # code points U+D800..U+DFFF are skipped when tokens become characters
+_LIMIT = 0x10FFFF - _SURROGATES  # more distinct tokens than this fold together (never seen)
+_BIG_POSTING = 4096  # longer posting lists are counted with numpy rather than scored one by one
+_KIND_RANK = {"context": 4, "exact": 3, "placeable": 2, "format": 2, "fuzzy": 1}
+
+
+def band(score: float) -> str:
+    """The band of a score: ``"100"``, ``"95-99"``, ..., or ``"<50"``.
+
+    >>> band(101), band(99), band(84), band(12)
+    ('100', '95-99', '75-84', '<50')
+    """
+    for name, low in BANDS:
+        if score >= low:
+            return name
+    return "<50"
+
+
+def _char(index: int) -> str:
+    index %= _LIMIT
+    code = index + 1
+    return chr(code + _SURROGATES if code >= 0xD800 else code)
+
+
+def _index_of(char: str) -> int:
+    code = ord(char)
+    return (code - _SURROGATES if code >= 0xD800 else code) - 1
+
+
+def similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """Word-level edit similarity of two token sequences, in percent (not rounded).
+
+    ``100 * (1 - levenshtein(a, b) / max(len(a), len(b)))``; two empty sequences are 100.
+
+    >>> similarity(["the", "cat", "sat"], ["the", "dog", "sat"])
+    66.66666666666667
+    """
+    if not a and not b:
+        return 100.0
+    return 100.0 * Levenshtein.normalized_similarity(list(a), list(b))
+
+
+class MatchIndex:
+    """Token-code strings and an inverted index over the source texts of a memory.
+
+    Build with :meth:`build` from ``(id, source text)`` pairs; rows keep the order given, and
+    ``docs`` (one value per row) says which rows are consecutive segments of one document, for
+    in-context matches. :meth:`search` returns rows with their exact token similarity.
+    """
+
+    def __init__(
+        self,
+        vocab: dict[str, int],
+        seq: str,
+        offsets: np.ndarray,
+        ids: np.ndarray,
+        docs: np.ndarray,
+        post_offsets: np.ndarray,
+        post_rows: np.ndarray,
+        *,
+        lang: str,
+    ) -> None:
+        self.vocab = vocab
+        self.seq = seq
+        self.offsets = offsets
+        self.ids = ids
+        self.docs = docs
+        self.lengths = np.diff(offsets).astype(np.int32)
+        self.post_offsets = post_offsets
+        self.post_rows = post_rows
+        self.lang = lang
+
+    # --- building ------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        pairs: Iterable[tuple[int, str]],
+        *,
+        lang: str = "en",
+        docs: Iterable[int] | None = None,
+    ) -> MatchIndex:
+        """Index ``(id, source text)`` pairs in ``lang``; ``docs`` gives a document number per
+        pair (consecutive rows of one document are context for each other)."""
+        vocab: dict[str, int] = {}
+        chunks: list[str] = []
+        ids: list[int] = []
+        lengths: list[int] = []
+        for unit_id, text in pairs:
+            codes = cls._encode_into(vocab, text, lang)
+            chunks.append(codes)
+            ids.append(unit_id)
+            lengths.append(len(codes))
+        seq = "".join(chunks)
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(lengths, dtype=np.int64), out=offsets[1:])
+        doc_array = (
+            np.zeros(len(ids), dtype=np.int64)
+            if docs is None
+            else np.fromiter(docs, dtype=np.int64, count=len(ids))
+        )
+        post_offsets, post_rows = cls._postings(seq, offsets, len(vocab))
+        return cls(
+            vocab,
+            seq,
+            offsets,
+            np.asarray(ids, dtype=np.int64),
+            doc_array,
+            post_offsets,
+            post_rows,
+            lang=lang,
+        )
+
+    @staticmethod
+    def _encode_into(vocab: dict[str, int], text: str, lang: str) -> str:
+        out = []
+        for token in tokenize(text, lang):
+            index = vocab.get(token.key)
+            if index is None:
+                index = vocab[token.key] = len(vocab)
+            out.append(_char(index))
+        return "".join(out)
+
+    @staticmethod
+    def _postings(seq: str, offsets: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        codes = np.frombuffer(seq.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        tokens = np.where(codes > 0xD800, codes - _SURROGATES, codes) - 1
+        rows = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+        pairs = np.unique(tokens << 32 | rows)  # one entry per (token, row), sorted by token
+        token_of = pairs >> 32
+        post_rows = (pairs & 0xFFFFFFFF).astype(np.int32)
+        post_offsets = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(token_of, minlength=size), out=post_offsets[1:])
+        return post_offsets, post_rows
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    # --- encoding queries ----------------------------------------------------------------
+
+    def encode(self, text: str) -> str:
+        """The token-code string of ``text``; tokens the memory never saw get private codes
+        that match nothing."""
+        out = []
+        unknown = len(self.vocab)
+        for token in tokenize(text, self.lang):
+            index = self.vocab.get(token.key)
+            if index is None:
+                index = unknown
+                unknown += 1
+            out.append(_char(index))
+        return "".join(out)
+
+    def row_codes(self, row: int) -> str:
+        """The token-code string of one row."""
+        return self.seq[self.offsets[row] : self.offsets[row + 1]]
+
+    # --- searching -----------------------------------------------------------------------
+
+    def search(self, text: str, *, top: int = 3, min_score: float = 50) -> list[tuple[int, float]]:
+        """The ``top`` rows most similar to ``text`` with score >= ``min_score``, best first.
+
+        Scores are :func:`similarity` of the token sequences (not rounded). The result equals
+        an exhaustive scan's, except in which of several equal-scoring rows are kept.
+        """
+        return self.search_codes(self.encode(text), top=top, min_score=min_score)
+
+    def search_codes(
+        self, query: str, *, top: int = 3, min_score: float = 50
+    ) -> list[tuple[int, float]]:
+        """:meth:`search` for an already encoded query."""
+        if not query or len(self) == 0 or top < 1:
+            return []
+        state = _Search(self, query, top=top, floor=max(min_score, 1e-9) / 100.0)
+        post_offsets, post_rows = self.post_offsets, self.post_rows
+        position = 0
+        done: set[int] = set()
+        while position < state.prefix_length():
+            token = state.occurrences[position]
+            position += 1
+            if token in done or state.df[token] == 0:
+                continue
+            done.add(token)
+            if state.df[token] > _BIG_POSTING:
+                state.count_rest()
+                break
+            state.examined.add(token)
+            start, end = post_offsets[token], post_offsets[token + 1]
+            state.consider(post_rows[start:end].tolist())
+        return state.result()
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def to_blobs(self) -> dict[str, bytes]:
+        """The index as named byte strings (for the memory's ``match_index`` table)."""
+        keys = sorted(self.vocab, key=self.vocab.__getitem__)
+        return {
+            "vocab": "\n".join(keys).encode("utf-8"),
+            "seq": self.seq.encode("utf-32-le"),
+            "offsets": self.offsets.astype(np.int64).tobytes(),
+            "ids": self.ids.astype(np.int64).tobytes(),
+            "docs": self.docs.astype(np.int64).tobytes(),
+            "post_offsets": self.post_offsets.astype(np.int64).tobytes(),
+            "post_rows": self.post_rows.astype(np.int32).tobytes(),
+            "lang": self.lang.encode("utf-8"),
+        }
+
+    @classmethod
+    def from_blobs(cls, blobs: dict[str, bytes]) -> MatchIndex:
+        """Rebuild an index saved with :meth:`to_blobs`."""
+        text = blobs["vocab"].decode("utf-8")
+        keys = text.split("\n") if text else []
+        return cls(
+            {key: i for i, key in enumerate(keys)},
+            blobs["seq"].decode("utf-32-le", errors="surrogatepass"),
+            np.frombuffer(blobs["offsets"], dtype=np.int64),
+            np.frombuffer(blobs["ids"], dtype=np.int64),
+            np.frombuffer(blobs["docs"], dtype=np.int64),
+            np.frombuffer(blobs["post_offsets"], dtype=np.int64),
+            np.frombuffer(blobs["post_rows"], dtype=np.int32),
+            lang=blobs["lang"].decode("utf-8"),
+        )
+
+
+class _Search:
+    """The state of one :meth:`MatchIndex.search`: the k best rows so far and what was read."""
+
+    def __init__(self, index: MatchIndex, query: str, *, top: int, floor: float) -> None:
+        self.index = index
+        self.query = query
+        self.top = top
+        self.floor = floor
+        known = len(index.vocab)
+        offsets = index.post_offsets
+        self.mult = Counter(_index_of(c) for c in query)
+        self.df = {t: int(offsets[t + 1] - offsets[t]) if t < known else 0 for t in self.mult}
+        # the draft's token occurrences, rarest first: the order the prefix filter reads them
+        order = sorted(self.mult, key=lambda t: (self.df[t], t))
+        self.occurrences = [t for t in order for _ in range(self.mult[t])]
+        self.best: list[tuple[float, int]] = []  # min-heap of (similarity, -row)
+        self.seen: set[int] = set()
+        self.examined: set[int] = set()
+
+    def threshold(self) -> float:
+        """The similarity (0-1) a row must reach to enter the result."""
+        if len(self.best) < self.top:
+            return self.floor
+        return max(self.floor, self.best[0][0])
+
+    def prefix_length(self) -> int:
+        """How many of the rarest occurrences every row at the threshold must share one of."""
+        n_q = len(self.query)
+        return n_q - math.ceil(self.threshold() * n_q - 1e-9) + 1
+
+    def consider(self, rows: Iterable[int]) -> None:
+        """Score the rows not seen before that pass the length filter."""
+        index, query, seen, best = self.index, self.query, self.seen, self.best
+        seq, offsets, lengths = index.seq, index.offsets, index.lengths
+        n_q = len(query)
+        s = self.threshold()
+        low, high = s * n_q - 1e-9, n_q / s + 1e-9
+        for row in rows:
+            if row in seen:
+                continue
+            seen.add(row)
+            if not low <= lengths[row] <= high:
+                continue
+            # an integer distance cutoff: rows exactly at the threshold are kept
+            longest = max(n_q, int(lengths[row]))
+            limit = math.floor((1.0 - self.threshold()) * longest + 1e-9)
+            distance = Levenshtein.distance(
+                query, seq[offsets[row] : offsets[row + 1]], score_cutoff=limit
+            )
+            if distance > limit:
+                continue
+            score = 1.0 - distance / longest
+            item = (score, -row)
+            if len(best) < self.top:
+                heapq.heappush(best, item)
+            elif item > best[0]:
+                heapq.heapreplace(best, item)
+
+    def count_rest(self) -> None:
+        """Finish a search whose prefix reaches long posting lists: bound each row's shared
+        tokens by counting (numpy), then score only rows that can still reach the threshold.
+
+        The threshold only rises, so the prefix computed here covers every later one.
+        """
+        index, occurrences = self.index, self.occurrences
+        n_q = len(self.query)
+        s = self.threshold()
+        cut = self.prefix_length()
+        prefix = [t for t in dict.fromkeys(occurrences[:cut]) if self.df[t] > 0]
+        in_prefix = set(prefix)
+        # occurrences outside the prefix may all be shared: the bound adds them
+        rest = sum(1 for t in occurrences if t not in in_prefix and self.df[t] > 0)
+        fresh = [t for t in prefix if t not in self.examined]
+        old = [t for t in prefix if t in self.examined]
+        size = len(index)
+        bound = self._counts(fresh, size)
+        hit = bound > 0
+        if old:
+            old_counts = self._counts(old, size)
+            hit &= old_counts == 0  # rows holding an examined token were considered already
+            bound += old_counts
+        bound += rest
+        lengths = index.lengths
+        ok = hit & (bound >= s * np.maximum(lengths, n_q) - 1e-9)
+        ok &= (lengths >= s * n_q - 1e-9) & (lengths <= n_q / s + 1e-9)
+        candidates = np.flatnonzero(ok)
+        if candidates.size:
+            # most shared tokens first: good matches raise the threshold early
+            candidates = candidates[np.argsort(-bound[candidates], kind="stable")]
+            self.consider(candidates.tolist())
+
+    def _counts(self, tokens: list[int], size: int) -> np.ndarray:
+        """Per row, the draft's occurrences of ``tokens`` the row holds (an upper bound)."""
+        offsets, rows = self.index.post_offsets, self.index.post_rows
+        total = np.zeros(size, dtype=np.float64)
+        by_weight: dict[int, list[np.ndarray]] = {}
+        for t in tokens:
+            by_weight.setdefault(self.mult[t], []).append(rows[offsets[t] : offsets[t + 1]])
+        for weight, parts in by_weight.items():
+            counts = np.bincount(np.concatenate(parts), minlength=size)
+            total += counts * weight if weight != 1 else counts
+        return total
+
+    def result(self) -> list[tuple[int, float]]:
+        """The best rows with their similarity in percent, best first (ties: lower row)."""
+        return [(-neg, score * 100.0) for score, neg in sorted(self.best, reverse=True)]
+
+
+# --- word diff and placeables ------------------------------------------------------------
+
+
+def _opcodes(
+    a: list[Token], b: list[Token], *, by_key: bool
+) -> list[tuple[str, int, int, int, int]]:
+    keys_a = [t.key if by_key else t.norm for t in a]
+    keys_b = [t.key if by_key else t.norm for t in b]
+    return [tuple(op) for op in Levenshtein.opcodes(keys_a, keys_b)]  # type: ignore[misc]
+
+
+def word_diff(source: str, draft: str, lang: str = "en") -> str:
+    """The memory ``source`` with the words the ``draft`` lacks as ``[-...-]`` and the words
+    the draft adds as ``{+...+}`` (wdiff style; case and placeable values count).
+
+    >>> word_diff("The rule of law at the national level.", "The rule of law at national level.")
+    'The rule of law at [-the-] national level.'
+    """
+    src, dft = tokenize(source, lang), tokenize(draft, lang)
+    out: list[str] = []
+
+    def gap(text: str, tokens: list[Token], i: int) -> str:
+        # the spacing before token i as the text has it
+        start = tokens[i - 1].end if i > 0 else 0
+        return text[start : tokens[i].start] if i < len(tokens) else ""
+
+    for tag, a0, a1, b0, b1 in _opcodes(src, dft, by_key=False):
+        old = "".join(
+            gap(source, src, i) + source[src[i].start : src[i].end] for i in range(a0, a1)
+        )
+        new = "".join(gap(draft, dft, j) + draft[dft[j].start : dft[j].end] for j in range(b0, b1))
+        if tag == "equal":
+            out.append(old)
+            continue
+        lead = old[: len(old) - len(old.lstrip())] or new[: len(new) - len(new.lstrip())]
+        mark = ""
+        if a1 > a0:
+            mark += f"[-{old.strip()}-]"
+        if b1 > b0:
+            mark += f"{{+{new.strip()}+}}"
+        out.append(lead + mark)
+    return "".join(out).strip()
+
+
+def _placeable_changes(source: str, draft: str, lang: str) -> list[tuple[str, str]] | None:
+    """Pairs (value in the source, value in the draft) of placeables that changed, aligned by
+    the token edit script; None when a placeable was added or removed (nothing to map)."""
+    src, dft = tokenize(source, lang), tokenize(draft, lang)
+    changes: list[tuple[str, str]] = []
+    for _tag, a0, a1, b0, b1 in _opcodes(src, dft, by_key=True):
+        olds = [t for t in src[a0:a1] if t.kind in PLACEABLE_KINDS]
+        news = [t for t in dft[b0:b1] if t.kind in PLACEABLE_KINDS]
+        if len(olds) != len(news) or any(o.kind != n.kind for o, n in zip(olds, news, strict=True)):
+            return None
+        for old, new in zip(olds, news, strict=True):
+            a, b = source[old.start : old.end], draft[new.start : new.end]
+            if a != b:
+                changes.append((a, b))
+    return changes
+
+
+_DIGITS = regex.compile(r"\d+")
+
+
+def substitute(target: str, changes: Sequence[tuple[str, str]]) -> str | None:
+    """``target`` with each changed placeable value replaced, or None when one is not found.
+
+    A value is looked up as written; failing that, a date or symbol is changed number by
+    number (``12 September 2023`` -> ``14 September 2023`` also fixes ``14 septembre 2023``).
+
+    >>> substitute("Article 26 du Pacte", [("26", "9")])
+    'Article 9 du Pacte'
+    """
+    mapping: dict[str, str] = {}
+    for old, new in changes:
+        if regex.search(rf"(?<!\w){regex.escape(old)}(?!\w)", target):
+            pairs = [(old, new)]
+        else:
+            old_n, new_n = _DIGITS.findall(old), _DIGITS.findall(new)
+            if len(old_n) != len(new_n):
+                return None
+            pairs = [(a, b) for a, b in zip(old_n, new_n, strict=True) if a != b]
+            if not pairs:
+                return None
+        for a, b in pairs:
+            if mapping.get(a, b) != b:
+                return None  # one old value, two new ones: ambiguous
+            mapping[a] = b
+    if not mapping:
+        return target
+    pattern = regex.compile(
+        "|".join(rf"(?<!\w){regex.escape(k)}(?!\w)" for k in sorted(mapping, key=len, reverse=True))
+    )
+    found: set[str] = set()
+
+    def put(m: regex.Match[str]) -> str:
+        found.add(m.group())
+        return mapping[m.group()]
+
+    result = pattern.sub(put, target)
+    return result if found == set(mapping) else None
+
+
+# --- matching against a memory -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentMatches:
+    """The matches and glossary hits of one draft segment."""
+
+    index: int
+    paragraph: int
+    text: str
+    matches: tuple[Match, ...]
+    terms: tuple[TermHit, ...] = ()
+
+
+Fetch = Callable[[Sequence[int]], list[tuple[int, Unit, str | None]]]
+
+
+class Matcher:
+    """Fuzzy matching against a memory, with the index kept in the memory's SQLite file.
+
+    The index of each source language is stored in the ``match_index`` table and rebuilt
+    when :meth:`Memory.revision` has moved on. :meth:`from_units` matches against units held
+    in memory (tests, small jobs).
+    """
+
+    def __init__(self, memory: Memory, *, src_lang: str = "en") -> None:
+        self._memory: Memory | None = memory
+        self._units: dict[int, Unit] = {}
+        self._origin: str | None = None
+        self._indexes: dict[str, MatchIndex] = {}
+        self.src_lang = _lang.base(src_lang)
+
+    @classmethod
+    def from_units(
+        cls, units: Iterable[Unit], *, src_lang: str = "en", origin: str | None = None
+    ) -> Matcher:
+        """A matcher over ``units`` (ids are their positions), without a memory file."""
+        matcher = cls.__new__(cls)
+        matcher._memory = None
+        matcher._units = dict(enumerate(units))
+        matcher._origin = origin
+        matcher._indexes = {}
+        matcher.src_lang = _lang.base(src_lang)
+        return matcher
+
+    # --- the index -----------------------------------------------------------------------
+
+    def index(self, src_lang: str | None = None) -> MatchIndex:
+        """The index of source texts in ``src_lang``, loaded, or built and saved."""
+        lang = _lang.base(src_lang or self.src_lang)
+        if lang not in self._indexes:
+            if self._memory is None:
+                self._indexes[lang] = _build(self._units.items(), lang)
+            else:
+                self._indexes[lang] = _stored_index(self._memory, lang)
+        return self._indexes[lang]
+
+    def _fetch(self, ids: Sequence[int]) -> list[tuple[int, Unit, str | None]]:
+        if self._memory is None:
+            return [(i, self._units[i], self._origin) for i in ids]
+        units = self._memory.get(ids)
+        origins = _origins(self._memory, ids)
+        return [(i, u, origins.get(i)) for i, u in zip(ids, units, strict=False)]
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def lookup(
+        self,
+        text: str,
+        *,
+        src_lang: str | None = None,
+        target_langs: Sequence[str] | None = None,
+        top: int = 3,
+        min_score: float = 50,
+        previous: str | None = None,
+        following: str | None = None,
+    ) -> list[Match]:
+        """The ``top`` best matches of ``text`` scoring at least ``min_score``, best first.
+
+        ``target_langs`` keeps those languages' targets (None: every language but the
+        source) and drops units that have none of them. ``previous`` and ``following`` are the
+        draft's neighbouring segments (None at the start or end of the draft): an exact match
+        whose memory neighbours are the same is an in-context match (101).
+        """
+        lang = _lang.base(src_lang or self.src_lang)
+        index = self.index(lang)
+        query = index.encode(text)
+        hits = index.search_codes(query, top=top + 2, min_score=min_score)
+        if not hits:
+            return []
+        rows = {int(index.ids[row]): row for row, _ in hits}
+        wanted = None if target_langs is None else {_lang.base(t) for t in target_langs}
+        matches = []
+        for unit_id, unit, origin in self._fetch([int(index.ids[row]) for row, _ in hits]):
+            targets = {
+                v.lang: v.text
+                for v in unit.variants
+                if _lang.base(v.lang) != lang and (wanted is None or _lang.base(v.lang) in wanted)
+            }
+            source = unit.text(lang)
+            if source is None or (wanted is not None and not targets):
+                continue
+            row = rows[unit_id]
+            score = 100.0 * Levenshtein.normalized_similarity(query, index.row_codes(row))
+            matches.append(_match(text, source, targets, score, lang, unit, origin, unit_id))
+        for i, m in enumerate(matches):
+            if m.kind == "exact" and _in_context(index, rows[m.unit_id or 0], previous, following):
+                matches[i] = dataclasses.replace(m, score=101.0, kind="context")
+        matches.sort(key=lambda m: (-m.score, -_KIND_RANK[m.kind], m.unit_id or 0))
+        return [m for m in matches if m.score >= min_score][:top]
+
+    def match_segments(
+        self,
+        segments: Sequence[Segment],
+        *,
+        src_lang: str | None = None,
+        target_langs: Sequence[str] | None = None,
+        top: int = 3,
+        min_score: float = 50,
+        glossary: Glossary | None = None,
+    ) -> list[SegmentMatches]:
+        """Match every segment of a draft, with its neighbours as context, and find the
+        glossary terms each contains (equivalents kept for ``target_langs``)."""
+        lang = _lang.base(src_lang or self.src_lang)
+        wanted = None if target_langs is None else {_lang.base(t) for t in target_langs}
+        out = []
+        for i, seg in enumerate(segments):
+            matches = self.lookup(
+                seg.text,
+                src_lang=lang,
+                target_langs=target_langs,
+                top=top,
+                min_score=min_score,
+                previous=segments[i - 1].text if i > 0 else None,
+                following=segments[i + 1].text if i + 1 < len(segments) else None,
+            )
+            terms: list[TermHit] = []
+            if glossary is not None:
+                for hit in glossary.find(seg.text, lang):
+                    if wanted is not None:
+                        equivalents = {
+                            k: v for k, v in hit.equivalents.items() if _lang.base(k) in wanted
+                        }
+                        hit = dataclasses.replace(hit, equivalents=equivalents)
+                    terms.append(hit)
+            out.append(
+                SegmentMatches(seg.index, seg.paragraph, seg.text, tuple(matches), tuple(terms))
+            )
+        return out
+
+
+def _match(
+    draft: str,
+    source: str,
+    targets: dict[str, str],
+    similarity_: float,
+    lang: str,
+    unit: Unit,
+    origin: str | None,
+    unit_id: int,
+) -> Match:
+    """A :class:`Match` with its CAT score and kind, diff and substituted targets."""
+    substituted: dict[str, str] = {}
+    if similarity_ >= 100.0 - 1e-9:
+        if " ".join(source.split()) == " ".join(draft.split()):
+            score, kind = 100.0, "exact"
+        else:
+            changes = _placeable_changes(source, draft, lang)
+            score, kind = 99.0, "placeable" if changes else "format"
+    else:
+        score, kind = float(math.floor(similarity_ + 1e-9)), "fuzzy"
+    if kind in ("placeable", "fuzzy"):
+        changes = _placeable_changes(source, draft, lang)
+        if changes:
+            for tlang, text in targets.items():
+                new = substitute(text, changes)
+                if new is not None and new != text:
+                    substituted[tlang] = new
+    return Match(
+        score=score,
+        band=band(score),
+        source=source,
+        targets=targets,
+        diff=word_diff(source, draft, lang),
+        tuid=unit.tuid,
+        origin=origin,
+        kind=kind,
+        substituted=substituted,
+        unit_id=unit_id,
+    )
+
+
+def _in_context(index: MatchIndex, row: int, previous: str | None, following: str | None) -> bool:
+    """True when the memory row's neighbours in its document are the draft's neighbours."""
+    docs = index.docs
+    for step, text in ((-1, previous), (1, following)):
+        near = row + step
+        has = 0 <= near < len(index) and docs[near] == docs[row]
+        if text is None:
+            if has:
+                return False
+        elif not has or index.row_codes(near) != index.encode(text):
+            return False
+    return True
+
+
+def _documents(items: Iterable[tuple[int, Unit]]) -> Iterable[tuple[int, Unit, int]]:
+    """Number the documents: the ``x-document`` prop, else runs of consecutive ids."""
+    names: dict[str, int] = {}
+    run, last = -1, None
+    for unit_id, unit in items:
+        name = dict(unit.props).get("x-document")
+        if name is not None:
+            doc = names.setdefault(name, len(names))
+        else:
+            if last is None or unit_id != last + 1:
+                run -= 1
+            doc = run
+        last = unit_id
+        yield unit_id, unit, doc
+
+
+def _build(items: Iterable[tuple[int, Unit]], lang: str) -> MatchIndex:
+    ids: list[tuple[int, str]] = []
+    docs: list[int] = []
+    for unit_id, unit, doc in _documents(items):
+        text = unit.text(lang)
+        if text is not None:
+            ids.append((unit_id, text))
+            docs.append(doc)
+    return MatchIndex.build(ids, lang=lang, docs=docs)
+
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS match_meta (
+    lang TEXT PRIMARY KEY, revision INTEGER NOT NULL, version TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS match_index (
+    lang TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (lang, name)
+);
+"""
+
+
+def _stored_index(memory: Memory, lang: str) -> MatchIndex:
+    """The memory's saved index for ``lang`` when it is current, else a new one (saved)."""
+    conn = memory.connection
+    revision = memory.revision()
+    try:
+        conn.executescript(_TABLES)
+        row = conn.execute(
+            "SELECT revision, version FROM match_meta WHERE lang = ?", (lang,)
+        ).fetchone()
+        if row is not None and row[0] == revision and row[1] == _INDEX_VERSION:
+            blobs = dict(conn.execute("SELECT name, data FROM match_index WHERE lang = ?", (lang,)))
+            return MatchIndex.from_blobs(blobs)
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"{memory.path}: cannot read the match index ({err})") from err
+    index = _build(memory.units_with_ids(langs=[lang]), lang)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DELETE FROM match_index WHERE lang = ?", (lang,))
+        conn.executemany(
+            "INSERT INTO match_index (lang, name, data) VALUES (?, ?, ?)",
+            [(lang, name, data) for name, data in index.to_blobs().items()],
+        )
+        conn.execute(
+            "INSERT INTO match_meta (lang, revision, version) VALUES (?, ?, ?) "
+            "ON CONFLICT (lang) DO UPDATE SET revision = excluded.revision, "
+            "version = excluded.version",
+            (lang, revision, _INDEX_VERSION),
+        )
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError:
+        # a read-only memory: match with the index in memory, rebuild next time
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    return index
+
+
+def _origins(memory: Memory, ids: Sequence[int]) -> dict[int, str | None]:
+    """The origin (file or document imported from) of each unit."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    try:
+        rows = memory.connection.execute(
+            f"SELECT id, origin FROM units WHERE id IN ({marks})", list(ids)
+        )
+        return {int(i): o for i, o in rows}
+    except sqlite3.DatabaseError:
+        return {}

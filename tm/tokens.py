@@ -1,0 +1,118 @@
+"""Normalised tokens for fuzzy matching: words, punctuation and placeables.
+
+A CAT tool's match percentage counts words, not characters, so text is cut into word tokens
+(case-folded, NFKC-normalised), one token per punctuation mark, and one token per character of
+unspaced scripts (Han, kana, Thai, ...), where characters measure as well as learned subwords
+on short segments and need no model. Numbers, dates and UN document symbols are *placeables*:
+they keep their value but match as a class (``<num>``, ``<date>``, ``<sym>``), so "Article 26"
+and "Article 3" differ only in a placeable.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+from babel import Locale, UnknownLocaleError
+
+__all__ = ["PLACEABLE_KINDS", "Token", "masked", "tokenize"]
+
+#: Kinds of token that are placeables (matched by class, substituted by value).
+PLACEABLE_KINDS: frozenset[str] = frozenset({"num", "date", "sym"})
+
+# UN document symbols: A/78/367, S/2023/123, E/CN.4/2005/L.10, A/RES/77/1, ST/SGB/2019/8.
+_SYMBOL = (
+    r"(?:[A-Z]{1,6}(?:\.\d+)?/)+(?:[A-Z0-9][A-Za-z0-9.\-]*/)*[A-Z0-9][A-Za-z0-9.\-]*(?<![.\-])"
+)
+_NUMERIC_DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?!\d)"
+_NUMBER = r"\d+(?:[.,\u00a0\u202f]\d+)*(?:\.\d+)?"
+_UNSPACED_CLASS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
+_UNSPACED = rf"[{_UNSPACED_CLASS}]"
+# A word character of a spaced script: placeables may touch unspaced text (2023年9月13日).
+_W = rf"[\w--[{_UNSPACED_CLASS}]]"
+_WM = rf"[[\w\p{{M}}]--[{_UNSPACED_CLASS}]]"
+_CJK_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: its normalised form, its span in the text, and its kind.
+
+    ``kind`` is ``word``, ``punct``, or a placeable kind (``num``, ``date``, ``sym``).
+    """
+
+    norm: str
+    start: int
+    end: int
+    kind: str
+
+    @property
+    def key(self) -> str:
+        """What the token matches as: the class for a placeable, else the normalised form."""
+        return f"<{self.kind}>" if self.kind in PLACEABLE_KINDS else self.norm
+
+
+@cache
+def _months(lang: str) -> tuple[str, ...]:
+    """Month names (wide and abbreviated) of ``lang`` and English, from CLDR via Babel."""
+    names: set[str] = set()
+    for code in {"en", lang.split("-")[0].lower()}:
+        try:
+            locale = Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                names.update(str(n).rstrip(".") for n in locale.months[context][width].values())
+    return tuple(sorted((n for n in names if len(n) > 2), key=len, reverse=True))
+
+
+@cache
+def _pattern(lang: str) -> regex.Pattern[str]:
+    month = "|".join(regex.escape(m) for m in _months(lang))
+    day, year = r"\d{1,2}(?:er|º|\.)?", r"\d{4}"
+    worded = (
+        rf"{day}\s+(?:de\s+)?(?:{month})\.?(?:\s+(?:de\s+)?{year})?"
+        rf"|(?:{month})\.?\s+{day},?\s+{year}"
+    )
+    return regex.compile(
+        rf"(?P<date>(?<!{_W})(?:{worded}|{_NUMERIC_DATE}|{_CJK_DATE})(?!{_W}))"
+        rf"|(?P<sym>(?<!{_W}){_SYMBOL}(?!{_W}))"
+        rf"|(?P<num>(?<!{_W}){_NUMBER}(?!{_W}))"
+        rf"|(?P<cjk>{_UNSPACED})"
+        rf"|(?P<word>{_WM}+(?:['\u2019\-]{_WM}+)*)"
+        r"|(?P<punct>[^\w\s])",
+        regex.IGNORECASE | regex.VERSION1,
+    )
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def tokenize(text: str, lang: str = "en") -> list[Token]:
+    """Cut ``text`` into normalised tokens with their spans.
+
+    >>> [t.key for t in tokenize("See A/78/367, paragraph 12.")]
+    ['see', '<sym>', ',', 'paragraph', '<num>', '.']
+    """
+    tokens: list[Token] = []
+    for m in _pattern(lang).finditer(text):
+        kind = m.lastgroup or "word"
+        if kind == "cjk":
+            kind = "word"
+        value = m.group()
+        norm = _fold(value) if kind in ("word", "punct") else " ".join(value.split())
+        tokens.append(Token(norm, m.start(), m.end(), kind))
+    return tokens
+
+
+def masked(text: str, lang: str = "en") -> list[str]:
+    """The token keys of ``text``: what the match score compares.
+
+    >>> masked("On 12 September 2023, 3 States")
+    ['on', '<date>', ',', '<num>', 'states']
+    """
+    return [t.key for t in tokenize(text, lang)]
