@@ -16,7 +16,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-__all__ = ["console", "error", "escape", "json_out", "lines_out", "table", "warning"]
+__all__ = [
+    "check_report",
+    "console",
+    "error",
+    "escape",
+    "findings_json",
+    "json_out",
+    "lines_out",
+    "table",
+    "warning",
+]
 
 
 @cache
@@ -61,3 +71,45 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     for row in rows:
         tab.add_row(*(escape("" if cell is None else str(cell)) for cell in row))
     console().print(tab)
+
+
+def findings_json(findings: Sequence[Any]) -> None:
+    """``{"issues": [...]}`` with one object per check finding (tm.models.Finding)."""
+    keys = ("rule", "severity", "segment", "source", "target", "found", "expected", "message")
+    json_out({"issues": [{key: getattr(f, key) for key in keys} for f in findings]})
+
+
+def _clip(text: str | None, width: int = 160) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def check_report(findings: Sequence[Any], *, checked: str) -> None:
+    """Check findings grouped by segment: the text, then each finding with its suggestion."""
+    out = console()
+    if not findings:
+        out.print(f"[green]No terminology problems found[/] in {escape(checked)}.")
+        return
+    current = None
+    for finding in findings:
+        if finding.segment != current:
+            current = finding.segment
+            out.print(f"\n[bold]Segment {finding.segment}[/]  {escape(_clip(finding.source))}")
+            if finding.target is not None:
+                out.print(f"  [dim]translation:[/] {escape(_clip(finding.target))}")
+        colour = "red" if finding.severity == "error" else "yellow"
+        out.print(
+            f"  [{colour}]{finding.severity:<7}[/] [cyan]{finding.rule}[/]  "
+            f"{escape(finding.message)}"
+        )
+        if finding.expected:
+            found = _clip(finding.found, 80) or "\u2014"
+            out.print(
+                f"           {escape(found)} \u2192 [green]{escape(_clip(finding.expected, 80))}[/]"
+            )
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    segments = len({f.segment for f in findings})
+    out.print(
+        f"\n{escape(checked)}: {errors} error(s), {warnings} warning(s) in {segments} segment(s)."
+    )

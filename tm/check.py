@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import regex
+from rapidfuzz import fuzz
 
 from tm import numbers
 from tm.errors import InputError
 from tm.lang import base
-from tm.models import Concept, Document, Finding, Segment, TermHit, Unit
+from tm.models import Concept, Document, Finding, Segment, Severity, TermHit, Unit
 
 __all__ = [
     "RULES",
@@ -101,7 +102,7 @@ _SCRIPT_OF |= {"zh": "Han"}
 def _clean(text: str) -> str:
     """Text for comparing forms: NFC, one space, one apostrophe and hyphen, no title marks."""
     text = unicodedata.normalize("NFC", text).translate(_HYPHENS).translate(_TITLE_MARKS)
-    return _SPACES.sub(" ", text).strip()
+    return str(_SPACES.sub(" ", text)).strip()
 
 
 def _sentence_key(text: str) -> str:
@@ -120,6 +121,56 @@ def _prose_words(text: str) -> int:
 
 def _quote(text: str) -> str:
     return f"\u201c{text}\u201d"
+
+
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+_MARKS = regex.compile(r"[\u064b-\u0652\u0640\u0670]")
+_PRESENT = 90  # rapidfuzz partial_ratio above which a form counts as present (inflected)
+
+
+def _fold(text: str) -> str:
+    """Text for a tolerant presence test: case, Arabic letter forms and diacritics folded."""
+    return str(_MARKS.sub("", _clean(text).casefold().translate(_ARABIC_FOLD)))
+
+
+def _mentions(text: str, concept: Concept | None, lang: str, expected: str) -> bool:
+    """True when some form of ``concept`` in ``lang`` is in ``text``, even inflected.
+
+    The recogniser may miss a declined or re-ordered name ("Конвенции о сокращении
+    безгражданства", "Convention de l'UNESCO sur la protection ..."); a missing-term finding
+    needs the name to be absent under this looser test too.
+    """
+    forms = {expected}
+    if concept is not None:
+        for term in concept.terms:
+            if base(term.lang) == lang:
+                forms.add(term.text)
+                if term.abbreviation:
+                    forms.add(term.abbreviation)
+    folded = _fold(text)
+    for form in forms:
+        key = _fold(form)
+        if not key:
+            continue
+        if regex.search(_stems(key), folded):
+            return True
+        if len(key) >= 8 and fuzz.partial_ratio(key, folded, score_cutoff=_PRESENT):
+            return True
+    return False
+
+
+def _stems(key: str) -> str:
+    """A pattern for ``key`` with each long word's ending free: declined forms match.
+
+    "генеральный секретарь" also finds "Генерального секретаря"; Chinese has no endings.
+    """
+    words = regex.findall(r"\w+", key)
+    if not words or regex.search(r"\p{Han}", key):
+        return str(regex.escape(key))
+    parts = [
+        regex.escape(word[: max(3, len(word) - 3)] if len(word) > 4 else word) for word in words
+    ]
+    return r"(?<!\w)" + r"\w*\W+".join(parts)
 
 
 def _is_abbreviation(hit: TermHit, concept: Concept | None) -> bool:
@@ -276,7 +327,9 @@ def _mixed_forms(
             continue
         preferred = {_clean(hit.preferred).casefold() for _, hit in occurrences}
 
-        def rank(form: str, preferred: set[str] = preferred, forms: Counter[str] = forms) -> tuple:
+        def rank(
+            form: str, preferred: set[str] = preferred, forms: Counter[str] = forms
+        ) -> tuple[int, bool]:
             return (forms[form], form in preferred)
 
         main = max(forms, key=rank)
@@ -328,8 +381,11 @@ def _abbreviations(
             if abbreviation in introduced or abbreviation in reported:
                 continue
             reported.add(abbreviation)
-            spelled = (
-                f"{expected} ({abbreviation})" if expected else f"the full name ({abbreviation})"
+            spelled = f"{expected or 'the full name'} ({abbreviation})"
+            advice = (
+                f"at first mention write {_quote(spelled)}"
+                if expected
+                else f"spell it out at first mention, followed by ({abbreviation})"
             )
             findings.append(
                 Finding(
@@ -340,8 +396,7 @@ def _abbreviations(
                     None,
                     abbreviation,
                     spelled,
-                    f"{_quote(abbreviation)} is used before it is introduced; at first mention "
-                    f"write {_quote(spelled)}.",
+                    f"{_quote(abbreviation)} is used before it is introduced; {advice}.",
                 )
             )
     return findings
@@ -372,17 +427,16 @@ def check_translation(
     src_segments, tgt_segments = _segments_of(src), _segments_of(tgt)
     if not src_segments or not tgt_segments:
         raise InputError("The source or the translation has no text to check.")
-    glossary_arg = glossary if hasattr(glossary, "concepts") else None
     alignment = align(
         src_segments,
         tgt_segments,
         src_lang=src_lang,
         tgt_lang=tgt_lang,
-        glossary=glossary_arg,  # type: ignore[arg-type]
+        glossary=glossary,
     )
     by_src = {seg.index: seg for seg in alignment.src}
     by_tgt = {seg.index: seg for seg in alignment.tgt}
-    pairs = []
+    pairs: list[Pair] = []
     last = 0
     for bead in alignment.beads:
         src_segs = [by_src[i] for i in bead.src]
@@ -524,6 +578,10 @@ def _term_correspondence(
     for concept in missing:
         hit = first_src[concept]
         expected = hit.equivalents.get(tgt_lang) or hit.preferred
+        if tgt_count[concept] == 0 and _mentions(
+            pair.target, terms.concept(concept), tgt_lang, expected
+        ):
+            continue
         category = terms.category(concept)
         rival = next(
             (other for other in extra if terms.category(other) == category),
@@ -549,7 +607,7 @@ def _term_correspondence(
             findings.append(
                 Finding(
                     "missing-term",
-                    "error",
+                    _severity(terms.concept(concept), tgt_lang, expected),
                     pair.segment,
                     pair.source,
                     pair.target,
@@ -560,6 +618,15 @@ def _term_correspondence(
                 )
             )
     return findings
+
+
+def _severity(concept: Concept | None, lang: str, expected: str) -> Severity:
+    """An error, unless the glossary marks the expected form as unverified (then a warning)."""
+    if concept is not None:
+        for term in concept.terms:
+            if base(term.lang) == lang and term.text == expected:
+                return "warning" if term.confidence == "unverified" else "error"
+    return "error"
 
 
 def _number_correspondence(
