@@ -1,0 +1,177 @@
+"""The main job: documents -> segments -> alignment -> translation memory.
+
+:func:`build_memory` reads an English document and its versions, aligns each version with the
+English, and stores one unit per multilingual row, with the props CAT tools and revisers use:
+``x-document`` (the pivot file), ``x-paragraph``, ``x-align-score``, and ``x-align-suspect``
+on rows whose alignment is too weak to trust without review. A row that holds more than one
+sentence in some language is marked ``segtype="paragraph"``, since it cannot claim to be a
+sentence (a CAT tool re-segments such units or leaves them to fuzzy matching).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tm.errors import InputError
+from tm.memory import ImportReport, Memory, language_tag
+from tm.models import Alignment, MultiBead, Segment, Unit, Variant
+
+if TYPE_CHECKING:
+    from tm.terms import Glossary
+
+__all__ = ["BuildReport", "build_memory", "units_from_rows"]
+
+#: Called with (step name, steps done, steps in all) as the build advances.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build stored: rows, units per language, suspect and multi-sentence rows."""
+
+    rows: int
+    languages: dict[str, int]
+    suspect: int
+    multi_sentence: int
+    stored: ImportReport
+
+
+def build_memory(
+    pivot: str | Path,
+    others: Sequence[str | Path],
+    memory: Memory,
+    *,
+    srx: str | Path | None = None,
+    glossary: Glossary | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Align ``pivot`` (the English document) with each of ``others`` and store the rows.
+
+    Rebuilding the same pivot document replaces the units it stored before, in the same
+    transaction, so the memory holds its latest alignment only.
+
+    Raises:
+        InputError: no other document, a language given twice, unreadable documents.
+        AlignmentError: a document that cannot be aligned (e.g. empty).
+    """
+    from tm.align import align, multilingual
+    from tm.document import read_document
+    from tm.segment import segment_document
+
+    if not others:
+        raise InputError("give the English document and at least one translation of it")
+    total = 2 + 2 * len(others)
+    step = _stepper(progress, total)
+    pivot_doc = read_document(pivot)
+    src = segment_document(pivot_doc, srx=srx)
+    step(f"read {Path(pivot).name}")
+    seen = {language_tag(pivot_doc.lang).split("-")[0]: Path(pivot).name}
+    alignments: list[Alignment] = []
+    for path in others:
+        doc = read_document(path)
+        base = language_tag(doc.lang).split("-")[0]
+        if base in seen:
+            raise InputError(f"{path}: {seen[base]} is already in language {base!r}")
+        seen[base] = Path(path).name
+        tgt = segment_document(doc, srx=srx)
+        step(f"read {Path(path).name}")
+        alignments.append(
+            align(src, tgt, src_lang=pivot_doc.lang, tgt_lang=doc.lang, glossary=glossary)
+        )
+        step(f"aligned {pivot_doc.lang}-{doc.lang}")
+    rows = multilingual(alignments)
+    texts: dict[str, tuple[Segment, ...]] = {pivot_doc.lang: tuple(src)}
+    texts.update({al.tgt_lang: al.tgt for al in alignments})
+    origin = Path(pivot).name
+    units = units_from_rows(rows, texts, document=origin)
+    stored = memory.add(units, origin=origin, replace=True)
+    step("stored")
+    languages: dict[str, int] = {}
+    for unit in units:
+        for variant in unit.variants:
+            languages[variant.lang] = languages.get(variant.lang, 0) + 1
+    return BuildReport(
+        rows=len(units),
+        languages=languages,
+        suspect=sum(1 for row in rows if row.suspect),
+        multi_sentence=sum(1 for u in units if u.segtype == "paragraph"),
+        stored=stored,
+    )
+
+
+def units_from_rows(
+    rows: Sequence[MultiBead],
+    segments: dict[str, Sequence[Segment]],
+    *,
+    document: str,
+    when: datetime | None = None,
+) -> list[Unit]:
+    """One unit per multilingual row, with tuid ``<document stem>-<row number>`` and props.
+
+    ``segments`` gives each language's segments, so the unit knows how many sentences each
+    side holds (rows list every segment once, in order).
+    """
+    date = (when or datetime.now(UTC)).replace(microsecond=0)
+    stem = Path(document).name.split(".")[0]
+    cursor = dict.fromkeys(segments, 0)
+    units = []
+    for number, row in enumerate(rows, 1):
+        variants = []
+        several = False
+        for lang, text in row.texts.items():
+            count = _consume(segments.get(lang, ()), cursor, lang, text)
+            several = several or count > 1
+            if text.strip():
+                variants.append(Variant(language_tag(lang), text.strip()))
+        if not variants:
+            continue
+        props = [
+            ("x-document", document),
+            ("x-paragraph", str(row.paragraph)),
+            ("x-align-score", f"{row.score:.3f}"),
+        ]
+        if row.suspect:
+            props.append(("x-align-suspect", "yes"))
+        units.append(
+            Unit(
+                tuple(variants),
+                tuid=f"{stem}-{number:04d}",
+                props=tuple(props),
+                creation_date=date,
+                creation_id="untm",
+                segtype="paragraph" if several else None,
+            )
+        )
+    return units
+
+
+def _consume(segs: Sequence[Segment], cursor: dict[str, int], lang: str, text: str) -> int:
+    """How many of ``lang``'s next segments make up ``text`` (advancing the cursor)."""
+    if not text or lang not in cursor:
+        return 0
+    start = cursor[lang]
+    joined = ""
+    for end in range(start, len(segs)):
+        joined = segs[end].text if end == start else f"{joined} {segs[end].text}"
+        if joined == text:
+            cursor[lang] = end + 1
+            return end + 1 - start
+        if len(joined) > len(text):
+            break
+    return 1
+
+
+def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
+    done = 0
+
+    def step(name: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(name, done, total)
+
+    return step

@@ -1,0 +1,135 @@
+"""Gettext PO files (polib): msgid/msgstr pairs in, one bilingual PO per language pair out.
+
+Import takes translated, non-fuzzy, non-obsolete entries: ``msgid`` in the source language,
+``msgstr`` in the language of the PO header (or the one given). ``msgctxt`` becomes the unit's
+tuid, translator comments its notes, references a ``x-document`` prop. Export writes
+``msgctxt`` only where a msgid would otherwise repeat, since gettext requires unique ids.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import polib
+
+from tm import lang as _lang
+from tm.errors import FormatError, LanguageError
+from tm.memory import language_tag
+from tm.models import Unit, Variant
+from tmx.tmx import WriteReport, atomic_paths
+
+__all__ = ["PoReader", "read_po", "write_po"]
+
+
+class PoReader:
+    """Iterate over the units of one PO file; :attr:`skipped` counts untranslated, fuzzy and
+    obsolete entries, :attr:`warnings` says so."""
+
+    def __init__(self, path: str | Path, *, srclang: str = "en", lang: str | None = None) -> None:
+        self.path = Path(path)
+        self.srclang = language_tag(srclang)
+        self.lang = lang
+        self.skipped = 0
+        self.warnings: list[str] = []
+
+    def all_warnings(self) -> list[str]:
+        """The warnings."""
+        return list(self.warnings)
+
+    def __iter__(self) -> Iterator[Unit]:
+        if not self.path.is_file():
+            raise FormatError("no such PO file", path=self.path)
+        try:
+            po = polib.pofile(os.fspath(self.path))
+        except (OSError, ValueError) as err:
+            raise FormatError(f"not a readable PO file ({err})", path=self.path) from err
+        target = self.lang or po.metadata.get("Language") or _lang.from_filename(self.path)
+        if not target:
+            raise LanguageError(
+                f"{self.path}: the PO header has no Language; give the language (--lang xx)"
+            )
+        tgt = language_tag(target)
+        for entry in po:
+            if entry.obsolete or entry.fuzzy:
+                self.skipped += 1
+                continue
+            pairs = [(entry.msgid, entry.msgstr)]
+            if entry.msgid_plural:
+                forms = entry.msgstr_plural
+                pairs = [(entry.msgid, forms.get(0, "")), (entry.msgid_plural, forms.get(1, ""))]
+            for source, translation in pairs:
+                if not source.strip() or not translation.strip():
+                    self.skipped += 1
+                    continue
+                props = tuple(("x-document", f"{f}:{n}" if n else f) for f, n in entry.occurrences)
+                notes = (entry.tcomment,) if entry.tcomment else ()
+                yield Unit(
+                    (Variant(self.srclang, source.strip()), Variant(tgt, translation.strip())),
+                    tuid=entry.msgctxt,
+                    props=props,
+                    notes=notes,
+                )
+        if self.skipped:
+            self.warnings.append(
+                f"{self.path}: {self.skipped} untranslated, fuzzy or obsolete entries skipped"
+            )
+
+
+def read_po(path: str | Path, *, srclang: str = "en", lang: str | None = None) -> PoReader:
+    """Open a PO file for reading: ``for unit in read_po("fr.po"): ...``."""
+    return PoReader(path, srclang=srclang, lang=lang)
+
+
+def write_po(
+    units: Iterable[Unit], path: str | Path, *, srclang: str = "en", langs: Sequence[str]
+) -> WriteReport:
+    """Write one PO file per target language: ``out.po`` -> ``out.en-fr.po``, ... (atomically).
+
+    Units lacking the source or the target language are left out of that file.
+    """
+    src = language_tag(srclang)
+    targets = [language_tag(t) for t in langs if not _lang.same_language(t, src)]
+    files = {t: polib.POFile(wrapwidth=0) for t in targets}
+    for tgt, po in files.items():
+        po.metadata = {
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding": "8bit",
+            "Language": tgt.replace("-", "_"),
+            "X-Generator": "untm",
+        }
+    seen: dict[str, set[str]] = {t: set() for t in targets}
+    skipped = 0
+    for unit in units:
+        source = unit.text(src)
+        wrote = False
+        for tgt, po in files.items():
+            translation = unit.text(tgt)
+            if not source or not translation:
+                continue
+            context = unit.tuid
+            if context is None and source in seen[tgt]:
+                context = f"unit-{len(po) + 1}"
+            seen[tgt].add(source)
+            po.append(
+                polib.POEntry(
+                    msgid=source,
+                    msgstr=translation,
+                    msgctxt=context,
+                    tcomment="\n".join(unit.notes),
+                    occurrences=[(v, "") for k, v in unit.props if k == "x-document"],
+                )
+            )
+            wrote = True
+        if not wrote:
+            skipped += 1
+    out = Path(path)
+    stem = out.name[:-3] if out.name.endswith(".po") else out.name
+    written = []
+    with atomic_paths() as tmp:
+        for tgt, po in files.items():
+            target = out.with_name(f"{stem}.{src}-{tgt}.po")
+            po.save(tmp(target))
+            written.append((str(target), len(po)))
+    return WriteReport(files=tuple(written), skipped=skipped)

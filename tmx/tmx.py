@@ -1,0 +1,725 @@
+"""TMX 1.4b: a streaming reader and a streaming writer, with export profiles for CAT tools.
+
+The reader walks the file with the safe :func:`tmx._xml.iterparse` and clears each ``<tu>``
+once read, so memory stays flat whatever the file size. It accepts UTF-8 and UTF-16 with a BOM,
+``xml:lang`` and the TMX 1.1 ``lang``, ``srclang="*all*"``, and keeps inline codes (``bpt``,
+``ept``, ``ph``, ``it``, ``hi``, ``ut``, ``sub``) as markup while flattening them for matching.
+Files declaring XML entities are refused (billion laughs, XXE).
+
+The writer streams with ``lxml.etree.xmlfile`` into a temporary file that replaces the target
+only when complete. Profiles adapt the output to OmegaT, Trados, memoQ and Phrase.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from lxml import etree
+
+from tm import lang as _lang
+from tm.errors import FormatError, InputError, LanguageError
+from tm.memory import ImportReport, Memory, language_tag, signature
+from tm.models import Unit, Variant
+from tmx import _xml
+
+__all__ = [
+    "PROFILES",
+    "Profile",
+    "TmxHeader",
+    "TmxReader",
+    "WriteReport",
+    "atomic_paths",
+    "export_memory",
+    "import_files",
+    "open_reader",
+    "read_tmx",
+    "write_tmx",
+]
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut"})
+_INLINE_TAGS = _CODE_TAGS | {"hi", "sub"}
+_READ_VERSIONS = ("1.1", "1.2", "1.3", "1.4")
+_MAX_WARNINGS = 20
+_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+_VERSION = "0.1.0"
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TmxHeader:
+    """The ``<header>`` of a TMX file (attributes as written) and the root's version."""
+
+    version: str
+    srclang: str | None
+    segtype: str | None
+    attributes: dict[str, str] = field(default_factory=dict)
+    props: tuple[tuple[str, str], ...] = ()
+
+
+class TmxReader:
+    """Iterate over the units of one TMX file; :attr:`warnings` and :attr:`skipped` fill as
+    it goes, :attr:`header` once the header has been read.
+
+    Raises (while iterating):
+        FormatError: malformed or truncated XML (with the line), a file that is not TMX, an
+            unsupported version, declared entities, a ``<tuv>`` without a language or ``<seg>``.
+        LanguageError: an unknown language code (with the line).
+    """
+
+    def __init__(self, source: str | Path | IO[bytes]) -> None:
+        self.source = source
+        self.name = str(source) if isinstance(source, str | Path) else getattr(source, "name", None)
+        self.header: TmxHeader | None = None
+        self.warnings: list[str] = []
+        self.skipped = 0
+        self._more_warnings = 0
+
+    def _warn(self, line: int | None, message: str) -> None:
+        if len(self.warnings) < _MAX_WARNINGS:
+            where = f"{self.name}:{line}: " if line else f"{self.name}: "
+            self.warnings.append(where + message)
+        else:
+            self._more_warnings += 1
+
+    def all_warnings(self) -> list[str]:
+        """The warnings, with a last line counting those left out."""
+        if self._more_warnings:
+            return [*self.warnings, f"... and {self._more_warnings} more warnings"]
+        return list(self.warnings)
+
+    def __iter__(self) -> Iterator[Unit]:
+        checked = False
+        for _, elem in _xml.iterparse(self.source, tag=("header", "tu")):
+            if not checked:
+                self._check_document(elem)
+                checked = True
+            if elem.tag == "header":
+                self.header = self._header(elem)
+                continue
+            unit = self._unit(elem)
+            elem.clear(keep_tail=False)
+            parent = elem.getparent()
+            while elem.getprevious() is not None and parent is not None:
+                del parent[0]
+            if unit is not None:
+                yield unit
+        if not checked:
+            raise FormatError("not a TMX file (no <header> or <tu> found)", path=self.name)
+        if self.header is None:
+            raise FormatError("not a TMX file (no <header>)", path=self.name)
+
+    def _check_document(self, elem: Any) -> None:
+        tree = elem.getroottree()
+        dtd = tree.docinfo.internalDTD
+        if dtd is not None and any(True for _ in dtd.iterentities()):
+            raise FormatError(
+                "the file declares XML entities; untm refuses them because they can read "
+                "local files or exhaust memory (remove the <!ENTITY> declarations)",
+                path=self.name,
+                line=1,
+            )
+        root = tree.getroot()
+        if root.tag != "tmx":
+            raise FormatError(
+                f"not a TMX file (the root element is <{root.tag}>, expected <tmx>)",
+                path=self.name,
+                line=root.sourceline,
+            )
+        version = (root.get("version") or "").strip()
+        if version.startswith("1.4"):
+            return
+        if version in _READ_VERSIONS:
+            self._warn(
+                root.sourceline,
+                f"TMX {version} file read with the TMX 1.4b rules (re-export it to get 1.4b)",
+            )
+            return
+        shown = repr(version) if version else "missing"
+        raise FormatError(
+            f"TMX version {shown} is not supported (untm reads TMX 1.1 to 1.4b)",
+            path=self.name,
+            line=root.sourceline,
+        )
+
+    def _header(self, elem: Any) -> TmxHeader:
+        attributes = {k: v for k, v in elem.attrib.items()}
+        srclang = attributes.get("srclang")
+        if srclang is None:
+            self._warn(elem.sourceline, "the header has no srclang (CAT tools reject such files)")
+        version = elem.getparent().get("version", "") if elem.getparent() is not None else ""
+        return TmxHeader(
+            version=version,
+            srclang=srclang,
+            segtype=attributes.get("segtype"),
+            attributes=attributes,
+            props=_props(elem),
+        )
+
+    def _unit(self, tu: Any) -> Unit | None:
+        variants = []
+        for tuv in tu.iterchildren("tuv"):
+            variant = self._variant(tuv)
+            if variant is not None:
+                variants.append(variant)
+        if not variants:
+            self.skipped += 1
+            self._warn(tu.sourceline, "a <tu> without any non-empty segment was skipped")
+            return None
+        usage = tu.get("usagecount")
+        return Unit(
+            tuple(variants),
+            tuid=tu.get("tuid"),
+            props=_props(tu),
+            notes=_notes(tu),
+            creation_date=self._date(tu, "creationdate"),
+            creation_id=tu.get("creationid"),
+            change_date=self._date(tu, "changedate"),
+            change_id=tu.get("changeid"),
+            usage_count=int(usage) if usage and usage.isdigit() else 0,
+            segtype=tu.get("segtype"),
+        )
+
+    def _variant(self, tuv: Any) -> Variant | None:
+        raw = tuv.get(_XML_LANG) or tuv.get("lang")
+        if raw is None:
+            raise FormatError(
+                "a <tuv> has no xml:lang (every variant must name its language)",
+                path=self.name,
+                line=tuv.sourceline,
+            )
+        try:
+            tag = language_tag(raw)
+        except LanguageError as err:
+            raise LanguageError(f"{self.name}:{tuv.sourceline}: {err}") from err
+        seg = tuv.find("seg")
+        if seg is None:
+            raise FormatError("a <tuv> has no <seg>", path=self.name, line=tuv.sourceline)
+        text, markup = _segment(seg)
+        if not text:
+            self._warn(seg.sourceline, f"an empty {tag} segment was skipped")
+            return None
+        return Variant(
+            tag,
+            text,
+            markup,
+            _props(tuv),
+            _notes(tuv),
+            self._date(tuv, "creationdate"),
+            tuv.get("creationid"),
+            self._date(tuv, "changedate"),
+            tuv.get("changeid"),
+        )
+
+    def _date(self, elem: Any, name: str) -> datetime | None:
+        value = elem.get(name)
+        if value is None:
+            return None
+        try:
+            return datetime.strptime(value.strip(), _DATE_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            self._warn(elem.sourceline, f"{name}={value!r} is not YYYYMMDDThhmmssZ; ignored")
+            return None
+
+
+def read_tmx(source: str | Path | IO[bytes]) -> TmxReader:
+    """Open a TMX file for streaming: ``for unit in read_tmx(path): ...``."""
+    return TmxReader(source)
+
+
+def _props(elem: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((p.get("type", ""), p.text or "") for p in elem.iterchildren("prop"))
+
+
+def _notes(elem: Any) -> tuple[str, ...]:
+    return tuple(n.text or "" for n in elem.iterchildren("note"))
+
+
+def _segment(seg: Any) -> tuple[str, str | None]:
+    """Plain text (codes dropped, ``hi`` text kept) and, with inline elements, the inner XML.
+
+    Surrounding whitespace (NBSP included) is dropped: CAT tools match trimmed segments.
+    """
+    if len(seg) == 0:
+        return (seg.text or "").strip(), None
+    for child in seg.iter():
+        if isinstance(child, etree._Entity):
+            raise FormatError(
+                "an entity reference inside a segment is not allowed",
+                line=seg.sourceline,
+            )
+    outer = etree.tostring(seg, encoding="unicode", with_tail=False)
+    markup = outer[outer.index(">") + 1 : outer.rindex("<")].strip()
+    return _flatten(seg).strip(), markup
+
+
+def _flatten(elem: Any) -> str:
+    parts = [elem.text or ""]
+    for child in elem:
+        if child.tag == "hi":
+            parts.append(_flatten(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+# --- profiles ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How to shape a TMX for one CAT tool.
+
+    Attributes:
+        name: the profile's name.
+        regions: give every language a region (CLDR's likely region: ``fr`` -> ``fr-FR``).
+        per_pair: write one bilingual file per source/target pair (tools that import
+            bilingual memories only, and OmegaT, which takes any non-source variant as the
+            translation when the project's target language is missing).
+        segtype: the header's segtype. ``"paragraph"`` makes OmegaT re-segment each unit
+            with the project's rules, so units that hold several sentences still match.
+        prop_suffix: appended to ``x-`` prop types (Trados field types, e.g. ``:SingleString``).
+        max_units: split into numbered files of at most this many units.
+    """
+
+    name: str
+    regions: bool = False
+    per_pair: bool = False
+    segtype: str = "sentence"
+    prop_suffix: str = ""
+    max_units: int | None = None
+
+
+#: Export profiles by name. ``tmx`` is the plain multilingual TMX 1.4b.
+PROFILES: dict[str, Profile] = {
+    "tmx": Profile("tmx"),
+    "omegat": Profile("omegat", per_pair=True, segtype="paragraph"),
+    "trados": Profile("trados", regions=True, per_pair=True, prop_suffix=":SingleString"),
+    "memoq": Profile("memoq", per_pair=True),
+    "phrase": Profile("phrase", regions=True),
+}
+
+
+def _region_tag(tag: str) -> str:
+    from babel.core import get_global
+
+    canonical = _lang.normalize(tag)
+    parts = canonical.split("-")
+    if any(len(p) in (2, 3) and p.isupper() for p in parts[1:]):
+        return canonical
+    likely = get_global("likely_subtags").get(parts[0])
+    if likely is None:
+        return canonical
+    region = likely.split("_")[-1]
+    return f"{canonical}-{region}"
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    """What an export wrote: the files and the units in each, and units left out."""
+
+    files: tuple[tuple[str, int], ...]
+    skipped: int = 0
+
+    @property
+    def units(self) -> int:
+        """Units written over all files."""
+        return sum(n for _, n in self.files)
+
+
+class atomic_paths:  # noqa: N801 - used like a function in a with statement
+    """Context manager handing out temporary paths that replace their targets only on success.
+
+    >>> with atomic_paths() as tmp:  # doctest: +SKIP
+    ...     part = tmp("out.tmx"); Path(part).write_text("...")
+    """
+
+    def __init__(self) -> None:
+        self._pairs: list[tuple[str, Path]] = []
+
+    def __call__(self, target: str | Path) -> str:
+        target = Path(target)
+        if target.parent and not target.parent.is_dir():
+            raise InputError(f"{target.parent}: no such directory for the output")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+        self._pairs.append((tmp, target))
+        return tmp
+
+    def __enter__(self) -> atomic_paths:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            for tmp, target in self._pairs:
+                os.replace(tmp, target)
+        else:
+            for tmp, _ in self._pairs:
+                Path(tmp).unlink(missing_ok=True)
+
+
+class _Sink:
+    """One stream of TMX files (rotated every ``max_units`` units)."""
+
+    def __init__(
+        self,
+        target: Path,
+        langs: tuple[str, ...] | None,
+        header: dict[str, str],
+        max_units: int | None,
+        tmp: atomic_paths,
+    ) -> None:
+        self.target = target
+        self.langs = langs
+        self.header = header
+        self.max_units = max_units
+        self.tmp = tmp
+        self.files: list[tuple[str, int]] = []
+        self._stack: ExitStack | None = None
+        self._xf: Any = None
+        self._count = 0
+
+    def _path(self, part: int) -> Path:
+        if self.max_units is None:
+            return self.target
+        stem, suffix = self.target.name, ""
+        if stem.endswith(".tmx"):
+            stem, suffix = stem[:-4], ".tmx"
+        return self.target.with_name(f"{stem}.part{part:03d}{suffix}")
+
+    def _open(self) -> None:
+        path = self._path(len(self.files) + 1)
+        stack = ExitStack()
+        handle = stack.enter_context(open(self.tmp(path), "wb"))  # noqa: SIM115
+        xf = stack.enter_context(etree.xmlfile(handle, encoding="UTF-8"))
+        xf.write_declaration()
+        xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+        stack.enter_context(xf.element("tmx", version="1.4"))
+        xf.write("\n")
+        header = etree.Element("header", self.header)
+        prop = etree.SubElement(header, "prop", type="x-untm-signature")
+        prop.text = signature()
+        xf.write(header)
+        xf.write("\n")
+        stack.enter_context(xf.element("body"))
+        xf.write("\n")
+        self._stack, self._xf = stack, xf
+        self.files.append((str(path), 0))
+        self._count = 0
+
+    def write(self, tu: Any) -> None:
+        if self._xf is None or (self.max_units is not None and self._count >= self.max_units):
+            self.close()
+            self._open()
+        self._xf.write(tu)
+        self._xf.write("\n")
+        self._count += 1
+        name, _ = self.files[-1]
+        self.files[-1] = (name, self._count)
+
+    def close(self) -> None:
+        if self._stack is not None:
+            self._stack.close()
+            self._stack, self._xf = None, None
+
+    def ensure_one(self) -> None:
+        """Write an empty (but valid) file when no unit was written."""
+        if not self.files:
+            self._open()
+
+
+def write_tmx(
+    units: Iterable[Unit],
+    path: str | Path,
+    *,
+    srclang: str = "en",
+    langs: Sequence[str] | None = None,
+    profile: str | Profile = "tmx",
+    max_units: int | None = None,
+    creationdate: datetime | None = None,
+) -> WriteReport:
+    """Write ``units`` as TMX 1.4b (atomically; files appear only when complete).
+
+    Args:
+        units: the units, e.g. ``memory.units()``.
+        path: the output file; with a per-pair profile, ``letter.tmx`` becomes
+            ``letter.en-fr.tmx`` and so on; with splitting, ``letter.part001.tmx``.
+        srclang: the source language (header ``srclang``); every written unit has it.
+        langs: the languages to write (default: all found, decided per unit).
+        profile: a name in :data:`PROFILES` or a :class:`Profile`.
+        max_units: split files after this many units (overrides the profile's limit).
+        creationdate: the header date (default: now).
+
+    Units with fewer than two of the written languages, or without ``srclang``, are left out
+    (CAT tools ignore units with only a source) and counted in ``skipped``.
+
+    Raises:
+        InputError: unknown profile, a per-pair profile without ``langs``, bad language.
+    """
+    prof = _profile(profile)
+    limit = max_units if max_units is not None else prof.max_units
+    if limit is not None and limit < 1:
+        raise InputError(f"the split size must be at least 1 unit, not {limit}")
+    src = language_tag(srclang)
+    wanted = tuple(language_tag(t) for t in langs) if langs else None
+    if prof.per_pair and not wanted:
+        raise InputError(
+            f"the {prof.name} profile writes one file per language pair: give the languages "
+            "(e.g. --langs en,fr,es)"
+        )
+    if wanted and not any(_lang.same_language(t, src) for t in wanted):
+        wanted = (src, *wanted)
+    form = _region_tag if prof.regions else (lambda t: t)
+    date = (creationdate or datetime.now(UTC)).astimezone(UTC).strftime(_DATE_FORMAT)
+    target = Path(path)
+    skipped = 0
+    with atomic_paths() as tmp:
+        sinks: list[tuple[tuple[str, ...] | None, _Sink]] = []
+        if prof.per_pair and wanted:
+            others = [t for t in wanted if not _lang.same_language(t, src)]
+            for other in others:
+                pair_path = _pair_path(target, src, other)
+                head = _header_attrs(form(src), prof, date)
+                sinks.append(((src, other), _Sink(pair_path, (src, other), head, limit, tmp)))
+        else:
+            sinks.append(
+                (wanted, _Sink(target, wanted, _header_attrs(form(src), prof, date), limit, tmp))
+            )
+        try:
+            for unit in units:
+                wrote = False
+                for sel, sink in sinks:
+                    tu = _tu(unit, sel, src, form, prof)
+                    if tu is not None:
+                        sink.write(tu)
+                        wrote = True
+                if not wrote:
+                    skipped += 1
+            for _, sink in sinks:
+                sink.ensure_one()
+        finally:
+            for _, sink in sinks:
+                sink.close()
+    files = tuple(f for _, sink in sinks for f in sink.files)
+    return WriteReport(files=files, skipped=skipped)
+
+
+def _profile(profile: str | Profile) -> Profile:
+    if isinstance(profile, Profile):
+        return profile
+    try:
+        return PROFILES[profile]
+    except KeyError:
+        raise InputError(
+            f"unknown export profile {profile!r} (choose from {', '.join(sorted(PROFILES))})"
+        ) from None
+
+
+def _pair_path(target: Path, src: str, other: str) -> Path:
+    name = target.name
+    stem, suffix = (name[:-4], ".tmx") if name.endswith(".tmx") else (name, "")
+    return target.with_name(f"{stem}.{src}-{other}{suffix}")
+
+
+def _header_attrs(srclang: str, prof: Profile, date: str) -> dict[str, str]:
+    return {
+        "creationtool": "untm",
+        "creationtoolversion": _VERSION,
+        "segtype": prof.segtype,
+        "o-tmf": "untm",
+        "adminlang": "en",
+        "srclang": srclang,
+        "datatype": "plaintext",
+        "creationdate": date,
+    }
+
+
+def _tu(
+    unit: Unit,
+    select: tuple[str, ...] | None,
+    src: str,
+    form: Any,
+    prof: Profile,
+) -> Any:
+    if select is None:
+        variants = list(unit.variants)
+    else:
+        variants = [v for v in unit.variants if any(_lang.same_language(v.lang, t) for t in select)]
+    variants = [v for v in variants if v.text.strip()]
+    bases = {_lang.base(v.lang) for v in variants}
+    if len(bases) < 2 or _lang.base(src) not in bases:
+        return None
+    tu = etree.Element("tu")
+    if unit.tuid is not None:
+        tu.set("tuid", unit.tuid)
+    if unit.segtype is not None:
+        tu.set("segtype", unit.segtype)
+    _dates(tu, unit.creation_date, unit.creation_id, unit.change_date, unit.change_id)
+    if unit.usage_count:
+        tu.set("usagecount", str(unit.usage_count))
+    _meta(tu, unit.notes, unit.props, prof)
+    # the source variant first: some tools read the first <tuv> as the source
+    variants.sort(key=lambda v: not _lang.same_language(v.lang, src))
+    for v in variants:
+        tuv = etree.SubElement(tu, "tuv")
+        tuv.set(_XML_LANG, form(v.lang))
+        _dates(tuv, v.creation_date, v.creation_id, v.change_date, v.change_id)
+        _meta(tuv, v.notes, v.props, prof)
+        try:
+            tuv.append(_seg(v))
+        except (ValueError, etree.XMLSyntaxError) as err:
+            raise InputError(
+                f"unit {unit.tuid or ''!s}: the {v.lang} text cannot be written as XML ({err})"
+            ) from err
+    return tu
+
+
+def _seg(v: Variant) -> Any:
+    if v.markup is not None:
+        return etree.fromstring(f"<seg>{v.markup.strip()}</seg>", _xml.safe_parser())
+    seg = etree.Element("seg")
+    seg.text = v.text.strip()
+    return seg
+
+
+def _dates(
+    elem: Any, cdate: datetime | None, cid: str | None, mdate: datetime | None, mid: str | None
+) -> None:
+    if cdate is not None:
+        elem.set("creationdate", cdate.astimezone(UTC).strftime(_DATE_FORMAT))
+    if cid is not None:
+        elem.set("creationid", cid)
+    if mdate is not None:
+        elem.set("changedate", mdate.astimezone(UTC).strftime(_DATE_FORMAT))
+    if mid is not None:
+        elem.set("changeid", mid)
+
+
+def _meta(elem: Any, notes: Sequence[str], props: Sequence[tuple[str, str]], prof: Profile) -> None:
+    for note in notes:
+        etree.SubElement(elem, "note").text = note
+    for kind, value in props:
+        name = kind + prof.prop_suffix if kind.startswith("x-") and ":" not in kind else kind
+        etree.SubElement(elem, "prop", type=name).text = value
+
+
+# --- files <-> memory --------------------------------------------------------------------
+
+_READERS = {".tmx": "tmx", ".po": "po", ".csv": "table", ".tsv": "table", ".tab": "table"}
+_FORMATS = ("tmx", "po", "csv", "tsv")
+
+
+def open_reader(path: str | Path, *, srclang: str = "en", lang: str | None = None) -> Any:
+    """A reader for ``path`` chosen by its suffix (.tmx, .po, .csv, .tsv, .tab).
+
+    Raises:
+        InputError: for any other suffix.
+    """
+    path = Path(path)
+    kind = _READERS.get(path.suffix.lower())
+    if kind == "tmx":
+        return read_tmx(path)
+    if kind == "po":
+        from tmx.po import read_po
+
+        return read_po(path, srclang=srclang, lang=lang)
+    if kind == "table":
+        from tmx.tabular import read_table
+
+        return read_table(path)
+    raise InputError(f"{path}: cannot import this kind of file (use .tmx, .po, .csv or .tsv)")
+
+
+def import_files(
+    memory: Memory, paths: Sequence[str | Path], *, srclang: str = "en", lang: str | None = None
+) -> ImportReport:
+    """Import each file into ``memory`` in its own transaction (a bad file adds nothing).
+
+    Raises:
+        InputError: a file that cannot be read; earlier files stay imported.
+    """
+    from dataclasses import replace
+
+    total = ImportReport()
+    for path in paths:
+        if not Path(path).is_file():
+            raise InputError(f"{path}: no such file")
+        reader = open_reader(path, srclang=srclang, lang=lang)
+        report = memory.add(reader, origin=Path(path).name)
+        total = replace(
+            total,
+            added=total.added + report.added,
+            merged=total.merged + report.merged,
+            skipped=total.skipped + reader.skipped,
+            warnings=(*total.warnings, *reader.all_warnings()),
+            revision=report.revision,
+        )
+    return total
+
+
+def export_memory(
+    memory: Memory,
+    path: str | Path,
+    *,
+    fmt: str = "tmx",
+    langs: Sequence[str] | None = None,
+    srclang: str = "en",
+    profile: str | None = None,
+    max_units: int | None = None,
+) -> WriteReport:
+    """Export ``memory`` as TMX (with a CAT-tool profile), PO or CSV/TSV (atomically).
+
+    Raises:
+        InputError: unknown format or profile, or a language the memory does not hold.
+    """
+    if fmt not in _FORMATS:
+        raise InputError(f"unknown export format {fmt!r} (choose from {', '.join(_FORMATS)})")
+    stored = memory.languages()
+    if not stored:
+        raise InputError(f"{memory.path}: the memory is empty; nothing to export")
+    tags = _tags_for(stored, langs)
+    src = _tags_for(stored, [srclang])[0]
+    units = memory.units(langs=tags)
+    if fmt == "tmx":
+        return write_tmx(
+            units, path, srclang=src, langs=tags, profile=profile or "tmx", max_units=max_units
+        )
+    if profile is not None:
+        raise InputError("profiles apply to TMX exports only (drop --profile or use --format tmx)")
+    if fmt == "po":
+        from tmx.po import write_po
+
+        return write_po(units, path, srclang=src, langs=tags)
+    from tmx.tabular import write_table
+
+    return write_table(units, path, langs=tags)
+
+
+def _tags_for(stored: dict[str, int], wanted: Sequence[str] | None) -> list[str]:
+    """The stored tag used most for each wanted language (all stored languages by default)."""
+    best: dict[str, tuple[int, str]] = {}
+    for tag, n in stored.items():
+        base = _lang.base(tag)
+        if base not in best or n > best[base][0]:
+            best[base] = (n, tag)
+    if not wanted:
+        return [tag for _, tag in best.values()]
+    out = []
+    for tag in wanted:
+        base = _lang.base(language_tag(tag))
+        if base not in best:
+            have = ", ".join(sorted(best))
+            raise LanguageError(f"the memory has no {tag!r} text (it holds {have})")
+        out.append(best[base][1])
+    return out
