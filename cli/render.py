@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -17,13 +18,19 @@ from rich.markup import escape
 from rich.table import Table
 
 __all__ = [
+    "build_summary",
     "check_report",
+    "concordance_table",
     "console",
     "error",
     "escape",
+    "export_summary",
     "findings_json",
+    "import_summary",
     "json_out",
     "lines_out",
+    "memory_stats",
+    "progress_steps",
     "table",
     "warning",
 ]
@@ -113,3 +120,90 @@ def check_report(findings: Sequence[Any], *, checked: str) -> None:
     out.print(
         f"\n{escape(checked)}: {errors} error(s), {warnings} warning(s) in {segments} segment(s)."
     )
+
+
+# --- translation memory (cli/commands/memory.py, cli/commands/build.py) ----------------------
+
+
+@contextmanager
+def progress_steps(description: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr; yields ``advance(step_name, done, total)``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err_console(), transient=True) as bar:
+        task = bar.add_task(escape(description), total=None)
+
+        def advance(name: str, done: int, total: int) -> None:
+            bar.update(task, description=escape(name), completed=done, total=total)
+
+        yield advance
+
+
+def import_summary(report: Any, *, units: int) -> None:
+    """One line per import: added, merged, skipped; then any reader warnings on stderr."""
+    for message in report.warnings:
+        warning(message)
+    console().print(
+        f"Imported [bold]{report.added}[/] new unit(s), merged {report.merged} duplicate(s), "
+        f"skipped {report.skipped}; the memory holds {units} unit(s)."
+    )
+
+
+def export_summary(report: Any) -> None:
+    """The files an export wrote, with their unit counts."""
+    for name, count in report.files:
+        console().print(f"Wrote {escape(name)} ({count} unit(s))")
+    if report.skipped:
+        warning(f"{report.skipped} unit(s) left out: they lack the source or a second language")
+
+
+def build_summary(report: Any, export: Any | None) -> None:
+    """Units per language and suspect beads after ``untm build``."""
+    table(
+        f"Translation memory: {report.rows} unit(s)",
+        ("language", "units"),
+        sorted(report.languages.items()),
+    )
+    out = console()
+    out.print(
+        f"{report.stored.added} unit(s) stored, {report.stored.removed} replaced; "
+        f"{report.multi_sentence} hold several sentences in some language (segtype paragraph)."
+    )
+    if report.suspect:
+        out.print(
+            f"[yellow]{report.suspect} suspect bead(s)[/] kept and flagged with the prop "
+            "x-align-suspect: review them before reuse."
+        )
+    if export is not None:
+        export_summary(export)
+
+
+def memory_stats(stats: dict[str, Any]) -> None:
+    """``untm stats``: totals, units per language and per origin."""
+    console().print(
+        f"[bold]{escape(stats['path'])}[/]: {stats['units']} unit(s), revision "
+        f"{stats['revision']}, {escape(stats['signature'])}"
+    )
+    table("Units per language", ("language", "units"), stats["languages"].items())
+    table("Units per origin", ("origin", "units"), stats["origins"].items())
+
+
+def concordance_table(hits: Sequence[Any], *, text: str) -> None:
+    """``untm concordance``: one row per unit, one column per language."""
+    if not hits:
+        console().print(f"No unit contains {escape(text)!r}.")
+        return
+    langs: list[str] = []
+    for unit in hits:
+        for variant in unit.variants:
+            if variant.lang not in langs:
+                langs.append(variant.lang)
+    rows = [
+        [
+            unit.tuid or "",
+            *(" / ".join(v.text for v in unit.variants if v.lang == lang) for lang in langs),
+        ]
+        for unit in hits
+    ]
+    table(f"{len(hits)} unit(s) containing {text!r}", ("tuid", *langs), rows)

@@ -28,7 +28,14 @@ from tm import lang as _lang
 from tm.errors import InputError, LanguageError, StoreError
 from tm.models import Unit, Variant
 
-__all__ = ["SCHEMA_VERSION", "ImportReport", "Memory", "language_tag", "signature"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "ImportReport",
+    "Memory",
+    "MemoryStats",
+    "language_tag",
+    "signature",
+]
 
 #: Version of the SQLite schema written by this module (also in ``PRAGMA user_version``).
 SCHEMA_VERSION = 1
@@ -130,6 +137,18 @@ class ImportReport:
     skipped: int = 0
     warnings: tuple[str, ...] = ()
     revision: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryStats:
+    """A summary of a memory: units, revision, signature, units per language and origin."""
+
+    path: str
+    units: int
+    revision: int
+    signature: str
+    languages: dict[str, int]
+    origins: dict[str, int]
 
 
 class Memory:
@@ -347,6 +366,18 @@ class Memory:
             "SELECT coalesce(origin, ''), count(*) FROM units GROUP BY origin ORDER BY origin"
         )
         return {origin: n for origin, n in rows}
+
+    def stats(self) -> MemoryStats:
+        """Units, revision, signature, and units per language and per origin."""
+        meta = self.meta()
+        return MemoryStats(
+            path=str(self.path),
+            units=self.count(),
+            revision=int(meta["revision"]),
+            signature=meta["signature"],
+            languages=self.languages(),
+            origins=self.origins(),
+        )
 
     def units(self, *, langs: Sequence[str] | None = None) -> Iterator[Unit]:
         """Every unit in storage order; with ``langs``, only those languages' variants

@@ -1,0 +1,136 @@
+"""``untm import``, ``untm export``, ``untm stats``, ``untm concordance``: the memory store."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli._errors import handle_errors
+
+__all__ = ["concordance", "export", "import_", "stats"]
+
+MemoryOption = Annotated[
+    Path, typer.Option("--memory", "-m", help="The memory file (SQLite), e.g. tm.sqlite.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+class Format(StrEnum):
+    """Export formats."""
+
+    tmx = "tmx"
+    po = "po"
+    csv = "csv"
+    tsv = "tsv"
+
+
+class ProfileName(StrEnum):
+    """CAT-tool profiles for TMX exports."""
+
+    tmx = "tmx"
+    omegat = "omegat"
+    trados = "trados"
+    memoq = "memoq"
+    phrase = "phrase"
+
+
+def _langs(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="TMX, PO, CSV or TSV files.")],
+    memory: MemoryOption,
+    src: Annotated[str, typer.Option("--src", help="Source language of PO msgids.")] = "en",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of PO msgstrs (default: PO header).")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Import translation units into the memory; each file is one transaction."""
+    from cli import render
+    from tm.memory import Memory
+    from tmx.tmx import import_files
+
+    with handle_errors(), Memory.open(memory) as store:
+        report = import_files(store, files, srclang=src, lang=lang)
+        total = store.count()
+    if json_:
+        render.json_out({**asdict(report), "units": total})
+    else:
+        render.import_summary(report, units=total)
+
+
+def export(
+    memory: MemoryOption,
+    out: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+    format_: Annotated[Format, typer.Option("--format", "-f", help="File format.")] = Format.tmx,
+    langs: Annotated[
+        str | None, typer.Option("--langs", help="Languages to export, e.g. en,fr (default all).")
+    ] = None,
+    src: Annotated[str, typer.Option("--src", help="Source language.")] = "en",
+    profile: Annotated[
+        ProfileName | None, typer.Option("--profile", help="Shape the TMX for a CAT tool.")
+    ] = None,
+    split: Annotated[
+        int | None, typer.Option("--split", help="At most this many units per TMX file.")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Export the memory as TMX 1.4b, PO (one per pair) or CSV/TSV; files are written whole."""
+    from cli import render
+    from tm.memory import Memory
+    from tmx.tmx import export_memory
+
+    with handle_errors(), Memory.open(memory, create=False) as store:
+        report = export_memory(
+            store,
+            out,
+            fmt=format_.value,
+            langs=_langs(langs),
+            srclang=src,
+            profile=profile.value if profile else None,
+            max_units=split,
+        )
+    if json_:
+        render.json_out({"files": [list(f) for f in report.files], "skipped": report.skipped})
+    else:
+        render.export_summary(report)
+
+
+def stats(memory: MemoryOption, json_: JsonOption = False) -> None:
+    """Show units per language and per origin document."""
+    from cli import render
+    from tm.memory import Memory
+
+    with handle_errors(), Memory.open(memory, create=False) as store:
+        summary = store.stats()
+    if json_:
+        render.json_out(asdict(summary))
+    else:
+        render.memory_stats(asdict(summary))
+
+
+def concordance(
+    text: Annotated[str, typer.Argument(help="Text to find (case-insensitive substring).")],
+    memory: MemoryOption,
+    lang: Annotated[str | None, typer.Option("--lang", help="Search this language only.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many units.")] = 50,
+    json_: JsonOption = False,
+) -> None:
+    """Find units containing TEXT in any language (or in --lang)."""
+    from cli import render
+    from tm.memory import Memory
+
+    with handle_errors(), Memory.open(memory, create=False) as store:
+        hits = store.concordance(text, lang=lang, limit=limit)
+    if json_:
+        render.json_out(
+            [{"tuid": u.tuid, "texts": {v.lang: v.text for v in u.variants}} for u in hits]
+        )
+    else:
+        render.concordance_table(hits, text=text)
