@@ -56,6 +56,7 @@ __all__ = [
     "SegmentMatches",
     "band",
     "similarity",
+    "substitute",
     "word_diff",
 ]
 
@@ -71,7 +72,6 @@ BANDS: tuple[tuple[str, float], ...] = (
 _INDEX_VERSION = "1"
 _SURROGATES = 0x800  # code points U+D800..U+DFFF are skipped when tokens become characters
 _LIMIT = 0x10FFFF - _SURROGATES  # more distinct tokens than this fold together (never seen)
-_BIG_POSTING = 4096  # longer posting lists are counted with numpy rather than scored one by one
 _KIND_RANK = {"context": 4, "exact": 3, "placeable": 2, "format": 2, "fuzzy": 1}
 
 
@@ -118,6 +118,9 @@ class MatchIndex:
     ``docs`` (one value per row) says which rows are consecutive segments of one document, for
     in-context matches. :meth:`search` returns rows with their exact token similarity.
     """
+
+    #: Posting lists longer than this are counted with numpy rather than scored row by row.
+    big_posting: int = 4096
 
     def __init__(
         self,
@@ -231,8 +234,9 @@ class MatchIndex:
     def search(self, text: str, *, top: int = 3, min_score: float = 50) -> list[tuple[int, float]]:
         """The ``top`` rows most similar to ``text`` with score >= ``min_score``, best first.
 
-        Scores are :func:`similarity` of the token sequences (not rounded). The result equals
-        an exhaustive scan's, except in which of several equal-scoring rows are kept.
+        Scores are :func:`similarity` of the token sequences (not rounded); rows sharing no
+        token (similarity 0) are never returned. The result equals an exhaustive scan's,
+        except in which of several equal-scoring rows are kept.
         """
         return self.search_codes(self.encode(text), top=top, min_score=min_score)
 
@@ -246,13 +250,13 @@ class MatchIndex:
         post_offsets, post_rows = self.post_offsets, self.post_rows
         position = 0
         done: set[int] = set()
-        while position < state.prefix_length():
+        while position < min(state.prefix_length(), len(state.occurrences)):
             token = state.occurrences[position]
             position += 1
             if token in done or state.df[token] == 0:
                 continue
             done.add(token)
-            if state.df[token] > _BIG_POSTING:
+            if state.df[token] > self.big_posting:
                 state.count_rest()
                 break
             state.examined.add(token)

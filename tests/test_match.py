@@ -1,0 +1,274 @@
+"""tm/match.py and tm/tokens.py: scores, bands, placeables, context, index exactness."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tm.match import Matcher, MatchIndex, band, similarity, substitute, word_diff
+from tm.memory import Memory
+from tm.models import Segment, TermHit, Unit, Variant
+from tm.tokens import masked
+
+FIXTURES = Path(__file__).parent / "fixtures" / "match"
+
+
+def _unit(en: str, fr: str, *, doc: str | None = "d1", tuid: str | None = None) -> Unit:
+    props = (("x-document", doc),) if doc else ()
+    return Unit((Variant("en", en), Variant("fr", fr)), tuid=tuid, props=props)
+
+
+def _letter_units(examples: Path, shared_data: Path) -> list[Unit]:
+    """The letter as a memory: English and French sentences paired by the gold beads."""
+    en = [line.split("\t")[2] for line in (examples / "en.sentences.tsv").read_text().splitlines()]
+    fr_file = shared_data / "letter" / "fr" / "sentences.tsv"
+    fr = [line.split("\t")[2] for line in fr_file.read_text().splitlines()]
+    units = []
+    for line in (shared_data / "letter" / "fr" / "gold.txt").read_text().splitlines():
+        left, right = line.split(":")
+        src = [int(i) for i in re.findall(r"\d+", left)]
+        tgt = [int(i) for i in re.findall(r"\d+", right)]
+        if src and tgt:
+            tuid = f"letter-{src[0]}"
+            units.append(
+                _unit(" ".join(en[i] for i in src), " ".join(fr[i] for i in tgt), tuid=tuid)
+            )
+    return units
+
+
+def _draft() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in (FIXTURES / "draft.tsv").read_text().splitlines():
+        if line and not line.startswith("#"):
+            kind, source_id, text = line.split("\t")
+            rows.append((kind, source_id, text))
+    return rows
+
+
+# --- tokens and scores ---------------------------------------------------------------------
+
+
+def test_tokens_fold_case_and_class_placeables() -> None:
+    assert masked("Article 26 of A/78/367, 12 September 2023") == [
+        "article",
+        "<num>",
+        "of",
+        "<sym>",
+        ",",
+        "<date>",
+    ]
+    assert masked("安全理事会") == ["安", "全", "理", "事", "会"]
+
+
+def test_similarity_is_word_levenshtein_over_longest() -> None:
+    # one substitution in five tokens: 100 * (1 - 1/5)
+    assert similarity(["a", "b", "c", "d", "e"], ["a", "b", "x", "d", "e"]) == pytest.approx(80)
+    # one deletion: distance 1 over the longer length 4
+    assert similarity(["a", "b", "c", "d"], ["a", "b", "d"]) == pytest.approx(75)
+
+
+@pytest.mark.parametrize(
+    ("score", "name"),
+    [
+        (101, "100"),
+        (100, "100"),
+        (99, "95-99"),
+        (95, "95-99"),
+        (94, "85-94"),
+        (85, "85-94"),
+        (84, "75-84"),
+        (75, "75-84"),
+        (74, "50-74"),
+        (50, "50-74"),
+        (49, "<50"),
+    ],
+)
+def test_bands(score: float, name: str) -> None:
+    assert band(score) == name
+
+
+def test_word_diff_marks_removed_and_added_words() -> None:
+    diff = word_diff(
+        "Armenia refuses to start a dialogue.", "Armenia refuses to open a dialogue now."
+    )
+    assert diff == "Armenia refuses to [-start-]{+open+} a dialogue {+now+}."
+
+
+def test_substitute_changes_every_value_or_gives_up() -> None:
+    assert substitute("Articles 6 et 9", [("6", "7"), ("9", "10")]) == "Articles 7 et 10"
+    # dates are changed number by number when the target writes the month its own way
+    assert substitute("le 12 septembre 2023", [("12 September 2023", "14 September 2023")]) == (
+        "le 14 septembre 2023"
+    )
+    assert substitute("article 5", [("26", "27")]) is None
+
+
+# --- matching --------------------------------------------------------------------------------
+
+
+def test_placeable_only_difference_scores_99_and_substitutes() -> None:
+    matcher = Matcher.from_units(
+        [_unit("See Article 26 of the Covenant.", "Voir l'article 26 du Pacte.")]
+    )
+    (m,) = matcher.lookup("See Article 27 of the Covenant.")
+    assert (m.score, m.kind, m.band) == (99, "placeable", "95-99")
+    assert m.substituted == {"fr": "Voir l'article 27 du Pacte."}
+    assert m.targets == {"fr": "Voir l'article 26 du Pacte."}
+
+
+def test_format_only_difference_scores_99() -> None:
+    matcher = Matcher.from_units([_unit("Right to return", "Droit au retour")])
+    (m,) = matcher.lookup("right to return")
+    assert (m.score, m.kind) == (99, "format")
+
+
+def test_in_context_exact_ranks_above_exact() -> None:
+    units = [
+        _unit("First.", "Premier.", doc="a"),
+        _unit("Thank you.", "Merci.", doc="a", tuid="ctx"),
+        _unit("Last.", "Dernier.", doc="a"),
+        _unit("Thank you.", "Je vous remercie.", doc="b", tuid="plain"),
+    ]
+    matcher = Matcher.from_units(units)
+    found = matcher.lookup("Thank you.", previous="First.", following="Last.")
+    assert [(m.tuid, m.score, m.kind) for m in found] == [
+        ("ctx", 101, "context"),
+        ("plain", 100, "exact"),
+    ]
+    # another neighbour: both are plain exact matches
+    found = matcher.lookup("Thank you.", previous="Other.", following="Last.")
+    assert [m.kind for m in found] == ["exact", "exact"]
+
+
+def test_target_langs_filter_and_min_score() -> None:
+    unit = Unit(
+        (Variant("en", "Good morning."), Variant("fr", "Bonjour."), Variant("es", "Buenos días."))
+    )
+    matcher = Matcher.from_units([unit])
+    (m,) = matcher.lookup("Good morning.", target_langs=["es"])
+    assert m.targets == {"es": "Buenos días."}
+    assert matcher.lookup("Good morning.", target_langs=["ru"]) == []
+    assert matcher.lookup("Good evening, everyone.", min_score=75) == []
+
+
+def test_letter_draft_edited_get_their_source_new_get_nothing(
+    examples: Path, shared_data: Path
+) -> None:
+    units = _letter_units(examples, shared_data)
+    matcher = Matcher.from_units(units)
+    for kind, source_id, text in _draft():
+        found = matcher.lookup(text, target_langs=["fr"], min_score=50)
+        if kind == "new":
+            assert all(m.score < 75 for m in found), (text, found[:1])
+            continue
+        assert found, text
+        top = found[0]
+        assert _sentence(examples, int(source_id)) in top.source, (text, top.source)
+        expected = {"verbatim": ("exact", "context"), "placeable": ("placeable",)}
+        if kind in expected:
+            assert top.kind in expected[kind], (text, top.kind)
+        else:
+            assert top.kind == "fuzzy"
+            assert 50 <= top.score < 99
+            assert "[-" in top.diff or "{+" in top.diff
+
+
+def _sentence(examples: Path, sentence_id: int) -> str:
+    lines = (examples / "en.sentences.tsv").read_text().splitlines()
+    return lines[sentence_id].split("\t")[2]
+
+
+def test_match_segments_equals_lookup_and_carries_terms() -> None:
+    units = [_unit("The Security Council met.", "Le Conseil de sécurité s'est réuni.")]
+    matcher = Matcher.from_units(units)
+
+    class Glossary:
+        def find(self, text: str, lang: str) -> list[TermHit]:
+            start = text.find("Security Council")
+            if start < 0:
+                return []
+            return [
+                TermHit(
+                    start,
+                    start + 16,
+                    "Security Council",
+                    lang,
+                    "un-sc",
+                    "preferred",
+                    "Security Council",
+                    "Security Council",
+                    {"fr": "Conseil de sécurité", "es": "Consejo de Seguridad"},
+                )
+            ]
+
+    segs = [Segment(0, 0, "body", "The Security Council met today.")]
+    (out,) = matcher.match_segments(segs, target_langs=["fr"], glossary=Glossary())  # type: ignore[arg-type]
+    assert out.matches[0].score == matcher.lookup(segs[0].text)[0].score
+    assert out.terms[0].equivalents == {"fr": "Conseil de sécurité"}
+
+
+def test_matcher_over_memory_keeps_index_until_revision_changes(tmp_path: Path) -> None:
+    path = tmp_path / "tm.sqlite"
+    with Memory.open(path) as memory:
+        memory.add(
+            [_unit("The meeting rose at noon.", "La séance est levée à midi.")], origin="a.tmx"
+        )
+        matcher = Matcher(memory)
+        (m,) = matcher.lookup("The meeting rose at 1 p.m.", min_score=40)
+        assert m.origin == "a.tmx"
+        stored = memory.connection.execute("SELECT revision FROM match_meta").fetchone()[0]
+        assert stored == memory.revision()
+        memory.add([_unit("The meeting was suspended.", "La séance est suspendue.")])
+        # a new matcher sees the stale index and rebuilds it
+        found = Matcher(memory).lookup("The meeting was suspended.")
+        assert found[0].kind == "exact"
+        stored = memory.connection.execute("SELECT revision FROM match_meta").fetchone()[0]
+        assert stored == memory.revision()
+
+
+# --- the index is exact: hypothesis against exhaustive scoring -------------------------------
+
+WORDS = st.sampled_from(["the", "council", "of", "rights", "human", "a", "7", "12", ",", "."])
+SENTENCES = st.lists(WORDS, min_size=1, max_size=9).map(" ".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(SENTENCES, min_size=1, max_size=25),
+    SENTENCES,
+    st.integers(min_value=1, max_value=4),
+    st.sampled_from([0, 30, 50, 75, 90]),
+)
+def test_index_finds_what_exhaustive_scoring_finds(
+    sources: list[str], query: str, top: int, cutoff: int
+) -> None:
+    index = MatchIndex.build(enumerate(sources))
+    found = index.search(query, top=top, min_score=cutoff)
+    index.big_posting = 1  # the numpy counting path for every posting list
+    counted = index.search(query, top=top, min_score=cutoff)
+    tokens = masked(query)
+    exhaustive = sorted((similarity(tokens, masked(s)) for s in sources), reverse=True)
+    expected = [s for s in exhaustive if s >= cutoff - 1e-9 and s > 0][:top]
+    assert [round(s, 6) for _, s in found] == [round(s, 6) for s in expected]
+    assert [round(s, 6) for _, s in counted] == [round(s, 6) for s in expected]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(SENTENCES, min_size=2, max_size=12), st.lists(SENTENCES, min_size=1, max_size=4))
+def test_lookup_scores_equal_batch_scores(sources: list[str], draft: list[str]) -> None:
+    matcher = Matcher.from_units([_unit(s, f"fr {i}") for i, s in enumerate(sources)])
+    segments = [Segment(i, 0, "body", text) for i, text in enumerate(draft)]
+    batch = matcher.match_segments(segments, top=2, min_score=30)
+    for i, seg in enumerate(batch):
+        alone = matcher.lookup(
+            draft[i],
+            top=2,
+            min_score=30,
+            previous=draft[i - 1] if i else None,
+            following=draft[i + 1] if i + 1 < len(draft) else None,
+        )
+        assert [(m.score, m.kind) for m in seg.matches] == [(m.score, m.kind) for m in alone]
