@@ -20,6 +20,7 @@ CONCEPTS = [
             ),
             Term("en", "ICCPR", abbreviation="ICCPR"),
             Term("fr", "Pacte international relatif aux droits civils et politiques"),
+            Term("zh", "公民权利和政治权利国际公约"),
         ),
     ),
     Concept(
@@ -225,6 +226,19 @@ def test_unknown_abbreviation_is_reported_once(glossary: HandGlossary) -> None:
 def test_introduced_unknown_abbreviation_is_accepted(glossary: HandGlossary) -> None:
     segments = _segments("Non-governmental organizations (NGOs) said so.", "NGOs said so again.")
     assert check_draft(segments, lang="en", glossary=glossary) == []
+
+
+def test_chinese_treaty_title_needs_title_marks(glossary: HandGlossary) -> None:
+    bare = check_draft(
+        _segments("违反了公民权利和政治权利国际公约第26条。"), lang="zh", glossary=glossary
+    )
+    assert [(f.rule, f.expected) for f in bare] == [
+        ("variant-term", "《公民权利和政治权利国际公约》")
+    ]
+    marked = _segments(
+        "违反了《公民权利和政治权利国际公约》第26条和《公民权利和政治权利国际公约第一任择议定书》。"
+    )
+    assert check_draft(marked, lang="zh", glossary=glossary) == []
 
 
 def test_draft_needs_a_language(glossary: HandGlossary) -> None:

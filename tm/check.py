@@ -213,10 +213,20 @@ class _Terms:
 # --- the form of one term ---------------------------------------------------------------------
 
 
+def _in_title_marks(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` lies inside a 《...》 pair (possibly a longer title)."""
+    opening = text.rfind("《", 0, start + 1)
+    if opening < 0 or "》" in text[opening:start]:
+        return False
+    closing = text.find("》", max(end - 1, start))
+    return closing >= 0 and "《" not in text[end:closing]
+
+
 def _form_finding(
-    hit: TermHit, *, segment: int, source: str, target: str | None, terms: _Terms
+    hit: TermHit, text: str, *, segment: int, source: str, target: str | None, terms: _Terms
 ) -> Finding | None:
-    """A finding when ``hit`` is not in an official form (deprecated, unlisted, wrong case)."""
+    """A finding when ``hit`` (found in ``text``) is not in an official form: deprecated,
+    unlisted, wrong case, or a Chinese treaty title outside 《》."""
     found = hit.text.strip()
     expected = hit.preferred
     if hit.status == "deprecated":
@@ -241,12 +251,29 @@ def _form_finding(
             expected,
             f"{_quote(found)} departs from the official name {_quote(expected)}.",
         )
+    if (
+        base(hit.lang) == "zh"
+        and terms.category(hit.concept) == "instrument"
+        and not _is_abbreviation(hit, terms.concept(hit.concept))
+        and not _in_title_marks(text, hit.start, hit.end)
+    ):
+        marked = f"《{_clean(found)}》"
+        return Finding(
+            "variant-term",
+            "warning",
+            segment,
+            source,
+            target,
+            found,
+            marked,
+            f"A treaty title in Chinese running text is written in 《》: {marked}.",
+        )
     # A listed form found case-insensitively: the letters must match, except the first one
     # (sentence start) and in all-capital headings.
-    text, form = _clean(found), _clean(hit.form)
-    if text == form or text.isupper() or text.casefold() != form.casefold():
+    surface, form = _clean(found), _clean(hit.form)
+    if surface == form or surface.isupper() or surface.casefold() != form.casefold():
         return None
-    if text[1:] == form[1:] or _is_abbreviation(hit, terms.concept(hit.concept)):
+    if surface[1:] == form[1:] or _is_abbreviation(hit, terms.concept(hit.concept)):
         return None
     return Finding(
         "variant-term",
@@ -299,7 +326,7 @@ def check_draft(
         hits_by_segment.append((seg, hits))
         for hit in hits:
             finding = _form_finding(
-                hit, segment=seg.index, source=seg.text, target=None, terms=terms
+                hit, seg.text, segment=seg.index, source=seg.text, target=None, terms=terms
             )
             if finding is not None:
                 findings.append(finding)
@@ -517,7 +544,12 @@ def check_pairs(
         key = _group_key(pair, i)
         for hit in tgt_hits[i]:
             finding = _form_finding(
-                hit, segment=pair.segment, source=pair.source, target=pair.target, terms=terms
+                hit,
+                pair.target,
+                segment=pair.segment,
+                source=pair.source,
+                target=pair.target,
+                terms=terms,
             )
             if finding is not None:
                 findings.append(finding)
