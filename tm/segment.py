@@ -125,7 +125,7 @@ _JAVA_PROPS = {
 def java_to_python(pattern: str) -> str:
     """Rewrite a Java regular expression for the ``regex`` module.
 
-    Handles ``\\Q...\\E`` quoting, ``\\h``/``\\v``/``\\R``, ``\\x{...}`` (kept), Java
+    Handles ``\\Q...\\E`` quoting, ``\\h``/``\\v``/``\\R``, ``\\x{...}``, Java
     property names such as ``\\p{javaLowerCase}`` and ``\\p{IsAlphabetic}``. Possessive
     quantifiers and atomic groups need no change.
 
@@ -146,6 +146,13 @@ def java_to_python(pattern: str) -> str:
                 out.append(regex.escape(literal))
                 i = n if end < 0 else end + 2
                 continue
+            if nxt == "x" and i + 2 < n and pattern[i + 2] == "{":
+                end = pattern.find("}", i + 3)
+                digits = pattern[i + 3 : end]
+                if end > 0 and digits and all(c in "0123456789abcdefABCDEF" for c in digits):
+                    out.append(f"\\U{int(digits, 16):08X}")
+                    i = end + 1
+                    continue
             if nxt in _JAVA_CLASSES and not in_class:
                 out.append(_JAVA_CLASSES[nxt])
                 i += 2
