@@ -334,6 +334,13 @@ def test_untranslated_segment(glossary: HandGlossary) -> None:
     assert _rules(findings) == [("untranslated", 0)]
 
 
+def test_sentence_left_out(glossary: HandGlossary) -> None:
+    pairs = _pairs(("The international community must act now.", ""))
+    (finding,) = _check(glossary, pairs)
+    assert (finding.rule, finding.found) == ("untranslated", "")
+    assert "left out" in finding.message
+
+
 def test_english_left_in_a_chinese_translation(glossary: HandGlossary) -> None:
     pairs = [
         Pair(

@@ -542,6 +542,10 @@ def check_pairs(
         group_num_tgt[key] += num_tgt[i]
     for i, pair in enumerate(pairs):
         key = _group_key(pair, i)
+        untranslated = _untranslated(pair, src_lang=src_lang, tgt_lang=tgt_lang)
+        if untranslated is not None:
+            findings.append(untranslated)  # its terms and numbers are not worth listing
+            continue
         for hit in tgt_hits[i]:
             finding = _form_finding(
                 hit,
@@ -569,9 +573,6 @@ def check_pairs(
             group_num_src[key],
             group_num_tgt[key],
         )
-        finding = _untranslated(pair, src_lang=src_lang, tgt_lang=tgt_lang)
-        if finding is not None:
-            findings.append(finding)
     findings += _consistency(pairs)
     return _sorted(findings)
 
@@ -700,12 +701,24 @@ def _numeric(value: str) -> tuple[int, str]:
 
 
 def _untranslated(pair: Pair, *, src_lang: str, tgt_lang: str) -> Finding | None:
-    """A target left in the source language: copied, or in the source's script."""
+    """A target left in the source language (copied, or in the source's script), or a source
+    sentence with no translation at all (a 1-0 bead: left out)."""
     if src_lang == tgt_lang or pair.kind == "header":
         return None
     source, target = pair.source.strip(), pair.target.strip()
-    if not target or _prose_words(source) < 2 or _words(source) < 3:
+    if _prose_words(source) < 2 or _words(source) < 3:
         return None
+    if not target:
+        return Finding(
+            "untranslated",
+            "error",
+            pair.segment,
+            pair.source,
+            pair.target,
+            "",
+            f"a {tgt_lang} translation",
+            "No translation of this sentence was found; it may have been left out.",
+        )
     copied = _sentence_key(source) == _sentence_key(target)
     src_script, tgt_script = _SCRIPT_OF.get(src_lang), _SCRIPT_OF.get(tgt_lang)
     if not copied and src_script and tgt_script and src_script != tgt_script:
