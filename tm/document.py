@@ -38,7 +38,7 @@ _NOISE = [
     re.compile(r"^\s*[-–—]?\s*\d{1,4}\s*[-–—]?\s*$"),  # page number
     re.compile(r"^\s*(?:page|página|стр\.?)\s+\d+(?:\s*(?:/|of|de|из)\s*\d+)?\s*$", re.I),
     re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$"),  # "3/12"
-    re.compile(r"^\s*\*?\d{2}-\d{5}\s*\*?\s*(?:\([A-Z]\))?(?:\s+\d{6}\s+\d{6})?\s*\*?\s*$"),
+    re.compile(r"^\s*\*?\d{2}-\d{5}\s*\*?\s*(?:\([A-Z]\))?(?:\s+\d{6}){0,2}\s*\*?\s*$"),
     re.compile(r"^\s*\*\d{7}\*\s*$"),  # bar-code text
     re.compile(
         r"^\s*(?:♲\s*)?(?:please recycle|merci de recycler|sírvase reciclar"
@@ -182,13 +182,22 @@ def _pdf_blocks(path: Path) -> list[_Block]:
     except (PdfReadError, ValueError, KeyError, TypeError) as err:
         raise FormatError(f"not a readable PDF file ({err})", path=path) from err
     lines: list[str] = []
-    for page in pages:
-        lines.extend(line.strip() for line in page.split("\n"))
+    for number, page in enumerate(pages):
+        page_lines = [line.strip() for line in page.split("\n")]
+        if number:  # running headers and footers repeat the symbol on later pages
+            edge = {*range(3), *range(len(page_lines) - 3, len(page_lines))}
+            page_lines = [
+                line
+                for i, line in enumerate(page_lines)
+                if not (i in edge and _SYMBOL_LINE.match(line))
+            ]
+        lines.extend(page_lines)
         lines.append("")
     if not any(lines):
         raise InputError(f"{path}: the PDF has no text layer (a scan?); run OCR first")
     # A PDF line ends its paragraph when it is clearly shorter than a full line.
-    width = max((len(line) for line in lines), default=0)
+    lengths = sorted(len(line) for line in lines if line)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
     blocks: list[_Block] = []
     current = _Block([])
     for line in lines:
@@ -199,7 +208,7 @@ def _pdf_blocks(path: Path) -> list[_Block]:
             continue
         current.lines.append(line)
         current.hard.append(False)
-        if len(line) < 0.7 * width and _SENTENCE_END.search(line):
+        if len(line) < 0.7 * width:
             blocks.append(current)
             current = _Block([])
     if current.lines:
@@ -316,6 +325,7 @@ def _classify(block: _Block, in_header: bool) -> tuple[ParagraphKind, str, bool]
         return "heading", _strip_marks(_join(lines)), False
     if (
         in_header
+        and (len(lines) == 1 or all(block.hard[:-1]) or all(len(line) <= 40 for line in lines))
         and all(len(line) <= 80 for line in lines)
         and not re.search(r"[.!?。！？]\W*$", lines[-1])
     ):

@@ -1,0 +1,256 @@
+"""Document intake: the letter's six versions, conversion repairs, Word and PDF files, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tm.document import parse_text, read_document
+from tm.errors import FormatError, InputError, LanguageError
+from tm.segment import segment_document
+
+LANGS = ("en", "ar", "es", "fr", "ru", "zh")
+
+
+def _letter(shared_data: Path, lang: str) -> Path:
+    folder = shared_data / "letter"
+    return folder / f"letter.{lang}.md" if lang == "en" else folder / lang / f"letter.{lang}.md"
+
+
+# --- the letter -------------------------------------------------------------------------------
+
+
+def test_all_versions_have_the_same_paragraph_structure(shared_data: Path) -> None:
+    """The aligner pairs paragraphs first: every version must give the same paragraphs."""
+    docs = {lang: read_document(_letter(shared_data, lang)) for lang in LANGS}
+    kinds = {lang: [p.kind for p in doc.paragraphs] for lang, doc in docs.items()}
+    # 60 paragraphs: the count in en.sentences.tsv and every <lang>/sentences.tsv.
+    assert all(len(k) == 60 for k in kinds.values())
+    assert all(k == kinds["en"] for k in kinds.values())
+    assert {doc.lang for doc in docs.values()} == set(LANGS)
+
+
+def test_letter_repairs_and_kinds(shared_data: Path) -> None:
+    doc = read_document(_letter(shared_data, "en"))
+    paras = doc.paragraphs
+    assert paras[0] == paras[0].__class__(0, "header", "General Assembly Security Council")
+    assert paras[1].kind == "header"
+    assert paras[1].text == "Distr.: General\n13 September 2023"
+    assert paras[3].kind == "heading"
+    assert paras[3].text == "General Assembly Seventy-eighth session"  # wrapped bold lines
+    assert paras[15].kind == "signature"
+    assert paras[15].text == "(Signed) Yashar T. Aliyev\nAmbassador\nPermanent Representative"
+    # The page break inside "... Article 15 of the" / "International Covenant ..." is joined.
+    joined = [p for p in paras if "Article 15 of the International Covenant" in p.text]
+    assert len(joined) == 1
+    assert joined[0].kind == "body"
+    assert paras[53].kind == "list_item"
+    assert paras[53].text.count("\n") == 3
+    assert paras[-1].text == "(Signed) Dr. Aziz Alakbarov\nChairman of the Board"  # no "---"
+    assert not any("*" in p.text or "#" in p.text for p in paras)
+
+
+def test_chinese_wrapped_lines_join_without_space(shared_data: Path) -> None:
+    doc = read_document(_letter(shared_data, "zh"))
+    assert doc.paragraphs[3].text == "大会第七十八届会议"
+    assert doc.paragraphs[15].text.startswith("亚沙尔·T·阿利耶夫（签名）\n")
+
+
+# --- repairs of converted text ----------------------------------------------------------------
+
+_CONVERTED = """\
+A/78/367
+
+Distr.: General
+13 September 2023
+
+## Letter dated 12 September 2023
+
+The first paragraph wraps over
+two lines of the PDF.
+
+This paragraph is long enough to have been split by a page break in the middle of the
+sentence about Article 15 of the
+
+23-17645 (E) 150923
+
+*2317645*
+
+Please recycle ♲
+
+2/5
+
+A/78/367
+
+International Covenant on Economic, Social and Cultural Rights. It goes on.
+
+- First item
+- Second item
+
+---
+"""
+
+
+def test_conversion_noise_is_removed_and_page_break_joined() -> None:
+    doc = parse_text(_CONVERTED, "en", source="converted.en.md")
+    texts = [p.text for p in doc.paragraphs]
+    assert texts == [
+        "A/78/367",
+        "Distr.: General\n13 September 2023",
+        "Letter dated 12 September 2023",
+        "The first paragraph wraps over two lines of the PDF.",
+        "This paragraph is long enough to have been split by a page break in the middle of the "
+        "sentence about Article 15 of the International Covenant on Economic, Social and "
+        "Cultural Rights. It goes on.",
+        "First item\nSecond item",
+    ]
+    assert [p.kind for p in doc.paragraphs] == [
+        "header",
+        "header",
+        "heading",
+        "body",
+        "body",
+        "list_item",
+    ]
+    assert [p.index for p in doc.paragraphs] == list(range(6))
+
+
+def test_emphasis_marks_removed() -> None:
+    doc = parse_text("It is **very** *important* and __clear__.\n\n*Right to life*", "en")
+    assert doc.paragraphs[0].text == "It is very important and clear."
+    assert (doc.paragraphs[1].kind, doc.paragraphs[1].text) == ("heading", "Right to life")
+
+
+def test_language_from_argument_wins(tmp_path: Path) -> None:
+    path = tmp_path / "note.fr.txt"
+    path.write_text("Bonjour. Au revoir.", encoding="utf-8")
+    assert read_document(path).lang == "fr"
+    assert read_document(path, lang="en-GB").lang == "en-GB"
+
+
+# --- Word and PDF -----------------------------------------------------------------------------
+
+
+def test_docx_styles_become_kinds(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Right to nationality", level=2)
+    document.add_paragraph("Everyone has the right to a nationality. No one shall lose it.")
+    document.add_paragraph("First measure", style="List Bullet")
+    document.add_paragraph("Second measure", style="List Bullet")
+    signed = document.add_paragraph("(Signed) Yashar T. Aliyev")
+    signed.add_run().add_break()
+    signed.add_run("Ambassador")
+    path = tmp_path / "memo.en.docx"
+    document.save(str(path))
+
+    doc = read_document(path)
+    assert [(p.kind, p.text) for p in doc.paragraphs] == [
+        ("heading", "Right to nationality"),
+        ("body", "Everyone has the right to a nationality. No one shall lose it."),
+        ("list_item", "First measure"),
+        ("list_item", "Second measure"),
+        ("signature", "(Signed) Yashar T. Aliyev\nAmbassador"),
+    ]
+    assert [s.text for s in segment_document(doc)][1:3] == [
+        "Everyone has the right to a nationality.",
+        "No one shall lose it.",
+    ]
+
+
+def _pdf(pages: list[list[str]]) -> bytes:
+    """A minimal PDF with one Helvetica text line per string (enough for pypdf)."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>"]
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(len(pages)))
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>")
+    font = 3 + 2 * len(pages)
+    for i, lines in enumerate(pages):
+        body = " ".join(f"({line}) Tj T*" for line in lines)
+        stream = f"BT /F1 10 Tf 14 TL 50 750 Td {body} ET"
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
+            f"/Resources << /Font << /F1 {font} 0 R >> >> >>"
+        )
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{obj}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out
+
+
+def test_pdf_text_is_repaired(tmp_path: Path) -> None:
+    page1 = [
+        "Right to return",
+        "Armenia prevents the return of expelled Azerbaijanis to their homes, which",
+        "encroaches upon their fundamental right to return in safety. It is recognized",
+        "in Article 13 of the Universal Declaration of Human Rights and Article 12 of the",
+        "23-17645 (E)",
+        "Please recycle",
+    ]
+    page2 = [
+        "A/78/367",
+        "International Covenant on Civil and Political Rights and in other instruments",
+        "of international human rights law that Armenia has ratified.",
+        "2",
+    ]
+    path = tmp_path / "letter.en.pdf"
+    path.write_bytes(_pdf([page1, page2]))
+    doc = read_document(path)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "Right to return"
+    assert texts[-1].endswith(
+        "Article 12 of the International Covenant on Civil and Political "
+        "Rights and in other instruments of international human rights "
+        "law that Armenia has ratified."
+    )
+    assert not any("recycle" in t or "23-17645" in t for t in texts)
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+def test_no_language_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "letter.md"
+    path.write_text("Text.", encoding="utf-8")
+    with pytest.raises(LanguageError, match="cannot tell the language"):
+        read_document(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error", "message"),
+    [
+        ("empty.en.md", b"", InputError, "empty"),
+        ("blank.en.txt", b"  \n\n ", InputError, "empty"),
+        ("noise.en.md", b"---\n\n12\n", InputError, "no text"),
+        ("binary.en.md", b"\x00\x01\x02PK\x00\xff", InputError, "binary"),
+        ("latin1.en.txt", "Caf\u00e9.".encode("latin-1"), InputError, "not UTF-8"),
+        ("broken.en.docx", b"PK\x03\x04 this is not a zip", FormatError, "Word document"),
+        ("broken.en.pdf", b"%PDF-1.4\n garbage", FormatError, "PDF"),
+        ("sheet.en.xlsx", b"data", InputError, "unsupported file type"),
+    ],
+)
+def test_bad_files(
+    tmp_path: Path, name: str, content: bytes, error: type[Exception], message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(error, match=message):
+        read_document(path)
+
+
+def test_pdf_without_text_layer(tmp_path: Path) -> None:
+    path = tmp_path / "scan.en.pdf"
+    path.write_bytes(_pdf([[]]))
+    with pytest.raises(InputError, match="no text layer"):
+        read_document(path)
