@@ -69,7 +69,11 @@ _PRIOR_COST = tuple(-math.log(p) for p in _PRIORS.values())
 _MAX_SPAN = 3
 
 _DEFAULT_VARIANCE = 6.8  # Gale & Church's variance per character, before measuring our own
+_MIN_VARIANCE = 4.0  # the first pass picks 1-1 beads whose lengths agree: its estimate runs low
 _FLOOR = 0.5  # extra length variance, as a share of the median segment length
+# Length cost of a segment without counterpart, whatever its length (as in Vecalign): Gale
+# and Church's cost grows with the length and forbids dropping a long extra paragraph.
+_SKIP = 2.0
 _STRONG = 1.5  # cost of a strong anchor (number, name) found on one side only
 _WEAK = 0.3  # cost of a weak anchor (punctuation, word prefix) found on one side only
 _MIN_WIDTH = 12  # narrowest band (in segments either side of the centre line)
@@ -86,6 +90,7 @@ _SCRIPTS = {
 _EXPECTED_SCRIPT = {lang: script for script, langs in _SCRIPTS.items() for lang in langs}
 
 _Keys = dict[str, int]
+_NONE: tuple[_Keys, int] = ({}, 0)
 
 
 # --- costs --------------------------------------------------------------------------------------
@@ -99,19 +104,16 @@ def _merge(dicts: Iterable[_Keys]) -> _Keys:
     return out
 
 
-def _diff(a: _Keys, b: _Keys) -> int:
-    """Size of the multiset symmetric difference of two key counts."""
-    total = 0
-    for key, count in a.items():
-        total += abs(count - b.get(key, 0))
-    for key, count in b.items():
-        if key not in a:
-            total += count
-    return total
-
-
 def _shared(a: _Keys, b: _Keys) -> int:
-    return sum(min(count, b.get(key, 0)) for key, count in a.items())
+    """Size of the multiset intersection of two key counts."""
+    if len(a) > len(b):
+        a, b = b, a
+    shared = 0
+    for key, count in a.items():
+        other = b.get(key)
+        if other:
+            shared += count if count < other else other
+    return shared
 
 
 def _length_cost(l1: float, l2: float, variance: float, floor: float) -> float:
@@ -158,31 +160,39 @@ class _Costs:
         self._ts = _spans([it.strong for it in tgt])
         self._tw = _spans([it.weak for it in tgt])
 
-    def parts(self, i: int, j: int, di: int, dj: int) -> tuple[float, float, int]:
-        """(length cost, anchor cost, shared strong anchors) of a bead."""
+    def parts(self, i: int, j: int, di: int, dj: int) -> tuple[float, int, int, int, int]:
+        """(length cost, strong keys on one side only, shared strong keys, the same for weak)."""
         l1 = self._ps[i] - self._ps[i - di]
         l2 = self._pt[j] - self._pt[j - dj]
-        lcost = _length_cost(l1, l2, self.variance, self.floor)
-        empty: _Keys = {}
-        a_s = self._ss[di][i - di] if di else empty
-        b_s = self._ts[dj][j - dj] if dj else empty
-        a_w = self._sw[di][i - di] if di else empty
-        b_w = self._tw[dj][j - dj] if dj else empty
-        anchor = _STRONG * _diff(a_s, b_s) + _WEAK * _diff(a_w, b_w)
-        return lcost, anchor, _shared(a_s, b_s)
+        lcost = _length_cost(l1, l2, self.variance, self.floor) if di and dj else _SKIP
+        a_s, ta_s = self._ss[di][i - di] if di else _NONE
+        b_s, tb_s = self._ts[dj][j - dj] if dj else _NONE
+        a_w, ta_w = self._sw[di][i - di] if di else _NONE
+        b_w, tb_w = self._tw[dj][j - dj] if dj else _NONE
+        shared_s = _shared(a_s, b_s) if ta_s and tb_s else 0
+        shared_w = _shared(a_w, b_w) if ta_w and tb_w else 0
+        return (
+            lcost,
+            ta_s + tb_s - 2 * shared_s,
+            shared_s,
+            ta_w + tb_w - 2 * shared_w,
+            shared_w,
+        )
 
     def cost(self, i: int, j: int, k: int) -> float:
         """Total cost of bead type ``k`` (index into the bead list) ending at (i, j)."""
         di, dj = _BEADS[k]
-        lcost, anchor, _ = self.parts(i, j, di, dj)
-        return _PRIOR_COST[k] + lcost + anchor
+        lcost, only_s, _, only_w, _ = self.parts(i, j, di, dj)
+        return _PRIOR_COST[k] + lcost + _STRONG * only_s + _WEAK * only_w
 
     def score(self, i: int, j: int, di: int, dj: int) -> float:
         """A confidence in [0, 1]: high when lengths agree and anchors match."""
         if di == 0 or dj == 0:
             return 0.2  # an omission or addition always deserves a look
-        lcost, anchor, shared = self.parts(i, j, di, dj)
-        evidence = lcost + anchor - 0.5 * min(shared, 4)
+        lcost, only_s, shared_s, only_w, shared_w = self.parts(i, j, di, dj)
+        evidence = lcost + _STRONG * only_s - 0.5 * min(shared_s, 4)
+        if only_w + shared_w:  # weak keys: only their proportion says something
+            evidence += 2.0 * only_w / (only_w + 2 * shared_w)
         if di + dj > 2:
             evidence += 0.5
         return round(math.exp(-max(evidence, 0.0) / 3.0), 4)
@@ -195,11 +205,12 @@ def _prefix(values: Sequence[float]) -> list[float]:
     return out
 
 
-def _spans(keys: Sequence[_Keys]) -> list[list[_Keys]]:
-    """``spans[k][i]``: merged keys of items i..i+k-1 (index 0 unused)."""
-    spans: list[list[_Keys]] = [[]]
+def _spans(keys: Sequence[_Keys]) -> list[list[tuple[_Keys, int]]]:
+    """``spans[k][i]``: merged keys of items i..i+k-1 and their count (index 0 unused)."""
+    spans: list[list[tuple[_Keys, int]]] = [[]]
     for k in range(1, _MAX_SPAN + 1):
-        spans.append([_merge(keys[i : i + k]) for i in range(max(len(keys) - k + 1, 0))])
+        merged = (_merge(keys[i : i + k]) for i in range(max(len(keys) - k + 1, 0)))
+        spans.append([(d, sum(d.values())) for d in merged])
     return spans
 
 
@@ -297,11 +308,8 @@ def _diagonal(n: int, m: int) -> list[float]:
     return [i * m / n if n else float(m) for i in range(n + 1)]
 
 
-def _anchor_centre(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[float]:
-    """A centre line through a longest monotone chain of one-to-one anchor matches."""
-    n, m = len(src), len(tgt)
-    if n == 0:
-        return [float(m)]
+def _anchor_chain(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[tuple[int, int]]:
+    """A longest monotone chain of items sharing a strong key found once on each side."""
 
     def unique(items: Sequence[_Item]) -> dict[str, int]:
         seen: dict[str, int] = {}
@@ -314,12 +322,16 @@ def _anchor_centre(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[float]:
         return {key: idx for key, idx in seen.items() if key not in twice}
 
     src_keys, tgt_keys = unique(src), unique(tgt)
-    points = sorted(
-        (i, tgt_keys[key])
-        for key, i in src_keys.items()
-        if key in tgt_keys and abs(tgt_keys[key] / m - i / n) < 0.2
-    )
-    chain = _longest_chain(points)
+    points = sorted({(i, tgt_keys[key]) for key, i in src_keys.items() if key in tgt_keys})
+    return _longest_chain(points)
+
+
+def _anchor_centre(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[float]:
+    """A centre line for the band, through the anchor chain (the diagonal without one)."""
+    n, m = len(src), len(tgt)
+    if n == 0:
+        return [float(m)]
+    chain = _anchor_chain(src, tgt)
     xs = [0.0] + [i + 0.5 for i, _ in chain] + [float(n)]
     ys = [0.0] + [j + 0.5 for _, j in chain] + [float(m)]
     centre = []
@@ -328,6 +340,25 @@ def _anchor_centre(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[float]:
         x0, x1, y0, y1 = xs[k - 1], xs[k], ys[k - 1], ys[k]
         centre.append(y0 + (y1 - y0) * (i - x0) / (x1 - x0) if x1 > x0 else y1)
     return centre
+
+
+def _initial_ratio(src: Sequence[_Item], tgt: Sequence[_Item]) -> float:
+    """Target/source length ratio, robust to a version missing whole parts.
+
+    The anchor chain cuts both texts into regions; the ratio is the median of the regions'
+    ratios when there are enough regions, else the ratio of the totals.
+    """
+    ps = _prefix([it.length for it in src])
+    pt = _prefix([it.length for it in tgt])
+    cuts = [(0, 0), *_anchor_chain(src, tgt), (len(src), len(tgt))]
+    regions = sorted(
+        (pt[j1] - pt[j0]) / (ps[i1] - ps[i0])
+        for (i0, j0), (i1, j1) in zip(cuts, cuts[1:], strict=False)
+        if ps[i1] > ps[i0] and pt[j1] > pt[j0]
+    )
+    if len(regions) >= 4:
+        return regions[len(regions) // 2]
+    return pt[-1] / ps[-1] if ps[-1] > 0 and pt[-1] > 0 else 1.0
 
 
 def _longest_chain(points: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -363,20 +394,24 @@ def _measure(text: str, lang: str) -> float:
     return float(len(text.encode("utf-8")) if lang in _BYTE_LANGS else len(text))
 
 
-def _items(texts: Sequence[str], lang: str, anchorer: Anchorer | None) -> list[_Item]:
+def _items(
+    texts: Sequence[str],
+    lang: str,
+    anchorer: Anchorer | None,
+    kinds: Sequence[str] | None = None,
+) -> list[_Item]:
+    """Items for segment texts; a segment kind other than body (heading, list item, header,
+    signature) is a strong key too, since translations keep a document's structure."""
     items = []
-    for text in texts:
+    for pos, text in enumerate(texts):
         if anchorer is None:
             items.append(_Item(_measure(text, lang), {}, {}))
             continue
         anchors = anchorer.anchors(text)
-        items.append(
-            _Item(
-                _measure(text, lang),
-                dict.fromkeys(anchors.strong, 1),
-                dict.fromkeys(anchors.weak, 1),
-            )
-        )
+        strong = dict.fromkeys(anchors.strong, 1)
+        if kinds is not None and kinds[pos] != "body":
+            strong["k:" + kinds[pos]] = 1
+        items.append(_Item(_measure(text, lang), strong, dict.fromkeys(anchors.weak, 1)))
     return items
 
 
@@ -403,7 +438,7 @@ def _estimate(pairs: Sequence[tuple[float, float]], ratio: float) -> tuple[float
     # should not inflate the estimate
     kept = z2[: max(1, int(len(z2) * 0.9))]
     variance = sum(kept) / len(kept)
-    return new_ratio, min(max(variance, 2.0), 60.0)
+    return new_ratio, min(max(variance, _MIN_VARIANCE), 60.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -607,12 +642,10 @@ def align(
     ) == _EXPECTED_SCRIPT.get(t_base)
     src_anchorer = Anchorer(s_base, cognates=cognates, glossary=glossary) if anchors else None
     tgt_anchorer = Anchorer(t_base, cognates=cognates, glossary=glossary) if anchors else None
-    src_items = _items([s.text for s in src], s_base, src_anchorer)
-    tgt_items = _items([s.text for s in tgt], t_base, tgt_anchorer)
+    src_items = _items([s.text for s in src], s_base, src_anchorer, [s.kind for s in src])
+    tgt_items = _items([s.text for s in tgt], t_base, tgt_anchorer, [s.kind for s in tgt])
     src_plan, tgt_plan = _Plan.of(src), _Plan.of(tgt)
-    total_s = sum(it.length for it in src_items)
-    total_t = sum(it.length for it in tgt_items)
-    ratio = total_t / total_s if total_s > 0 and total_t > 0 else 1.0
+    ratio = _initial_ratio(src_items, tgt_items)
     variance = _DEFAULT_VARIANCE
     lengths = sorted(it.length for it in src_items)
     floor = _FLOOR * lengths[len(lengths) // 2]

@@ -48,6 +48,7 @@ class Anchors:
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
 # A run of digits with thousands groups (1,000 / 1 000 / 1.000 / 1'000) read as one number.
 _NUMBER = regex.compile(r"\d+(?:[,.\u00a0\u202f\u066c' ]\d{3}(?!\d))*")
+_YEARS = regex.compile(r"\b(1\d{3}|20\d{2})\s*[-–/]\s*(\d{2})\b(?!\d)")
 _GROUP_SEP = regex.compile(r"[,.\u00a0\u202f\u066c' ]")
 
 _CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -90,9 +91,14 @@ def _numbers(text: str, lang: str) -> set[str]:
     keys = set()
     if lang in ("zh", "ja"):  # 8月 is August (a month key), not the number 8
         text = _CN_MONTH.sub(" ", text)
-    for match in _NUMBER.finditer(text.translate(_DIGITS)):
+    text = text.translate(_DIGITS)
+    for match in _NUMBER.finditer(text):
         digits = _GROUP_SEP.sub("", match.group())
         keys.add("n:" + (digits.lstrip("0") or "0"))
+    for match in _YEARS.finditer(text):  # 1987-91 is 1987-1991
+        first, last = match.groups()
+        keys.discard(f"n:{int(last)}")
+        keys.add(f"n:{first[: 4 - len(last)]}{last}")
     if lang in ("zh", "ja"):
         for match in _CN_NUMBER.finditer(text):
             value = chinese_number(match.group())

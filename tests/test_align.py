@@ -1,0 +1,372 @@
+"""The sentence aligner (tm/align.py), its anchors (tm/anchors.py), its scorer (bench)."""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tm import align as al
+from tm.align import align, bead_lines, multilingual, presegmented, read_presegmented
+from tm.anchors import Anchorer, chinese_number
+from tm.errors import AlignmentError, InputError, LanguageError
+from tm.models import Alignment, Bead, Segment
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import align_eval  # noqa: E402
+
+LETTER_LANGS = ("ar", "es", "fr", "ru", "zh")
+
+
+def _column(path: Path) -> list[str]:
+    return [line.split("\t")[2] for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _pairs(alignment: Alignment) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.src, b.tgt) for b in alignment.beads]
+
+
+def _assert_covers(alignment: Alignment) -> None:
+    """Every segment of both sides in exactly one bead, in order."""
+    src = [i for b in alignment.beads for i in b.src]
+    tgt = [j for b in alignment.beads for j in b.tgt]
+    assert src == list(range(len(alignment.src)))
+    assert tgt == list(range(len(alignment.tgt)))
+    assert all(b.src or b.tgt for b in alignment.beads)
+    assert all(0.0 <= b.score <= 1.0 for b in alignment.beads)
+
+
+# --- the letter ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "zh"])
+def test_letter_presegmented_meets_gold(shared_data: Path, tmp_path: Path, lang: str) -> None:
+    letter = shared_data / "letter"
+    en_file = tmp_path / "letter.en.txt"
+    xx_file = tmp_path / f"letter.{lang}.txt"
+    en_file.write_text("\n".join(_column(letter / "en.sentences.tsv")) + "\n", encoding="utf-8")
+    # blank lines are ignored in pre-segmented files
+    xx_file.write_text(
+        "\n\n".join(_column(letter / lang / "sentences.tsv")) + "\n", encoding="utf-8"
+    )
+    result = align(
+        read_presegmented(en_file), read_presegmented(xx_file), src_lang="en", tgt_lang=lang
+    )
+    _assert_covers(result)
+    gold = align_eval.read_beads(letter / lang / "gold.txt")
+    scores = align_eval.score(gold, align_eval.parse_beads(bead_lines(result)))
+    assert scores.strict_f1 >= 0.97, scores.line()
+    assert scores.lax_f1 >= 0.99, scores.line()
+
+
+def test_letter_documents_align_paragraph_to_paragraph(shared_data: Path) -> None:
+    pytest.importorskip("tm.document")
+    from tm.document import read_document
+
+    letter = shared_data / "letter"
+    pivot = read_document(letter / "letter.en.md")
+    others = [read_document(letter / lang / f"letter.{lang}.md") for lang in LETTER_LANGS]
+    for result in al.align_documents(pivot, others):
+        _assert_covers(result)
+        for bead in result.beads:
+            assert bead.src, f"{result.tgt_lang}: segment {bead.tgt} has no English counterpart"
+            assert bead.tgt, f"{result.tgt_lang}: English segment {bead.src} has no counterpart"
+            src_paras = {result.src[i].paragraph for i in bead.src}
+            tgt_paras = {result.tgt[j].paragraph for j in bead.tgt}
+            assert src_paras == tgt_paras, (result.tgt_lang, bead)
+        rows = multilingual([result])
+        assert all(row.texts["en"] and row.texts[result.tgt_lang] for row in rows)
+
+
+# --- UDHR: beads stay inside their article ------------------------------------------------------
+
+
+def _udhr(path: Path, lang: str) -> tuple[list[Segment], list[str]]:
+    """Sentences of a UDHR XML file (paragraph = one <title> or <para>) and each one's article."""
+    from tmx._xml import parse
+
+    root = parse(path).getroot()
+    segments: list[Segment] = []
+    articles: list[str] = []
+    stop = "。！？" if lang == "zh" else ".!?"
+    splitter = re.compile(rf"(?<=[{stop}])\s*" if lang == "zh" else rf"(?<=[{stop}])\s+")
+    paragraph = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = element.tag.rsplit("}", 1)[-1]
+        if name not in ("title", "para"):
+            continue
+        section = element.getparent()
+        section_name = section.tag.rsplit("}", 1)[-1]
+        article = section.get("number", section_name)
+        text = " ".join("".join(element.itertext()).split())
+        for sentence in splitter.split(text):
+            if sentence.strip():
+                kind = "heading" if name == "title" else "body"
+                segments.append(Segment(len(segments), paragraph, kind, sentence.strip()))
+                articles.append(article)
+        paragraph += 1
+    return segments, articles
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [("ar", "arb"), ("es", "spa"), ("fr", "fra"), ("ru", "rus"), ("zh", "cmn_hans")],
+)
+def test_udhr_beads_fall_inside_their_article(shared_data: Path, lang: str, name: str) -> None:
+    en, en_articles = _udhr(shared_data / "udhr" / "udhr_eng.xml", "en")
+    other, other_articles = _udhr(shared_data / "udhr" / f"udhr_{name}.xml", lang)
+    result = align(en, other, src_lang="en", tgt_lang=lang)
+    _assert_covers(result)
+    both = [b for b in result.beads if b.src and b.tgt]
+    inside = sum(
+        1
+        for b in both
+        if {en_articles[i] for i in b.src} == {other_articles[j] for j in b.tgt}
+        and len({en_articles[i] for i in b.src}) == 1
+    )
+    assert inside / len(both) >= 0.99, f"{inside}/{len(both)} beads inside their article"
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+def test_empty_side_is_an_error() -> None:
+    with pytest.raises(AlignmentError, match="empty"):
+        align(presegmented(["One sentence."]), [], src_lang="en", tgt_lang="fr")
+
+
+def test_wrong_script_is_a_language_error() -> None:
+    en = presegmented(["The Committee met on 3 May.", "It adopted the report."])
+    with pytest.raises(LanguageError, match="Latin"):
+        align(en, en, src_lang="en", tgt_lang="zh")
+
+
+def test_read_presegmented_refuses_binary_and_empty(tmp_path: Path) -> None:
+    binary = tmp_path / "a.en.txt"
+    binary.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(InputError, match="binary"):
+        read_presegmented(binary)
+    empty = tmp_path / "b.en.txt"
+    empty.write_text("\n \n", encoding="utf-8")
+    with pytest.raises(AlignmentError, match="no sentence"):
+        read_presegmented(empty)
+
+
+def test_missing_paragraphs_are_reported_as_warnings() -> None:
+    texts = [
+        f"Paragraph {k} of the report deals with item {k + 10} of the agenda." for k in range(12)
+    ]
+    src = [Segment(k, k, "body", text) for k, text in enumerate(texts)]
+    fr_texts = [
+        f"Le paragraphe {k} du rapport porte sur le point {k + 10} de l'ordre du jour."
+        for k in range(12)
+    ]
+    tgt = [Segment(n, n, "body", fr_texts[k]) for n, k in enumerate([0, 1, 2, 9, 10, 11])]
+    result = align(src, tgt, src_lang="en", tgt_lang="fr")
+    _assert_covers(result)
+    assert any("12 paragraphs and the fr text 6" in w for w in result.warnings)
+    assert any(
+        re.match(r"en paragraphs [\d-]+ have no counterpart in fr", w) for w in result.warnings
+    )
+    # the missing English paragraphs (0-based 3 to 8) all lie in suspect beads, the rest not
+    suspect = {i for b in result.beads if b.suspect for i in b.src}
+    assert set(range(3, 9)) <= suspect
+    assert not suspect & {0, 1, 10, 11}
+
+
+# --- properties: coverage, and the banded search equals an exhaustive one ------------------------
+
+_WORDS = st.text(alphabet="abcdefghij 0123456789", min_size=1, max_size=60).map(str.strip)
+_TEXTS = st.lists(_WORDS.filter(bool), min_size=1, max_size=14)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_TEXTS, _TEXTS)
+def test_beads_cover_both_sides_in_order(src: list[str], tgt: list[str]) -> None:
+    _assert_covers(align(presegmented(src), presegmented(tgt), src_lang="en", tgt_lang="fr"))
+
+
+def _exhaustive(costs: al._Costs) -> float:
+    """The textbook DP over the whole matrix, for comparison."""
+    n, m = costs.n, costs.m
+    best = [[math.inf] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            for k, (di, dj) in enumerate(al._BEADS):
+                if i >= di and j >= dj and best[i - di][j - dj] < math.inf:
+                    cand = best[i - di][j - dj] + costs.cost(i, j, k)
+                    best[i][j] = min(best[i][j], cand)
+    return best[n][m]
+
+
+def _costs(src: Sequence[str], tgt: Sequence[str]) -> al._Costs:
+    anchorer = Anchorer("en")
+    src_items = al._items(src, "en", anchorer)
+    tgt_items = al._items(tgt, "fr", anchorer)
+    ratio = sum(i.length for i in tgt_items) / max(sum(i.length for i in src_items), 1.0) or 1.0
+    return al._Costs(src_items, tgt_items, ratio=ratio, variance=6.8, floor=20.0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_TEXTS, _TEXTS)
+def test_banded_search_equals_exhaustive_dp(src: list[str], tgt: list[str]) -> None:
+    costs = _costs(src, tgt)
+    centre = al._anchor_centre(costs_items(src), costs_items(tgt))
+    total, path = al._search(costs, centre)
+    assert total == pytest.approx(_exhaustive(costs))
+    assert path[-1][:2] == (len(src), len(tgt))
+
+
+def costs_items(texts: Sequence[str]) -> list[al._Item]:
+    return al._items(texts, "en", Anchorer("en"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_TEXTS, _TEXTS, st.integers(min_value=1, max_value=3))
+def test_band_finds_any_path_lying_inside_it(src: list[str], tgt: list[str], width: int) -> None:
+    costs = _costs(src, tgt)
+    centre = al._diagonal(len(src), len(tgt))
+    lo, hi = al._band(centre, len(tgt), width)
+    total, path = al._run(costs, lo, hi)
+    full_total, full_path = al._run(costs, [0] * (len(src) + 1), [len(tgt)] * (len(src) + 1))
+    if all(lo[i] <= j <= hi[i] for i, j, _ in full_path):
+        assert total == pytest.approx(full_total)
+    assert total >= full_total - 1e-9
+
+
+# --- multilingual rows --------------------------------------------------------------------------
+
+
+def test_multilingual_rows_hold_every_segment_once() -> None:
+    en = presegmented(["A one.", "B two.", "C three.", "D four."])
+    fr = presegmented(["A un.", "B deux. C trois.", "D quatre.", "E ajout."])
+    es = presegmented(["A uno.", "B dos.", "C tres.", "D cuatro."])
+    fr_al = Alignment(
+        "en",
+        "fr",
+        tuple(en),
+        tuple(fr),
+        (
+            Bead((0,), (0,), 0.9),
+            Bead((1, 2), (1,), 0.8),
+            Bead((3,), (2,), 0.9),
+            Bead((), (3,), 0.2, True),
+        ),
+    )
+    es_al = Alignment(
+        "en", "es", tuple(en), tuple(es), tuple(Bead((i,), (i,), 0.7) for i in range(4))
+    )
+    rows = multilingual([fr_al, es_al])
+    assert [row.texts for row in rows] == [
+        {"en": "A one.", "fr": "A un.", "es": "A uno."},
+        {"en": "B two. C three.", "fr": "B deux. C trois.", "es": "B dos. C tres."},
+        {"en": "D four.", "fr": "D quatre.", "es": "D cuatro."},
+        {"en": "", "fr": "E ajout.", "es": ""},
+    ]
+    assert [row.score for row in rows] == [0.7, 0.7, 0.7, 0.2]
+    assert rows[-1].suspect
+
+
+def test_multilingual_needs_one_pivot() -> None:
+    a = align(presegmented(["One."]), presegmented(["Un."]), src_lang="en", tgt_lang="fr")
+    b = align(presegmented(["Two."]), presegmented(["Dos."]), src_lang="en", tgt_lang="es")
+    with pytest.raises(AlignmentError, match="pivot"):
+        multilingual([a, b])
+
+
+# --- anchors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("二十六", 26),
+        ("十", 10),
+        ("十二", 12),
+        ("一九四八", 1948),
+        ("一百零五", 105),
+        ("三万", 30000),
+    ],
+)
+def test_chinese_numbers(text: str, value: int) -> None:
+    assert chinese_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Article 26 of the Covenant (Armenia), 10 September 2023"),
+        ("fr", "l'article 26 du Pacte (Arménie), 10 septembre 2023"),
+        ("es", "el artículo 26 del Pacto (Armenia), 10 de septiembre de 2023"),
+        ("ru", "статья 26 Пакта (Армении), 10 сентября 2023 года"),
+        ("ar", "المادة 26 من العهد (أرمينيا)، 10 أيلول/سبتمبر 2023"),
+        ("zh", "《公约》第二十六条（亚美尼亚），2023年9月10日"),
+    ],
+)
+def test_the_same_anchors_in_six_languages(lang: str, text: str) -> None:
+    found = Anchorer(lang).anchors(text)
+    assert {"a:26", "n:26", "c:AM", "m:9", "n:10", "n:2023"} <= found.strong
+    assert "p:(" in found.weak
+
+
+def test_numbers_are_read_whatever_the_digits_and_grouping() -> None:
+    en = Anchorer("en").anchors("3,500 people in 1987-91 (see A/78/367)").strong
+    fr = Anchorer("fr").anchors("3 500 personnes de 1987 à 1991 (voir A/78/367)").strong
+    ar = Anchorer("ar").anchors("٣٥٠٠ شخص").strong
+    assert {"n:3500", "n:1987", "n:1991", "s:A/78/367"} <= en & fr
+    assert "n:3500" in ar
+
+
+# --- the scorer (Vecalign/Bertalign definitions) --------------------------------------------------
+
+
+def test_eval_strict_and_lax() -> None:
+    gold = [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    test = [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,))]
+    scores = align_eval.score(gold, test)
+    # strict: 2 of 4 test beads are gold; 2 of 3 gold beads are in the test
+    assert scores.strict_precision == pytest.approx(0.5)
+    assert scores.strict_recall == pytest.approx(2 / 3)
+    # lax: ([1],[1]) overlaps gold ([1,2],[1]); ([2],[]) links nothing
+    assert scores.lax_precision == pytest.approx(0.75)
+    assert scores.lax_recall == pytest.approx(1.0)
+
+
+def test_eval_reads_the_bead_format() -> None:
+    assert align_eval.parse_beads(["[24, 25]:[24]", "", "[]:[3]"]) == [
+        ((24, 25), (24,)),
+        ((), (3,)),
+    ]
+    with pytest.raises(ValueError, match="line 1"):
+        align_eval.parse_beads(["24:25"])
+
+
+def test_eval_script_prints_scores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text("[0]:[0]\n[1, 2]:[1]\n", encoding="utf-8")
+    test = tmp_path / "test.txt"
+    test.write_text("[0]:[0]\n[1]:[1]\n[2]:[]\n", encoding="utf-8")
+    assert align_eval.main([str(gold), str(test)]) == 0
+    assert "strict P 0.3333 R 0.5000 F1 0.4000" in capsys.readouterr().out
+
+
+# --- the corpora (slow) ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LETTER_LANGS)
+@pytest.mark.parametrize("corpus", ["flores200-devtest-un6", "ntrex128-un6"])
+def test_corpus_strict_f1(shared_data: Path, corpus: str, lang: str) -> None:
+    import align_bench
+
+    scores = align_bench.corpus_scores(corpus, lang)
+    assert scores.strict_f1 >= 0.95, scores.line()
