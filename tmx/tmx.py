@@ -98,8 +98,32 @@ class TmxReader:
         return list(self.warnings)
 
     def __iter__(self) -> Iterator[Unit]:
+        try:
+            yield from self._units()
+        except FormatError as err:
+            cause = getattr(err.__cause__, "msg", "") or ""
+            if "Premature end of data" in cause or "EndTag" in cause:
+                raise FormatError(
+                    f"{str(err).split(': ', 1)[-1]} (the file ends early: is it truncated?)",
+                    path=err.path,
+                    line=err.line,
+                ) from err
+            raise
+
+    def _units(self) -> Iterator[Unit]:
+        if isinstance(self.source, str | Path):
+            try:
+                handle = open(self.source, "rb")  # noqa: SIM115 - closed below
+            except OSError as err:
+                raise FormatError(f"cannot read the file ({err.strerror})", path=self.name) from err
+            with handle:
+                yield from self._parse(handle)
+        else:
+            yield from self._parse(self.source)
+
+    def _parse(self, source: IO[bytes]) -> Iterator[Unit]:
         checked = False
-        for _, elem in _xml.iterparse(self.source, tag=("header", "tu")):
+        for _, elem in _xml.iterparse(source, tag=("header", "tu")):
             if not checked:
                 self._check_document(elem)
                 checked = True
