@@ -1,0 +1,267 @@
+"""The SQLite memory: schema, transactions, merging, languages, concordance, round trips."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tm.errors import InputError, LanguageError, StoreError
+from tm.memory import SCHEMA_VERSION, Memory, language_tag, signature
+from tm.models import Unit, Variant
+from tmx.tmx import export_memory, import_files
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tmx"
+
+
+def _unit(en: str, fr: str, **kw: object) -> Unit:
+    return Unit((Variant("en", en), Variant("fr", fr)), **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def memory(tmp_path: Path) -> Iterator[Memory]:
+    with Memory.open(tmp_path / "tm.sqlite") as store:
+        yield store
+
+
+def test_a_new_memory_has_schema_wal_and_signature(tmp_path: Path) -> None:
+    with Memory.open(tmp_path / "tm.sqlite") as store:
+        assert store.meta()["signature"] == signature() == "untm:0.1.0|schema:1"
+        assert store.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.count() == 0
+        assert store.revision() == 0
+
+
+def test_open_without_create_needs_an_existing_memory(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no translation memory here"):
+        Memory.open(tmp_path / "missing.sqlite", create=False)
+
+
+def test_a_file_that_is_not_a_memory_is_refused(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError, match="not a translation memory"):
+        Memory.open(junk)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    with pytest.raises(StoreError, match="not an untm memory"):
+        Memory.open(other)
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "tm.sqlite"
+    Memory.open(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="upgrade untm"):
+        Memory.open(path)
+
+
+def test_units_come_back_as_stored_with_canonical_tags(memory: Memory) -> None:
+    date = datetime(2023, 9, 13, 10, 0, tzinfo=UTC)
+    unit = Unit(
+        (Variant("EN-us", "General Assembly", notes=("n",)), Variant("zh_cn", "大会")),
+        tuid="t1",
+        props=(("x-document", "letter.en.md"), ("x-paragraph", "3")),
+        creation_date=date,
+        usage_count=2,
+        segtype="paragraph",
+    )
+    report = memory.add([unit], origin="letter.en.md")
+    assert (report.added, report.merged) == (1, 0)
+    (back,) = memory.units()
+    assert [v.lang for v in back.variants] == ["en-US", "zh-CN"]
+    assert back.text("en") == "General Assembly"
+    assert (back.tuid, back.props, back.creation_date, back.usage_count, back.segtype) == (
+        "t1",
+        unit.props,
+        date,
+        2,
+        "paragraph",
+    )
+    assert back.variants[0].notes == ("n",)
+    assert memory.languages() == {"en-US": 1, "zh-CN": 1}
+    assert memory.origins() == {"letter.en.md": 1}
+
+
+def test_duplicate_units_merge_instead_of_multiplying(memory: Memory) -> None:
+    first = _unit("Ambassador", "Ambassadeur", notes=("first",))
+    # same texts, other regions and order: the same unit
+    second = Unit(
+        (Variant("fr-FR", "Ambassadeur"), Variant("en-GB", "Ambassador")), notes=("second",)
+    )
+    report = memory.add([first, second, first])
+    assert (report.added, report.merged) == (1, 2)
+    (merged,) = memory.units()
+    assert merged.notes == ("first", "second")
+    again = memory.add([first])
+    assert (again.added, again.merged) == (0, 1)
+    assert memory.count() == 1
+
+
+def test_a_failed_import_leaves_the_memory_as_it_was(memory: Memory) -> None:
+    memory.add([_unit("One", "Un")])
+    before = (memory.count(), memory.revision())
+
+    def units():
+        yield _unit("Two", "Deux")
+        yield Unit((Variant("english", "Three"),))
+
+    with pytest.raises(LanguageError):
+        memory.add(units())
+    assert (memory.count(), memory.revision()) == before
+    assert [u.text("en") for u in memory.units()] == ["One"]
+
+
+def test_two_different_units_with_one_tuid_are_refused(memory: Memory) -> None:
+    with pytest.raises(InputError, match="tuid '7' is used by two different units"):
+        memory.add([_unit("Peace", "Paix", tuid="7"), _unit("War", "Guerre", tuid="7")])
+    assert memory.count() == 0
+
+
+def test_replace_swaps_the_units_of_one_origin(memory: Memory) -> None:
+    memory.add([_unit("Old", "Ancien")], origin="letter.en.md")
+    memory.add([_unit("Other", "Autre")], origin="other.en.md")
+    report = memory.add([_unit("New", "Nouveau")], origin="letter.en.md", replace=True)
+    assert (report.added, report.removed) == (1, 1)
+    assert sorted(u.text("en") for u in memory.units()) == ["New", "Other"]
+
+
+def test_revision_grows_on_every_change(memory: Memory) -> None:
+    revisions = [memory.revision()]
+    memory.add([_unit("One", "Un")], origin="a")
+    revisions.append(memory.revision())
+    memory.add([_unit("Two", "Deux")], origin="a")
+    revisions.append(memory.revision())
+    memory.remove_origin("a")
+    revisions.append(memory.revision())
+    assert revisions == sorted(set(revisions))
+    assert memory.count() == 0
+
+
+def test_units_by_language_and_ids(memory: Memory) -> None:
+    memory.add(
+        [
+            Unit((Variant("en", "Peace"), Variant("fr", "Paix"), Variant("ru", "Мир"))),
+            _unit("War", "Guerre"),
+        ]
+    )
+    ru = list(memory.units(langs=["ru"]))
+    assert [[v.lang for v in u.variants] for u in ru] == [["ru"]]
+    pairs = list(memory.units_with_ids())
+    ids = [i for i, _ in pairs]
+    assert memory.get(list(reversed(ids))) == [u for _, u in reversed(pairs)]
+    assert memory.get([999]) == []
+
+
+def test_concordance_is_case_insensitive_in_every_script(memory: Memory) -> None:
+    memory.add(
+        [
+            Unit((Variant("en", "Security Council"), Variant("ru", "Совет Безопасности"))),
+            _unit("General Assembly", "Assemblée générale"),
+        ]
+    )
+    assert [u.text("en") for u in memory.concordance("совет")] == ["Security Council"]
+    assert [u.text("en") for u in memory.concordance("ASSEMBLÉE")] == ["General Assembly"]
+    assert memory.concordance("council", lang="fr") == []
+    assert len(memory.concordance("e", limit=1)) == 1
+    with pytest.raises(InputError):
+        memory.concordance("  ")
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("en", "en"), ("EN-us", "en-US"), ("en_US", "en-US"), ("zh-hans-cn", "zh-Hans-CN")],
+)
+def test_language_tags(tag: str, expected: str) -> None:
+    assert language_tag(tag) == expected
+
+
+@pytest.mark.parametrize("tag", [None, "", "eng", "english", "xx", "e1"])
+def test_unknown_or_missing_language_codes(tag: str | None) -> None:
+    with pytest.raises(LanguageError):
+        language_tag(tag)
+
+
+# --- import -> export -> import (hypothesis) ------------------------------------------------
+
+_CHARS = st.characters(
+    min_codepoint=0x20, max_codepoint=0xFFFD, blacklist_categories=("Cs", "Cc", "Cn")
+)
+_WORD = st.text(_CHARS, min_size=1, max_size=10).filter(lambda s: s == s.strip())
+_DATE = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)).map(
+    lambda d: d.replace(microsecond=0, tzinfo=UTC)
+)
+# (markup template, flattened text template) of the inline codes the memory must keep
+_INLINE = st.sampled_from(
+    [
+        None,
+        ('<bpt i="1">&lt;b&gt;</bpt>{w}<ept i="1">&lt;/b&gt;</ept>', "{w}"),
+        ('{w}<ph x="1">&lt;br/&gt;</ph>', "{w}"),
+        ('<hi type="emphasis">{w}</hi> <it pos="begin">&lt;i&gt;</it>{w}', "{w} {w}"),
+    ]
+)
+
+
+@st.composite
+def _units(draw: st.DrawFn) -> Unit:
+    variants = []
+    for lang in draw(st.sampled_from([["en", "fr"], ["en", "ar", "zh-CN"], ["en-US", "ru"]])):
+        word = draw(_WORD)
+        inline = draw(_INLINE)
+        if inline is None:
+            variants.append(Variant(lang, word, change_date=draw(st.none() | _DATE)))
+        else:
+            markup, flat = inline
+            variants.append(Variant(lang, flat.format(w=word), markup.format(w=escape(word))))
+    return Unit(
+        tuple(variants),
+        tuid=draw(st.none() | _WORD),
+        props=tuple(draw(st.lists(st.tuples(_WORD, _WORD), max_size=2))),
+        notes=tuple(draw(st.lists(_WORD, max_size=2))),
+        creation_date=draw(st.none() | _DATE),
+        usage_count=draw(st.integers(0, 9)),
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(units=st.lists(_units(), min_size=1, max_size=6, unique_by=lambda u: u.tuid or id(u)))
+def test_import_export_import_is_lossless(tmp_path: Path, units: list[Unit]) -> None:
+    for name in ("a.sqlite", "b.sqlite", "a.tmx"):
+        (tmp_path / name).unlink(missing_ok=True)
+    with Memory.open(tmp_path / "a.sqlite") as first:
+        first.add(units)
+        export_memory(first, tmp_path / "a.tmx")
+        stored = list(first.units())
+    with Memory.open(tmp_path / "b.sqlite") as second:
+        import_files(second, [tmp_path / "a.tmx"])
+        assert list(second.units()) == [_source_first(u) for u in stored]
+
+
+def _source_first(unit: Unit) -> Unit:
+    from dataclasses import replace
+
+    return replace(unit, variants=tuple(sorted(unit.variants, key=lambda v: v.lang[:2] != "en")))
+
+
+def test_fixture_files_round_trip_through_the_memory(tmp_path: Path) -> None:
+    names = ["inline_tags.tmx", "dates_props_notes.tmx", "utf16_bom.tmx", "srclang_all.tmx"]
+    with Memory.open(tmp_path / "a.sqlite") as first:
+        import_files(first, [FIXTURES / n for n in names])
+        export_memory(first, tmp_path / "a.tmx")
+        stored = list(first.units())
+    with Memory.open(tmp_path / "b.sqlite") as second:
+        import_files(second, [tmp_path / "a.tmx"])
+        assert list(second.units()) == stored
