@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 __all__ = [
+    "alignments",
     "build_summary",
     "check_report",
     "concordance_table",
@@ -207,3 +208,47 @@ def concordance_table(hits: Sequence[Any], *, text: str) -> None:
         for unit in hits
     ]
     table(f"{len(hits)} unit(s) containing {text!r}", ("tuid", *langs), rows)
+
+
+def alignments(results: Sequence[Any], fmt: str) -> None:
+    """Print alignments (tm.models.Alignment) as TSV rows, JSON beads, or bead lines.
+
+    ``tsv``: a header of language codes, then one row per multilingual unit (tabs and line
+    breaks inside segments become spaces). ``beads``: ``[pivot indices]:[other indices]``.
+    Each alignment's warnings (suspect regions) go to stderr.
+    """
+    from tm.align import bead_lines, multilingual
+
+    for result in results:
+        for message in result.warnings:
+            warning(f"{result.src_lang}-{result.tgt_lang}: {message}")
+    if fmt == "beads":
+        lines_out(bead_lines(results[0]))
+    elif fmt == "json":
+        json_out({"alignments": [_alignment_data(result) for result in results]})
+    else:
+        rows = multilingual(results)
+        langs = [results[0].src_lang, *(result.tgt_lang for result in results)]
+        lines_out(
+            ["\t".join(langs)]
+            + ["\t".join(" ".join(row.texts[lang].split()) for lang in langs) for row in rows]
+        )
+
+
+def _alignment_data(result: Any) -> dict[str, Any]:
+    return {
+        "src_lang": result.src_lang,
+        "tgt_lang": result.tgt_lang,
+        "beads": [
+            {
+                "src": list(bead.src),
+                "tgt": list(bead.tgt),
+                "src_text": " ".join(result.src[i].text for i in bead.src),
+                "tgt_text": " ".join(result.tgt[j].text for j in bead.tgt),
+                "score": bead.score,
+                "suspect": bead.suspect,
+            }
+            for bead in result.beads
+        ],
+        "warnings": list(result.warnings),
+    }

@@ -1,0 +1,76 @@
+"""``untm align``: align a document (the pivot) with its versions in other languages."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli._errors import handle_errors
+
+if TYPE_CHECKING:
+    from tm.terms import Glossary
+
+__all__ = ["align"]
+
+
+class Format(StrEnum):
+    """Output formats of ``untm align``."""
+
+    tsv = "tsv"
+    json = "json"
+    beads = "beads"
+
+
+def align(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="The pivot file (e.g. letter.en.md), then one or more versions."),
+    ],
+    presegmented: Annotated[
+        bool,
+        typer.Option(
+            "--presegmented", help="Files hold one sentence a line (blank lines ignored)."
+        ),
+    ] = False,
+    format_: Annotated[
+        Format,
+        typer.Option("--format", help="tsv (one column per language), json, or beads."),
+    ] = Format.tsv,
+    langs: Annotated[
+        str | None,
+        typer.Option(
+            "--langs", help="Languages of the files in order, e.g. en,fr (else from names)."
+        ),
+    ] = None,
+) -> None:
+    """Align sentences of a document with its translations; suspect beads are warned about."""
+    from cli import render
+
+    if len(files) < 2:
+        raise typer.BadParameter(
+            "give the pivot file and at least one other file", param_hint="FILES"
+        )
+    if format_ is Format.beads and len(files) != 2:
+        raise typer.BadParameter(
+            "--format beads takes exactly one other file", param_hint="--format"
+        )
+    with handle_errors():
+        from tm.align import align_files
+
+        codes = [code.strip() for code in langs.split(",")] if langs else None
+        alignments = align_files(
+            files[0], files[1:], langs=codes, presegmented=presegmented, glossary=_shipped()
+        )
+    render.alignments(alignments, format_.value)
+
+
+def _shipped() -> Glossary | None:
+    """The shipped UN glossary, whose treaty and organ names help as anchors, when installed."""
+    try:
+        from glossaries import load_shipped
+    except ImportError:
+        return None
+    return load_shipped()
