@@ -270,25 +270,32 @@ def shipped_srx() -> SrxRules:
 # --- the engine -------------------------------------------------------------------------------
 
 
+_UNBOUNDED = regex.compile(r"(?<!\\)(?:[*+]|\{\d*,\})")
+
+
 def _position_pattern(rule: Rule) -> str:
-    # Lookahead first: it is usually the cheaper test and rejects most positions.
+    # Test the cheaper side first. A short, bounded look-behind ("\p{Arabic}:") rejects a
+    # position by looking at a character or two; otherwise the look-ahead goes first, which
+    # keeps unbounded look-behinds ("^... .*") from running at every position.
     ahead = f"(?={rule.after})" if rule.after else ""
     behind = f"(?<={rule.before})" if rule.before else ""
+    if rule.before and _UNBOUNDED.search(rule.before) is None:
+        return behind + ahead
     return ahead + behind
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    candidates: regex.Pattern[str] | None
+    candidates: tuple[regex.Pattern[str], ...]
     groups: tuple[tuple[bool, regex.Pattern[str]], ...]
 
 
 @lru_cache(maxsize=64)
 def _compile(rules: tuple[Rule, ...]) -> _Compiled:
-    breaking = [_position_pattern(r) for r in rules if r.brk]
-    candidates = None
-    if breaking:
-        candidates = regex.compile("|".join(f"(?:{p})" for p in breaking), regex.V0)
+    # One scan per break rule: measured faster than one alternation of all of them, because
+    # the regex engine tries every alternative at every position of an alternation.
+    breaking = dict.fromkeys(_position_pattern(r) for r in rules if r.brk)
+    candidates = tuple(regex.compile(p, regex.V0) for p in breaking)
     groups: list[tuple[bool, list[str]]] = []
     for rule in rules:
         if groups and groups[-1][0] == rule.brk:
@@ -349,16 +356,15 @@ class Segmenter:
     def _line_spans(self, line: str, offset: int, out: list[tuple[int, int]]) -> None:
         cuts = [0]
         compiled = self._compiled
-        if compiled.candidates is not None:
-            for match in compiled.candidates.finditer(line):
-                pos = match.start()
-                if pos == cuts[-1] or pos == 0 or pos == len(line):
-                    continue
-                for brk, pattern in compiled.groups:
-                    if pattern.match(line, pos) is not None:
-                        if brk:
-                            cuts.append(pos)
-                        break
+        positions = {m.start() for pattern in compiled.candidates for m in pattern.finditer(line)}
+        positions.discard(0)
+        positions.discard(len(line))
+        for pos in sorted(positions):
+            for brk, pattern in compiled.groups:
+                if pattern.match(line, pos) is not None:
+                    if brk:
+                        cuts.append(pos)
+                    break
         cuts.append(len(line))
         for start, end in zip(cuts, cuts[1:], strict=False):
             while start < end and line[start].isspace():
