@@ -193,7 +193,7 @@ def memory_stats(stats: dict[str, Any]) -> None:
 def concordance_table(hits: Sequence[Any], *, text: str) -> None:
     """``untm concordance``: one row per unit, one column per language."""
     if not hits:
-        console().print(f"No unit contains {escape(text)!r}.")
+        console().print(f"No unit contains {escape(repr(text))}.")
         return
     langs: list[str] = []
     for unit in hits:
