@@ -1,0 +1,1080 @@
+"""The glossary and term recognition in the six UN languages.
+
+A :class:`Glossary` holds concepts (TBX model). :meth:`Glossary.find` recognises its terms in
+running text with one Aho-Corasick automaton per language over *normalised word stems*: case,
+accents, apostrophes, hyphens and punctuation are folded away, Arabic is normalised (hamza and
+alef forms, tatweel, diacritics, clitic article and prepositions), Russian, French, Spanish and
+English words are cut to a light stem so that inflected names still match, and Chinese is read
+character by character (so the title marks 《》 are optional). Each hit maps back to a span of the
+original text. The form found is then compared with the listed forms to tell its status
+(preferred, admitted, deprecated) or report it as an unlisted ``"variant"``; near-variants that
+differ by a word or two (a missing "International", an inserted "of UNESCO") are found in the
+gaps between exact hits by a token-level Levenshtein check (rapidfuzz).
+
+:func:`extract_candidates` proposes names of instruments and organs that a memory cites in
+English and the glossary lacks, with equivalents mined from the aligned other-language sides.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import ahocorasick
+import regex
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from tm.errors import GlossaryError, LanguageError
+from tm.lang import base
+from tm.models import Concept, Term, TermHit, Unit
+
+__all__ = [
+    "STATUSES",
+    "Candidate",
+    "Glossary",
+    "concepts_from_rows",
+    "extract_candidates",
+    "is_abbreviation",
+    "recognize",
+    "stems",
+]
+
+#: Term statuses, best first (``"variant"`` is given to unlisted forms found by tolerance).
+STATUSES: tuple[str, ...] = ("preferred", "admitted", "deprecated")
+_RANK = {status: rank for rank, status in enumerate((*STATUSES, "variant"))}
+
+# --- normalisation ----------------------------------------------------------------------------
+
+# "n°", "nº", "n.º" (French and Spanish "number") are one word "no", like English "No.".
+_TOKEN = regex.compile(
+    r"(?i:(?<![\p{L}\p{N}])(?:n\.?\s?[º°]|núm\.))"
+    r"|[\p{Han}\p{Hiragana}\p{Katakana}]"
+    r"|[[\p{L}\p{M}\p{N}]--[\p{Han}\p{Hiragana}\p{Katakana}]]+"
+    r"|(?P<stop>[。！？；!?;《》])",
+    flags=regex.V1,
+)
+#: The stem of a sentence or title boundary: no name is recognised across it.
+_BARRIER = "|"
+_ZH_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+_FOLD = str.maketrans(
+    {
+        "\u0640": None,  # tatweel
+        "\u0629": "\u0647",  # teh marbuta -> heh
+        "\u0649": "\u064a",  # alef maksura -> yeh
+        "\u06cc": "\u064a",  # Persian yeh
+        "\u06a9": "\u0643",  # Persian kaf
+        "\u0671": "\u0627",  # alef wasla
+        "\u00ba": "o",
+        "\u00b0": "o",
+    }
+)
+# Surface comparison keeps spelling (hamza, case, accents) but not typography.
+_SURFACE = str.maketrans(
+    {
+        **{c: "'" for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032"},
+        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},
+        "\u00ba": "\u00b0",
+        "\u300a": None,  # 《
+        "\u300b": None,  # 》
+        "\u0640": None,  # tatweel
+        **{chr(c): None for c in range(0x064B, 0x0653)},  # Arabic diacritics
+        "\u00a0": " ",
+        "\u202f": " ",
+    }
+)
+
+
+def _fold(word: str) -> str:
+    """Casefold, drop accents and combining marks, normalise Arabic letter variants."""
+    if word[:1] in "nN" and (word[-1:] in "º°" or word.lower() == "núm.") and len(word) <= 4:
+        return "no"
+    text = unicodedata.normalize("NFKD", word.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.translate(_FOLD)
+
+
+_RU_ENDINGS = tuple(
+    sorted(
+        [
+            "ого",
+            "ему",
+            "ому",
+            "его",
+            "ыми",
+            "ими",
+            "ой",
+            "ей",
+            "ий",
+            "ый",
+            "ая",
+            "яя",
+            "ое",
+            "ее",
+            "ые",
+            "ие",
+            "ую",
+            "юю",
+            "ых",
+            "их",
+            "ым",
+            "им",
+            "ом",
+            "ем",
+            "ами",
+            "ями",
+            "ах",
+            "ях",
+            "ам",
+            "ям",
+            "ов",
+            "ев",
+            "ию",
+            "ия",
+            "ии",
+            "ье",
+            "ья",
+            "ью",
+            "ей",
+            "а",
+            "я",
+            "ы",
+            "и",
+            "у",
+            "ю",
+            "о",
+            "е",
+            "ь",
+            "й",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+# _fold has already turned й into и (its breve is a combining mark)
+_RU_ENDINGS = tuple(dict.fromkeys(e.replace("й", "и") for e in _RU_ENDINGS))
+
+
+def _stem_en(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _stem_fr(word: str) -> str:
+    if len(word) > 4 and word.endswith("aux"):
+        word = word[:-3] + "al"
+    if len(word) > 3 and word[-1] in "sx":
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _stem_es(word: str) -> str:
+    if len(word) > 4 and word.endswith("es") and word[-3] not in "aeiou":
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s"):
+        word = word[:-1]
+    if len(word) > 3 and word[-1] in "aoe":
+        word = word[:-1]
+    return word
+
+
+def _stem_ru(word: str) -> str:
+    for ending in _RU_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            break
+    while len(word) > 3 and word[-1] in "аеиоуыэюяь":  # ассамбле-я / ассамбл-еи
+        word = word[:-1]
+    return word
+
+
+def _stem_ar(word: str) -> str:
+    """Strip the clitics and article that fuse with a word: و/ف, then لل, بال, ال, ب, ل, ك."""
+    if word[:1] in ("و", "ف") and len(word) > 3:
+        word = word[1:]
+    if word.startswith("لل") and len(word) > 4:
+        word = word[2:]  # li- + al-
+    else:
+        for prefix in ("بال", "كال", "ال", "ب", "ل", "ك"):
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                word = word[len(prefix) :]
+                if word.startswith("ال") and len(word) > 4:
+                    word = word[2:]
+                break
+    if word.endswith(("ون", "ين")) and len(word) > 4:  # sound plural, any case
+        word = word[:-2]
+    return word
+
+
+_STEMMERS: dict[str, Callable[[str], str]] = {
+    "en": _stem_en,
+    "fr": _stem_fr,
+    "es": _stem_es,
+    "ru": _stem_ru,
+    "ar": _stem_ar,
+}
+
+
+def _tokens(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """``(start, end, stem)`` for each word (each Han character) of ``text``."""
+    stem = _STEMMERS.get(lang)
+    out = []
+    for match in _TOKEN.finditer(text):
+        if match.group("stop"):
+            if out and out[-1][2] != _BARRIER:
+                out.append((match.start(), match.end(), _BARRIER))
+            continue
+        folded = _fold(match.group())
+        if lang == "zh":
+            folded = folded.translate(_ZH_DIGITS)  # 第一 = 第1
+        if folded:
+            out.append((match.start(), match.end(), stem(folded) if stem else folded))
+    return out
+
+
+def stems(text: str, lang: str) -> tuple[str, ...]:
+    """The matching key of ``text`` in ``lang``: its normalised word stems.
+
+    >>> stems("Международного пакта", "ru")
+    ('международн', 'пакт')
+    """
+    return tuple(t[2] for t in _tokens(text, base(lang)) if t[2] != _BARRIER)
+
+
+def _surface(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_SURFACE)
+    return " ".join(text.split())
+
+
+def is_abbreviation(term: Term) -> bool:
+    """True for an abbreviation row (``ICCPR``, ``МПГПП``): matched only in capitals."""
+    return term.abbreviation is not None and term.abbreviation == term.text
+
+
+# --- building concepts from rows --------------------------------------------------------------
+
+
+def concepts_from_rows(
+    rows: Iterable[Mapping[str, str | None]], *, origin: str | None = None
+) -> list[Concept]:
+    """Group glossary rows (``id, category, lang, term, abbreviation, status, ...``) into concepts.
+
+    Each row is one term; rows sharing an ``id`` make one concept. A row whose category is
+    ``abbreviation`` is a term of its concept, not a category. Full names come before
+    abbreviations inside a concept, so :meth:`Concept.preferred` gives the full name.
+
+    Raises:
+        GlossaryError: on a row without id, language or term, or with an unknown status.
+    """
+    grouped: dict[str, list[Term]] = {}
+    categories: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    for number, row in enumerate(rows, start=1):
+        where = f"{origin}: row {number}" if origin else f"row {number}"
+        cid = (row.get("id") or "").strip()
+        lang = (row.get("lang") or "").strip()
+        text = (row.get("term") or "").strip()
+        if not cid or not lang or not text:
+            raise GlossaryError(f"{where}: every row needs an id, a language and a term")
+        status = (row.get("status") or "preferred").strip() or "preferred"
+        if status not in STATUSES:
+            raise GlossaryError(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}")
+        try:
+            lang = base(lang) if "-" not in lang and "_" not in lang else lang
+        except LanguageError as err:
+            raise GlossaryError(f"{where}: {err}") from err
+        category = (row.get("category") or "").strip()
+        if category and category != "abbreviation":
+            categories.setdefault(cid, category)
+        if row.get("concept_note"):
+            notes.setdefault(cid, str(row["concept_note"]))
+        term = Term(
+            lang=lang,
+            text=text,
+            status=status,  # type: ignore[arg-type]
+            abbreviation=(row.get("abbreviation") or "").strip() or None,
+            source=(row.get("source") or "").strip() or None,
+            confidence=(row.get("confidence") or "").strip() or None,
+            note=(row.get("note") or "").strip() or None,
+        )
+        terms = grouped.setdefault(cid, [])
+        if all((t.lang, t.text, t.status) != (term.lang, term.text, term.status) for t in terms):
+            terms.append(term)
+    return [
+        Concept(
+            id=cid,
+            category=categories.get(cid, "term"),
+            terms=tuple(sorted(terms, key=is_abbreviation)),
+            note=notes.get(cid),
+        )
+        for cid, terms in grouped.items()
+    ]
+
+
+# --- the index --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A form the automaton knows: a listed term, or a form derived from one (a variant)."""
+
+    concept: str
+    form: str
+    term: Term | None  # None for a derived variant
+
+
+@dataclass(slots=True)
+class _Bucket:
+    length: int  # tokens
+    chars: int  # characters of the automaton key, spaces included
+    exact: list[_Entry]
+    partial: list[tuple[int, int]]  # (index into _Index.long, offset of the window in it)
+
+
+@dataclass(slots=True)
+class _Index:
+    automaton: Any
+    long: list[tuple[str, Term, tuple[str, ...]]]
+    titles: list[tuple[str, str, Term]]  # (folded text, concept, term) of multi-word names
+
+
+#: A fuzzy near-variant must have at least this normalised token similarity (0..1).
+FUZZY_CUTOFF = 0.85
+#: ... or this much when the text is a whole line, sentence or 《title》 (a heading, a title).
+FUZZY_CUTOFF_TITLE = 0.7
+_FUZZY_MIN_TOKENS = 6
+
+
+def _build_index(concepts: Sequence[Concept], lang: str) -> _Index:
+    keyed: list[tuple[Concept, Term, tuple[str, ...]]] = []
+    for concept in concepts:
+        terms = [t for t in concept.terms if base(t.lang) == lang]
+        listed = {t.text for t in terms}
+        for term in terms:
+            key = stems(term.text, lang)
+            if key:
+                keyed.append((concept, term, key))
+            # an abbreviation given only in the abbreviation column is recognised too
+            if term.abbreviation and term.abbreviation not in listed:
+                listed.add(term.abbreviation)
+                short = replace(term, text=term.abbreviation, note=None)
+                keyed.append((concept, short, stems(short.text, lang)))
+    buckets: dict[tuple[str, ...], _Bucket] = {}
+
+    def bucket(key: tuple[str, ...]) -> _Bucket:
+        return buckets.setdefault(key, _Bucket(len(key), len(" ".join(key)) + 2, [], []))
+
+    for concept, term, key in keyed:
+        bucket(key).exact.append(_Entry(concept.id, term.text, term))
+    # A name that embeds another concept's name ("Protocol No. 1 to the <ECHR>") is also
+    # recognised with that concept's other names in its place ("... to the European Convention
+    # on Human Rights"): such forms are reported as variants.
+    for concept, term, key in keyed:
+        if is_abbreviation(term):
+            continue
+        for inner_concept, inner, inner_key in keyed:
+            if inner_concept.id == concept.id or is_abbreviation(inner) or len(inner_key) < 2:
+                continue
+            at = _find_run(key, inner_key)
+            if at < 0 or len(inner_key) == len(key):
+                continue
+            inner_text = _surface(inner.text)
+            outer_text = _surface(term.text)
+            for other in inner_concept.terms:
+                if base(other.lang) != lang or other is inner or other.status == "deprecated":
+                    continue
+                derived = key[:at] + stems(other.text, lang) + key[at + len(inner_key) :]
+                form = outer_text.replace(inner_text, other.text)
+                bucket(derived).exact.append(_Entry(concept.id, form, None))
+    long: list[tuple[str, Term, tuple[str, ...]]] = []
+    for concept, term, key in keyed:
+        n = len(key)
+        if n < _FUZZY_MIN_TOKENS or is_abbreviation(term):
+            continue
+        number = len(long)
+        long.append((concept.id, term, key))
+        width = max(3, n // 3)
+        for offset in range(n - width + 1):
+            bucket(key[offset : offset + width]).partial.append((number, offset))
+    titles = [
+        (_folded(term.text, lang), concept.id, term)
+        for concept, term, key in keyed
+        if len(key) >= 3 and not is_abbreviation(term)
+    ]
+    automaton = ahocorasick.Automaton()
+    for key, value in buckets.items():
+        automaton.add_word(" " + " ".join(key) + " ", value)
+    if buckets:
+        automaton.make_automaton()
+    return _Index(automaton if buckets else None, long, titles)
+
+
+def _find_run(haystack: Sequence[str], needle: Sequence[str]) -> int:
+    n = len(needle)
+    for i in range(len(haystack) - n + 1):
+        if tuple(haystack[i : i + n]) == tuple(needle):
+            return i
+    return -1
+
+
+# --- the glossary -----------------------------------------------------------------------------
+
+
+class Glossary:
+    """A concept-oriented glossary with term recognition and fuzzy lookup.
+
+    >>> g = Glossary([Concept("X", "body", (Term("en", "Security Council"),))])
+    >>> [h.concept for h in g.find("the security  council met", "en")]
+    ['X']
+    """
+
+    def __init__(self, concepts: Iterable[Concept]) -> None:
+        self.concepts: tuple[Concept, ...] = tuple(concepts)
+        self._by_id: dict[str, Concept] = {}
+        for concept in self.concepts:
+            if concept.id in self._by_id:
+                raise GlossaryError(f"concept id {concept.id!r} occurs twice in one glossary")
+            self._by_id[concept.id] = concept
+        self._indexes: dict[str, _Index] = {}
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def __contains__(self, concept_id: object) -> bool:
+        return concept_id in self._by_id
+
+    def get(self, concept_id: str) -> Concept:
+        """The concept with this id; :class:`GlossaryError` names close ids when absent."""
+        try:
+            return self._by_id[concept_id]
+        except KeyError:
+            pass
+        folded = {cid.casefold(): c for cid, c in self._by_id.items()}
+        if concept_id.casefold() in folded:
+            return folded[concept_id.casefold()]
+        close = process.extract(concept_id, list(self._by_id), scorer=fuzz.WRatio, limit=3)
+        hint = ", ".join(name for name, score, _ in close if score >= 60)
+        raise GlossaryError(
+            f"no concept {concept_id!r} in the glossary"
+            + (f" (did you mean {hint}?)" if hint else "")
+        )
+
+    def languages(self) -> list[str]:
+        """Languages with at least one term, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for concept in self.concepts:
+            for term in concept.terms:
+                seen.setdefault(base(term.lang), None)
+        return list(seen)
+
+    def merged(self, other: Glossary) -> Glossary:
+        """This glossary plus ``other``; terms of a shared concept id are pooled."""
+        concepts = dict(self._by_id)
+        for concept in other.concepts:
+            mine = concepts.get(concept.id)
+            if mine is None:
+                concepts[concept.id] = concept
+                continue
+            known = {(t.lang, t.text) for t in mine.terms}
+            extra = tuple(t for t in concept.terms if (t.lang, t.text) not in known)
+            concepts[concept.id] = Concept(
+                mine.id,
+                mine.category,
+                tuple(sorted(mine.terms + extra, key=is_abbreviation)),
+                mine.note or concept.note,
+            )
+        return Glossary(concepts.values())
+
+    # --- recognition ----------------------------------------------------------------------
+
+    def _index(self, lang: str) -> _Index:
+        index = self._indexes.get(lang)
+        if index is None:
+            index = self._indexes[lang] = _build_index(self.concepts, lang)
+        return index
+
+    def find(self, text: str, lang: str) -> list[TermHit]:
+        """Recognise glossary terms in ``text`` (in ``lang``): sorted, non-overlapping hits.
+
+        Longest matches win; abbreviations only match in capitals; near-variants are searched
+        in the text that no exact match covers.
+        """
+        lang = base(lang)
+        index = self._index(lang)
+        tokens = _tokens(text, lang)
+        if index.automaton is None or not tokens:
+            return []
+        joined = " " + " ".join(t[2] for t in tokens) + " "
+        at_space: dict[int, int] = {}
+        position = 0
+        for number, token in enumerate(tokens):
+            at_space[position] = number
+            position += len(token[2]) + 1
+        exact: list[tuple[int, int, _Bucket]] = []
+        partial: list[tuple[int, int, int]] = []  # (token, long term, offset)
+        for end, found in index.automaton.iter(joined):
+            start = at_space[end - found.chars + 1]
+            if found.exact:
+                exact.append((start, start + found.length, found))
+            for number, offset in found.partial:
+                partial.append((start, number, offset))
+        owner = [-1] * len(tokens)  # which chosen hit covers each token
+        chosen: list[_Choice] = []
+        for start, stop, found in sorted(exact, key=lambda e: (e[0] - e[1], e[0])):
+            if any(o >= 0 for o in owner[start:stop]):
+                continue
+            span = text[tokens[start][0] : tokens[stop - 1][1]]
+            pick = self._resolve(found.exact, span, lang)
+            if pick is None:
+                continue
+            owner[start:stop] = [len(chosen)] * (stop - start)
+            chosen.append((start, stop, *pick))
+        chosen = _near_variants(text, index, tokens, chosen, owner, partial)
+        if not chosen:
+            chosen = _title_variant(text, lang, index, tokens)
+        hits = [self._hit(text, tokens, lang, item) for item in chosen]
+        return sorted(hits, key=lambda h: h.start)
+
+    def _resolve(
+        self, entries: Sequence[_Entry], span: str, lang: str
+    ) -> tuple[str, Term | None, str, str] | None:
+        """(concept, term, status, form) of the best entry for ``span``, or None."""
+        surface = _surface(span)
+        best: tuple[int, _Entry] | None = None
+        fallback: _Entry | None = None
+        for entry in entries:
+            if (
+                entry.term is not None
+                and is_abbreviation(entry.term)
+                and entry.term.text != entry.term.text.lower()  # a cased script
+                and span != entry.term.text
+                and not (span.isupper() and len(span) > 1)
+            ):
+                continue
+            if fallback is None or _entry_rank(entry) < _entry_rank(fallback):
+                fallback = entry
+            if entry.term is None or not _same_form(surface, _surface(entry.term.text)):
+                continue
+            rank = _RANK[entry.term.status]
+            if best is None or rank < best[0]:
+                best = (rank, entry)
+        if best is None and lang in _INFLECTING:
+            for entry in entries:
+                if entry.term is not None and _inflected(span, entry.term.text, lang):
+                    rank = _RANK[entry.term.status]
+                    if best is None or rank < best[0]:
+                        best = (rank, entry)
+        if best is not None:
+            entry = best[1]
+            assert entry.term is not None
+            return entry.concept, entry.term, entry.term.status, entry.term.text
+        if fallback is None:
+            return None
+        return fallback.concept, fallback.term, "variant", fallback.form
+
+    def _hit(
+        self,
+        text: str,
+        tokens: Sequence[tuple[int, int, str]],
+        lang: str,
+        item: _Choice,
+    ) -> TermHit:
+        first, last, concept_id, _term, status, form = item
+        start, end = tokens[first][0], tokens[last - 1][1]
+        concept = self._by_id[concept_id]
+        start, end, status, form = _widen(text, start, end, concept, lang, status, form)
+        preferred = concept.preferred(lang)
+        equivalents = {}
+        for other in _concept_languages(concept):
+            if other != lang:
+                term = concept.preferred(other)
+                if term is not None:
+                    equivalents[other] = term.text
+        return TermHit(
+            start=start,
+            end=end,
+            text=text[start:end],
+            lang=lang,
+            concept=concept_id,
+            status=status,
+            form=form,
+            preferred=preferred.text if preferred else form,
+            equivalents=equivalents,
+        )
+
+    # --- lookup ---------------------------------------------------------------------------
+
+    def lookup(
+        self, query: str, *, lang: str | None = None, limit: int = 5
+    ) -> list[tuple[Concept, float]]:
+        """Concepts whose terms best match ``query`` (fuzzy), with a score in 0..100.
+
+        An exact match of a term (after normalisation, inflection included) or of a concept id
+        scores 100; otherwise rapidfuzz's WRatio over folded text ranks the terms.
+        """
+        if not query.strip():
+            raise GlossaryError("the query is empty: give a term, an abbreviation or an id")
+        want = base(lang) if lang else None
+        folded_query = " ".join(_fold(w) for w in _TOKEN.findall(query))
+        scores: dict[str, float] = {}
+        choices: list[str] = []
+        owners: list[str] = []
+        for concept in self.concepts:
+            if concept.id.casefold() == query.strip().casefold():
+                scores[concept.id] = 100.0
+            for term in concept.terms:
+                term_lang = base(term.lang)
+                if want and term_lang != want:
+                    continue
+                if stems(term.text, term_lang) == stems(query, term_lang):
+                    scores[concept.id] = 100.0
+                choices.append(" ".join(_fold(w) for w in _TOKEN.findall(term.text)))
+                owners.append(concept.id)
+        for _choice, score, position in process.extract(
+            folded_query, choices, scorer=fuzz.WRatio, limit=max(limit * 10, 50)
+        ):
+            cid = owners[position]
+            scores[cid] = max(scores.get(cid, 0.0), float(score))
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [(self._by_id[cid], round(score, 1)) for cid, score in ranked]
+
+
+_Choice = tuple[int, int, str, Term | None, str, str]  # tokens [start, stop), concept, ...
+
+
+def _near_variants(
+    text: str,
+    index: _Index,
+    tokens: Sequence[tuple[int, int, str]],
+    chosen: list[_Choice],
+    owner: list[int],
+    partial: Sequence[tuple[int, int, int]],
+) -> list[_Choice]:
+    """Add near-variants of long names, triggered by a run of their words that no hit covers.
+
+    A window of text whose stems are within :data:`FUZZY_CUTOFF` of a listed name, starting
+    with one of its first two words and ending with one of its last two, is a variant of that
+    name; it may take in whole exact hits (an embedded "European Convention on Human Rights" in
+    a reworded protocol title) but never cut one.
+    """
+    if not partial:
+        return chosen
+    words = [t[2] for t in tokens]
+    proposals: dict[tuple[int, int], tuple[float, str, Term]] = {}
+    for at, number, offset in partial:
+        concept_id, term, key = index.long[number]
+        n = len(key)
+        if any(o >= 0 for o in owner[at : at + max(3, n // 3)]):
+            continue
+        anchor = at - offset
+        heads, tails = set(key[:2]), set(key[-2:])
+        for start in range(max(0, anchor - 3), min(anchor + 4, len(words))):
+            if words[start] not in heads:
+                continue
+            for stop in range(start + max(1, n - 3), min(len(words), start + n + 3) + 1):
+                if words[stop - 1] not in tails or _BARRIER in words[start:stop]:
+                    continue
+                if not _clean_cut(chosen, owner, start, stop):
+                    continue
+                score = Levenshtein.normalized_similarity(key, words[start:stop])
+                cutoff = (
+                    FUZZY_CUTOFF_TITLE if _delimited(text, tokens, start, stop) else FUZZY_CUTOFF
+                )
+                if score >= cutoff:
+                    old = proposals.get((start, stop))
+                    if old is None or score > old[0]:
+                        proposals[(start, stop)] = (score, concept_id, term)
+    if not proposals:
+        return chosen
+    taken: list[tuple[int, int]] = []
+    variants: list[_Choice] = []
+    for (start, stop), (_score, concept_id, term) in sorted(
+        proposals.items(), key=lambda p: (-p[1][0], p[0][0] - p[0][1])
+    ):
+        if any(start < b and a < stop for a, b in taken):
+            continue
+        taken.append((start, stop))
+        variants.append((start, stop, concept_id, term, "variant", term.text))
+    kept = [c for c in chosen if not any(a <= c[0] and c[1] <= b for a, b in taken)]
+    return kept + variants
+
+
+#: A text that is a heading or title as a whole matches a name at this rapidfuzz ratio.
+TITLE_CUTOFF = 75.0
+
+
+def _folded(text: str, lang: str) -> str:
+    words = [_fold(w) for w in _WORD.findall(text)]
+    return ("" if lang == "zh" else " ").join(words)
+
+
+def _title_variant(
+    text: str, lang: str, index: _Index, tokens: Sequence[tuple[int, int, str]]
+) -> list[_Choice]:
+    """A heading-like text (short, no final stop) that is as a whole a reworded name."""
+    stripped = text.strip()
+    if not index.titles or len(stripped) > 200 or stripped.count("\n") > 2:
+        return []
+    if stripped[-1] in ".。!?！？;；:：" or _BARRIER in (t[2] for t in tokens):
+        return []
+    best = process.extractOne(
+        _folded(stripped, lang),
+        [title[0] for title in index.titles],
+        scorer=fuzz.ratio,
+        score_cutoff=TITLE_CUTOFF,
+    )
+    if best is None:
+        return []
+    _, concept_id, term = index.titles[best[2]]
+    return [(0, len(tokens), concept_id, term, "variant", term.text)]
+
+
+def _delimited(text: str, tokens: Sequence[tuple[int, int, str]], start: int, stop: int) -> bool:
+    """True when tokens [start, stop) make a whole line, sentence or 《title》."""
+    before = text[tokens[start - 1][1] if start else 0 : tokens[start][0]]
+    after = text[tokens[stop - 1][1] : tokens[stop][0] if stop < len(tokens) else len(text)]
+    opened = not start or tokens[start - 1][2] == _BARRIER or "\n" in before or "《" in before
+    closed = stop == len(tokens) or tokens[stop][2] == _BARRIER or "\n" in after
+    return opened and (closed or "》" in after)
+
+
+def _clean_cut(chosen: Sequence[_Choice], owner: Sequence[int], start: int, stop: int) -> bool:
+    """True when the window [start, stop) takes in only whole hits of full names.
+
+    An abbreviation beside a name ("UNESCO Convention on ...") is a mention of its own.
+    """
+    first, last = owner[start], owner[stop - 1]
+    if first >= 0 and chosen[first][0] < start:
+        return False
+    if last >= 0 and chosen[last][1] > stop:
+        return False
+    inside = {owner[k] for k in range(start, stop) if owner[k] >= 0}
+    return not any((term := chosen[k][3]) is not None and is_abbreviation(term) for k in inside)
+
+
+_INFLECTING = ("ru", "fr", "es", "ar")
+_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+
+
+def _inflected(span: str, form: str, lang: str) -> bool:
+    """True when ``span`` is ``form`` with inflected endings (or Arabic clitics) only.
+
+    Each word must keep the listed spelling up to its stem and its capitalisation (the first
+    word may change case), and the punctuation must be the same: "Совета Безопасности" is an
+    inflected "Совет Безопасности", "Совет безопасности" is not.
+    """
+    surface, listed = _surface(span), _surface(form)
+    if _WORD.sub(" ", surface).split() != _WORD.sub(" ", listed).split():
+        return False
+    mine, theirs = _WORD.findall(surface), _WORD.findall(listed)
+    if len(mine) != len(theirs):
+        return False
+    for number, (have, want) in enumerate(zip(mine, theirs, strict=True)):
+        if have == want:
+            continue
+        if number and have[:1].isupper() != want[:1].isupper():
+            return False
+        if lang == "ar":
+            if _stem_ar(have) != _stem_ar(want):  # unfolded: hamza still counts
+                return False
+            continue
+        width = len(_STEMMERS[lang](_fold(want)))
+        if have.lower()[:width] != want.lower()[:width]:
+            return False
+    return True
+
+
+def _entry_rank(entry: _Entry) -> int:
+    return _RANK[entry.term.status] if entry.term is not None else len(_RANK)
+
+
+def _same_form(surface: str, form: str) -> bool:
+    """Exact form, allowing only a capital/small first letter (sentence starts, headings)."""
+    if surface == form:
+        return True
+    return surface[1:] == form[1:] and surface[:1].casefold() == form[:1].casefold()
+
+
+def _widen(
+    text: str, start: int, end: int, concept: Concept, lang: str, status: str, form: str
+) -> tuple[int, int, str, str]:
+    """Take in marks a listed form includes (e.g. a deprecated ``<<...>>``) around the span."""
+    surface = text[start:end]
+    for term in concept.terms:
+        if base(term.lang) != lang:
+            continue
+        at = term.text.find(surface)
+        if at <= 0 and at + len(surface) >= len(term.text):
+            continue
+        if at < 0:
+            continue
+        before, after = term.text[:at], term.text[at + len(surface) :]
+        if any(c.isalnum() or c.isspace() for c in before + after):
+            continue
+        if before in ("\u300a",) and after in ("\u300b",):
+            continue  # 《》 are optional: the bare title is the same form
+        if text[start - len(before) : start] == before and text[end : end + len(after)] == after:
+            return start - len(before), end + len(after), term.status, term.text
+    return start, end, status, form
+
+
+def _concept_languages(concept: Concept) -> list[str]:
+    seen: dict[str, None] = {}
+    for term in concept.terms:
+        seen.setdefault(base(term.lang), None)
+    return list(seen)
+
+
+def recognize(text: str, lang: str, glossary: Glossary) -> list[TermHit]:
+    """The glossary terms found in ``text``: the same as ``glossary.find(text, lang)``."""
+    return glossary.find(text, lang)
+
+
+# --- extraction of candidate terms ------------------------------------------------------------
+
+_HEADS = (
+    "Convention|Covenant|Declaration|Protocol|Charter|Treaty|Council|Committee|Commission|"
+    "Court|Tribunal|Assembly|Agreement|Statute|Conference|Programme|Fund|Office|Organization|"
+    "Organisation|Agency|Board|Forum|Rapporteur|Principles|Rules|Resolution|Union"
+)
+_LINK = r"(?:of|on|for|against|to|the|and|in|from|or|with|relating|concerning|between|at|by)"
+_CAP = r"(?:[A-Z][\w'’\-]*|No\.\s?\d+|\d+)"
+_NAME = regex.compile(
+    rf"(?:(?:{_CAP})\s+(?:{_LINK}\s+)*)*?(?:{_HEADS})\b(?:,?\s+(?:{_LINK}\s+)*{_CAP})*"
+)
+_EDGE_WORDS = {"the", "and", "of", "on", "for", "to", "in", "or", "with", "by", "at", "from"}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A name found in the memory that the glossary lacks, for a reviewer.
+
+    ``equivalents`` maps each other language to candidate translations, best first, each with
+    a score in 0..1 (co-occurrence strength weighed by the expected length).
+    """
+
+    text: str
+    count: int
+    equivalents: dict[str, tuple[tuple[str, float], ...]]
+
+
+def _names(text: str) -> list[str]:
+    out = []
+    for match in _NAME.finditer(text):
+        words = match.group().replace(",", " ,").split()
+        while words and words[0].lower() in _EDGE_WORDS | {","}:
+            words.pop(0)
+        while words and words[-1].lower() in _EDGE_WORDS | {","}:
+            words.pop()
+        if len(words) < 2:
+            continue  # "the Convention" alone is a back-reference, not a name
+        out.append(" ".join(words).replace(" ,", ","))
+    return out
+
+
+# Words a name does not start or end with, per language (articles, prepositions, conjunctions).
+_EDGES: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        ["the", "a", "an", "of", "on", "for", "to", "in", "and", "or", "by", "at", "from", "with"]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "l'",
+            "de",
+            "des",
+            "du",
+            "d'",
+            "à",
+            "au",
+            "aux",
+            "et",
+            "en",
+            "un",
+            "une",
+            "sur",
+            "par",
+            "pour",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "de",
+            "del",
+            "a",
+            "al",
+            "y",
+            "e",
+            "en",
+            "un",
+            "una",
+            "por",
+            "para",
+            "sobre",
+        ]
+    ),
+    "ru": frozenset(["и", "в", "во", "о", "об", "по", "на", "с", "со", "к", "от", "для"]),
+    "ar": frozenset(["في", "من", "على", "إلى", "الى", "و", "أو", "عن"]),
+}
+
+
+def _ngrams(text: str, lang: str, longest: int) -> set[str]:
+    """Word n-grams (Han-character n-grams in Chinese) that do not cross a masked name."""
+    grams: set[str] = set()
+    edges = _EDGES.get(lang, frozenset())
+    for chunk in text.split("|"):
+        if lang == "zh":
+            chars = [c for c in chunk if not c.isspace()]
+            grams.update(
+                "".join(chars[i : i + n])
+                for n in range(2, longest + 1)
+                for i in range(len(chars) - n + 1)
+                if chars[i].isalnum() and chars[i + n - 1].isalnum()
+            )
+            continue
+        words = regex.findall(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’\-]*", chunk)
+        for n in range(1, longest + 1):
+            for i in range(len(words) - n + 1):
+                first, last = words[i].lower(), words[i + n - 1].lower()
+                if first in edges or last in edges or first.endswith(("l'", "d'", "l’", "d’")):
+                    continue
+                grams.add(" ".join(words[i : i + n]))
+    return grams
+
+
+def extract_candidates(
+    units: Iterable[Unit],
+    glossary: Glossary,
+    *,
+    src_lang: str = "en",
+    min_count: int = 1,
+    top: int = 3,
+) -> list[Candidate]:
+    """Propose instrument and organ names found in the ``src_lang`` side that ``glossary`` lacks.
+
+    Names are capitalised word runs around a head noun (Convention, Covenant, Declaration,
+    Protocol, Charter, Treaty, Council, Committee ...). Spans the glossary already recognises
+    are skipped. For each name and each other language, the word n-grams (character n-grams in
+    Chinese) of the aligned segments are ranked by Dice co-occurrence with the name over all
+    units, weighed by how close their length is to the length the glossary's own names have in
+    that language; names the glossary recognises in the target text are masked out first.
+    """
+    src = base(src_lang)
+    rows: list[tuple[set[str], dict[str, str]]] = []
+    counts: Counter[str] = Counter()
+    for unit in units:
+        source = unit.text(src)
+        if not source:
+            continue
+        found = []
+        known = glossary.find(source, src)
+        for name in _names(source):
+            at = source.find(name)
+            end = at + len(name)
+            if any(h.start < end and at < h.end and h.status != "variant" for h in known):
+                continue
+            if any(h.start <= at and end <= h.end for h in known):
+                continue
+            found.append(name)
+        others = {}
+        for variant in unit.variants:
+            lang = base(variant.lang)
+            if lang != src and variant.text:
+                others[lang] = _mask(variant.text, glossary.find(variant.text, lang))
+        rows.append((set(found), others))
+        counts.update(set(found))
+    # count every unit that cites a name, also where a longer capitalised run hid it
+    for name in counts:
+        counts[name] = sum(1 for found, _ in rows if any(name in other for other in found))
+    names = [
+        name
+        for name in counts
+        if counts[name] >= min_count
+        and not any(o != name and o in name and counts[o] > counts[name] for o in counts)
+    ]
+    names.sort(key=lambda n: (-counts[n], n))
+    if not names:
+        return []
+    ratios = _length_ratios(glossary, src)
+    candidates = []
+    for name in names:
+        equivalents: dict[str, tuple[tuple[str, float], ...]] = {}
+        langs = sorted({lang for _, others in rows for lang in others})
+        for lang in langs:
+            equivalents[lang] = _equivalents(name, lang, rows, ratios.get(lang, 1.0), top)
+        candidates.append(Candidate(name, counts[name], equivalents))
+    return candidates
+
+
+def _mask(text: str, hits: Sequence[TermHit]) -> str:
+    for hit in reversed(hits):
+        text = text[: hit.start] + " | " + text[hit.end :]
+    return text
+
+
+def _length_ratios(glossary: Glossary, src: str) -> dict[str, float]:
+    """Median length of a name in each language relative to ``src``, from the glossary."""
+    ratios: dict[str, list[float]] = defaultdict(list)
+    for concept in glossary.concepts:
+        pivot = concept.preferred(src)
+        if pivot is None or is_abbreviation(pivot):
+            continue
+        for lang in _concept_languages(concept):
+            term = concept.preferred(lang)
+            if term is not None and not is_abbreviation(term):
+                ratios[lang].append(len(term.text) / len(pivot.text))
+    return {lang: sorted(values)[len(values) // 2] for lang, values in ratios.items()}
+
+
+def _equivalents(
+    name: str,
+    lang: str,
+    rows: Sequence[tuple[set[str], dict[str, str]]],
+    ratio: float,
+    top: int,
+) -> tuple[tuple[str, float], ...]:
+    expected = max(2.0, len(name) * ratio)
+    longest = 25 if lang == "zh" else max(3, len(name.split()) + 4)
+    with_name = 0
+    joint: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for found, others in rows:
+        text = others.get(lang)
+        if text is None:
+            continue
+        grams = _ngrams(text, lang, longest)
+        total.update(grams)
+        if any(name in other for other in found):
+            with_name += 1
+            joint.update(grams)
+    if not with_name:
+        return ()
+    scored = []
+    for gram, both in joint.items():
+        dice = 2 * both / (with_name + total[gram])
+        closeness = math.exp(-abs(math.log(len(gram) / expected)))
+        scored.append((round(dice * closeness, 3), gram))
+    scored.sort(key=lambda s: (-s[0], -len(s[1]), s[1]))
+    best: list[tuple[str, float]] = []
+    for score, gram in scored:
+        if any(gram in kept or kept in gram for kept, _ in best):
+            continue
+        best.append((gram, score))
+        if len(best) == top:
+            break
+    return tuple(best)
