@@ -270,16 +270,16 @@ def shipped_srx() -> SrxRules:
 # --- the engine -------------------------------------------------------------------------------
 
 
-_UNBOUNDED = regex.compile(r"(?<!\\)(?:[*+]|\{\d*,\})")
+_SCANS_BACK = regex.compile(r"^\^|(?<!\\)\.[*+]")
 
 
 def _position_pattern(rule: Rule) -> str:
-    # Test the cheaper side first. A short, bounded look-behind ("\p{Arabic}:") rejects a
-    # position by looking at a character or two; otherwise the look-ahead goes first, which
-    # keeps unbounded look-behinds ("^... .*") from running at every position.
+    # Test the cheaper side first. A look-behind is matched backwards from the position, so
+    # it usually fails on the first character ("[.?!]", ":"); but one anchored at the start
+    # of the line or holding ".*" may scan far back, so then the look-ahead goes first.
     ahead = f"(?={rule.after})" if rule.after else ""
     behind = f"(?<={rule.before})" if rule.before else ""
-    if rule.before and _UNBOUNDED.search(rule.before) is None:
+    if rule.before and _SCANS_BACK.search(rule.before) is None:
         return behind + ahead
     return ahead + behind
 
