@@ -247,14 +247,18 @@ def test_index_finds_what_exhaustive_scoring_finds(
     sources: list[str], query: str, top: int, cutoff: int
 ) -> None:
     index = MatchIndex.build(enumerate(sources))
-    found = index.search(query, top=top, min_score=cutoff)
+    found = index.search(query, top=top, min_score=cutoff, window=None)
+    windowed = index.search(query, top=top, min_score=cutoff)
     index.big_posting = 1  # the numpy counting path for every posting list
-    counted = index.search(query, top=top, min_score=cutoff)
+    counted = index.search(query, top=top, min_score=cutoff, window=None)
     tokens = masked(query)
     exhaustive = sorted((similarity(tokens, masked(s)) for s in sources), reverse=True)
     expected = [s for s in exhaustive if s >= cutoff - 1e-9 and s > 0][:top]
     assert [round(s, 6) for _, s in found] == [round(s, 6) for s in expected]
     assert [round(s, 6) for _, s in counted] == [round(s, 6) for s in expected]
+    # the default window: the best and every row within 10 points of it are certain
+    near = [round(s, 6) for s in expected if s >= expected[0] - 10 - 1e-9] if expected else []
+    assert [round(s, 6) for _, s in windowed][: len(near)] == near
 
 
 @settings(max_examples=30, deadline=None)

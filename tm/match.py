@@ -22,7 +22,8 @@ candidate holds one of the first ``len(a) - ceil(s * len(a)) + 1`` of them (pref
 Rare tokens are read first and scored at once, which raises ``s`` to the current k-th best
 score and shortens the prefix; when a long posting list is reached, the rest of the prefix is
 counted with numpy and only rows whose shared-token bound reaches ``s`` are scored. The search
-is exact: it returns what scoring every row would return (ties aside).
+is exact for the best match and for every match within a window (10 points) of it; with
+``window=None`` it returns what scoring every row would return (ties aside).
 """
 
 from __future__ import annotations
@@ -38,12 +39,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import regex
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from tm import lang as _lang
 from tm.errors import StoreError
 from tm.models import Match, Segment, TermHit, Unit
-from tm.tokens import PLACEABLE_KINDS, Token, tokenize
+from tm.tokens import PLACEABLE_KINDS, Token, masked, tokenize
 
 if TYPE_CHECKING:
     from tm.memory import Memory
@@ -135,7 +137,9 @@ class MatchIndex:
         lang: str,
     ) -> None:
         self.vocab = vocab
-        self.seq = seq
+        bounds = offsets.tolist()
+        #: the token-code string of each row (rapidfuzz scores these)
+        self.strings = [seq[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
         self.offsets = offsets
         self.ids = ids
         self.docs = docs
@@ -188,10 +192,10 @@ class MatchIndex:
     @staticmethod
     def _encode_into(vocab: dict[str, int], text: str, lang: str) -> str:
         out = []
-        for token in tokenize(text, lang):
-            index = vocab.get(token.key)
+        for key in masked(text, lang):
+            index = vocab.get(key)
             if index is None:
-                index = vocab[token.key] = len(vocab)
+                index = vocab[key] = len(vocab)
             out.append(_char(index))
         return "".join(out)
 
@@ -217,8 +221,8 @@ class MatchIndex:
         that match nothing."""
         out = []
         unknown = len(self.vocab)
-        for token in tokenize(text, self.lang):
-            index = self.vocab.get(token.key)
+        for key in masked(text, self.lang):
+            index = self.vocab.get(key)
             if index is None:
                 index = unknown
                 unknown += 1
@@ -227,27 +231,36 @@ class MatchIndex:
 
     def row_codes(self, row: int) -> str:
         """The token-code string of one row."""
-        return self.seq[self.offsets[row] : self.offsets[row + 1]]
+        return self.strings[row]
 
     # --- searching -----------------------------------------------------------------------
 
-    def search(self, text: str, *, top: int = 3, min_score: float = 50) -> list[tuple[int, float]]:
+    def search(
+        self, text: str, *, top: int = 3, min_score: float = 50, window: float | None = 10.0
+    ) -> list[tuple[int, float]]:
         """The ``top`` rows most similar to ``text`` with score >= ``min_score``, best first.
 
         Scores are :func:`similarity` of the token sequences (not rounded); rows sharing no
-        token (similarity 0) are never returned. The result equals an exhaustive scan's,
-        except in which of several equal-scoring rows are kept.
+        token (similarity 0) are never returned. The best row is always found, and so is every
+        row scoring within ``window`` points of it; rows further below the best may be missed
+        (they are only proposed if met on the way). With ``window=None`` the whole result
+        equals an exhaustive scan's, except in which of several equal-scoring rows are kept.
         """
-        return self.search_codes(self.encode(text), top=top, min_score=min_score)
+        return self.search_codes(self.encode(text), top=top, min_score=min_score, window=window)
 
     def search_codes(
-        self, query: str, *, top: int = 3, min_score: float = 50
+        self, query: str, *, top: int = 3, min_score: float = 50, window: float | None = 10.0
     ) -> list[tuple[int, float]]:
         """:meth:`search` for an already encoded query."""
         if not query or len(self) == 0 or top < 1:
             return []
-        state = _Search(self, query, top=top, floor=max(min_score, 1e-9) / 100.0)
-        post_offsets, post_rows = self.post_offsets, self.post_rows
+        state = _Search(
+            self,
+            query,
+            top=top,
+            floor=max(min_score, 1e-9) / 100.0,
+            window=None if window is None else window / 100.0,
+        )
         position = 0
         done: set[int] = set()
         while position < min(state.prefix_length(), len(state.occurrences)):
@@ -259,9 +272,10 @@ class MatchIndex:
             if state.df[token] > self.big_posting:
                 state.count_rest()
                 break
-            state.examined.add(token)
-            start, end = post_offsets[token], post_offsets[token + 1]
-            state.consider(post_rows[start:end].tolist())
+            rows = state.postings(token)
+            rows = rows[~state.seen[rows]]
+            state.seen[rows] = True
+            state.consider(rows)
         return state.result()
 
     # --- persistence ---------------------------------------------------------------------
@@ -271,7 +285,7 @@ class MatchIndex:
         keys = sorted(self.vocab, key=self.vocab.__getitem__)
         return {
             "vocab": "\n".join(keys).encode("utf-8"),
-            "seq": self.seq.encode("utf-32-le"),
+            "seq": "".join(self.strings).encode("utf-32-le"),
             "offsets": self.offsets.astype(np.int64).tobytes(),
             "ids": self.ids.astype(np.int64).tobytes(),
             "docs": self.docs.astype(np.int64).tobytes(),
@@ -300,11 +314,15 @@ class MatchIndex:
 class _Search:
     """The state of one :meth:`MatchIndex.search`: the k best rows so far and what was read."""
 
-    def __init__(self, index: MatchIndex, query: str, *, top: int, floor: float) -> None:
+    def __init__(
+        self, index: MatchIndex, query: str, *, top: int, floor: float, window: float | None
+    ) -> None:
         self.index = index
         self.query = query
         self.top = top
         self.floor = floor
+        self.window = window
+        self.seen = np.zeros(len(index), dtype=np.bool_)
         known = len(index.vocab)
         offsets = index.post_offsets
         self.mult = Counter(_index_of(c) for c in query)
@@ -313,8 +331,6 @@ class _Search:
         order = sorted(self.mult, key=lambda t: (self.df[t], t))
         self.occurrences = [t for t in order for _ in range(self.mult[t])]
         self.best: list[tuple[float, int]] = []  # min-heap of (similarity, -row)
-        self.seen: set[int] = set()
-        self.examined: set[int] = set()
 
     def threshold(self) -> float:
         """The similarity (0-1) a row must reach to enter the result."""
@@ -322,83 +338,86 @@ class _Search:
             return self.floor
         return max(self.floor, self.best[0][0])
 
-    def prefix_length(self) -> int:
-        """How many of the rarest occurrences every row at the threshold must share one of."""
-        n_q = len(self.query)
-        return n_q - math.ceil(self.threshold() * n_q - 1e-9) + 1
-
-    def consider(self, rows: Iterable[int]) -> None:
-        """Score the rows not seen before that pass the length filter."""
-        index, query, seen, best = self.index, self.query, self.seen, self.best
-        seq, offsets, lengths = index.seq, index.offsets, index.lengths
-        n_q = len(query)
+    def certified(self) -> float:
+        """The similarity above which no row may be missed: the threshold, or with a window
+        the best score so far minus the window when that is higher."""
         s = self.threshold()
-        low, high = s * n_q - 1e-9, n_q / s + 1e-9
-        for row in rows:
-            if row in seen:
+        if self.window is not None and self.best:
+            s = max(s, max(self.best)[0] - self.window)
+        return s
+
+    def prefix_length(self) -> int:
+        """How many of the rarest occurrences every certified row must share one of."""
+        n_q = len(self.query)
+        return n_q - math.ceil(self.certified() * n_q - 1e-9) + 1
+
+    def consider(self, rows: np.ndarray) -> None:
+        """Score ``rows`` (not considered before) that pass the length filter."""
+        n_q = len(self.query)
+        s = self.certified()
+        lengths = self.index.lengths[rows]
+        rows = rows[(lengths >= s * n_q - 1e-9) & (lengths <= n_q / s + 1e-9)]
+        if rows.size == 0:
+            return
+        s = self.threshold()
+        strings = self.index.strings
+        choices = [strings[r] for r in rows.tolist()]
+        # rapidfuzz ranks in C with a slightly loose cutoff; the kept rows are then scored
+        # exactly with integer distances, so rows right at the threshold are neither lost
+        # nor let in by float rounding
+        found = process.extract(
+            self.query,
+            choices,
+            scorer=Levenshtein.normalized_similarity,
+            score_cutoff=max(s - 1e-5, 1e-7),
+            limit=self.top,
+        )
+        best = self.best
+        for _, _, i in found:
+            text = choices[i]
+            longest = max(n_q, len(text))
+            score = 1.0 - Levenshtein.distance(self.query, text) / longest
+            if score < self.threshold() - 1e-12 or score <= 0:
                 continue
-            seen.add(row)
-            if not low <= lengths[row] <= high:
-                continue
-            # an integer distance cutoff: rows exactly at the threshold are kept
-            longest = max(n_q, int(lengths[row]))
-            limit = math.floor((1.0 - self.threshold()) * longest + 1e-9)
-            distance = Levenshtein.distance(
-                query, seq[offsets[row] : offsets[row + 1]], score_cutoff=limit
-            )
-            if distance > limit:
-                continue
-            score = 1.0 - distance / longest
-            item = (score, -row)
+            item = (score, -int(rows[i]))
             if len(best) < self.top:
                 heapq.heappush(best, item)
             elif item > best[0]:
                 heapq.heapreplace(best, item)
 
+    def postings(self, token: int) -> np.ndarray:
+        """The rows holding ``token``."""
+        offsets = self.index.post_offsets
+        return self.index.post_rows[offsets[token] : offsets[token + 1]]
+
     def count_rest(self) -> None:
         """Finish a search whose prefix reaches long posting lists: bound each row's shared
-        tokens by counting (numpy), then score only rows that can still reach the threshold.
-
-        The threshold only rises, so the prefix computed here covers every later one.
-        """
-        index, occurrences = self.index, self.occurrences
-        n_q = len(self.query)
-        s = self.threshold()
-        cut = self.prefix_length()
-        prefix = [t for t in dict.fromkeys(occurrences[:cut]) if self.df[t] > 0]
-        in_prefix = set(prefix)
-        # occurrences outside the prefix may all be shared: the bound adds them
-        rest = sum(1 for t in occurrences if t not in in_prefix and self.df[t] > 0)
-        fresh = [t for t in prefix if t not in self.examined]
-        old = [t for t in prefix if t in self.examined]
-        size = len(index)
-        bound = self._counts(fresh, size)
-        hit = bound > 0
-        if old:
-            old_counts = self._counts(old, size)
-            hit &= old_counts == 0  # rows holding an examined token were considered already
-            bound += old_counts
-        bound += rest
-        lengths = index.lengths
-        ok = hit & (bound >= s * np.maximum(lengths, n_q) - 1e-9)
-        ok &= (lengths >= s * n_q - 1e-9) & (lengths <= n_q / s + 1e-9)
-        candidates = np.flatnonzero(ok)
-        if candidates.size:
-            # most shared tokens first: good matches raise the threshold early
-            candidates = candidates[np.argsort(-bound[candidates], kind="stable")]
-            self.consider(candidates.tolist())
-
-    def _counts(self, tokens: list[int], size: int) -> np.ndarray:
-        """Per row, the draft's occurrences of ``tokens`` the row holds (an upper bound)."""
-        offsets, rows = self.index.post_offsets, self.index.post_rows
-        total = np.zeros(size, dtype=np.float64)
-        by_weight: dict[int, list[np.ndarray]] = {}
-        for t in tokens:
-            by_weight.setdefault(self.mult[t], []).append(rows[offsets[t] : offsets[t + 1]])
-        for weight, parts in by_weight.items():
-            counts = np.bincount(np.concatenate(parts), minlength=size)
-            total += counts * weight if weight != 1 else counts
-        return total
+        tokens by counting all the draft's tokens (numpy), then score, best bound first, only
+        rows not considered yet whose bound can still reach the threshold."""
+        index = self.index
+        size, n_q = len(index), len(self.query)
+        bound = np.zeros(size, dtype=np.float64)
+        for token, times in self.mult.items():
+            if self.df[token]:
+                rows = self.postings(token)
+                if times == 1:
+                    bound[rows] += 1.0
+                else:
+                    bound[rows] += float(times)
+        bound[self.seen] = -1.0  # rows considered already
+        longest = np.maximum(index.lengths, n_q)
+        candidates = np.flatnonzero((bound > 0) & (bound >= self.certified() * longest - 1e-9))
+        if candidates.size == 0:
+            return
+        # most shared tokens first, in chunks: good matches raise the threshold early
+        candidates = candidates[np.argsort(-bound[candidates], kind="stable")]
+        chunk = 256
+        while candidates.size:
+            self.consider(candidates[:chunk])
+            candidates = candidates[chunk:]
+            s = self.certified()
+            candidates = candidates[bound[candidates] >= s * longest[candidates] - 1e-9]
+            chunk *= 2
 
     def result(self) -> list[tuple[int, float]]:
         """The best rows with their similarity in percent, best first (ties: lower row)."""

@@ -70,22 +70,28 @@ def _months(lang: str) -> tuple[str, ...]:
 
 
 @cache
-def _pattern(lang: str) -> regex.Pattern[str]:
+def _dates(lang: str) -> regex.Pattern[str]:
+    """Dates in ``lang`` (and English): worded, numeric or Chinese-style."""
     month = "|".join(regex.escape(m) for m in _months(lang))
     day, year = r"\d{1,2}(?:er|º|\.)?", r"\d{4}"
     worded = (
-        rf"{day}\s+(?:de\s+)?(?:{month})\.?(?:\s+(?:de\s+)?{year})?"
-        rf"|(?:{month})\.?\s+{day},?\s+{year}"
+        rf"{day}\s+(?:de\s+)?(?i:{month})\.?(?:\s+(?:de\s+)?{year})?"
+        rf"|(?i:{month})\.?\s+{day},?\s+{year}"
     )
     return regex.compile(
-        rf"(?P<date>(?<!{_W})(?:{worded}|{_NUMERIC_DATE}|{_CJK_DATE})(?!{_W}))"
-        rf"|(?P<sym>(?<!{_W}){_SYMBOL}(?!{_W}))"
-        rf"|(?P<num>(?<!{_W}){_NUMBER}(?!{_W}))"
-        rf"|(?P<cjk>{_UNSPACED})"
-        rf"|(?P<word>{_WM}+(?:['\u2019\-]{_WM}+)*)"
-        r"|(?P<punct>[^\w\s])",
-        regex.IGNORECASE | regex.VERSION1,
+        rf"(?<!{_W})(?:{worded}|{_NUMERIC_DATE}|{_CJK_DATE})(?!{_W})", regex.VERSION1
     )
+
+
+_TOKEN = regex.compile(
+    rf"(?P<sym>(?<!{_W}){_SYMBOL}(?!{_W}))"
+    rf"|(?P<num>(?<!{_W}){_NUMBER}(?!{_W}))"
+    rf"|(?P<cjk>{_UNSPACED})"
+    rf"|(?P<word>{_WM}+(?:['\u2019\-]{_WM}+)*)"
+    r"|(?P<punct>[^\w\s])",
+    regex.VERSION1,
+)
+_DIGIT = regex.compile(r"\d")
 
 
 def _fold(text: str) -> str:
@@ -98,21 +104,47 @@ def tokenize(text: str, lang: str = "en") -> list[Token]:
     >>> [t.key for t in tokenize("See A/78/367, paragraph 12.")]
     ['see', '<sym>', ',', 'paragraph', '<num>', '.']
     """
+    # dates need a digit: most segments skip the date pattern entirely
+    spans = [m.span() for m in _dates(lang).finditer(text)] if _DIGIT.search(text) else []
+    spans.append((len(text), len(text)))
     tokens: list[Token] = []
-    for m in _pattern(lang).finditer(text):
-        kind = m.lastgroup or "word"
-        if kind == "cjk":
-            kind = "word"
-        value = m.group()
-        norm = _fold(value) if kind in ("word", "punct") else " ".join(value.split())
-        tokens.append(Token(norm, m.start(), m.end(), kind))
+    pos = 0
+    for start, end in spans:
+        for m in _TOKEN.finditer(text, pos, start):
+            kind = m.lastgroup or "word"
+            value = m.group()
+            if kind in ("word", "cjk", "punct"):
+                norm = value.casefold() if value.isascii() else _fold(value)
+                kind = "punct" if kind == "punct" else "word"
+            else:
+                norm = value
+            tokens.append(Token(norm, m.start(), m.end(), kind))
+        if end > start:
+            tokens.append(Token(" ".join(text[start:end].split()), start, end, "date"))
+        pos = end
     return tokens
 
 
 def masked(text: str, lang: str = "en") -> list[str]:
-    """The token keys of ``text``: what the match score compares.
+    """The token keys of ``text`` (what the match score compares), faster than
+    :func:`tokenize` since no spans are kept.
 
     >>> masked("On 12 September 2023, 3 States")
     ['on', '<date>', ',', '<num>', 'states']
     """
-    return [t.key for t in tokenize(text, lang)]
+    spans = [m.span() for m in _dates(lang).finditer(text)] if _DIGIT.search(text) else []
+    spans.append((len(text), len(text)))
+    keys: list[str] = []
+    pos = 0
+    for start, end in spans:
+        for m in _TOKEN.finditer(text, pos, start):
+            kind = m.lastgroup
+            if kind == "sym" or kind == "num":
+                keys.append(f"<{kind}>")
+            else:
+                value = m.group()
+                keys.append(value.casefold() if value.isascii() else _fold(value))
+        if end > start:
+            keys.append("<date>")
+        pos = end
+    return keys
