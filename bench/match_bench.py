@@ -203,7 +203,7 @@ def main() -> None:
         print(json.dumps(run_size(args.child, args.sample)))
         return
     if not POOL.is_file():
-        raise SystemExit(f"{POOL} not found: the benchmark needs ../shared/data beside the checkout")
+        raise SystemExit(f"{POOL} not found: the bench needs ../shared/data beside the checkout")
     sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000, 1_000_000])
     print(f"match bench: {N_QUERIES} edited real queries, top 3, min score 50, seed {SEED}")
     for size in sizes:
