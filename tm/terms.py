@@ -624,7 +624,7 @@ class Glossary:
         if not query.strip():
             raise GlossaryError("the query is empty: give a term, an abbreviation or an id")
         want = base(lang) if lang else None
-        folded_query = " ".join(_fold(w) for w in _TOKEN.findall(query))
+        folded_query = _folded(query, "")
         scores: dict[str, float] = {}
         choices: list[str] = []
         owners: list[str] = []
@@ -637,13 +637,15 @@ class Glossary:
                     continue
                 if stems(term.text, term_lang) == stems(query, term_lang):
                     scores[concept.id] = 100.0
-                choices.append(" ".join(_fold(w) for w in _TOKEN.findall(term.text)))
+                choices.append(_folded(term.text, ""))
                 owners.append(concept.id)
+        # WRatio finds a query inside a long name; the plain ratio then prefers the name of
+        # about the query's length. Only an exact term scores 100.
         for _choice, score, position in process.extract(
-            folded_query, choices, scorer=fuzz.WRatio, limit=max(limit * 10, 50)
+            folded_query, choices, scorer=_lookup_score, limit=max(limit * 10, 50)
         ):
             cid = owners[position]
-            scores[cid] = max(scores.get(cid, 0.0), float(score))
+            scores[cid] = max(scores.get(cid, 0.0), min(float(score), 99.0))
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [(self._by_id[cid], round(score, 1)) for cid, score in ranked]
 
@@ -791,6 +793,10 @@ def _inflected(span: str, form: str, lang: str) -> bool:
         if have.lower()[:width] != want.lower()[:width]:
             return False
     return True
+
+
+def _lookup_score(query: str, choice: str, **kwargs: Any) -> float:
+    return (fuzz.WRatio(query, choice) + fuzz.ratio(query, choice)) / 2
 
 
 def _entry_rank(entry: _Entry) -> int:
