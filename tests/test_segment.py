@@ -178,6 +178,25 @@ def test_first_matching_rule_decides() -> None:
     assert [r.brk for r in srx.rules_for("en")] == [True, False, True]
 
 
+def test_omegat_style_rules(tmp_path: Path) -> None:
+    """Upper-case language patterns and Java-only syntax, as OmegaT and Okapi write them."""
+    rules = """
+<languagerule languagerulename="English">
+  <rule break="no"><beforebreak>\\b\\Qe.g.\\E</beforebreak><afterbreak>\\h</afterbreak></rule>
+  <rule break="no"><beforebreak>\\b(?>Mr|Mrs)\\.</beforebreak><afterbreak>\\s</afterbreak></rule>
+  <rule break="yes"><beforebreak>[\\.\\?\\!]++</beforebreak>
+    <afterbreak>\\s+\\p{javaUpperCase}</afterbreak></rule>
+</languagerule>"""
+    path = tmp_path / "segmentation.srx"
+    path.write_bytes(
+        _srx(rules, '<languagemap languagepattern="EN.*" languagerulename="English"/>')
+    )
+    text = "Mr. Smith came, e.g. Today. He left! Bye."
+    assert segment(text, "en-GB", srx=path) == ["Mr. Smith came, e.g. Today.", "He left!", "Bye."]
+    with pytest.raises(LanguageError, match="no language pattern matches"):
+        Segmenter("fr", srx=path)
+
+
 def test_user_srx_is_used(tmp_path: Path) -> None:
     path = tmp_path / "break-on-comma.srx"
     rules = """<languagerule languagerulename="C">

@@ -66,7 +66,8 @@ class SrxRules:
 
     ``languagerules`` maps a rule-list name to its rules; ``maps`` lists (language pattern,
     rule-list name) pairs in file order; ``cascade`` says whether every matching pattern
-    contributes its rules or only the first.
+    contributes its rules or only the first. Patterns must match the whole language code,
+    ignoring case (OmegaT writes ``EN.*``, language tags are case-insensitive).
     """
 
     cascade: bool
@@ -78,7 +79,7 @@ class SrxRules:
         """The ordered rules that apply to ``lang`` (an empty tuple when no pattern matches)."""
         rules: list[Rule] = []
         for pattern, name in self.maps:
-            if regex.fullmatch(pattern, lang) is None:
+            if regex.fullmatch(pattern, lang, regex.IGNORECASE) is None:
                 continue
             rules.extend(self.languagerules[name])
             if not self.cascade:
@@ -87,7 +88,9 @@ class SrxRules:
 
     def matches(self, lang: str) -> bool:
         """True when some language pattern of the file matches ``lang``."""
-        return any(regex.fullmatch(pattern, lang) is not None for pattern, _ in self.maps)
+        return any(
+            regex.fullmatch(pattern, lang, regex.IGNORECASE) is not None for pattern, _ in self.maps
+        )
 
 
 # --- Java regular expressions -> regex --------------------------------------------------------
