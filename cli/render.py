@@ -110,11 +110,6 @@ def check_report(findings: Sequence[Any], *, checked: str) -> None:
             f"  [{colour}]{finding.severity:<7}[/] [cyan]{finding.rule}[/]  "
             f"{escape(finding.message)}"
         )
-        if finding.expected:
-            found = _clip(finding.found, 80) or "\u2014"
-            out.print(
-                f"           {escape(found)} \u2192 [green]{escape(_clip(finding.expected, 80))}[/]"
-            )
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     segments = len({f.segment for f in findings})

@@ -20,8 +20,9 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING, Protocol, cast
 
 import regex
 from rapidfuzz import fuzz
@@ -30,6 +31,9 @@ from tm import numbers
 from tm.errors import InputError
 from tm.lang import base
 from tm.models import Concept, Document, Finding, Segment, Severity, TermHit, Unit
+
+if TYPE_CHECKING:
+    from tm.terms import Glossary
 
 __all__ = [
     "RULES",
@@ -197,6 +201,23 @@ class _Terms:
             self._hits[key] = list(self.glossary.find(text, lang)) if text.strip() else []
         return self._hits[key]
 
+    def joined(self, texts: Sequence[str], lang: str) -> str:
+        """``texts`` joined by a space, with its hits made from those of each text (which
+        the aligner has already looked up through this cache)."""
+        parts = [(text, text.strip()) for text in texts if text.strip()]
+        joined = " ".join(stripped for _, stripped in parts)
+        if (joined, lang) not in self._hits:
+            hits: list[TermHit] = []
+            position = 0
+            for text, stripped in parts:
+                shift = position - (len(text) - len(text.lstrip()))
+                for hit in self.find(text, lang):
+                    if hit.end + shift <= len(joined):
+                        hits.append(replace(hit, start=hit.start + shift, end=hit.end + shift))
+                position += len(stripped) + 1
+            self._hits[(joined, lang)] = hits
+        return joined
+
     def concept(self, concept_id: str) -> Concept | None:
         if concept_id not in self._concepts:
             try:
@@ -211,6 +232,24 @@ class _Terms:
 
 
 # --- the form of one term ---------------------------------------------------------------------
+
+
+def _unverified(concept: Concept | None, lang: str) -> bool:
+    """True when the glossary's own preferred form in ``lang`` is unverified: an unlisted form
+    is then no proof of a departure from the official name."""
+    term = concept.preferred(lang) if concept is not None else None
+    return term is not None and term.confidence == "unverified"
+
+
+def _split_name(hit: TermHit, text: str) -> bool:
+    """True when the variant is the official name cut in two by an inserted word: the missing
+    head stands just before it ("Convention de l'UNESCO | sur la protection ...")."""
+    found, official = _fold(hit.text), _fold(hit.preferred)
+    if not found or len(found) >= len(official) or not official.endswith(found):
+        return False
+    head = official[: -len(found)].strip()
+    before = _fold(text[max(0, hit.start - 60) : hit.start])
+    return all(word[: max(3, len(word) - 3)] in before for word in regex.findall(r"\w+", head))
 
 
 def _in_title_marks(text: str, start: int, end: int) -> bool:
@@ -241,6 +280,8 @@ def _form_finding(
             f"{_quote(found)} is not the official form; write {_quote(expected)}.",
         )
     if hit.status == "variant":
+        if _unverified(terms.concept(hit.concept), hit.lang) or _split_name(hit, text):
+            return None
         return Finding(
             "variant-term",
             "warning",
@@ -454,13 +495,17 @@ def check_translation(
     src_segments, tgt_segments = _segments_of(src), _segments_of(tgt)
     if not src_segments or not tgt_segments:
         raise InputError("The source or the translation has no text to check.")
+    terms = _Terms(glossary)
+    # The aligner only calls ``find``; through the cache, each segment is recognised once for
+    # both the alignment anchors and the checks.
     alignment = align(
         src_segments,
         tgt_segments,
         src_lang=src_lang,
         tgt_lang=tgt_lang,
-        glossary=glossary,
+        glossary=cast("Glossary", terms),
     )
+    s_lang, t_lang = base(src_lang), base(tgt_lang)
     by_src = {seg.index: seg for seg in alignment.src}
     by_tgt = {seg.index: seg for seg in alignment.tgt}
     pairs: list[Pair] = []
@@ -474,17 +519,13 @@ def check_translation(
         pairs.append(
             Pair(
                 last,
-                _join(seg.text for seg in src_segs),
-                _join(seg.text for seg in tgt_segs),
+                terms.joined([seg.text for seg in src_segs], s_lang),
+                terms.joined([seg.text for seg in tgt_segs], t_lang),
                 src_segs[0].paragraph if src_segs else _paragraph_before(pairs),
                 anchor.kind,
             )
         )
-    return check_pairs(pairs, src_lang=src_lang, tgt_lang=tgt_lang, glossary=glossary)
-
-
-def _join(texts: Iterable[str]) -> str:
-    return " ".join(text.strip() for text in texts if text.strip())
+    return _check_pairs(pairs, s_lang, t_lang, terms)
 
 
 def _paragraph_before(pairs: Sequence[Pair]) -> int | None:
@@ -522,8 +563,12 @@ def check_pairs(
     pairs: Sequence[Pair], *, src_lang: str, tgt_lang: str, glossary: TermFinder
 ) -> list[Finding]:
     """Run the bilingual rules over aligned pairs (see :class:`Pair`)."""
-    src_lang, tgt_lang = base(src_lang), base(tgt_lang)
-    terms = _Terms(glossary)
+    return _check_pairs(pairs, base(src_lang), base(tgt_lang), _Terms(glossary))
+
+
+def _check_pairs(
+    pairs: Sequence[Pair], src_lang: str, tgt_lang: str, terms: _Terms
+) -> list[Finding]:
     findings: list[Finding] = []
     src_hits = [terms.find(pair.source, src_lang) for pair in pairs]
     tgt_hits = [terms.find(pair.target, tgt_lang) for pair in pairs]
@@ -546,7 +591,12 @@ def check_pairs(
         if untranslated is not None:
             findings.append(untranslated)  # its terms and numbers are not worth listing
             continue
+        # A target that follows a source's own unlisted wording ("Protocol No. 1 to the
+        # European Convention ...") is faithful; the source's departure is not the translator's.
+        mirrored = {hit.concept for hit in src_hits[i] if hit.status == "variant"}
         for hit in tgt_hits[i]:
+            if hit.status == "variant" and hit.concept in mirrored:
+                continue
             finding = _form_finding(
                 hit,
                 pair.target,
@@ -700,6 +750,11 @@ def _numeric(value: str) -> tuple[int, str]:
     return (len(value), value)
 
 
+@cache
+def _script_words(script: str) -> regex.Pattern[str]:
+    return regex.compile(rf"\p{{{script}}}+")
+
+
 def _untranslated(pair: Pair, *, src_lang: str, tgt_lang: str) -> Finding | None:
     """A target left in the source language (copied, or in the source's script), or a source
     sentence with no translation at all (a 1-0 bead: left out)."""
@@ -722,10 +777,10 @@ def _untranslated(pair: Pair, *, src_lang: str, tgt_lang: str) -> Finding | None
     copied = _sentence_key(source) == _sentence_key(target)
     src_script, tgt_script = _SCRIPT_OF.get(src_lang), _SCRIPT_OF.get(tgt_lang)
     if not copied and src_script and tgt_script and src_script != tgt_script:
-        letters = _LETTER.findall(target)
-        in_source = [ch for ch in letters if regex.match(rf"\p{{{src_script}}}", ch)]
-        words = regex.findall(rf"\p{{{src_script}}}+", target)
-        copied = len(words) >= 3 and len(in_source) > 0.6 * max(len(letters), 1)
+        letters = len(_LETTER.findall(target))
+        words = _script_words(src_script).findall(target)
+        in_source = sum(len(word) for word in words)
+        copied = len(words) >= 3 and in_source > 0.6 * max(letters, 1)
     if not copied:
         return None
     return Finding(
