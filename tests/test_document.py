@@ -116,6 +116,28 @@ def test_conversion_noise_is_removed_and_page_break_joined() -> None:
     assert [p.index for p in doc.paragraphs] == list(range(6))
 
 
+def test_numbered_paragraphs_keep_their_numbers() -> None:
+    text = (
+        "1. The Committee met on 5 May. It adopted its agenda.\n\n"
+        "(a) To take note of the report;\n(b) To adopt it.\n\n"
+        "- First bullet\n- Second bullet"
+    )
+    doc = parse_text(text, "en")
+    assert [(p.kind, p.text) for p in doc.paragraphs] == [
+        ("body", "1. The Committee met on 5 May. It adopted its agenda."),
+        ("list_item", "(a) To take note of the report;\n(b) To adopt it."),
+        ("list_item", "First bullet\nSecond bullet"),
+    ]
+    assert [s.text for s in segment_document(doc)] == [
+        "1. The Committee met on 5 May.",
+        "It adopted its agenda.",
+        "(a) To take note of the report;",
+        "(b) To adopt it.",
+        "First bullet",
+        "Second bullet",
+    ]
+
+
 def test_emphasis_marks_removed() -> None:
     doc = parse_text("It is **very** *important* and __clear__.\n\n*Right to life*", "en")
     assert doc.paragraphs[0].text == "It is very important and clear."
@@ -136,6 +158,10 @@ def test_docx_styles_become_kinds(tmp_path: Path) -> None:
     import docx
 
     document = docx.Document()
+    header = document.add_table(rows=1, cols=2)
+    header.cell(0, 0).text = "A/78/367"
+    header.cell(0, 1).text = "Distr.: General"
+    header.cell(0, 1).add_paragraph("13 September 2023")
     document.add_heading("Right to nationality", level=2)
     document.add_paragraph("Everyone has the right to a nationality. No one shall lose it.")
     document.add_paragraph("First measure", style="List Bullet")
@@ -148,13 +174,16 @@ def test_docx_styles_become_kinds(tmp_path: Path) -> None:
 
     doc = read_document(path)
     assert [(p.kind, p.text) for p in doc.paragraphs] == [
+        ("header", "A/78/367"),
+        ("header", "Distr.: General"),
+        ("header", "13 September 2023"),
         ("heading", "Right to nationality"),
         ("body", "Everyone has the right to a nationality. No one shall lose it."),
         ("list_item", "First measure"),
         ("list_item", "Second measure"),
         ("signature", "(Signed) Yashar T. Aliyev\nAmbassador"),
     ]
-    assert [s.text for s in segment_document(doc)][1:3] == [
+    assert [s.text for s in segment_document(doc)][4:6] == [
         "Everyone has the right to a nationality.",
         "No one shall lose it.",
     ]

@@ -21,10 +21,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tm.errors import FormatError, InputError, LanguageError
 from tm.lang import from_filename, normalize
 from tm.models import Document, Paragraph, ParagraphKind
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph as DocxParagraph
 
 __all__ = ["SUFFIXES", "parse_text", "read_document"]
 
@@ -52,7 +56,9 @@ _SYMBOL_LINE = re.compile(rf"^\s*{_SYMBOL}(?:\s*[-–—]?\s*{_SYMBOL})*\s*$")
 # --- Markdown -----------------------------------------------------------------------------------
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_LIST = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
+_BULLET = re.compile(r"^\s*[-*+•]\s+(.*)$")
+# Numbered items keep their number: "1." and "(a)" are part of the text translators see.
+_NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.)]|\((?:[a-z]{1,2}|[ivxl]{1,5}|\d{1,3})\))\s+\S")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__", re.S)
 _ITALIC = re.compile(
     r"(?<!\*)\*(?![\s*])(.+?)(?<![\s*])\*(?!\*)|(?<!\w)_(?![\s_])(.+?)(?<![\s_])_(?!\w)", re.S
@@ -153,23 +159,37 @@ def _docx_blocks(path: Path) -> list[_Block]:
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
 
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
         raise FormatError(f"not a readable Word document ({err})", path=path) from err
     blocks: list[_Block] = []
-    for para in document.paragraphs:
-        text = para.text
-        if not text.strip():
-            continue
-        lines = [line.strip() for line in text.split("\n") if line.strip()]
-        style = para.style.name if para.style is not None else None
-        bold = bool(para.runs) and all(run.bold for run in para.runs if run.text.strip())
-        if bold and not (style or "").lower().startswith(("heading", "title")):
-            style = "Bold"
-        blocks.append(_Block(lines, [True] * len(lines), style))
+    seen_cells: set[int] = set()
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            # UN Word files often lay the header (symbol, distribution, date) out in a table.
+            for row in item.rows:
+                for cell in row.cells:
+                    if id(cell._tc) in seen_cells:  # a merged cell repeats
+                        continue
+                    seen_cells.add(id(cell._tc))
+                    blocks.extend(filter(None, map(_docx_block, cell.paragraphs)))
+        elif (block := _docx_block(item)) is not None:
+            blocks.append(block)
     return blocks
+
+
+def _docx_block(para: DocxParagraph) -> _Block | None:
+    lines = [line.strip() for line in para.text.split("\n") if line.strip()]
+    if not lines:
+        return None
+    style = para.style.name if para.style is not None else None
+    bold = bool(para.runs) and all(run.bold for run in para.runs if run.text.strip())
+    if bold and not (style or "").lower().startswith(("heading", "title")):
+        style = "Bold"
+    return _Block(lines, [True] * len(lines), style)
 
 
 def _pdf_blocks(path: Path) -> list[_Block]:
@@ -317,9 +337,11 @@ def _classify(block: _Block, in_header: bool) -> tuple[ParagraphKind, str, bool]
         if in_header and level == 1:
             return "header", text, False
         return "heading", text, True
-    if all(_LIST.match(line) for line in lines) or style.startswith("list"):
-        items = [_strip_marks(m.group(1) if (m := _LIST.match(line)) else line) for line in lines]
+    if all(_BULLET.match(line) for line in lines) or style.startswith("list"):
+        items = [_strip_marks(m.group(1) if (m := _BULLET.match(line)) else line) for line in lines]
         return "list_item", "\n".join(items), True
+    if len(lines) > 1 and all(_NUMBERED.match(line) for line in lines):
+        return "list_item", "\n".join(_strip_marks(line) for line in lines), True
     emphasis = _emphasis(lines)
     if emphasis is not None or style == "bold":
         return "heading", _strip_marks(_join(lines)), False
