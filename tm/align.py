@@ -74,6 +74,8 @@ _FLOOR = 0.5  # extra length variance, as a share of the median segment length
 # Length cost of a segment without counterpart, whatever its length (as in Vecalign): Gale
 # and Church's cost grows with the length and forbids dropping a long extra paragraph.
 _SKIP = 2.0
+_SCORE_SCALE = (5.0, 6.0)  # cost scales of the fit and the margin parts of a score
+_SCORE_MIX = 0.3  # weight (exponent) of the fit; the margin tells wrong beads apart better
 _STRONG = 1.5  # cost of a strong anchor (number, name) found on one side only
 _WEAK = 0.3  # cost of a weak anchor (punctuation, word prefix) found on one side only
 _MIN_WIDTH = 12  # narrowest band (in segments either side of the centre line)
@@ -106,14 +108,10 @@ def _merge(dicts: Iterable[_Keys]) -> _Keys:
 
 def _shared(a: _Keys, b: _Keys) -> int:
     """Size of the multiset intersection of two key counts."""
-    if len(a) > len(b):
-        a, b = b, a
-    shared = 0
-    for key, count in a.items():
-        other = b.get(key)
-        if other:
-            shared += count if count < other else other
-    return shared
+    common = a.keys() & b.keys()
+    if not common:
+        return 0
+    return sum(min(a[key], b[key]) for key in common)
 
 
 def _length_cost(l1: float, l2: float, variance: float, floor: float) -> float:
@@ -182,20 +180,38 @@ class _Costs:
     def cost(self, i: int, j: int, k: int) -> float:
         """Total cost of bead type ``k`` (index into the bead list) ending at (i, j)."""
         di, dj = _BEADS[k]
-        lcost, only_s, _, only_w, _ = self.parts(i, j, di, dj)
-        return _PRIOR_COST[k] + lcost + _STRONG * only_s + _WEAK * only_w
+        total = _PRIOR_COST[k]
+        if di and dj:
+            l1 = self._ps[i] - self._ps[i - di]
+            l2 = self._pt[j] - self._pt[j - dj]
+            total += _length_cost(l1, l2, self.variance, self.floor)
+        else:
+            total += _SKIP
+        a_s, ta_s = self._ss[di][i - di] if di else _NONE
+        b_s, tb_s = self._ts[dj][j - dj] if dj else _NONE
+        if ta_s or tb_s:
+            shared = _shared(a_s, b_s) if ta_s and tb_s else 0
+            total += _STRONG * (ta_s + tb_s - 2 * shared)
+        a_w, ta_w = self._sw[di][i - di] if di else _NONE
+        b_w, tb_w = self._tw[dj][j - dj] if dj else _NONE
+        if ta_w or tb_w:
+            shared = _shared(a_w, b_w) if ta_w and tb_w else 0
+            total += _WEAK * (ta_w + tb_w - 2 * shared)
+        return total
 
-    def score(self, i: int, j: int, di: int, dj: int) -> float:
-        """A confidence in [0, 1]: high when lengths agree and anchors match."""
+    def score(self, i: int, j: int, di: int, dj: int, margin: float) -> float:
+        """A confidence in [0, 1]: high when lengths agree, anchors match and no nearby
+        boundary would cost about as little (``margin``, see :func:`_margins`)."""
         if di == 0 or dj == 0:
             return 0.2  # an omission or addition always deserves a look
         lcost, only_s, shared_s, only_w, shared_w = self.parts(i, j, di, dj)
         evidence = lcost + _STRONG * only_s - 0.5 * min(shared_s, 4)
         if only_w + shared_w:  # weak keys: only their proportion says something
             evidence += 2.0 * only_w / (only_w + 2 * shared_w)
-        if di + dj > 2:
-            evidence += 0.5
-        return round(math.exp(-max(evidence, 0.0) / 3.0), 4)
+        fit = math.exp(-max(evidence, 0.0) / _SCORE_SCALE[0])
+        sure = 1.0 - math.exp(-max(margin, 0.0) / _SCORE_SCALE[1])
+        # a bead that fits badly stays low however sure its boundaries are
+        return round(min(fit**_SCORE_MIX * sure ** (1 - _SCORE_MIX), 2 * fit), 4)
 
 
 def _prefix(values: Sequence[float]) -> list[float]:
@@ -235,18 +251,34 @@ def _run(
     costs: _Costs, lo: Sequence[int], hi: Sequence[int]
 ) -> tuple[float, list[tuple[int, int, int]]]:
     """Best path inside the band: (total cost, [(i, j, bead type) ...] in order)."""
+    total, path, _, _ = _forward(costs, lo, hi)
+    return total, path
+
+
+_Table = list[list[float]]
+
+
+def _forward(
+    costs: _Costs, lo: Sequence[int], hi: Sequence[int]
+) -> tuple[float, list[tuple[int, int, int]], _Table, list[list[list[float]]]]:
+    """The Viterbi pass: (total cost, best path, best costs from (0, 0), and the cost of each
+    bead type ending in each cell, infinite where not computed, for :func:`_backward`)."""
     n, m = costs.n, costs.m
     inf = math.inf
-    table: list[list[float]] = []
+    table: _Table = []
     back: list[list[int]] = []
+    spent: list[list[list[float]]] = []
+    n_beads = len(_BEADS)
     for i in range(n + 1):
         row_lo, row_hi = lo[i], hi[i]
         row = [inf] * (row_hi - row_lo + 1)
         bk = [-1] * (row_hi - row_lo + 1)
+        cells = [[inf] * n_beads for _ in range(row_hi - row_lo + 1)]
         for j in range(row_lo, row_hi + 1):
             if i == 0 and j == 0:
                 row[0] = 0.0
                 continue
+            cell = cells[j - row_lo]
             best, best_k = inf, -1
             for k, (di, dj) in enumerate(_BEADS):
                 pi, pj = i - di, j - dj
@@ -263,13 +295,15 @@ def _run(
                     prev = table[pi][pj - p_lo]
                 if prev == inf:
                     continue
-                total = prev + costs.cost(i, j, k)
+                cost = cell[k] = costs.cost(i, j, k)
+                total = prev + cost
                 if total < best:
                     best, best_k = total, k
             row[j - row_lo] = best
             bk[j - row_lo] = best_k
         table.append(row)
         back.append(bk)
+        spent.append(cells)
     total = table[n][m - lo[n]]
     if total == inf:
         raise AlignmentError("no alignment path was found (internal band error)")
@@ -281,7 +315,70 @@ def _run(
         di, dj = _BEADS[k]
         i, j = i - di, j - dj
     path.reverse()
-    return total, path
+    return total, path, table, spent
+
+
+def _backward(
+    n: int, m: int, lo: Sequence[int], hi: Sequence[int], spent: Sequence[Sequence[Sequence[float]]]
+) -> _Table:
+    """Best costs from each cell of the band to (n, m), reusing the forward pass's bead costs
+    (a cell the forward pass could not reach gets an infinite cost, which no margin uses)."""
+    inf = math.inf
+    table: list[list[float]] = [[] for _ in range(n + 1)]
+    for i in range(n, -1, -1):
+        row_lo, row_hi = lo[i], hi[i]
+        row = [inf] * (row_hi - row_lo + 1)
+        for j in range(row_hi, row_lo - 1, -1):
+            if i == n and j == m:
+                row[j - row_lo] = 0.0
+                continue
+            best = inf
+            for k, (di, dj) in enumerate(_BEADS):
+                ni, nj = i + di, j + dj
+                if ni > n or nj > m:
+                    continue
+                if ni == i:
+                    if nj > row_hi:
+                        continue
+                    after = row[nj - row_lo]
+                else:
+                    if nj < lo[ni] or nj > hi[ni]:
+                        continue
+                    after = table[ni][nj - lo[ni]]
+                if after == inf:
+                    continue
+                total = after + spent[ni][nj - lo[ni]][k]
+                if total < best:
+                    best = total
+            row[j - row_lo] = best
+        table[i] = row
+    return table
+
+
+def _margins(
+    path: Sequence[tuple[int, int, int]],
+    total: float,
+    forward: Sequence[Sequence[float]],
+    backward: Sequence[Sequence[float]],
+    lo: Sequence[int],
+    hi: Sequence[int],
+) -> list[float]:
+    """For each bead of the best path, how much dearer the best path is that passes through
+    a nearby cell off the path (up to three segments away) instead of the bead's end: a
+    small margin means that the bead's boundary is in doubt."""
+    n = len(lo) - 1
+    on_path = {(0, 0)} | {(i, j) for i, j, _ in path}
+    margins = []
+    for i, j, _ in path:
+        best = math.inf
+        for ii in range(max(0, i - 3), min(n, i + 3) + 1):
+            for jj in range(max(lo[ii], j - 3), min(hi[ii], j + 3) + 1):
+                if (ii, jj) in on_path:
+                    continue
+                through = forward[ii][jj - lo[ii]] + backward[ii][jj - lo[ii]]
+                best = min(best, through)
+        margins.append(best - total)
+    return margins
 
 
 def _touches(
@@ -294,14 +391,26 @@ def _search(
     costs: _Costs, centre: Sequence[float], *, width: int = _MIN_WIDTH
 ) -> tuple[float, list[tuple[int, int, int]]]:
     """Best path in a band around ``centre``, widened while the path touches the band's edge."""
+    total, path, _ = _search_margins(costs, centre, width=width, margins=False)
+    return total, path
+
+
+def _search_margins(
+    costs: _Costs, centre: Sequence[float], *, width: int = _MIN_WIDTH, margins: bool = True
+) -> tuple[float, list[tuple[int, int, int]], list[float]]:
+    """:func:`_search`, plus each bead's margin (see :func:`_margins`) when asked."""
     m = costs.m
     while True:
         lo, hi = _band(centre, m, width)
-        total, path = _run(costs, lo, hi)
+        total, path, forward, spent = _forward(costs, lo, hi)
         full = all(a == 0 for a in lo) and all(b == m for b in hi)
         if full or not _touches(path, lo, hi, m):
-            return total, path
+            break
         width *= 2
+    if not margins:
+        return total, path, []
+    backward = _backward(costs.n, m, lo, hi, spent)
+    return total, path, _margins(path, total, forward, backward, lo, hi)
 
 
 def _diagonal(n: int, m: int) -> list[float]:
@@ -477,6 +586,7 @@ def _two_level(
     ratio: float,
     variance: float,
     floor: float,
+    scores: bool = True,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
     """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads)."""
     p_src = _group(src_items, src_plan.paragraphs)
@@ -500,9 +610,9 @@ def _two_level(
         s_items = [src_items[p] for p in s_pos]
         t_items = [tgt_items[p] for p in t_pos]
         costs = _Costs(s_items, t_items, ratio=ratio, variance=variance, floor=floor)
-        _, path = _search(costs, _anchor_centre(s_items, t_items))
-        for i0, j0, bi, bj in _path_beads(path):
-            score = costs.score(i0 + bi, j0 + bj, bi, bj)
+        _, path, margins = _search_margins(costs, _anchor_centre(s_items, t_items), margins=scores)
+        for k, (i0, j0, bi, bj) in enumerate(_path_beads(path)):
+            score = costs.score(i0 + bi, j0 + bj, bi, bj, margins[k]) if scores else 0.0
             beads.append(
                 (
                     tuple(s_pos[i0 : i0 + bi]),
@@ -650,7 +760,14 @@ def align(
     lengths = sorted(it.length for it in src_items)
     floor = _FLOOR * lengths[len(lengths) // 2]
     raw, para_groups = _two_level(
-        src_items, tgt_items, src_plan, tgt_plan, ratio=ratio, variance=variance, floor=floor
+        src_items,
+        tgt_items,
+        src_plan,
+        tgt_plan,
+        ratio=ratio,
+        variance=variance,
+        floor=floor,
+        scores=False,
     )
     measured = _estimate(
         [
@@ -662,9 +779,9 @@ def align(
     )
     if measured is not None:
         ratio, variance = measured
-        raw, para_groups = _two_level(
-            src_items, tgt_items, src_plan, tgt_plan, ratio=ratio, variance=variance, floor=floor
-        )
+    raw, para_groups = _two_level(
+        src_items, tgt_items, src_plan, tgt_plan, ratio=ratio, variance=variance, floor=floor
+    )
     beads = tuple(Bead(s, t, score, score < SUSPECT) for s, t, score in raw)
     warnings = _warnings(
         beads, para_groups, src_lang, tgt_lang, len(src_plan.paragraphs), len(tgt_plan.paragraphs)

@@ -255,7 +255,7 @@ _WORD = regex.compile(r"\p{L}{5,}")
 def script_of(text: str) -> str | None:
     """The dominant script of the letters in ``text``: Latin, Cyrillic, Arabic, Han, ... or None."""
     counts: dict[str, int] = {}
-    for ch in text[:20_000]:
+    for ch in text[:3_000]:
         if ch.isalpha():
             name = unicodedata.name(ch, "")
             script = name.split(" ")[0] if name else ""
