@@ -7,6 +7,7 @@ translation-memory text contains things like ``[b]`` and ``[1]``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,7 +31,10 @@ __all__ = [
     "import_summary",
     "json_out",
     "lines_out",
+    "match_json",
+    "match_report",
     "memory_stats",
+    "pretranslate_summary",
     "progress_steps",
     "table",
     "warning",
@@ -247,3 +251,99 @@ def _alignment_data(result: Any) -> dict[str, Any]:
         ],
         "warnings": list(result.warnings),
     }
+
+
+# --- untm match / pretranslate -----------------------------------------------------------
+
+
+def _match_data(seg: Any) -> dict[str, Any]:
+    return {
+        "index": seg.index,
+        "paragraph": seg.paragraph,
+        "text": seg.text,
+        "matches": [
+            {
+                "score": m.score,
+                "band": m.band,
+                "kind": m.kind,
+                "source": m.source,
+                "targets": m.targets,
+                "substituted": m.substituted,
+                "diff": m.diff,
+                "tuid": m.tuid,
+                "origin": m.origin,
+            }
+            for m in seg.matches
+        ],
+        "terms": [
+            {
+                "start": t.start,
+                "end": t.end,
+                "text": t.text,
+                "concept": t.concept,
+                "status": t.status,
+                "preferred": t.preferred,
+                "equivalents": t.equivalents,
+            }
+            for t in seg.terms
+        ],
+    }
+
+
+def match_json(results: Sequence[Any]) -> None:
+    """``untm match --json``: ``{"segments": [...]}`` with matches and terms per segment."""
+    json_out({"segments": [_match_data(seg) for seg in results]})
+
+
+_DIFF_MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
+
+
+def _diff_markup(diff: str) -> str:
+    """The word diff with its marks kept (readable without colour) and coloured."""
+    out, pos = [], 0
+    for m in _DIFF_MARK.finditer(diff):
+        out.append(escape(diff[pos : m.start()]))
+        if m.group(1) is not None:
+            out.append(f"[red]{escape('[-' + m.group(1) + '-]')}[/]")
+        else:
+            out.append(f"[green]{escape('{+' + m.group(2) + '+}')}[/]")
+        pos = m.end()
+    out.append(escape(diff[pos:]))
+    return "".join(out)
+
+
+def match_report(results: Sequence[Any], *, draft: str) -> None:
+    """``untm match``: per segment its matches (score, diff, targets) and glossary terms."""
+    out = console()
+    matched = sum(1 for seg in results if seg.matches)
+    out.print(f"[bold]{escape(draft)}[/]: {len(results)} segments, {matched} with matches")
+    for seg in results:
+        out.print(f"\n[bold cyan]#{seg.index}[/] [dim]¶{seg.paragraph}[/] {escape(seg.text)}")
+        if not seg.matches:
+            out.print("  [dim]no match[/]")
+        for m in seg.matches:
+            label = {"context": "in context", "exact": "exact"}.get(m.kind, m.kind)
+            where = " ".join(escape(x) for x in (m.tuid, m.origin) if x)
+            out.print(f"  [bold]{m.score:g}%[/] [dim]{m.band} {label} {where}[/]")
+            if m.kind != "exact" and m.kind != "context":
+                out.print(f"    {_diff_markup(m.diff)}")
+            for lang, text in m.targets.items():
+                new = m.substituted.get(lang)
+                out.print(f"    [yellow]{escape(lang)}[/] {escape(new or text)}")
+                if new:
+                    out.print(f"       [dim](numbers updated; memory: {escape(text)})[/]")
+        for t in seg.terms:
+            equivalents = "; ".join(f"{k}: {v}" for k, v in t.equivalents.items())
+            status = "" if t.status == "preferred" else f" ({t.status}, use: {t.preferred})"
+            out.print(
+                f"  [magenta]term[/] {escape(t.text)}{escape(status)}"
+                f" [dim]{escape(t.concept)}[/] {escape(equivalents)}"
+            )
+
+
+def pretranslate_summary(report: Any, *, filled: int, missing: int, output: str) -> None:
+    """``untm pretranslate``: what was written and what is left to translate."""
+    files = ", ".join(escape(name) for name, _ in report.files) or escape(output)
+    console().print(
+        f"wrote {files}: {filled} segments filled from the memory, {missing} left to translate"
+    )

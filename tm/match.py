@@ -44,7 +44,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tm import lang as _lang
 from tm.errors import StoreError
-from tm.models import Match, Segment, TermHit, Unit
+from tm.models import Match, Segment, TermHit, Unit, Variant
 from tm.tokens import PLACEABLE_KINDS, Token, masked, tokenize
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ __all__ = [
     "Matcher",
     "SegmentMatches",
     "band",
+    "match_document",
+    "pretranslate",
     "similarity",
     "substitute",
     "word_diff",
@@ -392,31 +394,47 @@ class _Search:
 
     def count_rest(self) -> None:
         """Finish a search whose prefix reaches long posting lists: bound each row's shared
-        tokens by counting all the draft's tokens (numpy), then score, best bound first, only
-        rows not considered yet whose bound can still reach the threshold."""
+        tokens by counting (numpy), then score, best bound first, only rows not considered
+        yet whose bound can still reach the threshold.
+
+        Very common tokens (in more than 1/8 of the rows: "the", ",") are not counted, to
+        keep the cost down; each of their occurrences in the draft is added to every row's
+        bound instead, which keeps it an upper bound. Rows holding none of the counted
+        tokens are left out only when those free occurrences alone cannot reach the
+        threshold; otherwise everything is counted.
+        """
         index = self.index
         size, n_q = len(index), len(self.query)
-        bound = np.zeros(size, dtype=np.float64)
-        for token, times in self.mult.items():
-            if self.df[token]:
-                rows = self.postings(token)
-                if times == 1:
-                    bound[rows] += 1.0
-                else:
-                    bound[rows] += float(times)
-        bound[self.seen] = -1.0  # rows considered already
-        longest = np.maximum(index.lengths, n_q)
-        candidates = np.flatnonzero((bound > 0) & (bound >= self.certified() * longest - 1e-9))
-        if candidates.size == 0:
+        s = self.certified()
+        common = [t for t in self.mult if self.df[t] * 8 > size]
+        free = sum(self.mult[t] for t in common)
+        if free >= s * n_q - 1e-9:
+            common, free = [], 0
+        parts = [
+            self.postings(t)
+            for t, times in self.mult.items()
+            if self.df[t] and t not in common
+            for _ in range(times)
+        ]
+        if not parts:
             return
+        counts = np.bincount(np.concatenate(parts), minlength=size)
+        counts[self.seen] = 0  # rows considered already
+        candidates = np.flatnonzero(counts)
+        lengths = index.lengths[candidates]
+        longest = np.maximum(lengths, n_q)
+        bound = counts[candidates] + free
+        keep = (bound >= s * longest - 1e-9) & (lengths >= s * n_q - 1e-9)
+        candidates, bound, longest = candidates[keep], bound[keep], longest[keep]
         # most shared tokens first, in chunks: good matches raise the threshold early
-        candidates = candidates[np.argsort(-bound[candidates], kind="stable")]
+        order = np.argsort(-bound, kind="stable")
+        candidates, bound, longest = candidates[order], bound[order], longest[order]
         chunk = 256
         while candidates.size:
             self.consider(candidates[:chunk])
-            candidates = candidates[chunk:]
-            s = self.certified()
-            candidates = candidates[bound[candidates] >= s * longest[candidates] - 1e-9]
+            candidates, bound, longest = candidates[chunk:], bound[chunk:], longest[chunk:]
+            keep = bound >= self.certified() * longest - 1e-9
+            candidates, bound, longest = candidates[keep], bound[keep], longest[keep]
             chunk *= 2
 
     def result(self) -> list[tuple[int, float]]:
@@ -676,6 +694,64 @@ class Matcher:
                 SegmentMatches(seg.index, seg.paragraph, seg.text, tuple(matches), tuple(terms))
             )
         return out
+
+
+def match_document(
+    segments: Sequence[Segment],
+    memory: Memory,
+    *,
+    src_lang: str = "en",
+    target_langs: Sequence[str] | None = None,
+    top: int = 3,
+    min_score: float = 50,
+    glossary: Glossary | None = None,
+) -> list[SegmentMatches]:
+    """Match a segmented draft against ``memory`` (see :meth:`Matcher.match_segments`)."""
+    matcher = Matcher(memory, src_lang=src_lang)
+    return matcher.match_segments(
+        segments, target_langs=target_langs, top=top, min_score=min_score, glossary=glossary
+    )
+
+
+def pretranslate(
+    results: Sequence[SegmentMatches], *, src_lang: str, target_lang: str, min_score: float = 95
+) -> tuple[list[Unit], int]:
+    """Bilingual units of the draft filled in with each segment's best match in
+    ``target_lang`` scoring at least ``min_score`` (substituted placeables preferred), and
+    the number of segments left without one (written by no unit: CAT tools skip units
+    without a target).
+
+    Each unit keeps where its target came from in props: ``x-match-score``,
+    ``x-match-kind``, ``x-match-tuid`` and ``x-segment`` (the draft segment's index).
+    """
+    want = _lang.base(target_lang)
+    units: list[Unit] = []
+    missing = 0
+    for seg in results:
+        best = next((m for m in seg.matches if m.score >= min_score and _target(m, want)), None)
+        if best is None:
+            missing += 1
+            continue
+        lang_tag, text = _target(best, want) or ("", "")
+        props = [
+            ("x-match-score", f"{best.score:g}"),
+            ("x-match-kind", best.kind),
+            ("x-segment", str(seg.index)),
+        ]
+        if best.tuid:
+            props.append(("x-match-tuid", best.tuid))
+        units.append(
+            Unit((Variant(src_lang, seg.text), Variant(lang_tag, text)), props=tuple(props))
+        )
+    return units, missing
+
+
+def _target(match: Match, lang: str) -> tuple[str, str] | None:
+    """The match's target in ``lang`` (its placeables substituted when offered)."""
+    for tag, text in match.targets.items():
+        if _lang.base(tag) == lang:
+            return tag, match.substituted.get(tag, text)
+    return None
 
 
 def _match(

@@ -1,0 +1,114 @@
+"""``untm match`` and ``untm pretranslate``: a new draft against the memory and the glossary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli._errors import handle_errors
+
+if TYPE_CHECKING:
+    from tm.match import SegmentMatches
+    from tm.terms import Glossary
+
+__all__ = ["match", "pretranslate"]
+
+_MEMORY = typer.Option("--memory", "-m", help="The translation memory (SQLite file).")
+_LANG = typer.Option("--lang", help="Language of DRAFT (default: the .xx. in its name).")
+
+
+def match(
+    draft: Annotated[Path, typer.Argument(help="New draft (.md/.txt/.docx/.pdf).")],
+    memory: Annotated[Path, _MEMORY],
+    target_lang: Annotated[
+        str, typer.Option("--target-lang", "-t", help="Target language, or 'all'.")
+    ] = "all",
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0, max=101, help="Lowest match % shown.")
+    ] = 50,
+    top: Annotated[int, typer.Option("--top", min=1, max=50, help="Matches per segment.")] = 3,
+    glossary: Annotated[
+        Path | None,
+        typer.Option("--glossary", help="Your glossary (TBX/CSV/TSV), used beside the UN one."),
+    ] = None,
+    lang: Annotated[str | None, _LANG] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Show the best earlier translations of each sentence of DRAFT, and its glossary terms.
+
+    Scores are CAT match percentages: word-level edit similarity on normalised tokens.
+    """
+    from cli import render
+
+    with handle_errors():
+        targets = None if target_lang.lower() == "all" else [target_lang]
+        _, results = _match(draft, memory, lang, targets, top, min_score, _glossary(glossary))
+    if json_:
+        render.match_json(results)
+    else:
+        render.match_report(results, draft=str(draft))
+
+
+def pretranslate(
+    draft: Annotated[Path, typer.Argument(help="New draft (.md/.txt/.docx/.pdf).")],
+    memory: Annotated[Path, _MEMORY],
+    target_lang: Annotated[str, typer.Option("--target-lang", "-t", help="Target language.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The TMX file to write.")],
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0, max=101, help="Lowest match % filled in.")
+    ] = 95,
+    lang: Annotated[str | None, _LANG] = None,
+) -> None:
+    """Write a bilingual TMX of DRAFT with the best matches filled in, for the CAT tool."""
+    from cli import render
+    from tm.match import pretranslate as fill
+    from tmx.tmx import write_tmx
+
+    with handle_errors():
+        src, results = _match(draft, memory, lang, [target_lang], 1, min_score, None)
+        units, missing = fill(results, src_lang=src, target_lang=target_lang, min_score=min_score)
+        report = write_tmx(units, output, srclang=src, langs=[src, target_lang])
+    render.pretranslate_summary(report, filled=len(units), missing=missing, output=str(output))
+
+
+def _match(
+    draft: Path,
+    memory: Path,
+    lang: str | None,
+    targets: list[str] | None,
+    top: int,
+    min_score: float,
+    terms: Glossary | None,
+) -> tuple[str, list[SegmentMatches]]:
+    """The draft's language and its segments matched against the memory."""
+    from tm.document import read_document
+    from tm.match import match_document
+    from tm.memory import Memory
+    from tm.segment import segment_document
+
+    doc = read_document(draft, lang=lang)
+    segments = segment_document(doc)
+    with Memory.open(memory, create=False) as store:
+        return doc.lang, match_document(
+            segments,
+            store,
+            src_lang=doc.lang,
+            target_langs=targets,
+            top=top,
+            min_score=min_score,
+            glossary=terms,
+        )
+
+
+def _glossary(path: Path | None) -> Glossary:
+    """The shipped UN glossary, merged with the user's file."""
+    from glossaries import load_shipped
+
+    terms = load_shipped()
+    if path is not None:
+        from tmx.glossary import load
+
+        terms = terms.merged(load(path))
+    return terms
