@@ -751,6 +751,14 @@ def _numeric(value: str) -> tuple[int, str]:
 
 
 @cache
+def _language_name(lang: str) -> str:
+    """The English name of a language (CLDR via Babel): "es" -> "Spanish"."""
+    from babel import Locale
+
+    return str(Locale.parse("en").languages.get(lang, lang))
+
+
+@cache
 def _script_words(script: str) -> regex.Pattern[str]:
     return regex.compile(rf"\p{{{script}}}+")
 
@@ -771,7 +779,7 @@ def _untranslated(pair: Pair, *, src_lang: str, tgt_lang: str) -> Finding | None
             pair.source,
             pair.target,
             "",
-            f"a {tgt_lang} translation",
+            f"a translation into {_language_name(tgt_lang)}",
             "No translation of this sentence was found; it may have been left out.",
         )
     copied = _sentence_key(source) == _sentence_key(target)
@@ -790,7 +798,7 @@ def _untranslated(pair: Pair, *, src_lang: str, tgt_lang: str) -> Finding | None
         pair.source,
         pair.target,
         pair.target,
-        f"a {tgt_lang} translation",
+        f"a translation into {_language_name(tgt_lang)}",
         "This segment is still in the source language; translate it.",
     )
 
