@@ -21,13 +21,18 @@ from rich.table import Table
 __all__ = [
     "alignments",
     "build_summary",
+    "candidates_table",
     "check_report",
+    "concept_data",
+    "concept_list",
+    "concept_view",
     "concordance_table",
     "console",
     "error",
     "escape",
     "export_summary",
     "findings_json",
+    "hit_data",
     "import_summary",
     "json_out",
     "lines_out",
@@ -37,6 +42,7 @@ __all__ = [
     "pretranslate_summary",
     "progress_steps",
     "table",
+    "term_hits",
     "warning",
 ]
 
@@ -347,3 +353,120 @@ def pretranslate_summary(report: Any, *, filled: int, missing: int, output: str)
     console().print(
         f"wrote {files}: {filled} segments filled from the memory, {missing} left to translate"
     )
+
+
+# --- glossary (cli/commands/query.py, terms.py, glossary.py) ----------------------------------
+
+_STATUS_STYLE = {"preferred": "green", "admitted": "cyan", "deprecated": "red", "variant": "yellow"}
+
+
+def concept_data(concept: Any, score: float | None = None) -> dict[str, Any]:
+    """A tm.models.Concept as JSON: preferred form per language, then every term."""
+    languages = list(dict.fromkeys(t.lang for t in concept.terms))
+    data: dict[str, Any] = {"id": concept.id, "category": concept.category}
+    if score is not None:
+        data["score"] = score
+    data["preferred"] = {lang: concept.preferred(lang).text for lang in languages}
+    data["terms"] = [
+        {
+            "lang": t.lang,
+            "text": t.text,
+            "status": t.status,
+            "abbreviation": t.abbreviation,
+            "confidence": t.confidence,
+            "source": t.source,
+            "note": t.note,
+        }
+        for t in concept.terms
+    ]
+    if concept.note:
+        data["note"] = concept.note
+    return data
+
+
+def concept_view(concept: Any, *, score: float | None = None, sources: bool = False) -> None:
+    """One concept in every language: its terms with status, abbreviation and confidence."""
+    title = f"{concept.id}  ({concept.category})"
+    if score is not None:
+        title += f"  match {score:g}"
+    tab = Table(title=escape(title), title_justify="left", show_lines=False)
+    columns = ["lang", "term", "status", "abbr.", "confidence"] + (["source"] if sources else [])
+    for column in columns:
+        tab.add_column(column, overflow="fold")
+    for term in concept.terms:
+        colour = _STATUS_STYLE.get(term.status, "white")
+        row = [
+            term.lang,
+            escape(term.text),
+            f"[{colour}]{term.status}[/]",
+            escape(term.abbreviation or ""),
+            escape(term.confidence or ""),
+        ]
+        if sources:
+            row.append(escape(term.source or ""))
+        tab.add_row(*row)
+    console().print(tab)
+
+
+def concept_list(concepts: Sequence[Any], *, lang: str = "en") -> None:
+    """One line per concept: id, category, its preferred form in ``lang``, languages."""
+    rows = []
+    for concept in concepts:
+        term = concept.preferred(lang) or (concept.terms[0] if concept.terms else None)
+        langs = " ".join(dict.fromkeys(t.lang for t in concept.terms))
+        rows.append((concept.id, concept.category, term.text if term else "", langs))
+    table(f"{len(concepts)} concepts", ("id", "category", f"term ({lang})", "languages"), rows)
+
+
+def hit_data(hit: Any, paragraph: int | None = None) -> dict[str, Any]:
+    """A tm.models.TermHit as JSON."""
+    data: dict[str, Any] = {} if paragraph is None else {"paragraph": paragraph}
+    for key in ("start", "end", "text", "lang", "concept", "status", "form", "preferred"):
+        data[key] = getattr(hit, key)
+    data["equivalents"] = dict(hit.equivalents)
+    return data
+
+
+def term_hits(found: Sequence[tuple[int, Any]], *, source: str) -> None:
+    """Glossary terms found in a document: one row per mention, then a count per concept."""
+    out = console()
+    if not found:
+        out.print(f"No glossary terms found in {escape(source)}.")
+        return
+    tab = Table(title=escape(f"Glossary terms in {source}"), title_justify="left")
+    for column in ("para.", "found", "status", "concept", "preferred"):
+        tab.add_column(column, overflow="fold")
+    for paragraph, hit in found:
+        colour = _STATUS_STYLE.get(hit.status, "white")
+        preferred = "" if hit.status == "preferred" else hit.preferred
+        tab.add_row(
+            str(paragraph),
+            escape(" ".join(hit.text.split())),
+            f"[{colour}]{hit.status}[/]",
+            hit.concept,
+            escape(preferred),
+        )
+    out.print(tab)
+    concepts = len({hit.concept for _, hit in found})
+    flagged = sum(1 for _, hit in found if hit.status != "preferred")
+    out.print(
+        f"{len(found)} mention(s) of {concepts} concept(s); {flagged} not in the preferred form."
+    )
+
+
+def candidates_table(candidates: Sequence[Any]) -> None:
+    """Names proposed by ``glossary extract`` with their best equivalents per language."""
+    if not candidates:
+        console().print("No new instrument or organ names found.")
+        return
+    tab = Table(title="Candidate glossary entries (for review)", title_justify="left")
+    for column in ("name", "units", "candidate equivalents"):
+        tab.add_column(column, overflow="fold")
+    for cand in candidates:
+        lines = [
+            f"{lang}: " + " | ".join(f"{escape(text)} ({score:.2f})" for text, score in options)
+            for lang, options in cand.equivalents.items()
+            if options
+        ]
+        tab.add_row(escape(cand.text), str(cand.count), "\n".join(lines))
+    console().print(tab)

@@ -29,5 +29,5 @@ def load_shipped() -> Glossary:
     """
     data = resources.files(__package__).joinpath("data", SHIPPED).read_text(encoding="utf-8")
     lines = (line for line in io.StringIO(data) if not line.startswith("#"))
-    rows = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    rows = csv.DictReader(lines, delimiter="\t")
     return Glossary(concepts_from_rows(rows, origin=SHIPPED))

@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tm.errors import GlossaryError, LanguageError
 from tm.lang import base
-from tm.models import Concept, Term, TermHit, Unit
+from tm.models import Concept, Document, Term, TermHit, Unit
 
 __all__ = [
     "STATUSES",
@@ -42,6 +42,7 @@ __all__ = [
     "is_abbreviation",
     "recognize",
     "stems",
+    "terms_in_document",
 ]
 
 #: Term statuses, best first (``"variant"`` is given to unlisted forms found by tolerance).
@@ -843,6 +844,15 @@ def _concept_languages(concept: Concept) -> list[str]:
 def recognize(text: str, lang: str, glossary: Glossary) -> list[TermHit]:
     """The glossary terms found in ``text``: the same as ``glossary.find(text, lang)``."""
     return glossary.find(text, lang)
+
+
+def terms_in_document(document: Document, glossary: Glossary) -> list[tuple[int, TermHit]]:
+    """Every glossary term in ``document``: ``(paragraph index, hit)`` in reading order."""
+    return [
+        (paragraph.index, hit)
+        for paragraph in document.paragraphs
+        for hit in glossary.find(paragraph.text, document.lang)
+    ]
 
 
 # --- extraction of candidate terms ------------------------------------------------------------

@@ -1,0 +1,163 @@
+"""``untm glossary``: list, show, import, export and extract glossary entries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli._errors import handle_errors
+
+if TYPE_CHECKING:
+    from tm.terms import Glossary
+
+__all__ = ["active_glossary", "app"]
+
+app = typer.Typer(
+    name="glossary",
+    help="The UN glossary and your own: list, show, import, export, extract.",
+    no_args_is_help=True,
+)
+
+_GLOSSARY_HELP = "Your glossary (TBX/CSV/TSV), used beside the UN one."
+
+
+def active_glossary(paths: Sequence[Path] | None = None) -> Glossary:
+    """The shipped UN glossary + the imported user glossaries + ``paths`` (``--glossary``)."""
+    from glossaries import load_shipped
+    from tmx.glossary import with_user_glossaries
+
+    return with_user_glossaries(load_shipped(), paths or ())
+
+
+class Format(StrEnum):
+    """Export formats."""
+
+    tbx = "tbx"
+    tbx2 = "tbx2"
+    csv = "csv"
+    omegat = "omegat"
+
+
+@app.command("list")
+def list_(
+    lang: Annotated[str, typer.Option("--lang", help="Language of the names shown.")] = "en",
+    glossary: Annotated[list[Path] | None, typer.Option("--glossary", help=_GLOSSARY_HELP)] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print the concepts as JSON.")] = False,
+) -> None:
+    """List the concepts of the glossary (the UN one and yours)."""
+    from cli import render
+
+    with handle_errors():
+        concepts = active_glossary(glossary).concepts
+    if json_:
+        render.json_out([render.concept_data(c) for c in concepts])
+    else:
+        render.concept_list(concepts, lang=lang)
+
+
+@app.command()
+def show(
+    concept_id: Annotated[str, typer.Argument(metavar="ID", help="Concept id, e.g. INS-ICCPR.")],
+    glossary: Annotated[list[Path] | None, typer.Option("--glossary", help=_GLOSSARY_HELP)] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print the concept as JSON.")] = False,
+) -> None:
+    """Show one concept: every term with status, abbreviation, confidence and source."""
+    from cli import render
+
+    with handle_errors():
+        concept = active_glossary(glossary).get(concept_id)
+    if json_:
+        render.json_out(render.concept_data(concept))
+    else:
+        render.concept_view(concept, sources=True)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="TBX, CSV/TSV or OmegaT (.txt/.tab/.utf8) file.")],
+    source_lang: Annotated[
+        str | None, typer.Option("--source-lang", help="OmegaT files: the source language.")
+    ] = None,
+    target_lang: Annotated[
+        str | None, typer.Option("--target-lang", help="OmegaT files: the target language.")
+    ] = None,
+) -> None:
+    """Keep FILE as one of your glossaries, used beside the UN one by every command."""
+    from cli import render
+    from tmx.glossary import import_user
+
+    with handle_errors():
+        stored, read = import_user(file, src_lang=source_lang, tgt_lang=target_lang)
+    terms = sum(len(c.terms) for c in read.concepts)
+    render.console().print(
+        f"Imported {len(read.concepts)} concepts ({terms} terms) from {render.escape(str(file))}"
+        f" into {render.escape(str(stored))}."
+    )
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    format_: Annotated[Format, typer.Option("--format", help="tbx (v3), tbx2, csv, omegat.")],
+    source_lang: Annotated[str, typer.Option("--source-lang", help="Source language.")] = "en",
+    target_lang: Annotated[
+        str | None, typer.Option("--target-lang", help="omegat: the target language.")
+    ] = None,
+    glossary: Annotated[list[Path] | None, typer.Option("--glossary", help=_GLOSSARY_HELP)] = None,
+) -> None:
+    """Write the glossary (UN + yours) as TBX-Basic v3, TBX v2 (martif), CSV or OmegaT."""
+    from cli import render
+    from tm.errors import InputError
+    from tmx.glossary import write_omegat, write_table
+    from tmx.tbx import write_tbx
+
+    with handle_errors():
+        terms = active_glossary(glossary)
+        if format_ is Format.omegat:
+            if not target_lang:
+                raise InputError("--format omegat needs --target-lang (e.g. --target-lang fr)")
+            count = write_omegat(terms, output, src_lang=source_lang, tgt_lang=target_lang)
+        elif format_ is Format.csv:
+            count = write_table(terms, output)
+        else:
+            count = write_tbx(terms, output, version=format_.value, source_lang=source_lang)
+    what = "lines" if format_ is Format.omegat else "rows" if format_ is Format.csv else "concepts"
+    render.console().print(f"Wrote {count} {what} to {render.escape(str(output))}.")
+
+
+@app.command()
+def extract(
+    memory: Annotated[Path, typer.Option("--memory", help="The translation memory (.sqlite).")],
+    min_count: Annotated[
+        int, typer.Option("--min-count", min=1, help="Names cited in fewer units are skipped.")
+    ] = 1,
+    top: Annotated[int, typer.Option("--top", min=1, help="Equivalents per language.")] = 3,
+    glossary: Annotated[list[Path] | None, typer.Option("--glossary", help=_GLOSSARY_HELP)] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print the candidates as JSON.")] = False,
+) -> None:
+    """Propose instrument and organ names the memory cites and the glossary lacks."""
+    from cli import render
+    from tm.memory import Memory
+    from tm.terms import extract_candidates
+
+    with handle_errors(), Memory.open(memory, create=False) as store:
+        found = extract_candidates(
+            store.units(), active_glossary(glossary), min_count=min_count, top=top
+        )
+    if json_:
+        render.json_out(
+            [
+                {
+                    "text": c.text,
+                    "count": c.count,
+                    "equivalents": {k: list(v) for k, v in c.equivalents.items()},
+                }
+                for c in found
+            ]
+        )
+    else:
+        render.candidates_table(found)

@@ -1,0 +1,43 @@
+"""``untm query``: look a name up in the glossary and see it in the six languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli._errors import EXIT_FOUND, handle_errors
+
+__all__ = ["query"]
+
+#: Results scoring below this are not shown (0..100).
+MIN_SCORE = 60.0
+
+
+def query(
+    term: Annotated[str, typer.Argument(help="A name, abbreviation or concept id (fuzzy).")],
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Look only among the terms in this language.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Concepts to show at most.")] = 3,
+    glossary: Annotated[
+        list[Path] | None,
+        typer.Option("--glossary", help="Your glossary (TBX/CSV/TSV), used beside the UN one."),
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Show the concepts that best match TERM, with their terms in every language."""
+    from cli import render
+    from cli.commands.glossary import active_glossary
+
+    with handle_errors():
+        found = active_glossary(glossary).lookup(term, lang=lang, limit=limit)
+    found = [(concept, score) for concept, score in found if score >= MIN_SCORE]
+    if json_:
+        render.json_out({"query": term, "results": [render.concept_data(c, s) for c, s in found]})
+    for concept, score in [] if json_ else found:
+        render.concept_view(concept, score=score)
+    if not found:
+        render.warning(f"no glossary concept matches {term!r}")
+        raise typer.Exit(EXIT_FOUND)

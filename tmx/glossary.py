@@ -1,0 +1,333 @@
+"""Glossary files users bring or take away: CSV/TSV tables, OmegaT glossaries, and TBX.
+
+:func:`load` picks the reader from the extension and the content:
+
+- ``.tbx`` (or XML content): TBX v3 or v2, see :mod:`tmx.tbx`;
+- ``.csv`` / ``.tsv`` with a header: either one term a row (``id, lang, term`` and optionally
+  ``category, abbreviation, status, confidence, source, note`` -- the layout of the shipped
+  glossary) or one concept a row with one column per language (``en, fr, ...``, optionally
+  ``id, category, note``);
+- OmegaT's tab-separated glossary (``.txt``, ``.tab``, ``.utf8``, or a table without header):
+  ``source<TAB>target<TAB>comment`` lines, ``#`` comments; the two languages must be given.
+
+:func:`write_table` writes one term a row (round-trips through :func:`load`);
+:func:`write_omegat` writes OmegaT's format for one language pair. User glossaries imported
+with :func:`import_user` are kept as TSV in the per-user data directory (:func:`user_dir`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from tm.errors import GlossaryError, InputError, LanguageError
+from tm.lang import base, normalize
+from tm.models import Concept, Term
+from tm.terms import Glossary, concepts_from_rows, is_abbreviation
+from tmx.tmx import atomic_paths
+
+__all__ = [
+    "COLUMNS",
+    "OMEGAT_SUFFIXES",
+    "import_user",
+    "load",
+    "with_user_glossaries",
+    "read_omegat",
+    "read_table",
+    "user_dir",
+    "user_glossaries",
+    "write_omegat",
+    "write_table",
+]
+
+#: Columns of the one-term-a-row layout, in the order they are written.
+COLUMNS = (
+    "id",
+    "category",
+    "lang",
+    "term",
+    "abbreviation",
+    "status",
+    "confidence",
+    "source",
+    "note",
+)
+#: Extensions OmegaT reads as tab-separated glossaries (it ignores ``*.tsv``).
+OMEGAT_SUFFIXES = (".txt", ".tab", ".utf8")
+_TABLE_SUFFIXES = (".csv", ".tsv")
+
+
+def load(path: str | Path, *, src_lang: str | None = None, tgt_lang: str | None = None) -> Glossary:
+    """Read a user glossary, choosing the reader by extension and content.
+
+    ``src_lang`` and ``tgt_lang`` are needed only for OmegaT files (two languages, no header).
+
+    Raises:
+        GlossaryError: the file is not a glossary untm can read (the message says why).
+        OSError: the file cannot be read.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise GlossaryError(f"{path}: the file is empty")
+    if b"\0" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise GlossaryError(f"{path}: this is a binary file, not a glossary")
+    suffix = path.suffix.lower()
+    if suffix == ".tbx" or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        from tmx.tbx import read_tbx
+
+        return read_tbx(path)
+    text = _decode(data, path)
+    if suffix in OMEGAT_SUFFIXES:
+        return read_omegat(text, src_lang=src_lang, tgt_lang=tgt_lang, origin=path)
+    if suffix in _TABLE_SUFFIXES or suffix == "":
+        return read_table(
+            text,
+            delimiter="," if suffix == ".csv" else "\t",
+            origin=path,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+        )
+    raise GlossaryError(
+        f"{path}: unknown glossary format {suffix!r} "
+        "(expected .tbx, .csv, .tsv, or OmegaT .txt/.tab/.utf8)"
+    )
+
+
+def _decode(data: bytes, path: Path) -> str:
+    for encoding in ("utf-8-sig", "utf-16"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise GlossaryError(f"{path}: not UTF-8 text; save the glossary as UTF-8")
+
+
+def read_table(
+    text: str,
+    *,
+    delimiter: str = "\t",
+    origin: str | Path | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+) -> Glossary:
+    """A CSV/TSV glossary: one term a row, one concept a row, or OmegaT pairs without header."""
+    lines = [line for line in io.StringIO(text) if not line.startswith("#") and line.strip()]
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    if not rows:
+        raise GlossaryError(f"{origin}: no rows")
+    header = [cell.strip().lower() for cell in rows[0]]
+    name = Path(str(origin)).stem if origin else "user"
+    if {"id", "lang", "term"} <= set(header):
+        records = (dict(zip(header, row, strict=False)) for row in rows[1:])
+        return Glossary(concepts_from_rows(records, origin=str(origin)))
+    langs = [_lang_column(cell) for cell in header]
+    if sum(lang is not None for lang in langs) >= 2:
+        return Glossary(_wide(rows, header, langs, name, origin))
+    return read_omegat(
+        text, src_lang=src_lang, tgt_lang=tgt_lang, origin=origin, delimiter=delimiter
+    )
+
+
+def _lang_column(cell: str) -> str | None:
+    if cell in ("id", "category", "note", "source", "status"):
+        return None
+    try:
+        return normalize(cell) if len(cell) <= 8 else None
+    except LanguageError:
+        return None
+
+
+def _wide(
+    rows: Sequence[Sequence[str]],
+    header: Sequence[str],
+    langs: Sequence[str | None],
+    name: str,
+    origin: str | Path | None,
+) -> list[Concept]:
+    concepts = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = dict(zip(header, row, strict=False))
+        terms = tuple(
+            Term(lang, cell.strip())
+            for lang, cell in zip(langs, row, strict=False)
+            if lang is not None and cell.strip()
+        )
+        if not terms:
+            continue
+        concepts.append(
+            Concept(
+                cells.get("id", "").strip() or f"{name}-{number - 1}",
+                cells.get("category", "").strip() or "term",
+                terms,
+                cells.get("note", "").strip() or None,
+            )
+        )
+    if not concepts:
+        raise GlossaryError(f"{origin}: the table has language columns but no terms")
+    return concepts
+
+
+def read_omegat(
+    text: str,
+    *,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    origin: str | Path | None = None,
+    delimiter: str = "\t",
+) -> Glossary:
+    """OmegaT's glossary: ``source<TAB>target[<TAB>comment]`` lines; ``#`` starts a comment.
+
+    Raises:
+        GlossaryError: when the languages are not given or a line has no target.
+    """
+    if not src_lang or not tgt_lang:
+        raise GlossaryError(
+            f"{origin}: an OmegaT glossary does not say its languages; "
+            "give them (--source-lang en --target-lang fr)"
+        )
+    src, tgt = normalize(src_lang), normalize(tgt_lang)
+    name = Path(str(origin)).stem if origin else "omegat"
+    concepts = []
+    for number, line in enumerate(io.StringIO(text), start=1):
+        line = line.rstrip("\r\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = line.split(delimiter)
+        if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
+            raise GlossaryError(
+                f"{origin}: line {number}: expected source{delimiter!r}target[{delimiter!r}comment]"
+            )
+        note = cells[2].strip() if len(cells) > 2 and cells[2].strip() else None
+        terms = (Term(src, cells[0].strip()), Term(tgt, cells[1].strip(), note=note))
+        concepts.append(Concept(f"{name}-{number}", "term", terms))
+    if not concepts:
+        raise GlossaryError(f"{origin}: no glossary lines")
+    return Glossary(concepts)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _rows(glossary: Glossary) -> Iterator[list[str]]:
+    for concept in glossary.concepts:
+        for term in concept.terms:
+            yield [
+                concept.id,
+                concept.category,
+                term.lang,
+                term.text,
+                term.abbreviation or "",
+                term.status,
+                term.confidence or "",
+                term.source or "",
+                term.note or "",
+            ]
+
+
+def write_table(glossary: Glossary, path: str | Path) -> int:
+    """Write one term a row (``.csv`` comma-separated, otherwise tab-separated), atomically.
+
+    Returns the number of rows written.
+    """
+    delimiter = "," if Path(path).suffix.lower() == ".csv" else "\t"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for row in _rows(glossary):
+        writer.writerow(row)
+        count += 1
+    with atomic_paths() as tmp:
+        Path(tmp(path)).write_text(buffer.getvalue(), encoding="utf-8")
+    return count
+
+
+def write_omegat(glossary: Glossary, path: str | Path, *, src_lang: str, tgt_lang: str) -> int:
+    """Write OmegaT's glossary for one pair: every source form -> the preferred target form.
+
+    The comment says the concept, the source form's status and, for a form to avoid, the
+    preferred source form. Returns the number of lines written.
+
+    Raises:
+        InputError: for a ``.tsv`` name (OmegaT ignores such files).
+    """
+    if Path(path).suffix.lower() == ".tsv":
+        raise InputError(f"{path}: OmegaT ignores *.tsv glossaries; name the file .txt or .utf8")
+    src, tgt = base(src_lang), base(tgt_lang)
+    lines = [f"# untm glossary export: {src} -> {tgt}; source<TAB>target<TAB>comment"]
+    for concept in glossary.concepts:
+        target = concept.preferred(tgt)
+        preferred = concept.preferred(src)
+        if target is None or preferred is None:
+            continue
+        for term in concept.terms:
+            if base(term.lang) != src:
+                continue
+            comment = f"{concept.id}; {term.status}"
+            if term.status == "deprecated":
+                comment += f"; use: {preferred.text}"
+            text = target.text
+            if is_abbreviation(term) and not is_abbreviation(target):
+                short = next(
+                    (t for t in concept.terms if base(t.lang) == tgt and is_abbreviation(t)), None
+                )
+                text = short.text if short else target.text
+            lines.append("\t".join(_one_line(x) for x in (term.text, text, comment)))
+    with atomic_paths() as tmp:
+        Path(tmp(path)).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines) - 1
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("\t", " ").split())
+
+
+# --- the user's glossaries --------------------------------------------------------------------
+
+
+def user_dir() -> Path:
+    """untm's per-user data directory: ``$UNTM_HOME``, else ``$XDG_DATA_HOME/untm``, else
+    ``~/.local/share/untm``."""
+    home = os.environ.get("UNTM_HOME")
+    if home:
+        return Path(home).expanduser()
+    data = os.environ.get("XDG_DATA_HOME")
+    return (Path(data).expanduser() if data else Path.home() / ".local" / "share") / "untm"
+
+
+def user_glossaries() -> list[Path]:
+    """The user glossaries imported so far (TSV files in ``user_dir()/glossaries``)."""
+    folder = user_dir() / "glossaries"
+    return sorted(folder.glob("*.tsv")) if folder.is_dir() else []
+
+
+def import_user(
+    path: str | Path, *, src_lang: str | None = None, tgt_lang: str | None = None
+) -> tuple[Path, Glossary]:
+    """Read ``path`` (any format :func:`load` reads) and keep it as a user glossary.
+
+    Returns where it is stored and what was read. Importing a file of the same name again
+    replaces the earlier import.
+    """
+    glossary = load(path, src_lang=src_lang, tgt_lang=tgt_lang)
+    folder = user_dir() / "glossaries"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"cannot create the glossary folder {folder}: {err.strerror}") from err
+    target = folder / f"{Path(path).stem}.tsv"
+    write_table(glossary, target)
+    return target, glossary
+
+
+def with_user_glossaries(base_glossary: Glossary, paths: Sequence[str | Path] = ()) -> Glossary:
+    """``base_glossary`` (the shipped one) merged with the imported user glossaries and then
+    with ``paths`` (files given on the command line), later ones adding to earlier ones."""
+    merged = base_glossary
+    for path in (*user_glossaries(), *paths):
+        merged = merged.merged(load(path))
+    return merged

@@ -1,0 +1,252 @@
+"""TBX glossaries: TBX-Basic (ISO 30042:2019, ``<tbx>``) and the older TBX v2 ``<martif>``.
+
+TBX v3 is the current standard (``conceptEntry/langSec/termSec``); CAT tools such as OmegaT
+and translate-toolkit still read only TBX 2008 ``martif`` (``termEntry/langSet/tig``), so both
+are written. Both are read, through the safe parser of :mod:`tmx._xml`.
+
+Mapping of untm's fields onto TBX-Basic data categories: concept category ->
+``descrip type="subjectField"``; status -> ``termNote type="administrativeStatus"``
+(``preferredTerm-admn-sts`` ...); an abbreviation row -> ``termNote type="termType"`` =
+``acronym``; source -> ``admin type="source"``; confidence, the abbreviation of a full form and
+a term note -> ``note`` (``confidence: ...``, ``abbreviation: ...``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from lxml import etree
+
+from tm.errors import FormatError
+from tm.models import Concept, Term
+from tm.terms import STATUSES, Glossary, is_abbreviation
+from tmx import _xml
+from tmx.tmx import atomic_paths
+
+__all__ = ["TBX_NS", "TbxVersion", "read_tbx", "write_tbx"]
+
+#: The namespace of TBX v3 (ISO 30042:2019).
+TBX_NS = "urn:iso:std:iso:30042:ed-2"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_RNG = (
+    "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/"
+    "TBXcoreStructV03_TBX-Basic_integrated.rng"
+)
+
+TbxVersion = Literal["tbx", "tbx2"]
+
+_STATUS_OUT = {status: f"{status}Term-admn-sts" for status in STATUSES}
+_STATUS_IN = {
+    **{value.lower(): key for key, value in _STATUS_OUT.items()},
+    **{status: status for status in STATUSES},
+    "preferredterm": "preferred",
+    "admittedterm": "admitted",
+    "deprecatedterm": "deprecated",
+    "supersededterm-admn-sts": "deprecated",
+}
+
+
+def write_tbx(
+    glossary: Glossary, path: str | Path, *, version: TbxVersion = "tbx", source_lang: str = "en"
+) -> int:
+    """Write ``glossary`` as TBX-Basic v3 (``"tbx"``) or TBX v2 martif (``"tbx2"``), atomically.
+
+    Returns the number of concepts written.
+    """
+    root = _tbx3(glossary, source_lang) if version == "tbx" else _martif(glossary, source_lang)
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    if version == "tbx":
+        model = f'<?xml-model href="{_RNG}" type="application/xml" '
+        model += 'schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+        head, _, body = data.partition(b"\n")
+        data = head + b"\n" + model.encode() + body
+    with atomic_paths() as tmp:
+        Path(tmp(path)).write_bytes(data)
+    return len(glossary.concepts)
+
+
+def _header(parent: Any, tag: str, ns: str) -> None:
+    header = etree.SubElement(parent, f"{ns}{tag}")
+    file_desc = etree.SubElement(header, f"{ns}fileDesc")
+    source_desc = etree.SubElement(file_desc, f"{ns}sourceDesc")
+    etree.SubElement(source_desc, f"{ns}p").text = "untm glossary export"
+    if tag == "martifHeader":
+        encoding = etree.SubElement(header, "encodingDesc")
+        etree.SubElement(encoding, "p", type="XCSURI").text = "TBXXCSV02.xcs"
+
+
+def _tbx3(glossary: Glossary, source_lang: str) -> Any:
+    ns = f"{{{TBX_NS}}}"
+    root = etree.Element(f"{ns}tbx", nsmap={None: TBX_NS}, type="TBX-Basic", style="dca")
+    root.set(_XML_LANG, source_lang)
+    _header(root, "tbxHeader", ns)
+    body = etree.SubElement(etree.SubElement(root, f"{ns}text"), f"{ns}body")
+    for concept in glossary.concepts:
+        entry = etree.SubElement(body, f"{ns}conceptEntry", id=_xml_id(concept.id))
+        _concept_meta(entry, concept, ns)
+        for lang, terms in _by_language(concept.terms):
+            lang_sec = etree.SubElement(entry, f"{ns}langSec")
+            lang_sec.set(_XML_LANG, lang)
+            for term in terms:
+                _term(etree.SubElement(lang_sec, f"{ns}termSec"), term, ns)
+    return root
+
+
+def _martif(glossary: Glossary, source_lang: str) -> Any:
+    root = etree.Element("martif", type="TBX")
+    root.set(_XML_LANG, source_lang)
+    _header(root, "martifHeader", "")
+    body = etree.SubElement(etree.SubElement(root, "text"), "body")
+    for concept in glossary.concepts:
+        entry = etree.SubElement(body, "termEntry", id=_xml_id(concept.id))
+        _concept_meta(entry, concept, "")
+        for lang, terms in _by_language(concept.terms):
+            lang_set = etree.SubElement(entry, "langSet")
+            lang_set.set(_XML_LANG, lang)
+            for term in terms:
+                _term(etree.SubElement(lang_set, "tig"), term, "")
+    return root
+
+
+def _xml_id(concept_id: str) -> str:
+    """Concept ids are kept as they are when they are valid XML ids (``INS-ICCPR`` is)."""
+    return concept_id if concept_id[:1].isalpha() or concept_id[:1] == "_" else f"_{concept_id}"
+
+
+def _concept_meta(entry: Any, concept: Concept, ns: str) -> None:
+    etree.SubElement(entry, f"{ns}descrip", type="subjectField").text = concept.category
+    if concept.note:
+        etree.SubElement(entry, f"{ns}note").text = concept.note
+
+
+def _by_language(terms: Iterable[Term]) -> list[tuple[str, list[Term]]]:
+    grouped: dict[str, list[Term]] = {}
+    for term in terms:
+        grouped.setdefault(term.lang, []).append(term)
+    return list(grouped.items())
+
+
+def _term(parent: Any, term: Term, ns: str) -> None:
+    etree.SubElement(parent, f"{ns}term").text = term.text
+    etree.SubElement(parent, f"{ns}termNote", type="administrativeStatus").text = _STATUS_OUT[
+        term.status
+    ]
+    kind = "acronym" if is_abbreviation(term) else "fullForm"
+    etree.SubElement(parent, f"{ns}termNote", type="termType").text = kind
+    if term.source:
+        etree.SubElement(parent, f"{ns}admin", type="source").text = term.source
+    if term.abbreviation and not is_abbreviation(term):
+        etree.SubElement(parent, f"{ns}note").text = f"abbreviation: {term.abbreviation}"
+    if term.confidence:
+        etree.SubElement(parent, f"{ns}note").text = f"confidence: {term.confidence}"
+    if term.note:
+        etree.SubElement(parent, f"{ns}note").text = term.note
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_tbx(path: str | Path) -> Glossary:
+    """Read a TBX v3 (``tbx``) or TBX v2 (``martif``) file into a :class:`Glossary`.
+
+    Raises:
+        FormatError: when the file is not well-formed XML, not TBX, or has no terms.
+    """
+    root = _xml.parse(path).getroot()
+    name = etree.QName(root).localname
+    if name not in ("tbx", "martif"):
+        raise FormatError(f"not a TBX file (root element <{name}>)", path=path)
+    entry_tag, lang_tag = ("conceptEntry", "langSec") if name == "tbx" else ("termEntry", "langSet")
+    concepts = []
+    for number, entry in enumerate(_children(root, entry_tag, deep=True), start=1):
+        cid = entry.get("id") or f"c{number}"
+        category = _text(_first(entry, "descrip", "subjectField")) or "term"
+        note = _text(_first(entry, "note"))
+        terms: list[Term] = []
+        for lang_sec in _children(entry, lang_tag):
+            lang = lang_sec.get(_XML_LANG) or lang_sec.get("lang")
+            if not lang:
+                raise FormatError(
+                    f"concept {cid!r} has a <{lang_tag}> without xml:lang",
+                    path=path,
+                    line=lang_sec.sourceline,
+                )
+            for holder in _term_holders(lang_sec):
+                term = _read_term(holder, lang, path)
+                if term is not None:
+                    terms.append(term)
+        if terms:
+            concepts.append(Concept(cid, category, tuple(sorted(terms, key=is_abbreviation)), note))
+    if not concepts:
+        raise FormatError("the TBX file holds no terms", path=path)
+    return Glossary(concepts)
+
+
+def _local(elem: Any) -> str:
+    return etree.QName(elem).localname if isinstance(elem.tag, str) else ""
+
+
+def _children(elem: Any, name: str, *, deep: bool = False) -> list[Any]:
+    nodes = elem.iter() if deep else elem
+    return [child for child in nodes if _local(child) == name]
+
+
+def _first(elem: Any, name: str, kind: str | None = None) -> Any:
+    for child in elem:
+        if _local(child) == name and (kind is None or child.get("type") == kind):
+            return child
+    return None
+
+
+def _text(elem: Any) -> str | None:
+    if elem is None:
+        return None
+    text = "".join(elem.itertext()).strip()
+    return text or None
+
+
+def _term_holders(lang_sec: Any) -> list[Any]:
+    """termSec (v3), tig or ntig/termGrp (v2): the elements around one ``<term>``."""
+    holders = []
+    for child in lang_sec:
+        name = _local(child)
+        if name in ("termSec", "tig"):
+            holders.append(child)
+        elif name == "ntig":
+            group = _first(child, "termGrp")
+            if group is not None:
+                holders.append(group)
+    return holders
+
+
+def _read_term(holder: Any, lang: str, path: str | Path) -> Term | None:
+    text = _text(_first(holder, "term"))
+    if text is None:
+        return None
+    status_text = (_text(_first(holder, "termNote", "administrativeStatus")) or "").lower()
+    status = _STATUS_IN.get(status_text, "preferred") if status_text else "preferred"
+    kind = (_text(_first(holder, "termNote", "termType")) or "").lower()
+    abbreviation = text if kind in ("acronym", "abbreviation", "initialism") else None
+    confidence = None
+    notes = []
+    for child in holder:
+        if _local(child) != "note" or not _text(child):
+            continue
+        note = _text(child) or ""
+        if note.startswith("confidence: "):
+            confidence = note.removeprefix("confidence: ")
+        elif note.startswith("abbreviation: ") and abbreviation is None:
+            abbreviation = note.removeprefix("abbreviation: ")
+        else:
+            notes.append(note)
+    return Term(
+        lang=lang,
+        text=text,
+        status=status,  # type: ignore[arg-type]
+        abbreviation=abbreviation,
+        source=_text(_first(holder, "admin", "source")),
+        confidence=confidence,
+        note="; ".join(notes) or None,
+    )
