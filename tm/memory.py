@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -58,9 +58,8 @@ CREATE TABLE IF NOT EXISTS units (
     change_id TEXT,
     usage_count INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS units_origin ON units (origin);
 CREATE TABLE IF NOT EXISTS variants (
-    unit_id INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,
+    unit_id INTEGER NOT NULL REFERENCES units (id),
     pos INTEGER NOT NULL,
     lang TEXT NOT NULL,
     base TEXT NOT NULL,
@@ -105,6 +104,7 @@ def _known_languages() -> frozenset[str]:
     return frozenset(code.lower() for code in Locale("en").languages)
 
 
+@lru_cache(maxsize=4096)
 def language_tag(tag: str | None) -> str:
     """Return ``tag`` as a canonical BCP 47 tag, keeping its region: ``EN_us`` -> ``en-US``.
 
@@ -152,7 +152,7 @@ class MemoryStats:
 
 
 class Memory:
-    """A translation memory in one SQLite file (WAL journal, foreign keys on).
+    """A translation memory in one SQLite file (WAL journal).
 
     Open with :meth:`open`; use as a context manager or call :meth:`close`.
     """
@@ -187,7 +187,6 @@ class Memory:
                 )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
             if version == 0:
                 tables = conn.execute(
                     "SELECT count(*) FROM sqlite_master WHERE type='table'"
@@ -246,26 +245,23 @@ class Memory:
             raise StoreError(f"{self.path}: the memory is busy or read-only ({err})") from err
         try:
             if replace and origin is not None:
-                removed = conn.execute("DELETE FROM units WHERE origin = ?", (origin,)).rowcount
+                removed = self._delete_origin(origin)
             first_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
-            pending: list[tuple[Any, ...]] = []
-            insert_unit = (
-                f"INSERT INTO units (key, {_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-                "ON CONFLICT (key) DO NOTHING RETURNING id"
-            )
+            next_id = first_id + 1
+            batch: list[tuple[Any, ...]] = []
+            variants: list[tuple[Any, ...]] = []
+            members: list[Unit] = []
             for unit in units:
-                row = _unit_row(unit, origin)
-                new_id = conn.execute(insert_unit, row).fetchone()
-                if new_id is None:
-                    self._merge(row[0], unit)
-                    merged += 1
-                    continue
-                added += 1
-                pending.extend(_variant_rows(new_id[0], unit))
-                if len(pending) >= _BATCH:
-                    self._insert_variants(pending)
-                    pending = []
-            self._insert_variants(pending)
+                batch.append((next_id, *_unit_row(unit, origin)))
+                variants.extend(_variant_rows(next_id, unit))
+                members.append(unit)
+                next_id += 1
+                if len(batch) >= _BATCH:
+                    n = self._flush(batch, variants, members)
+                    added, merged = added + n, merged + len(batch) - n
+                    batch, variants, members = [], [], []
+            n = self._flush(batch, variants, members)
+            added, merged = added + n, merged + len(batch) - n
             self._check_tuids(first_id)
             revision = self._bump() if added or merged or removed else self.revision()
             conn.execute("COMMIT")
@@ -275,6 +271,44 @@ class Memory:
                 raise StoreError(f"{self.path}: cannot write the memory ({err})") from err
             raise
         return ImportReport(added=added, merged=merged, removed=removed, revision=revision)
+
+    def _flush(
+        self, batch: list[tuple[Any, ...]], variants: list[tuple[Any, ...]], members: list[Unit]
+    ) -> int:
+        """Insert a batch of units (fresh ids) and their variants; merge the duplicates.
+
+        Returns how many units were new. The common case (no duplicate) costs two
+        ``executemany`` calls; duplicates are found by the ids the insert skipped.
+        """
+        if not batch:
+            return 0
+        conn = self.connection
+        inserted = conn.executemany(
+            f"INSERT INTO units (id, key, {_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT (key) DO NOTHING",
+            batch,
+        ).rowcount
+        if inserted != len(batch):
+            present = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT id FROM units WHERE id BETWEEN ? AND ?", (batch[0][0], batch[-1][0])
+                )
+            }
+            variants = [row for row in variants if row[0] in present]
+            for row, unit in zip(batch, members, strict=True):
+                if row[0] not in present:
+                    self._merge(row[1], unit)
+        self._insert_variants(variants)
+        return int(inserted)
+
+    def _delete_origin(self, origin: str) -> int:
+        conn = self.connection
+        conn.execute(
+            "DELETE FROM variants WHERE unit_id IN (SELECT id FROM units WHERE origin = ?)",
+            (origin,),
+        )
+        return int(conn.execute("DELETE FROM units WHERE origin = ?", (origin,)).rowcount)
 
     def _insert_variants(self, rows: list[tuple[Any, ...]]) -> None:
         self.connection.executemany(
@@ -329,7 +363,7 @@ class Memory:
         conn = self.connection
         conn.execute("BEGIN IMMEDIATE")
         try:
-            removed = conn.execute("DELETE FROM units WHERE origin = ?", (origin,)).rowcount
+            removed = self._delete_origin(origin)
             if removed:
                 self._bump()
             conn.execute("COMMIT")
@@ -438,8 +472,12 @@ def _fold(text: str | None) -> str:
 
 
 def _key(unit: Unit) -> bytes:
-    parts = sorted(f"{_lang.base(v.lang)}\x1e{v.text}\x1e{v.markup or ''}" for v in unit.variants)
+    parts = sorted(f"{_base(v.lang)}\x1e{v.text}\x1e{v.markup or ''}" for v in unit.variants)
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
+
+
+def _base(tag: str) -> str:
+    return language_tag(tag).split("-")[0]
 
 
 def _unit_row(unit: Unit, origin: str | None) -> tuple[Any, ...]:
@@ -531,7 +569,9 @@ def _loads(text: str | None) -> list[Any]:
 
 
 def _pairs(text: str | None) -> tuple[tuple[str, str], ...]:
-    return tuple((k, v) for k, v in _loads(text))
+    if text is None:
+        return ()
+    return tuple((k, v) for k, v in json.loads(text))
 
 
 def _join(old: list[Any], new: list[Any]) -> list[Any]:

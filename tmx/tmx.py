@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -190,31 +191,45 @@ class TmxReader:
         )
 
     def _unit(self, tu: Any) -> Unit | None:
-        variants = []
-        for tuv in tu.iterchildren("tuv"):
-            variant = self._variant(tuv)
-            if variant is not None:
-                variants.append(variant)
+        # one pass over the children, attributes read only when there are any: this loop
+        # runs once per unit of files with millions of them
+        variants: list[Variant] = []
+        props: list[tuple[str, str]] = []
+        notes: list[str] = []
+        for child in tu:
+            tag = child.tag
+            if tag == "tuv":
+                variant = self._variant(child)
+                if variant is not None:
+                    variants.append(variant)
+            elif tag == "prop":
+                props.append((child.get("type", ""), child.text or ""))
+            elif tag == "note":
+                notes.append(child.text or "")
         if not variants:
             self.skipped += 1
             self._warn(tu.sourceline, "a <tu> without any non-empty segment was skipped")
             return None
-        usage = tu.get("usagecount")
+        attrib = tu.attrib
+        if not attrib:
+            return Unit(tuple(variants), props=tuple(props), notes=tuple(notes))
+        usage = attrib.get("usagecount")
         return Unit(
             tuple(variants),
-            tuid=tu.get("tuid"),
-            props=_props(tu),
-            notes=_notes(tu),
+            tuid=attrib.get("tuid"),
+            props=tuple(props),
+            notes=tuple(notes),
             creation_date=self._date(tu, "creationdate"),
-            creation_id=tu.get("creationid"),
+            creation_id=attrib.get("creationid"),
             change_date=self._date(tu, "changedate"),
-            change_id=tu.get("changeid"),
+            change_id=attrib.get("changeid"),
             usage_count=int(usage) if usage and usage.isdigit() else 0,
-            segtype=tu.get("segtype"),
+            segtype=attrib.get("segtype"),
         )
 
     def _variant(self, tuv: Any) -> Variant | None:
-        raw = tuv.get(_XML_LANG) or tuv.get("lang")
+        attrib = tuv.attrib
+        raw = attrib.get(_XML_LANG) or attrib.get("lang")
         if raw is None:
             raise FormatError(
                 "a <tuv> has no xml:lang (every variant must name its language)",
@@ -222,26 +237,41 @@ class TmxReader:
                 line=tuv.sourceline,
             )
         try:
-            tag = language_tag(raw)
+            lang = language_tag(raw)
         except LanguageError as err:
             raise LanguageError(f"{self.name}:{tuv.sourceline}: {err}") from err
-        seg = tuv.find("seg")
+        seg = None
+        props: list[tuple[str, str]] = []
+        notes: list[str] = []
+        for child in tuv:
+            tag = child.tag
+            if tag == "seg":
+                seg = child
+            elif tag == "prop":
+                props.append((child.get("type", ""), child.text or ""))
+            elif tag == "note":
+                notes.append(child.text or "")
         if seg is None:
             raise FormatError("a <tuv> has no <seg>", path=self.name, line=tuv.sourceline)
-        text, markup = _segment(seg)
+        if len(seg):
+            text, markup = _segment(seg)
+        else:
+            text, markup = (seg.text or "").strip(), None
         if not text:
-            self._warn(seg.sourceline, f"an empty {tag} segment was skipped")
+            self._warn(seg.sourceline, f"an empty {lang} segment was skipped")
             return None
+        if len(attrib) == 1:
+            return Variant(lang, text, markup, tuple(props), tuple(notes))
         return Variant(
-            tag,
+            lang,
             text,
             markup,
-            _props(tuv),
-            _notes(tuv),
+            tuple(props),
+            tuple(notes),
             self._date(tuv, "creationdate"),
-            tuv.get("creationid"),
+            attrib.get("creationid"),
             self._date(tuv, "changedate"),
-            tuv.get("changeid"),
+            attrib.get("changeid"),
         )
 
     def _date(self, elem: Any, name: str) -> datetime | None:
@@ -262,10 +292,6 @@ def read_tmx(source: str | Path | IO[bytes]) -> TmxReader:
 
 def _props(elem: Any) -> tuple[tuple[str, str], ...]:
     return tuple((p.get("type", ""), p.text or "") for p in elem.iterchildren("prop"))
-
-
-def _notes(elem: Any) -> tuple[str, ...]:
-    return tuple(n.text or "" for n in elem.iterchildren("note"))
 
 
 def _segment(seg: Any) -> tuple[str, str | None]:
@@ -332,6 +358,7 @@ PROFILES: dict[str, Profile] = {
 }
 
 
+@lru_cache(maxsize=1024)
 def _region_tag(tag: str) -> str:
     from babel.core import get_global
 
@@ -449,11 +476,10 @@ class _Sink:
         self._xf.write(tu)
         self._xf.write("\n")
         self._count += 1
-        name, _ = self.files[-1]
-        self.files[-1] = (name, self._count)
 
     def close(self) -> None:
         if self._stack is not None:
+            self.files[-1] = (self.files[-1][0], self._count)
             self._stack.close()
             self._stack, self._xf = None, None
 
@@ -509,17 +535,18 @@ def write_tmx(
     target = Path(path)
     skipped = 0
     with atomic_paths() as tmp:
-        sinks: list[tuple[tuple[str, ...] | None, _Sink]] = []
+        sinks: list[tuple[frozenset[str] | None, _Sink]] = []
         if prof.per_pair and wanted:
             others = [t for t in wanted if not _lang.same_language(t, src)]
             for other in others:
                 pair_path = _pair_path(target, src, other)
                 head = _header_attrs(form(src), prof, date)
-                sinks.append(((src, other), _Sink(pair_path, (src, other), head, limit, tmp)))
+                pair = frozenset({_base(src), _base(other)})
+                sinks.append((pair, _Sink(pair_path, (src, other), head, limit, tmp)))
         else:
-            sinks.append(
-                (wanted, _Sink(target, wanted, _header_attrs(form(src), prof, date), limit, tmp))
-            )
+            select = frozenset(_base(t) for t in wanted) if wanted else None
+            head = _header_attrs(form(src), prof, date)
+            sinks.append((select, _Sink(target, wanted, head, limit, tmp)))
         try:
             for unit in units:
                 wrote = False
@@ -569,20 +596,31 @@ def _header_attrs(srclang: str, prof: Profile, date: str) -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _base(tag: str) -> str:
+    return language_tag(tag).split("-")[0]
+
+
 def _tu(
     unit: Unit,
-    select: tuple[str, ...] | None,
+    select: frozenset[str] | None,
     src: str,
     form: Any,
     prof: Profile,
 ) -> Any:
-    if select is None:
-        variants = list(unit.variants)
-    else:
-        variants = [v for v in unit.variants if any(_lang.same_language(v.lang, t) for t in select)]
-    variants = [v for v in variants if v.text.strip()]
-    bases = {_lang.base(v.lang) for v in variants}
-    if len(bases) < 2 or _lang.base(src) not in bases:
+    """The ``<tu>`` element of ``unit`` (``select``: the primary languages to keep), or None
+    when fewer than two languages or no source text would be written."""
+    source = _base(src)
+    first: list[Variant] = []
+    rest: list[Variant] = []
+    bases = set()
+    for v in unit.variants:
+        base = _base(v.lang)
+        if (select is None or base in select) and v.text.strip():
+            bases.add(base)
+            # the source variant first: some tools read the first <tuv> as the source
+            (first if base == source else rest).append(v)
+    if len(bases) < 2 or source not in bases:
         return None
     tu = etree.Element("tu")
     if unit.tuid is not None:
@@ -593,9 +631,7 @@ def _tu(
     if unit.usage_count:
         tu.set("usagecount", str(unit.usage_count))
     _meta(tu, unit.notes, unit.props, prof)
-    # the source variant first: some tools read the first <tuv> as the source
-    variants.sort(key=lambda v: not _lang.same_language(v.lang, src))
-    for v in variants:
+    for v in first + rest:
         tuv = etree.SubElement(tu, "tuv")
         tuv.set(_XML_LANG, form(v.lang))
         _dates(tuv, v.creation_date, v.creation_id, v.change_date, v.change_id)

@@ -1,0 +1,234 @@
+"""Benchmark: TMX import into the memory and export from it, against bare lxml in the same run.
+
+    .venv/bin/python bench/tmx_bench.py            # 1,000,000 units
+    .venv/bin/python bench/tmx_bench.py --quick    # 50,000 units
+
+The TMX is generated deterministically from ``../shared/data/corpus/opus-testsets-en-pool``
+(456,576 real English-paired sentences in 134 languages; see its README). Beyond that the
+pool is reused with a numbered marker (``(2)``, ``(3)``, ...) on both sides, and the output
+says how many units are such synthetic padding.
+
+Each phase runs in its own process so that its peak resident memory (``ru_maxrss``) is its
+own. Baselines:
+- import: a bare ``lxml.etree.iterparse`` of the same file that reads every ``<seg>`` text
+  and clears each ``<tu>`` (the least any streaming reader must do);
+- export: a bare ``lxml.etree.xmlfile`` writer fed by one plain SELECT over the same memory
+  (``tu``/``tuv``/``seg`` only).
+Targets (issue 4): peak < 300 MB, and untm within 2x of the baseline's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+POOL = ROOT.parent / "shared" / "data" / "corpus" / "opus-testsets-en-pool" / "pool.tsv.gz"
+PEAK_LIMIT_MB = 300
+RATIO_LIMIT = 2.0
+
+
+def _code(three: str, aliases: dict[str, str], known: frozenset[str]) -> str | None:
+    """The two-letter (or CLDR) code of a pool language, or None when CLDR does not know it."""
+    code = aliases.get(three, three).split("_")[0]
+    return code if code in known else None
+
+
+def generate(path: Path, units: int) -> int:
+    """Write ``units`` TUs from the pool (then numbered reuse); return the synthetic count."""
+    from babel import Locale
+    from babel.core import get_global
+
+    aliases = {k: v for k, v in get_global("language_aliases").items()}
+    known = frozenset(Locale("en").languages)
+    header = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n'
+        '<header creationtool="tmx_bench" creationtoolversion="1" segtype="sentence" '
+        'o-tmf="pool" adminlang="en" srclang="en" datatype="plaintext"/>\n<body>\n'
+    )
+    written = rounds = 0
+    real: int | None = None
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(header)
+        while written < units:
+            rounds += 1
+            mark = "" if rounds == 1 else f" ({rounds})"
+            with gzip.open(POOL, "rt", encoding="utf-8") as pool:
+                for line in pool:
+                    english, other, lang = line.rstrip("\n").split("\t")
+                    code = _code(lang, aliases, known)
+                    if code is None or not english.strip() or not other.strip():
+                        continue
+                    out.write(
+                        f'<tu tuid="{written + 1}"><tuv xml:lang="en"><seg>'
+                        f"{escape(english.strip() + mark)}</seg></tuv>"
+                        f'<tuv xml:lang="{code}"><seg>{escape(other.strip() + mark)}</seg>'
+                        "</tuv></tu>\n"
+                    )
+                    written += 1
+                    if written == units:
+                        break
+            if real is None:
+                real = written
+        out.write("</body>\n</tmx>\n")
+    return units - (real or 0)
+
+
+# --- phases (each in its own process) -----------------------------------------------------
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def phase_baseline_read(tmx: Path) -> dict[str, float]:
+    from lxml import etree
+
+    start = time.perf_counter()
+    n = chars = 0
+    for _, tu in etree.iterparse(str(tmx), tag="tu", resolve_entities=False, no_network=True):
+        for seg in tu.iter("seg"):
+            chars += len(seg.text or "")
+        n += 1
+        tu.clear()
+        while tu.getprevious() is not None:
+            del tu.getparent()[0]
+    return {"seconds": time.perf_counter() - start, "units": n, "peak_mb": _peak_mb()}
+
+
+def phase_import(tmx: Path, db: Path) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT))
+    from tm.memory import Memory
+    from tmx.tmx import import_files
+
+    start = time.perf_counter()
+    with Memory.open(db) as memory:
+        report = import_files(memory, [tmx])
+        count = memory.count()
+    return {
+        "seconds": time.perf_counter() - start,
+        "units": report.added,
+        "stored": count,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def phase_baseline_write(db: Path, out: Path) -> dict[str, float]:
+    import sqlite3
+
+    from lxml import etree
+
+    start = time.perf_counter()
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT unit_id, lang, text FROM variants ORDER BY unit_id, pos")
+    n = 0
+    with open(out, "wb") as handle, etree.xmlfile(handle, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element("tmx", version="1.4"), xf.element("body"):
+            current, tu = None, None
+            for unit_id, lang, text in rows:
+                if unit_id != current:
+                    if tu is not None:
+                        xf.write(tu)
+                        n += 1
+                    current, tu = unit_id, etree.Element("tu")
+                tuv = etree.SubElement(tu, "tuv", {"lang": lang})
+                etree.SubElement(tuv, "seg").text = text
+            if tu is not None:
+                xf.write(tu)
+                n += 1
+    conn.close()
+    return {"seconds": time.perf_counter() - start, "units": n, "peak_mb": _peak_mb()}
+
+
+def phase_export(db: Path, out: Path) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT))
+    from tm.memory import Memory
+    from tmx.tmx import write_tmx
+
+    start = time.perf_counter()
+    with Memory.open(db, create=False) as memory:
+        report = write_tmx(memory.units(), out, srclang="en")
+    return {"seconds": time.perf_counter() - start, "units": report.units, "peak_mb": _peak_mb()}
+
+
+PHASES = {
+    "baseline-read": phase_baseline_read,
+    "import": phase_import,
+    "baseline-write": phase_baseline_write,
+    "export": phase_export,
+}
+
+
+def _run_phase(name: str, *paths: Path) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--phase", name, *map(str, paths)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"phase {name} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="50,000 units instead of 1,000,000")
+    parser.add_argument("--units", type=int, help="number of units (overrides --quick)")
+    parser.add_argument("--keep", type=Path, help="keep the generated files in this directory")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        print(json.dumps(PHASES[args.phase](*args.paths)))
+        return 0
+    if not POOL.is_file():
+        print(f"skipped: {POOL} is not beside this checkout")
+        return 0
+    units = args.units or (50_000 if args.quick else 1_000_000)
+    with tempfile.TemporaryDirectory(prefix="tmx_bench.") as scratch:
+        work = args.keep or Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        tmx, db, out, base_out = (
+            work / "bench.tmx",
+            work / "bench.sqlite",
+            work / "export.tmx",
+            work / "baseline.tmx",
+        )
+        for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            stale.unlink(missing_ok=True)
+        start = time.perf_counter()
+        synthetic = generate(tmx, units)
+        size = tmx.stat().st_size / 2**20
+        print(
+            f"generated {tmx.name}: {units:,} units, {size:,.0f} MB in "
+            f"{time.perf_counter() - start:.1f} s ({units - synthetic:,} real pool pairs, "
+            f"{synthetic:,} synthetic: pool reused with a numbered marker)"
+        )
+        read = _run_phase("baseline-read", tmx)
+        imported = _run_phase("import", tmx, db)
+        write = _run_phase("baseline-write", db, base_out)
+        exported = _run_phase("export", db, out)
+    ok = True
+    for label, base, ours in (("import", read, imported), ("export", write, exported)):
+        ratio = ours["seconds"] / base["seconds"]
+        rate = ours["units"] / ours["seconds"]
+        good = ratio <= RATIO_LIMIT and ours["peak_mb"] < PEAK_LIMIT_MB
+        ok = ok and good
+        print(
+            f"{label}: untm {ours['seconds']:.1f} s ({rate:,.0f} units/s, peak "
+            f"{ours['peak_mb']:.0f} MB) vs bare lxml {base['seconds']:.1f} s (peak "
+            f"{base['peak_mb']:.0f} MB): ratio {ratio:.2f}x "
+            f"[{'ok' if good else 'OVER'}: <= {RATIO_LIMIT}x, < {PEAK_LIMIT_MB} MB]"
+        )
+    print(f"stored units: {imported['stored']:,}; exported: {exported['units']:,}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
