@@ -182,6 +182,17 @@ def test_missing_paragraphs_are_reported_as_warnings() -> None:
     assert not suspect & {0, 1, 10, 11}
 
 
+def test_presegmented_version_with_far_fewer_sentences_is_warned_about() -> None:
+    en = presegmented([f"Item {k} was adopted on {k + 1} May {2000 + k}." for k in range(10)])
+    fr = presegmented([f"Le point {k} a été adopté le {k + 1} mai {2000 + k}." for k in range(4)])
+    result = align(en, fr, src_lang="en", tgt_lang="fr")
+    _assert_covers(result)
+    assert "the en text has 10 sentences and the fr text 4" in result.warnings[0]
+    assert [(b.src, b.tgt) for b in result.beads[:3]] == [((k,), (k,)) for k in range(3)]
+    suspect = {i for b in result.beads if b.suspect for i in b.src}
+    assert set(range(4, 10)) <= suspect
+
+
 # --- properties: coverage, and the banded search equals an exhaustive one ------------------------
 
 _WORDS = st.text(alphabet="abcdefghij 0123456789", min_size=1, max_size=60).map(str.strip)

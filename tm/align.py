@@ -79,6 +79,7 @@ _SCORE_MIX = 0.3  # weight (exponent) of the fit; the margin tells wrong beads a
 _STRONG = 1.5  # cost of a strong anchor (number, name) found on one side only
 _WEAK = 0.3  # cost of a weak anchor (punctuation, word prefix) found on one side only
 _MIN_WIDTH = 12  # narrowest band (in segments either side of the centre line)
+_MAX_CELLS = 400_000  # the band stops widening beyond this many cells (seconds of work)
 
 _BYTE_LANGS = frozenset({"zh", "ja", "ko"})
 _SCRIPTS = {
@@ -390,7 +391,8 @@ def _touches(
 def _search(
     costs: _Costs, centre: Sequence[float], *, width: int = _MIN_WIDTH
 ) -> tuple[float, list[tuple[int, int, int]]]:
-    """Best path in a band around ``centre``, widened while the path touches the band's edge."""
+    """Best path in a band around ``centre``, widened while the path touches the band's edge
+    (up to :data:`_MAX_CELLS` cells)."""
     total, path, _ = _search_margins(costs, centre, width=width, margins=False)
     return total, path
 
@@ -404,7 +406,7 @@ def _search_margins(
         lo, hi = _band(centre, m, width)
         total, path, forward, spent = _forward(costs, lo, hi)
         full = all(a == 0 for a in lo) and all(b == m for b in hi)
-        if full or not _touches(path, lo, hi, m):
+        if full or not _touches(path, lo, hi, m) or len(lo) * (4 * width + 1) > _MAX_CELLS:
             break
         width *= 2
     if not margins:
@@ -663,11 +665,16 @@ def _warnings(
     n_tgt_paras: int,
 ) -> list[str]:
     warnings: list[str] = []
-    few, many = sorted((n_src_paras, n_tgt_paras))
+    unit, n_src, n_tgt = "paragraphs", n_src_paras, n_tgt_paras
+    if n_src_paras == 1 and n_tgt_paras == 1:  # pre-segmented: count sentences instead
+        unit = "sentences"
+        n_src = sum(len(b.src) for b in beads)
+        n_tgt = sum(len(b.tgt) for b in beads)
+    few, many = sorted((n_src, n_tgt))
     if many >= 4 and few < 0.6 * many:
         warnings.append(
-            f"the {src_lang} text has {n_src_paras} paragraphs and the {tgt_lang} text "
-            f"{n_tgt_paras}: one version may be incomplete"
+            f"the {src_lang} text has {n_src} {unit} and the {tgt_lang} text "
+            f"{n_tgt}: one version may be incomplete"
         )
     lone_src = [p for s, t in para_groups if not t for p in s]
     lone_tgt = [p for s, t in para_groups if not s for p in t]
