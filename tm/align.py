@@ -212,7 +212,8 @@ class _Costs:
         fit = math.exp(-max(evidence, 0.0) / _SCORE_SCALE[0])
         sure = 1.0 - math.exp(-max(margin, 0.0) / _SCORE_SCALE[1])
         # a bead that fits badly stays low however sure its boundaries are
-        return round(min(fit**_SCORE_MIX * sure ** (1 - _SCORE_MIX), 2 * fit), 4)
+        blend: float = fit**_SCORE_MIX * sure ** (1 - _SCORE_MIX)
+        return round(min(blend, 2 * fit), 4)
 
 
 def _prefix(values: Sequence[float]) -> list[float]:
