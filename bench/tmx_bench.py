@@ -89,6 +89,11 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def phase_baseline_read(tmx: Path) -> dict[str, float]:
     from lxml import etree
 
@@ -173,7 +178,8 @@ def _run_phase(name: str, *paths: Path) -> dict[str, float]:
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return dict(result)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,7 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
-        print(json.dumps(PHASES[args.phase](*args.paths)))
+        cpu = _cpu()
+        result = PHASES[args.phase](*args.paths)
+        result["cpu"] = _cpu() - cpu
+        print(json.dumps(result))
         return 0
     if not POOL.is_file():
         print(f"skipped: {POOL} is not beside this checkout")
@@ -217,13 +226,15 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     for label, base, ours in (("import", read, imported), ("export", write, exported)):
         ratio = ours["seconds"] / base["seconds"]
+        cpu_ratio = ours["cpu"] / base["cpu"]
         rate = ours["units"] / ours["seconds"]
         good = ratio <= RATIO_LIMIT and ours["peak_mb"] < PEAK_LIMIT_MB
         ok = ok and good
         print(
-            f"{label}: untm {ours['seconds']:.1f} s ({rate:,.0f} units/s, peak "
-            f"{ours['peak_mb']:.0f} MB) vs bare lxml {base['seconds']:.1f} s (peak "
-            f"{base['peak_mb']:.0f} MB): ratio {ratio:.2f}x "
+            f"{label}: untm {ours['seconds']:.1f} s wall / {ours['cpu']:.1f} s CPU "
+            f"({rate:,.0f} units/s, peak {ours['peak_mb']:.0f} MB) vs bare lxml "
+            f"{base['seconds']:.1f} s wall / {base['cpu']:.1f} s CPU (peak "
+            f"{base['peak_mb']:.0f} MB): ratio {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU "
             f"[{'ok' if good else 'OVER'}: <= {RATIO_LIMIT}x, < {PEAK_LIMIT_MB} MB]"
         )
     print(f"stored units: {imported['stored']:,}; exported: {exported['units']:,}")

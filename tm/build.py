@@ -10,7 +10,7 @@ sentence (a CAT tool re-segments such units or leaves them to fuzzy matching).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,7 +105,7 @@ def build_memory(
 
 def units_from_rows(
     rows: Sequence[MultiBead],
-    segments: dict[str, Sequence[Segment]],
+    segments: Mapping[str, Sequence[Segment]],
     *,
     document: str,
     when: datetime | None = None,

@@ -101,7 +101,7 @@ def signature() -> str:
 def _known_languages() -> frozenset[str]:
     from babel import Locale
 
-    return frozenset(code.lower() for code in Locale("en").languages)
+    return frozenset(str(code).lower() for code in Locale("en").languages)
 
 
 @lru_cache(maxsize=4096)

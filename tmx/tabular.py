@@ -88,7 +88,9 @@ class TableReader:
                 path=self.path,
                 line=line,
             )
-        variants, tuid, notes = [], None, ()
+        variants: list[Variant] = []
+        tuid: str | None = None
+        notes: tuple[str, ...] = ()
         for name, cell in zip(columns, row, strict=False):
             cell = cell.strip()
             if not cell:
