@@ -105,6 +105,8 @@ def test_substitute_changes_every_value_or_gives_up() -> None:
         "le 14 septembre 2023"
     )
     assert substitute("article 5", [("26", "27")]) is None
+    # the month changed too: the French month cannot be guessed, so nothing is offered
+    assert substitute("le 10 août 2023", [("10 August 2023", "12 September 2023")]) is None
 
 
 # --- matching --------------------------------------------------------------------------------

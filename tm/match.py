@@ -520,9 +520,10 @@ def substitute(target: str, changes: Sequence[tuple[str, str]]) -> str | None:
         if regex.search(rf"(?<!\w){regex.escape(old)}(?!\w)", target):
             pairs = [(old, new)]
         else:
-            old_n, new_n = _DIGITS.findall(old), _DIGITS.findall(new)
-            if len(old_n) != len(new_n):
+            # number by number only when nothing but numbers changed (not "10 August")
+            if _DIGITS.sub("0", old) != _DIGITS.sub("0", new):
                 return None
+            old_n, new_n = _DIGITS.findall(old), _DIGITS.findall(new)
             pairs = [(a, b) for a, b in zip(old_n, new_n, strict=True) if a != b]
             if not pairs:
                 return None

@@ -1,0 +1,145 @@
+"""``untm match`` and ``untm pretranslate`` end to end on the letter's memory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli._errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_STORE
+from cli.main import app
+from tmx.tmx import read_tmx
+
+DRAFT = Path(__file__).resolve().parent / "fixtures" / "match" / "draft.en.md"
+SEGMENT_KEYS = {"index", "paragraph", "text", "matches", "terms"}
+MATCH_KEYS = {"score", "band", "source", "targets", "diff", "tuid"}
+TERM_KEYS = {"start", "end", "text", "concept", "status", "preferred", "equivalents"}
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def memory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The letter (English, French, Spanish) built into a memory with ``untm build``."""
+    root = Path(__file__).resolve().parent.parent / "examples" / "letter"
+    path = tmp_path_factory.mktemp("match") / "letter.sqlite"
+    files = [root / f"letter.{lang}.md" for lang in ("en", "fr", "es")]
+    result = runner.invoke(app, ["build", *map(str, files), "--memory", str(path)])
+    assert result.exit_code == EXIT_OK, result.output
+    return path
+
+
+def _json(*args: str | Path) -> list[dict]:
+    result = runner.invoke(app, ["match", *map(str, args), "--json"])
+    assert result.exit_code == EXIT_OK, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"segments"}
+    for seg in data["segments"]:
+        assert set(seg) >= SEGMENT_KEYS
+        for m in seg["matches"]:
+            assert set(m) >= MATCH_KEYS
+        for t in seg["terms"]:
+            assert set(t) >= TERM_KEYS
+    return data["segments"]
+
+
+def _segment(segments: list[dict], start: str) -> dict:
+    return next(s for s in segments if s["text"].startswith(start))
+
+
+def test_match_json_verbatim_placeable_edited_new(memory: Path) -> None:
+    segments = _json(DRAFT, "--memory", memory, "--target-lang", "fr")
+    verbatim = _segment(segments, "We eagerly await")["matches"][0]
+    assert verbatim["score"] >= 100
+    assert verbatim["band"] == "100"
+    assert set(verbatim["targets"]) == {"fr"}
+
+    placeable = _segment(segments, "Armenia's actions clearly contravene Article 27")["matches"][0]
+    assert (placeable["score"], placeable["kind"]) == (99, "placeable")
+    assert "article 27" in placeable["substituted"]["fr"]
+    assert "[-26-]{+27+}" in placeable["diff"]
+
+    edited = _segment(segments, "As a result of ethnic cleansing")["matches"][0]
+    assert 75 <= edited["score"] < 99
+    assert "Armenia's ethnic cleansing" in edited["source"]
+
+    new = _segment(segments, "The Committee adopted")
+    assert all(m["score"] < 75 for m in new["matches"])
+
+    terms = _segment(segments, "The Secretary-General will submit")["terms"]
+    assert any(t["concept"] and t["equivalents"] == {"fr": "Secrétaire général"} for t in terms), (
+        terms
+    )
+
+
+def test_match_all_languages_top_and_min_score(memory: Path) -> None:
+    segments = _json(DRAFT, "-m", memory, "--top", "1", "--min-score", "75")
+    assert all(len(s["matches"]) <= 1 for s in segments)
+    assert all(m["score"] >= 75 for s in segments for m in s["matches"])
+    top = _segment(segments, "We eagerly await")["matches"][0]
+    assert {"fr", "es"} <= set(top["targets"])
+
+
+def test_match_report_is_readable(memory: Path) -> None:
+    result = runner.invoke(app, ["match", str(DRAFT), "-m", str(memory), "-t", "fr"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "99% 95-99 placeable" in result.stdout
+    assert "{+27+}" in result.stdout
+    assert "no match" in result.stdout
+
+
+def test_pretranslate_writes_bilingual_tmx(memory: Path, tmp_path: Path) -> None:
+    out = tmp_path / "draft.fr.tmx"
+    result = runner.invoke(
+        app, ["pretranslate", str(DRAFT), "-m", str(memory), "-t", "fr", "-o", str(out)]
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    assert "left to translate" in result.stdout
+    units = list(read_tmx(out))
+    assert units
+    for unit in units:
+        assert unit.text("en")
+        assert unit.text("fr")
+        assert float(dict(unit.props)["x-match-score"]) >= 95
+    texts = [unit.text("fr") or "" for unit in units]
+    assert any("article 27" in text for text in texts)  # placeable substituted
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["match", "missing.en.md", "-m", "{memory}"], EXIT_BAD_INPUT, "missing.en.md"),
+        (["match", str(DRAFT), "-m", "{tmp}/none.sqlite"], EXIT_STORE, "no translation memory"),
+        (["match", str(DRAFT), "-m", "{memory}", "-t", "f!r"], EXIT_BAD_INPUT, "language"),
+        (["match", str(DRAFT), "-m", "{memory}", "--top", "0"], 2, "top"),
+        (["match", "{tmp}/empty.en.md", "-m", "{memory}"], EXIT_BAD_INPUT, "empty"),
+        (["match", str(DRAFT), "-m", "{tmp}/junk.sqlite"], EXIT_STORE, "junk.sqlite"),
+        (["pretranslate", str(DRAFT), "-m", "{memory}", "-o", "{tmp}/o.tmx"], 2, "target-lang"),
+    ],
+)
+def test_bad_input_one_line_and_exit_code(
+    memory: Path, tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
+    (tmp_path / "empty.en.md").write_text("", encoding="utf-8")
+    (tmp_path / "junk.sqlite").write_bytes(b"not a database at all, just bytes" * 40)
+    args = [a.format(memory=memory, tmp=tmp_path) for a in args]
+    result = runner.invoke(app, args)
+    assert result.exit_code == code, result.output
+    assert message.lower() in result.output.lower()
+    assert "Traceback" not in result.output
+
+
+def test_help_in_a_subprocess() -> None:
+    out = subprocess.run(
+        [str(Path(sys.executable).with_name("untm")), "match", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert out.returncode == 0
+    assert "--min-score" in out.stdout
