@@ -66,10 +66,13 @@ _PRIORS: dict[tuple[int, int], float] = {
 }
 _BEADS = tuple(_PRIORS)
 _PRIOR_COST = tuple(-math.log(p) for p in _PRIORS.values())
+# Paragraphs: translations keep the paragraph structure, so a 2-2 bead (two paragraphs cut
+# differently) is all but impossible; it would otherwise absorb an extra paragraph.
+_PARA_PRIOR_COST = tuple(-math.log(1e-6 if bead == (2, 2) else p) for bead, p in _PRIORS.items())
 _MAX_SPAN = 3
 
 _DEFAULT_VARIANCE = 6.8  # Gale & Church's variance per character, before measuring our own
-_MIN_VARIANCE = 4.0  # the first pass picks 1-1 beads whose lengths agree: its estimate runs low
+_MIN_VARIANCE = 6.8  # the first pass picks 1-1 beads whose lengths agree: its estimate runs low
 _FLOOR = 0.5  # extra length variance, as a share of the median segment length
 # Length cost of a segment without counterpart, whatever its length (as in Vecalign): Gale
 # and Church's cost grows with the length and forbids dropping a long extra paragraph.
@@ -149,9 +152,11 @@ class _Costs:
         ratio: float,
         variance: float,
         floor: float,
+        priors: Sequence[float] = _PRIOR_COST,
     ) -> None:
         self.n, self.m = len(src), len(tgt)
         self.ratio, self.variance, self.floor = ratio, variance, floor
+        self.priors = priors
         self._ps = _prefix([it.length for it in src])
         self._pt = _prefix([it.length / ratio for it in tgt])
         self._ss = _spans([it.strong for it in src])
@@ -181,7 +186,7 @@ class _Costs:
     def cost(self, i: int, j: int, k: int) -> float:
         """Total cost of bead type ``k`` (index into the bead list) ending at (i, j)."""
         di, dj = _BEADS[k]
-        total = _PRIOR_COST[k]
+        total = self.priors[k]
         if di and dj:
             l1 = self._ps[i] - self._ps[i - di]
             l2 = self._pt[j] - self._pt[j - dj]
@@ -597,7 +602,9 @@ def _two_level(
     if len(p_src) == 1 and len(p_tgt) == 1:
         para_beads = [(0, 0, 1, 1)]
     else:
-        costs = _Costs(p_src, p_tgt, ratio=ratio, variance=variance, floor=floor)
+        costs = _Costs(
+            p_src, p_tgt, ratio=ratio, variance=variance, floor=floor, priors=_PARA_PRIOR_COST
+        )
         _, path = _search(costs, _anchor_centre(p_src, p_tgt))
         para_beads = _path_beads(path)
     beads: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
