@@ -246,6 +246,17 @@ def test_pdf_text_is_repaired(tmp_path: Path) -> None:
     assert not any("recycle" in t or "23-17645" in t for t in texts)
 
 
+def _zip(files: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 
@@ -266,6 +277,7 @@ def test_no_language_is_an_error(tmp_path: Path) -> None:
         ("latin1.en.txt", "Caf\u00e9.".encode("latin-1"), InputError, "not UTF-8"),
         ("broken.en.docx", b"PK\x03\x04 this is not a zip", FormatError, "Word document"),
         ("broken.en.pdf", b"%PDF-1.4\n garbage", FormatError, "PDF"),
+        ("sheet.en.docx", _zip({"xl/workbook.xml": "<workbook/>"}), FormatError, "Word document"),
         ("sheet.en.xlsx", b"data", InputError, "unsupported file type"),
     ],
 )

@@ -160,10 +160,11 @@ def _docx_blocks(path: Path) -> list[_Block]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
+    from lxml.etree import XMLSyntaxError
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as err:
         raise FormatError(f"not a readable Word document ({err})", path=path) from err
     blocks: list[_Block] = []
     seen_cells: set[int] = set()
@@ -193,13 +194,15 @@ def _docx_block(para: DocxParagraph) -> _Block | None:
 
 
 def _pdf_blocks(path: Path) -> list[_Block]:
+    import zlib
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as err:
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError, zlib.error) as err:
         raise FormatError(f"not a readable PDF file ({err})", path=path) from err
     lines: list[str] = []
     for number, page in enumerate(pages):
