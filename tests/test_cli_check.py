@@ -1,4 +1,4 @@
-"""``untm check`` end to end: drafts, translations, TMX and PO files, JSON, exit codes, bad input."""
+"""``untm check`` end to end: drafts, translations, TMX and PO, JSON, exit codes, bad input."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "check"
 KEYS = {"rule", "severity", "segment", "source", "target", "found", "expected", "message"}
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_glossaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Glossaries imported by the person running the tests must not change the findings."""
+    monkeypatch.setenv("UNTM_HOME", str(tmp_path / "home"))
 
 
 def _run(*args: str | Path):
@@ -79,9 +85,7 @@ def test_letter_reports_its_real_deviations(shared_data: Path) -> None:
 
 
 def test_translation_against_source() -> None:
-    result = _run(
-        FIXTURES / "planted.en.md", "--target", FIXTURES / "planted.fr.md", "--json"
-    )
+    result = _run(FIXTURES / "planted.en.md", "--target", FIXTURES / "planted.fr.md", "--json")
     assert result.exit_code == EXIT_FOUND
     rules = {issue["rule"] for issue in _issues(result)}
     assert {"number-mismatch", "deprecated-term", "untranslated"} <= rules
@@ -120,6 +124,27 @@ msgstr "The Secretary-General received the letter today."
     result = _run(po, "--json")
     assert result.exit_code == EXIT_FOUND
     assert [i["rule"] for i in _issues(result)] == ["untranslated"]
+
+
+def test_user_glossary_adds_terms(tmp_path: Path) -> None:
+    terms = _write(
+        tmp_path / "mine.csv",
+        "id,lang,term,status\nX-HRC,en,Human Rights Committee,preferred\n"
+        "X-HRC,en,UN Human Rights Committee,deprecated\n",
+    )
+    draft = _write(tmp_path / "draft.en.md", "They wrote to the UN Human Rights Committee.\n")
+    issues = _issues(_run(draft, "--glossary", terms, "--json"))
+    assert [(i["rule"], i["expected"]) for i in issues] == [
+        ("deprecated-term", "Human Rights Committee")
+    ]
+
+
+def test_unreadable_glossary_is_bad_input(tmp_path: Path) -> None:
+    draft = _write(tmp_path / "draft.en.md", "Text.\n")
+    empty = _write(tmp_path / "empty.csv", "")
+    result = _run(draft, "--glossary", empty)
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "empty" in result.output
 
 
 def test_missing_file_is_bad_input(tmp_path: Path) -> None:

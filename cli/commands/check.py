@@ -35,7 +35,7 @@ def check(
     ] = None,
     glossary: Annotated[
         list[Path] | None,
-        typer.Option("--glossary", help="Your glossary (TBX/CSV/TSV), used beside the UN one."),
+        typer.Option("--glossary", help="A glossary file (TBX/CSV/TSV) to use beside the UN one."),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     fail_on: Annotated[
@@ -58,16 +58,11 @@ def check(
 
 
 def _glossary(paths: list[Path]) -> Glossary:
-    """The shipped UN glossary, merged with the user's files."""
+    """The shipped UN glossary, merged with the imported user glossaries and ``paths``."""
     from glossaries import load_shipped
+    from tmx.glossary import with_user_glossaries
 
-    terms = load_shipped()
-    if paths:
-        from tmx.glossary import load
-
-        for path in paths:
-            terms = terms.merged(load(path))
-    return terms
+    return with_user_glossaries(load_shipped(), paths)
 
 
 def _findings(
