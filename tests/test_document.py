@@ -141,6 +141,8 @@ def test_numbered_paragraphs_keep_their_numbers() -> None:
 def test_emphasis_marks_removed() -> None:
     doc = parse_text("It is **very** *important* and __clear__.\n\n*Right to life*", "en")
     assert doc.paragraphs[0].text == "It is very important and clear."
+    escaped = parse_text("Section 1.\n\n2\\. The \\*starred\\* text is **bold**.", "en")
+    assert escaped.paragraphs[1].text == "2. The *starred* text is bold."
     assert (doc.paragraphs[1].kind, doc.paragraphs[1].text) == ("heading", "Right to life")
 
 

@@ -63,6 +63,9 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__", re.S)
 _ITALIC = re.compile(
     r"(?<!\*)\*(?![\s*])(.+?)(?<![\s*])\*(?!\*)|(?<!\w)_(?![\s_])(.+?)(?<![\s_])_(?!\w)", re.S
 )
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
+_SHELTER = 0xF0000  # escaped marks wait in a private-use plane while emphasis is removed
+_SHELTERED = re.compile("[\U000f0000-\U000f007f]")
 _SIGNED = re.compile(
     r"[(（]\s*(?:signed|signé|signée|firmado|firmada|подпись|подписано|توقيع|签名|簽名)\s*[)）]",
     re.I,
@@ -131,8 +134,9 @@ def parse_text(text: str, lang: str, *, source: str | None = None) -> Document:
                 blocks.append(current)
                 current = _Block([])
             continue
-        current.lines.append(raw.strip())
-        current.hard.append(raw.endswith("  ") or raw.endswith("\\"))
+        hard = raw.endswith("  ") or raw.rstrip().endswith("\\")
+        current.lines.append(raw.strip().removesuffix("\\").rstrip() if hard else raw.strip())
+        current.hard.append(hard)
     if current.lines:
         blocks.append(current)
     return _assemble(blocks, code, source=source)
@@ -247,9 +251,11 @@ def _is_noise(line: str) -> bool:
 
 
 def _strip_marks(text: str) -> str:
+    """Remove Markdown emphasis; backslash-escaped marks ("\\*", "1\\.") become plain text."""
+    text = _ESCAPED.sub(lambda m: chr(_SHELTER + ord(m.group(1))), text)
     text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
     text = _ITALIC.sub(lambda m: m.group(1) or m.group(2), text)
-    return text.replace("\\*", "*").replace("\\_", "_").strip()
+    return _SHELTERED.sub(lambda m: chr(ord(m.group()) - _SHELTER), text).strip()
 
 
 def _is_cjk(char: str) -> bool:
@@ -329,7 +335,7 @@ def _classify(block: _Block, in_header: bool) -> tuple[ParagraphKind, str, bool]
     lines = block.lines
     style = (block.style or "").lower()
     first = lines[0]
-    if _SIGNED.search(first):
+    if len(first) <= 120 and _SIGNED.search(first):
         return "signature", _strip_marks("\n".join(lines)), True
     heading = _HEADING.match(first)
     if heading or style.startswith(("heading", "title")):
