@@ -346,6 +346,17 @@ def test_sentence_left_out(glossary: TermFinder) -> None:
     assert "left out" in finding.message
 
 
+def test_english_left_in_a_french_translation(glossary: TermFinder) -> None:
+    pairs = _pairs(
+        (
+            "The international community must act now.",
+            "The world must act on the question of their return to the homeland.",
+        ),
+        ("The Council met in the morning.", "Le Conseil s'est réuni dans la matinée."),
+    )
+    assert _rules(_check(glossary, pairs)) == [("untranslated", 0)]
+
+
 def test_english_left_in_a_chinese_translation(glossary: TermFinder) -> None:
     pairs = [
         Pair(

@@ -750,6 +750,83 @@ def _numeric(value: str) -> tuple[int, str]:
     return (len(value), value)
 
 
+# The commonest words of the Latin-script UN languages, which tell them apart in one sentence
+# (words shared by two of them, such as "a", "en", "de", "la", are left out).
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "the",
+            "of",
+            "and",
+            "to",
+            "in",
+            "is",
+            "that",
+            "for",
+            "with",
+            "by",
+            "which",
+            "their",
+            "this",
+            "from",
+            "are",
+            "was",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "les",
+            "et",
+            "des",
+            "du",
+            "à",
+            "est",
+            "au",
+            "aux",
+            "dans",
+            "une",
+            "qui",
+            "pour",
+            "sur",
+            "par",
+            "ces",
+            "leur",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "los",
+            "las",
+            "y",
+            "del",
+            "al",
+            "es",
+            "una",
+            "que",
+            "por",
+            "para",
+            "con",
+            "su",
+            "sus",
+            "esta",
+            "dichos",
+        ]
+    ),
+}
+_LOWER_WORD = regex.compile(r"\p{Ll}+")
+
+
+def _in_language(text: str, lang: str, other: str) -> bool:
+    """True when ``text`` reads as ``lang`` rather than ``other`` (both Latin-script)."""
+    words = _LOWER_WORD.findall(text.casefold())
+    mine = _FUNCTION_WORDS[lang] - _FUNCTION_WORDS[other]
+    theirs = _FUNCTION_WORDS[other] - _FUNCTION_WORDS[lang]
+    hits = sum(word in mine for word in words)
+    return hits >= 3 and hits > 2 * sum(word in theirs for word in words)
+
+
 @cache
 def _language_name(lang: str) -> str:
     """The English name of a language (CLDR via Babel): "es" -> "Spanish"."""
@@ -789,6 +866,8 @@ def _untranslated(pair: Pair, *, src_lang: str, tgt_lang: str) -> Finding | None
         words = _script_words(src_script).findall(target)
         in_source = sum(len(word) for word in words)
         copied = len(words) >= 3 and in_source > 0.6 * max(letters, 1)
+    elif not copied and src_lang in _FUNCTION_WORDS and tgt_lang in _FUNCTION_WORDS:
+        copied = _in_language(target, src_lang, tgt_lang)
     if not copied:
         return None
     return Finding(
