@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import ahocorasick
@@ -30,7 +31,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from tm.errors import GlossaryError, LanguageError
-from tm.lang import base
+from tm.lang import base, normalize
 from tm.models import Concept, Document, Term, TermHit, Unit
 
 __all__ = [
@@ -227,19 +228,26 @@ _STEMMERS: dict[str, Callable[[str], str]] = {
 
 def _tokens(text: str, lang: str) -> list[tuple[int, int, str]]:
     """``(start, end, stem)`` for each word (each Han character) of ``text``."""
-    stem = _STEMMERS.get(lang)
     out = []
     for match in _TOKEN.finditer(text):
         if match.group("stop"):
             if out and out[-1][2] != _BARRIER:
                 out.append((match.start(), match.end(), _BARRIER))
             continue
-        folded = _fold(match.group())
-        if lang == "zh":
-            folded = folded.translate(_ZH_DIGITS)  # 第一 = 第1
-        if folded:
-            out.append((match.start(), match.end(), stem(folded) if stem else folded))
+        key = _word_key(match.group(), lang)
+        if key:
+            out.append((match.start(), match.end(), key))
     return out
+
+
+@lru_cache(maxsize=1 << 17)
+def _word_key(word: str, lang: str) -> str:
+    """The folded stem of one word (cached: running text repeats its words)."""
+    folded = _fold(word)
+    if lang == "zh":
+        return folded.translate(_ZH_DIGITS)  # 第一 = 第1
+    stem = _STEMMERS.get(lang)
+    return stem(folded) if stem and folded else folded
 
 
 def stems(text: str, lang: str) -> tuple[str, ...]:
@@ -290,7 +298,7 @@ def concepts_from_rows(
         if status not in STATUSES:
             raise GlossaryError(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}")
         try:
-            lang = base(lang) if "-" not in lang and "_" not in lang else lang
+            lang = normalize(lang)
         except LanguageError as err:
             raise GlossaryError(f"{where}: {err}") from err
         category = (row.get("category") or "").strip()
@@ -446,6 +454,7 @@ class Glossary:
                 raise GlossaryError(f"concept id {concept.id!r} occurs twice in one glossary")
             self._by_id[concept.id] = concept
         self._indexes: dict[str, _Index] = {}
+        self._preferred: dict[tuple[str, str], tuple[str | None, dict[str, str]]] = {}
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -593,13 +602,7 @@ class Glossary:
         start, end = tokens[first][0], tokens[last - 1][1]
         concept = self._by_id[concept_id]
         start, end, status, form = _widen(text, start, end, concept, lang, status, form)
-        preferred = concept.preferred(lang)
-        equivalents = {}
-        for other in _concept_languages(concept):
-            if other != lang:
-                term = concept.preferred(other)
-                if term is not None:
-                    equivalents[other] = term.text
+        preferred, equivalents = self._equivalents(concept_id, lang)
         return TermHit(
             start=start,
             end=end,
@@ -608,9 +611,24 @@ class Glossary:
             concept=concept_id,
             status=status,
             form=form,
-            preferred=preferred.text if preferred else form,
-            equivalents=equivalents,
+            preferred=preferred or form,
+            equivalents=dict(equivalents),
         )
+
+    def _equivalents(self, concept_id: str, lang: str) -> tuple[str | None, dict[str, str]]:
+        """The preferred term in ``lang`` and in each other language (cached per concept)."""
+        key = (concept_id, lang)
+        found = self._preferred.get(key)
+        if found is None:
+            concept = self._by_id[concept_id]
+            term = concept.preferred(lang)
+            others = {}
+            for other in _concept_languages(concept):
+                preferred = concept.preferred(other)
+                if other != lang and preferred is not None:
+                    others[other] = preferred.text
+            found = self._preferred[key] = (term.text if term else None, others)
+        return found
 
     # --- lookup ---------------------------------------------------------------------------
 
@@ -817,7 +835,7 @@ def _widen(
     """Take in marks a listed form includes (e.g. a deprecated ``<<...>>``) around the span."""
     surface = text[start:end]
     for term in concept.terms:
-        if base(term.lang) != lang:
+        if term.text == surface or _base(term.lang) != lang:
             continue
         at = term.text.find(surface)
         if at <= 0 and at + len(surface) >= len(term.text):
@@ -837,8 +855,11 @@ def _widen(
 def _concept_languages(concept: Concept) -> list[str]:
     seen: dict[str, None] = {}
     for term in concept.terms:
-        seen.setdefault(base(term.lang), None)
+        seen.setdefault(_base(term.lang), None)
     return list(seen)
+
+
+_base = lru_cache(maxsize=1024)(base)
 
 
 def recognize(text: str, lang: str, glossary: Glossary) -> list[TermHit]:

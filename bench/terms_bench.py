@@ -1,0 +1,148 @@
+"""Recognition speed: Glossary.find over the corpora, beside a naive per-term regex scan.
+
+Run: ``.venv/bin/python bench/terms_bench.py [--quick]``. For each corpus file (one segment a
+line) it times, in the same run:
+
+- ``find/segment``: ``Glossary.find`` on every line (how ``check`` and ``match`` use it);
+- ``find/document``: ``Glossary.find`` on the whole file as one text (a long document);
+- ``regex``: the naive baseline -- one case-insensitive regex per listed term of that language
+  (whitespace-tolerant, word-bounded), each scanned over the whole text.
+
+and prints characters per second and the speed-up over the baseline. Hit counts are printed too:
+the regex finds only exact listed forms, ``find`` also inflected forms and variants.
+
+The shipped glossary has only ~50 terms a language, so the naive scan is cheap; a translator's
+own termbase has thousands. The last table repeats the corpus runs with the glossary enlarged
+by ``--extra`` synthetic concepts (word trigrams of the corpus itself, so they occur): the
+automaton's cost stays flat while the naive scan grows with the number of terms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from glossaries import load_shipped  # noqa: E402
+from tm.models import Concept, Term  # noqa: E402
+from tm.terms import Glossary  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "data" / "corpus"
+FILES = (
+    [("flores200-devtest-un6", lang) for lang in ("en", "fr", "es", "ru", "zh", "ar")]
+    + [("ntrex128-un6", lang) for lang in ("en", "fr", "es", "ru", "zh", "ar")]
+    + [
+        ("enfr-wmtnews-tico19-tatoeba", "en"),
+        ("enfr-wmtnews-tico19-tatoeba", "fr"),
+    ]
+)
+LETTER = ROOT.parent / "shared" / "data" / "letter"
+
+
+def naive_patterns(glossary: Glossary, lang: str) -> list[re.Pattern[str]]:
+    """One regex per listed term of ``lang``: the baseline a first attempt would write."""
+    patterns = []
+    for concept in glossary.concepts:
+        for term in concept.terms:
+            if term.lang == lang:
+                body = r"\s+".join(re.escape(word) for word in term.text.split())
+                edge = "" if lang == "zh" else r"\b"
+                patterns.append(re.compile(edge + body + edge, re.IGNORECASE))
+    return patterns
+
+
+def timed(function, *args):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - start
+
+
+def bench(glossary: Glossary, name: str, lang: str, lines: list[str]) -> tuple[int, float, float]:
+    text = "\n".join(lines)
+    glossary.find("warm up the automaton", lang)
+    per_segment, t_segment = timed(lambda: sum(len(glossary.find(line, lang)) for line in lines))
+    per_document, t_document = timed(lambda: len(glossary.find(text, lang)))
+    patterns = naive_patterns(glossary, lang)
+    naive, t_naive = timed(lambda: sum(len(p.findall(text)) for p in patterns))
+    chars = len(text)
+    print(
+        f"{name:<30} {lang}  {chars:>9,} chars  "
+        f"find/segment {chars / t_segment:>12,.0f} c/s ({per_segment:>4} hits)  "
+        f"find/document {chars / t_document:>12,.0f} c/s ({per_document:>4} hits)  "
+        f"regex {chars / t_naive:>11,.0f} c/s ({naive:>4} hits)  "
+        f"x{t_naive / t_segment:5.2f} / x{t_naive / t_document:5.2f}"
+    )
+    return chars, t_segment, t_naive
+
+
+def enlarged(glossary: Glossary, texts: dict[str, list[str]], extra: int) -> Glossary:
+    """``glossary`` plus ``extra`` concepts per language made of word trigrams of ``texts``."""
+    concepts = []
+    for lang, lines in texts.items():
+        seen: set[str] = set()
+        step = max(1, len(lines) // extra)
+        for number, line in enumerate(lines[::step]):
+            words = line.split() if lang != "zh" else list(line.replace(" ", ""))
+            gram = (" " if lang != "zh" else "").join(words[2:5] if lang != "zh" else words[2:9])
+            if len(gram) > 6 and gram not in seen and len(seen) < extra:
+                seen.add(gram)
+                concepts.append(Concept(f"X-{lang}-{number}", "synthetic", (Term(lang, gram),)))
+    return glossary.merged(Glossary(concepts))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="first 300 lines of each file")
+    parser.add_argument("--extra", type=int, default=2000, help="synthetic terms per language")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        print(f"{CORPUS} is missing: the corpora live in ../shared/data/corpus")
+        return
+    glossary = load_shipped()
+    limit = 300 if args.quick else None
+    total_chars = total_find = total_naive = 0.0
+    for directory, lang in FILES:
+        path = CORPUS / directory / f"{lang}.txt"
+        lines = path.read_text(encoding="utf-8").splitlines()[:limit]
+        chars, t_find, t_naive = bench(glossary, directory, lang, lines)
+        total_chars += chars
+        total_find += t_find
+        total_naive += t_naive
+    letter = [(LETTER / "letter.en.md", "en")] + [
+        (LETTER / lang / f"letter.{lang}.md", lang) for lang in ("fr", "es", "ru", "zh", "ar")
+    ]
+    for path, lang in letter:
+        if path.is_file():
+            paragraphs = [p for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+            bench(glossary, "letter (x20)", lang, paragraphs * 20)
+    print(
+        f"\ncorpora: {total_chars:,.0f} chars; find/segment {total_chars / total_find:,.0f} c/s, "
+        f"naive regex {total_chars / total_naive:,.0f} c/s: "
+        f"find is x{total_naive / total_find:.2f} the naive scan"
+    )
+    texts: dict[str, list[str]] = {}
+    for directory, lang in FILES[:12]:
+        lines = (CORPUS / directory / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+        texts.setdefault(lang, []).extend(lines[:limit])
+    big = enlarged(glossary, texts, args.extra)
+    print(f"\nwith {args.extra:,} more terms per language ({len(big):,} concepts):")
+    total_chars = total_find = total_naive = 0.0
+    for lang, lines in texts.items():
+        chars, t_find, t_naive = bench(big, "flores+ntrex", lang, lines)
+        total_chars += chars
+        total_find += t_find
+        total_naive += t_naive
+    print(
+        f"\nenlarged glossary: find/segment {total_chars / total_find:,.0f} c/s, "
+        f"naive regex {total_chars / total_naive:,.0f} c/s: "
+        f"find is x{total_naive / total_find:.2f} the naive scan"
+    )
+
+
+if __name__ == "__main__":
+    main()
