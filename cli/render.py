@@ -97,9 +97,14 @@ def findings_json(findings: Sequence[Any]) -> None:
     json_out({"issues": [{key: getattr(f, key) for key in keys} for f in findings]})
 
 
-def _clip(text: str | None, width: int = 160) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
+def _marked(text: str | None, found: Sequence[str]) -> str:
+    """``text`` escaped for rich, one space between words, the found forms underlined."""
+    out = escape(" ".join((text or "").split()))
+    for part in found:
+        part = escape(" ".join(part.split()))
+        if part and part in out:
+            out = out.replace(part, f"[underline]{part}[/underline]", 1)
+    return out
 
 
 def check_report(findings: Sequence[Any], *, checked: str) -> None:
@@ -112,9 +117,11 @@ def check_report(findings: Sequence[Any], *, checked: str) -> None:
     for finding in findings:
         if finding.segment != current:
             current = finding.segment
-            out.print(f"\n[bold]Segment {finding.segment}[/]  {escape(_clip(finding.source))}")
+            found = [f.found for f in findings if f.segment == current]
+            source_found = found if finding.target is None else []
+            out.print(f"\n[bold]Segment {current}[/]  {_marked(finding.source, source_found)}")
             if finding.target is not None:
-                out.print(f"  [dim]translation:[/] {escape(_clip(finding.target))}")
+                out.print(f"  [dim]translation:[/] {_marked(finding.target, found)}")
         colour = "red" if finding.severity == "error" else "yellow"
         out.print(
             f"  [{colour}]{finding.severity:<7}[/] [cyan]{finding.rule}[/]  "
