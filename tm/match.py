@@ -149,6 +149,9 @@ class MatchIndex:
         self.post_offsets = post_offsets
         self.post_rows = post_rows
         self.lang = lang
+        self._bits: dict[int, np.ndarray] = {}
+        for token in np.flatnonzero(np.diff(post_offsets) > self.big_posting).tolist():
+            self.bits(token)
 
     # --- building ------------------------------------------------------------------------
 
@@ -231,6 +234,16 @@ class MatchIndex:
             out.append(_char(index))
         return "".join(out)
 
+    def bits(self, token: int) -> np.ndarray:
+        """Which rows hold ``token``, one bit per row (little-endian bytes); made at load
+        time for the tokens with long posting lists."""
+        found = self._bits.get(token)
+        if found is None:
+            hit = np.zeros(len(self), dtype=np.bool_)
+            hit[self.post_rows[self.post_offsets[token] : self.post_offsets[token + 1]]] = True
+            found = self._bits[token] = np.packbits(hit, bitorder="little")
+        return found
+
     def row_codes(self, row: int) -> str:
         """The token-code string of one row."""
         return self.strings[row]
@@ -277,6 +290,7 @@ class MatchIndex:
             rows = state.postings(token)
             rows = rows[~state.seen[rows]]
             state.seen[rows] = True
+            state.examined.add(token)
             state.consider(rows)
         return state.result()
 
@@ -333,6 +347,7 @@ class _Search:
         order = sorted(self.mult, key=lambda t: (self.df[t], t))
         self.occurrences = [t for t in order for _ in range(self.mult[t])]
         self.best: list[tuple[float, int]] = []  # min-heap of (similarity, -row)
+        self.examined: set[int] = set()  # tokens whose rows were all considered
 
     def threshold(self) -> float:
         """The similarity (0-1) a row must reach to enter the result."""
@@ -393,38 +408,43 @@ class _Search:
         return self.index.post_rows[offsets[token] : offsets[token + 1]]
 
     def count_rest(self) -> None:
-        """Finish a search whose prefix reaches long posting lists: bound each row's shared
-        tokens by counting (numpy), then score, best bound first, only rows not considered
-        yet whose bound can still reach the threshold.
+        """Finish a search whose prefix reaches long posting lists.
 
-        Very common tokens (in more than 1/8 of the rows: "the", ",") are not counted, to
-        keep the cost down; each of their occurrences in the draft is added to every row's
-        bound instead, which keeps it an upper bound. Rows holding none of the counted
-        tokens are left out only when those free occurrences alone cannot reach the
-        threshold; otherwise everything is counted.
+        The candidates are the rows, not considered yet, holding one of the prefix's tokens
+        (read at once with numpy). Each one's bound is the number of the draft's token
+        occurrences it holds, looked up in the index's bitmaps of the common tokens (rows
+        considered so far hold none of the rarer, already read tokens), so the longest
+        lists are never read token by token. Rows whose bound can reach the threshold are
+        scored, best bound first, in chunks that raise the threshold as they go.
         """
         index = self.index
         size, n_q = len(index), len(self.query)
         s = self.certified()
-        common = [t for t in self.mult if self.df[t] * 8 > size]
-        free = sum(self.mult[t] for t in common)
-        if free >= s * n_q - 1e-9:
-            common, free = [], 0
-        parts = [
-            self.postings(t)
-            for t, times in self.mult.items()
-            if self.df[t] and t not in common
-            for _ in range(times)
-        ]
-        if not parts:
-            return
-        counts = np.bincount(np.concatenate(parts), minlength=size)
-        counts[self.seen] = 0  # rows considered already
-        candidates = np.flatnonzero(counts)
+        cut = self.prefix_length()
+        prefix = [t for t in dict.fromkeys(self.occurrences[:cut]) if self.df[t]]
+        parts = [self.postings(t) for t in prefix]
+        total = sum(len(p) for p in parts)
+        if total * 64 < size:
+            candidates = np.sort(np.concatenate(parts))
+            candidates = candidates[np.r_[True, candidates[1:] != candidates[:-1]]]
+        else:
+            hit = np.zeros(size, dtype=np.bool_)
+            for p in parts:
+                hit[p] = True
+            candidates = np.flatnonzero(hit)
+        candidates = candidates[~self.seen[candidates]]
         lengths = index.lengths[candidates]
+        keep = (lengths >= s * n_q - 1e-9) & (lengths <= n_q / s + 1e-9)
+        candidates, lengths = candidates[keep], lengths[keep]
+        if candidates.size == 0:
+            return
+        byte, bit = candidates >> 3, (candidates & 7).astype(np.uint8)
+        bound = np.zeros(candidates.size, dtype=np.int32)
+        for t, times in self.mult.items():
+            if self.df[t] and t not in self.examined:
+                bound += ((index.bits(t)[byte] >> bit) & 1) * times
         longest = np.maximum(lengths, n_q)
-        bound = counts[candidates] + free
-        keep = (bound >= s * longest - 1e-9) & (lengths >= s * n_q - 1e-9)
+        keep = bound >= s * longest - 1e-9
         candidates, bound, longest = candidates[keep], bound[keep], longest[keep]
         # most shared tokens first, in chunks: good matches raise the threshold early
         order = np.argsort(-bound, kind="stable")
