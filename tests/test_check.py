@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tm.check import Pair, TermFinder, check_draft, check_pairs, check_translation, check_units
 from tm.errors import InputError
@@ -119,6 +121,9 @@ class HandGlossary:
         return hits
 
 
+HAND = HandGlossary(CONCEPTS)
+
+
 @pytest.fixture(params=["terms", "hand"])
 def glossary(request: pytest.FixtureRequest) -> TermFinder:
     """The rules on the real recogniser (tm.terms) and on the naive one above: they need only
@@ -228,6 +233,11 @@ def test_unknown_abbreviation_is_reported_once(glossary: TermFinder) -> None:
     assert findings[0].found == "UN"
 
 
+def test_words_of_a_capitalised_heading_are_not_abbreviations(glossary: TermFinder) -> None:
+    segments = _segments("ANNEX TO THE LETTER DATED 12 SEPTEMBER 2023", "The UN replied.")
+    assert [f.found for f in check_draft(segments, lang="en", glossary=glossary)] == ["UN"]
+
+
 def test_introduced_unknown_abbreviation_is_accepted(glossary: TermFinder) -> None:
     segments = _segments("Non-governmental organizations (NGOs) said so.", "NGOs said so again.")
     assert check_draft(segments, lang="en", glossary=glossary) == []
@@ -312,6 +322,21 @@ def test_changed_article_number(glossary: TermFinder) -> None:
     (finding,) = _check(glossary, pairs)
     assert finding.rule == "number-mismatch"
     assert (finding.found, finding.expected) == ("27", "26")
+
+
+@given(st.integers(1, 300), st.integers(1, 300), st.integers(1, 9))
+def test_article_references_match_whatever_the_wording(article: int, cited: int, para: int) -> None:
+    pairs = [
+        Pair(
+            0,
+            f"See Article {article}.{para} of the Covenant.",
+            f"Voir le paragraphe {para} de l'article {cited} du Pacte.",
+        ),
+        Pair(1, f"See Article {article} ({para}).", f"见第{cited}条第{para}款。"),
+    ]
+    for pair, lang in zip(pairs, ("fr", "zh"), strict=True):
+        findings = check_pairs([pair], src_lang="en", tgt_lang=lang, glossary=HAND)
+        assert (findings != []) == (article != cited)
 
 
 def test_term_moved_by_a_split_is_not_missing(glossary: TermFinder) -> None:

@@ -437,7 +437,9 @@ def _abbreviations(
                 if concept is not None and concept.category == "body":
                     continue  # organisation acronyms (UNESCO, OHCHR) serve as names
                 spans.append((hit.start, hit.end, _clean(hit.text), hit.preferred))
-        for match in _ACRONYM.finditer(text):
+        letters = _LETTER.findall(text)
+        shouting = sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
+        for match in () if shouting else _ACRONYM.finditer(text):  # capitals, not acronyms
             if _ROMAN.match(match.group()) or any(s <= match.start() < e for s, e in covered):
                 continue
             spans.append((match.start(), match.end(), match.group(), ""))
