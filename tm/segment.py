@@ -27,6 +27,7 @@ from pathlib import Path
 import regex
 from lxml import etree
 
+from tm._xml import safe_parser
 from tm.errors import LanguageError, RulesError
 from tm.lang import base, normalize
 from tm.models import Document, Segment
@@ -189,9 +190,8 @@ def _local(tag: object) -> str:
 def parse_srx(data: bytes, *, source: str | None = None) -> SrxRules:
     """Read SRX 2.0 from bytes; anything unusable raises :class:`RulesError` naming the file."""
     where = f"{source}: " if source else ""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as err:
         raise RulesError(f"{where}not a valid SRX file: {err.msg} (line {err.lineno})") from err
     if _local(root.tag) != "srx":

@@ -1,4 +1,4 @@
-"""The one safe XML parser configuration for every reader in untm.
+"""Safe XML reading for every reader in tmx/ (settings from :mod:`tm._xml`).
 
 No DTD loading, no entity expansion, no network: a TMX or TBX from a stranger cannot read local
 files (XXE) or blow up memory (billion laughs). Large files go through :func:`iterparse`.
@@ -12,21 +12,10 @@ from typing import IO, Any
 
 from lxml import etree
 
+from tm._xml import SAFE_OPTIONS, safe_parser
 from tm.errors import FormatError
 
 __all__ = ["iterparse", "parse", "safe_parser"]
-
-
-def safe_parser() -> etree.XMLParser:
-    """An lxml parser that refuses entities, DTD loading and network access."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_blank_text=False,
-    )
 
 
 def parse(source: str | Path | IO[bytes]) -> etree._ElementTree:
@@ -47,11 +36,8 @@ def iterparse(
         source,
         events=events,
         tag=tag,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
         remove_comments=True,
+        **SAFE_OPTIONS,
     )
     try:
         yield from context
