@@ -187,6 +187,8 @@ class Memory:
                 )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # 64 MB of page cache: the unique index on unit keys is written in random order
+            conn.execute("PRAGMA cache_size=-65536")
             if version == 0:
                 tables = conn.execute(
                     "SELECT count(*) FROM sqlite_master WHERE type='table'"

@@ -35,17 +35,23 @@ def build(
     format_: Annotated[Format, typer.Option("--format", help="Format of --tmx.")] = Format.tmx,
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Segment, align and store the documents as multilingual units; optionally export them."""
+    """Segment, align and store the documents as multilingual units; optionally export them.
+
+    The UN glossary's treaty and organ names serve as alignment anchors.
+    """
     from dataclasses import asdict
 
     from cli import render
+    from glossaries import load_shipped
     from tm.build import build_memory
     from tm.memory import Memory
     from tmx.tmx import export_memory
 
     with handle_errors(), Memory.open(memory) as store:
         with render.progress_steps("building") as advance:
-            report = build_memory(en_file, xx_files, store, progress=advance)
+            report = build_memory(
+                en_file, xx_files, store, glossary=load_shipped(), progress=advance
+            )
         written = export_memory(store, tmx, fmt=format_.value) if tmx is not None else None
     if json_:
         files = [list(f) for f in written.files] if written else []
