@@ -25,6 +25,8 @@ SAME = [
     ("12 September 2023", "12 de septiembre de 2023"),
     ("12 September 2023", "12 сентября 2023 года"),
     ("10 August 2023", "二〇二三年八月十日"),
+    ("Article 1 of Protocol No. 1", "《欧洲人权公约第一议定书》第一条"),
+    ("the First Optional Protocol", "第一任择议定书"),
     ("in 1987-91", "de 1987 à 1991"),
     ("1,000 people", "1 000 personnes"),
     ("Article 26", "المادة ٢٦"),

@@ -34,8 +34,10 @@ _GROUP_SEP = ",.\u00a0\u202f\u2009 '\u2019"
 _NUMBER = regex.compile(r"(?<![\d])\d+(?:[,.\u00a0\u202f\u2009 '\u2019]\d{3}(?![\d]))*")
 _YEAR_RANGE = regex.compile(r"(?<![\d])(\d{4})\s*[-\u2010-\u2015/]\s*(\d{2})(?![\d])")
 # Chinese numerals where they cite something: 第十六条, 第三款, 十二日, 九月, 二〇二三年.
+# "第一议定书" is Protocol No. 1, but "第一任择议定书" the First Optional Protocol (no number).
 _CN_CITED = regex.compile(
-    rf"(?:第([{_CN}]+)(?=[条款项段章节])|([{_CN}]+)(?=[月日])|([〇零一二三四五六七八九]{{4}})(?=年))"
+    rf"(?:第([{_CN}]+)(?=[条款项段章节]|号|议定书)|([{_CN}]+)(?=[月日])"
+    rf"|([〇零一二三四五六七八九]{{4}})(?=年))"
 )
 # Sub-paragraph numbers: "(i)" and "i)" in Latin and Cyrillic text, ㈠ in Chinese, ’1‘ in
 # Arabic (plain digits); the roman and the parenthesised forms are counted as their value.
