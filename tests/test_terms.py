@@ -385,3 +385,32 @@ def test_extract_min_count_and_empty() -> None:
         "Convention on Biological Diversity"
     ]
     assert extract_candidates([], G) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "concept"),
+    [
+        ("بناء السلام والحفاظ على السلام", "ar", "AGE-PSP"),
+        ("国家和国际两级的法治", "zh", "AGE-ROL"),
+    ],
+)
+def test_reworded_heading_is_a_variant(text: str, lang: str, concept: str) -> None:
+    hit = _only(text, lang)
+    assert (hit.concept, hit.status, hit.text) == (concept, "variant", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Chute des actions en Asie", "fr"),  # letters like "Charte des Nations Unies"
+        ("Organization of the United Nations", "en"),
+        ("The Convention", "en"),
+        ("Le Conseil des ministres s'est réuni.", "fr"),
+    ],
+)
+def test_no_false_positives(text: str, lang: str) -> None:
+    assert G.find(text, lang) == []
+
+
+def test_a_similar_short_name_is_another_body() -> None:
+    assert [h.concept for h in G.find("Human Rights Committee", "en")] == []

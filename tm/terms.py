@@ -228,7 +228,7 @@ _STEMMERS: dict[str, Callable[[str], str]] = {
 
 def _tokens(text: str, lang: str) -> list[tuple[int, int, str]]:
     """``(start, end, stem)`` for each word (each Han character) of ``text``."""
-    out = []
+    out: list[tuple[int, int, str]] = []
     for match in _TOKEN.finditer(text):
         if match.group("stop"):
             if out and out[-1][2] != _BARRIER:
@@ -414,10 +414,14 @@ def _build_index(concepts: Sequence[Concept], lang: str) -> _Index:
         width = max(3, n // 3)
         for offset in range(n - width + 1):
             bucket(key[offset : offset + width]).partial.append((number, offset))
+    # Headings reword agenda-item titles and long titles; a short name with one word changed
+    # is another body ("Human Rights Committee"), not a variant of "Human Rights Council".
     titles = [
         (_folded(term.text, lang), concept.id, term)
         for concept, term, key in keyed
-        if len(key) >= 3 and not is_abbreviation(term)
+        if not is_abbreviation(term)
+        and len(key) >= 3
+        and (concept.category == "agenda_item" or len(key) >= _TITLE_MIN_TOKENS)
     ]
     automaton = ahocorasick.Automaton()
     for key, value in buckets.items():
@@ -731,6 +735,7 @@ def _near_variants(
 
 #: A text that is a heading or title as a whole matches a name at this rapidfuzz ratio.
 TITLE_CUTOFF = 75.0
+_TITLE_MIN_TOKENS = 8
 
 
 def _folded(text: str, lang: str) -> str:
@@ -747,16 +752,20 @@ def _title_variant(
         return []
     if stripped[-1] in ".。!?！？;；:：" or _BARRIER in (t[2] for t in tokens):
         return []
-    best = process.extractOne(
+    words = [t[2] for t in tokens]
+    for _title, _score, number in process.extract(
         _folded(stripped, lang),
         [title[0] for title in index.titles],
         scorer=fuzz.ratio,
         score_cutoff=TITLE_CUTOFF,
-    )
-    if best is None:
-        return []
-    _, concept_id, term = index.titles[best[2]]
-    return [(0, len(tokens), concept_id, term, "variant", term.text)]
+        limit=5,
+    ):
+        _, concept_id, term = index.titles[number]
+        # the letters alone mislead ("Chute des actions en Asie" ~ "Charte des Nations Unies"):
+        # at least half of the words must be the name's words too
+        if Levenshtein.normalized_similarity(words, stems(term.text, lang)) >= 0.5:
+            return [(0, len(tokens), concept_id, term, "variant", term.text)]
+    return []
 
 
 def _delimited(text: str, tokens: Sequence[tuple[int, int, str]], start: int, stop: int) -> bool:

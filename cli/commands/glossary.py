@@ -124,7 +124,12 @@ def export(
         elif format_ is Format.csv:
             count = write_table(terms, output)
         else:
-            count = write_tbx(terms, output, version=format_.value, source_lang=source_lang)
+            count = write_tbx(
+                terms,
+                output,
+                version="tbx" if format_ is Format.tbx else "tbx2",
+                source_lang=source_lang,
+            )
     what = "lines" if format_ is Format.omegat else "rows" if format_ is Format.csv else "concepts"
     render.console().print(f"Wrote {count} {what} to {render.escape(str(output))}.")
 
