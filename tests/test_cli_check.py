@@ -160,6 +160,18 @@ def test_target_lang_without_target(tmp_path: Path) -> None:
     assert "--target" in result.output
 
 
+def test_translation_in_another_language_than_said() -> None:
+    result = _run(
+        FIXTURES / "planted.en.md",
+        "--target",
+        FIXTURES / "planted.fr.md",
+        "--target-lang",
+        "zh",
+    )
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "script" in result.output
+
+
 def test_draft_without_language(tmp_path: Path) -> None:
     draft = _write(tmp_path / "draft.md", "Text.\n")
     result = _run(draft)
