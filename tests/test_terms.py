@@ -180,19 +180,23 @@ def test_stems_fold_inflection() -> None:
     assert stems("Représentante permanente", "fr") == stems("Représentant permanent", "fr")
 
 
-_ENGLISH = [
-    (c.id, t.text)
+_NAMES = [
+    (lang, c.id, t.text)
     for c in G.concepts
     for t in c.terms
-    if t.lang == "en" and t.status == "preferred" and t.abbreviation != t.text
+    if t.status == "preferred" and t.abbreviation != t.text
+    for lang in [t.lang]
 ]
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(_ENGLISH), min_size=1, max_size=8), st.sampled_from([" ; ", ". "]))
-def test_every_inserted_name_is_found_once(names: list[tuple[str, str]], glue: str) -> None:
-    text = "See " + glue.join(text for _, text in names) + "."
-    hits = G.find(text, "en")
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(UN_LANGUAGES), st.data())
+def test_every_inserted_name_is_found_once(lang: str, data: st.DataObject) -> None:
+    pool = [(cid, text) for name_lang, cid, text in _NAMES if name_lang == lang]
+    names = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=6))
+    glue = "。" if lang == "zh" else data.draw(st.sampled_from([" ; ", ". ", "; and "]))
+    text = "See " + glue.join(name for _, name in names) + "."
+    hits = G.find(text, lang)
     assert [h.concept for h in hits] == [cid for cid, _ in names]
     assert all(h.status == "preferred" for h in hits)
     assert all(text[h.start : h.end] == h.text for h in hits)
