@@ -82,6 +82,7 @@ _SCORE_MIX = 0.3  # weight (exponent) of the fit; the margin tells wrong beads a
 _STRONG = 1.5  # cost of a strong anchor (number, name) found on one side only
 _WEAK = 0.3  # cost of a weak anchor (punctuation, word prefix) found on one side only
 _MIN_WIDTH = 12  # narrowest band (in segments either side of the centre line)
+_GUIDED_WIDTH = 6  # band around a first pass's path
 _MAX_CELLS = 400_000  # the band stops widening beyond this many cells (seconds of work)
 
 _BYTE_LANGS = frozenset({"zh", "ja", "ko"})
@@ -110,11 +111,13 @@ def _merge(dicts: Iterable[_Keys]) -> _Keys:
     return out
 
 
-def _shared(a: _Keys, b: _Keys) -> int:
-    """Size of the multiset intersection of two key counts."""
+def _shared(a: _Keys, b: _Keys, total_a: int, total_b: int) -> int:
+    """Size of the multiset intersection of two key counts (``total_*``: sums of counts)."""
     common = a.keys() & b.keys()
     if not common:
         return 0
+    if len(a) == total_a or len(b) == total_b:  # one side counts every key once
+        return len(common)
     return sum(min(a[key], b[key]) for key in common)
 
 
@@ -173,8 +176,8 @@ class _Costs:
         b_s, tb_s = self._ts[dj][j - dj] if dj else _NONE
         a_w, ta_w = self._sw[di][i - di] if di else _NONE
         b_w, tb_w = self._tw[dj][j - dj] if dj else _NONE
-        shared_s = _shared(a_s, b_s) if ta_s and tb_s else 0
-        shared_w = _shared(a_w, b_w) if ta_w and tb_w else 0
+        shared_s = _shared(a_s, b_s, ta_s, tb_s) if ta_s and tb_s else 0
+        shared_w = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
         return (
             lcost,
             ta_s + tb_s - 2 * shared_s,
@@ -196,12 +199,12 @@ class _Costs:
         a_s, ta_s = self._ss[di][i - di] if di else _NONE
         b_s, tb_s = self._ts[dj][j - dj] if dj else _NONE
         if ta_s or tb_s:
-            shared = _shared(a_s, b_s) if ta_s and tb_s else 0
+            shared = _shared(a_s, b_s, ta_s, tb_s) if ta_s and tb_s else 0
             total += _STRONG * (ta_s + tb_s - 2 * shared)
         a_w, ta_w = self._sw[di][i - di] if di else _NONE
         b_w, tb_w = self._tw[dj][j - dj] if dj else _NONE
         if ta_w or tb_w:
-            shared = _shared(a_w, b_w) if ta_w and tb_w else 0
+            shared = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
             total += _WEAK * (ta_w + tb_w - 2 * shared)
         return total
 
@@ -595,8 +598,14 @@ def _two_level(
     variance: float,
     floor: float,
     scores: bool = True,
+    guide: Sequence[float] | None = None,
+    para_guide: Sequence[float] | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
-    """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads)."""
+    """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads).
+
+    ``guide`` and ``para_guide`` (from :func:`_guide`) are a first pass's paths over sentences
+    and paragraphs: bands then follow them closely instead of the anchor line.
+    """
     p_src = _group(src_items, src_plan.paragraphs)
     p_tgt = _group(tgt_items, tgt_plan.paragraphs)
     if len(p_src) == 1 and len(p_tgt) == 1:
@@ -605,7 +614,10 @@ def _two_level(
         costs = _Costs(
             p_src, p_tgt, ratio=ratio, variance=variance, floor=floor, priors=_PARA_PRIOR_COST
         )
-        _, path = _search(costs, _anchor_centre(p_src, p_tgt))
+        if para_guide is None:
+            _, path = _search(costs, _anchor_centre(p_src, p_tgt))
+        else:
+            _, path = _search(costs, para_guide, width=_GUIDED_WIDTH)
         para_beads = _path_beads(path)
     beads: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
     para_groups: list[tuple[list[int], list[int]]] = []
@@ -620,7 +632,13 @@ def _two_level(
         s_items = [src_items[p] for p in s_pos]
         t_items = [tgt_items[p] for p in t_pos]
         costs = _Costs(s_items, t_items, ratio=ratio, variance=variance, floor=floor)
-        _, path, margins = _search_margins(costs, _anchor_centre(s_items, t_items), margins=scores)
+        if guide is None:
+            centre, width = _anchor_centre(s_items, t_items), _MIN_WIDTH
+        else:
+            start, top = t_pos[0], float(len(t_pos))
+            centre = [min(max(guide[p] - start, 0.0), top) for p in range(s_pos[0], s_pos[-1] + 2)]
+            width = _GUIDED_WIDTH
+        _, path, margins = _search_margins(costs, centre, width=width, margins=scores)
         for k, (i0, j0, bi, bj) in enumerate(_path_beads(path)):
             score = costs.score(i0 + bi, j0 + bj, bi, bj, margins[k]) if scores else 0.0
             beads.append(
@@ -631,6 +649,19 @@ def _two_level(
                 )
             )
     return beads, para_groups
+
+
+def _guide(beads: Sequence[tuple[tuple[int, ...], tuple[int, ...], float]], n: int) -> list[float]:
+    """For each number of pivot segments consumed (0..n), the target segments consumed on the
+    path of ``beads`` (interpolated inside a bead)."""
+    guide = [0.0] * (n + 1)
+    i = j = 0
+    for src, tgt, _ in beads:
+        for step in range(1, len(src) + 1):
+            guide[i + step] = j + step * len(tgt) / len(src)
+        i, j = i + len(src), j + len(tgt)
+        guide[i] = float(j)
+    return guide
 
 
 def _check_language(segments: Sequence[Segment], lang: str, role: str) -> None:
@@ -795,7 +826,17 @@ def align(
     if measured is not None:
         ratio, variance = measured
     raw, para_groups = _two_level(
-        src_items, tgt_items, src_plan, tgt_plan, ratio=ratio, variance=variance, floor=floor
+        src_items,
+        tgt_items,
+        src_plan,
+        tgt_plan,
+        ratio=ratio,
+        variance=variance,
+        floor=floor,
+        guide=_guide(raw, len(src_items)),
+        para_guide=_guide(
+            [(tuple(s), tuple(t), 0.0) for s, t in para_groups], len(src_plan.paragraphs)
+        ),
     )
     beads = tuple(Bead(s, t, score, score < SUSPECT) for s, t, score in raw)
     warnings = _warnings(
