@@ -979,27 +979,33 @@ _EDGES: dict[str, frozenset[str]] = {
 }
 
 
+_GRAM_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}\-]*['’]?")
+_HAN_RUN = regex.compile(r"[\p{Han}\p{N}]+")
+
+
 def _ngrams(text: str, lang: str, longest: int) -> set[str]:
-    """Word n-grams (Han-character n-grams in Chinese) that do not cross a masked name."""
+    """Word n-grams (Han-character n-grams in Chinese) that do not cross a masked name.
+
+    An elided article or preposition (l', d') is a word of its own, so that no n-gram starts
+    with one; inside an n-gram it is joined to the next word again.
+    """
     grams: set[str] = set()
+    if lang == "zh":
+        for run in _HAN_RUN.findall(text):
+            grams.update(
+                run[i : i + n] for n in range(2, longest + 1) for i in range(len(run) - n + 1)
+            )
+        return grams
     edges = _EDGES.get(lang, frozenset())
     for chunk in text.split("|"):
-        if lang == "zh":
-            chars = [c for c in chunk if not c.isspace()]
-            grams.update(
-                "".join(chars[i : i + n])
-                for n in range(2, longest + 1)
-                for i in range(len(chars) - n + 1)
-                if chars[i].isalnum() and chars[i + n - 1].isalnum()
-            )
-            continue
-        words = regex.findall(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’\-]*", chunk)
+        words = _GRAM_WORD.findall(chunk)
         for n in range(1, longest + 1):
             for i in range(len(words) - n + 1):
                 first, last = words[i].lower(), words[i + n - 1].lower()
-                if first in edges or last in edges or first.endswith(("l'", "d'", "l’", "d’")):
+                if first in edges or last in edges or first[-1] in "'’" or last[-1] in "'’":
                     continue
-                grams.add(" ".join(words[i : i + n]))
+                gram = "".join(w if w[-1] in "'’" else w + " " for w in words[i : i + n])
+                grams.add(gram.rstrip())
     return grams
 
 
@@ -1045,26 +1051,26 @@ def extract_candidates(
         rows.append((set(found), others))
         counts.update(set(found))
     # count every unit that cites a name, also where a longer capitalised run hid it
-    for name in counts:
-        counts[name] = sum(1 for found, _ in rows if any(name in other for other in found))
+    citing = [number for number, (found, _) in enumerate(rows) if found]
+    units_of: dict[str, list[int]] = {
+        name: [n for n in citing if any(name in other for other in rows[n][0])] for name in counts
+    }
     names = [
         name
-        for name in counts
-        if counts[name] >= min_count
-        and not any(o != name and o in name and counts[o] > counts[name] for o in counts)
+        for name, where in units_of.items()
+        if len(where) >= min_count
+        and not any(o != name and o in name and len(units_of[o]) > len(where) for o in units_of)
     ]
-    names.sort(key=lambda n: (-counts[n], n))
+    names.sort(key=lambda n: (-len(units_of[n]), n))
     if not names:
         return []
     ratios = _length_ratios(glossary, src)
-    candidates = []
-    for name in names:
-        equivalents: dict[str, tuple[tuple[str, float], ...]] = {}
-        langs = sorted({lang for _, others in rows for lang in others})
-        for lang in langs:
-            equivalents[lang] = _equivalents(name, lang, rows, ratios.get(lang, 1.0), top)
-        candidates.append(Candidate(name, counts[name], equivalents))
-    return candidates
+    langs = sorted({lang for _, others in rows for lang in others})
+    mined = {lang: _mine(names, units_of, lang, rows, ratios.get(lang, 1.0), top) for lang in langs}
+    return [
+        Candidate(name, len(units_of[name]), {lang: mined[lang][name] for lang in langs})
+        for name in names
+    ]
 
 
 def _mask(text: str, hits: Sequence[TermHit]) -> str:
@@ -1087,27 +1093,45 @@ def _length_ratios(glossary: Glossary, src: str) -> dict[str, float]:
     return {lang: sorted(values)[len(values) // 2] for lang, values in ratios.items()}
 
 
-def _equivalents(
-    name: str,
+def _mine(
+    names: Sequence[str],
+    units_of: Mapping[str, Sequence[int]],
     lang: str,
     rows: Sequence[tuple[set[str], dict[str, str]]],
     ratio: float,
     top: int,
-) -> tuple[tuple[str, float], ...]:
-    expected = max(2.0, len(name) * ratio)
-    longest = 25 if lang == "zh" else max(3, len(name.split()) + 4)
-    with_name = 0
-    joint: Counter[str] = Counter()
+) -> dict[str, tuple[tuple[str, float], ...]]:
+    """For each name, the ``lang`` n-grams that co-occur with it best (Dice x length prior).
+
+    Two passes over the units: the n-grams of the units citing each name, then the total count
+    of just those n-grams over all units, so memory stays small on a large memory.
+    """
+    longest = 25 if lang == "zh" else max(3, max(len(n.split()) for n in names) + 4)
+    joint: dict[str, Counter[str]] = {}
+    with_name: dict[str, int] = {}
+    for name in names:
+        counter: Counter[str] = Counter()
+        for number in units_of[name]:
+            text = rows[number][1].get(lang)
+            if text is not None:
+                counter.update(_ngrams(text, lang, longest))
+        joint[name] = counter
+        with_name[name] = sum(1 for n in units_of[name] if lang in rows[n][1])
+    needed: set[str] = set().union(*(set(c) for c in joint.values()))
     total: Counter[str] = Counter()
-    for found, others in rows:
+    for _, others in rows:
         text = others.get(lang)
-        if text is None:
-            continue
-        grams = _ngrams(text, lang, longest)
-        total.update(grams)
-        if any(name in other for other in found):
-            with_name += 1
-            joint.update(grams)
+        if text is not None:
+            total.update(_ngrams(text, lang, longest) & needed)
+    return {
+        name: _best(joint[name], total, with_name[name], max(2.0, len(name) * ratio), top)
+        for name in names
+    }
+
+
+def _best(
+    joint: Counter[str], total: Counter[str], with_name: int, expected: float, top: int
+) -> tuple[tuple[str, float], ...]:
     if not with_name:
         return ()
     scored = []
