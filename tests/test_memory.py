@@ -235,7 +235,7 @@ def _units(draw: st.DrawFn) -> Unit:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(units=st.lists(_units(), min_size=1, max_size=6, unique_by=lambda u: u.tuid or id(u)))
 def test_import_export_import_is_lossless(tmp_path: Path, units: list[Unit]) -> None:

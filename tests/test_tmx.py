@@ -306,7 +306,7 @@ def _unit(draw: st.DrawFn) -> Unit:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(units=st.lists(_unit(), min_size=1, max_size=5))
 def test_write_then_read_gives_the_same_units(tmp_path: Path, units: list[Unit]) -> None:

@@ -500,23 +500,23 @@ def _unit_row(unit: Unit, origin: str | None) -> tuple[Any, ...]:
     )
 
 
-def _variant_rows(unit_id: int, unit: Unit) -> Iterator[tuple[Any, ...]]:
+def _variant_rows(unit_id: int, unit: Unit) -> list[tuple[Any, ...]]:
+    rows = []
     for pos, v in enumerate(unit.variants):
         tag = language_tag(v.lang)
-        yield (
-            unit_id,
-            pos,
-            tag.split("-")[0],
-            tag,
-            v.text,
-            v.markup,
-            _dumps([list(p) for p in v.props]),
-            _dumps(list(v.notes)),
-            _date_text(v.creation_date),
-            v.creation_id,
-            _date_text(v.change_date),
-            v.change_id,
-        )
+        if v.props or v.notes or v.creation_date or v.change_date:
+            extra: tuple[Any, ...] = (
+                _dumps([list(p) for p in v.props]),
+                _dumps(list(v.notes)),
+                _date_text(v.creation_date),
+                v.creation_id,
+                _date_text(v.change_date),
+                v.change_id,
+            )
+        else:
+            extra = (None, None, None, v.creation_id, None, v.change_id)
+        rows.append((unit_id, pos, tag.split("-")[0], tag, v.text, v.markup, *extra))
+    return rows
 
 
 def _group(cursor: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, Unit]]:
