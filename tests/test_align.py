@@ -245,7 +245,7 @@ def costs_items(texts: Sequence[str]) -> list[al._Item]:
 @given(_TEXTS, _TEXTS, st.integers(min_value=1, max_value=3))
 def test_band_finds_any_path_lying_inside_it(src: list[str], tgt: list[str], width: int) -> None:
     costs = _costs(src, tgt)
-    centre = al._diagonal(len(src), len(tgt))
+    centre = [i * len(tgt) / len(src) for i in range(len(src) + 1)]
     lo, hi = al._band(centre, len(tgt), width)
     total, path = al._run(costs, lo, hi)
     full_total, full_path = al._run(costs, [0] * (len(src) + 1), [len(tgt)] * (len(src) + 1))

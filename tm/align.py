@@ -424,10 +424,6 @@ def _search_margins(
     return total, path, _margins(path, total, forward, backward, lo, hi)
 
 
-def _diagonal(n: int, m: int) -> list[float]:
-    return [i * m / n if n else float(m) for i in range(n + 1)]
-
-
 def _anchor_chain(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[tuple[int, int]]:
     """A longest monotone chain of items sharing a strong key found once on each side."""
 
@@ -679,20 +675,14 @@ def _check_language(segments: Sequence[Segment], lang: str, role: str) -> None:
 
 
 def _ranges(positions: Sequence[int]) -> str:
-    """``[3, 4, 5, 9]`` -> ``3-5, 9`` (1-based for people reading warnings)."""
-    out: list[str] = []
-    start = prev = None
+    """``[3, 4, 5, 9]`` -> ``4-6, 10`` (1-based, for people reading warnings)."""
+    runs: list[list[int]] = []
     for pos in sorted(positions):
-        if start is None:
-            start = prev = pos
-        elif pos == prev + 1:  # type: ignore[operator]
-            prev = pos
+        if runs and pos == runs[-1][1] + 1:
+            runs[-1][1] = pos
         else:
-            out.append(f"{start + 1}" if start == prev else f"{start + 1}-{prev + 1}")  # type: ignore[operator]
-            start = prev = pos
-    if start is not None:
-        out.append(f"{start + 1}" if start == prev else f"{start + 1}-{prev + 1}")  # type: ignore[operator]
-    return ", ".join(out)
+            runs.append([pos, pos])
+    return ", ".join(f"{a + 1}" if a == b else f"{a + 1}-{b + 1}" for a, b in runs)
 
 
 def _warnings(
