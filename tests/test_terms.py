@@ -51,6 +51,9 @@ def _only(text: str, lang: str) -> TermHit:
         ("公民权利和政治权利国际公约第7条", "zh", "INS-ICCPR", "preferred"),
         ("<<公民权利和政治权利国际公约>>第7条", "zh", "INS-ICCPR", "deprecated"),
         ("经济,社会及文化权利国际公约", "zh", "INS-ICESCR", "deprecated"),
+        # traditional script: recognised, reported as a variant of the simplified form
+        ("《公民權利和政治權利國際公約》第7條", "zh", "INS-ICCPR", "variant"),
+        ("聯合國人權事務高級專員", "zh", "BOD-HCHR", "variant"),
         # Arabic: diacritics and tatweel ignored, a missing hamza is the deprecated spelling
         ("العهد الدولي الخاص بالحقوق المدنيّة والسياسيّة", "ar", "INS-ICCPR", "preferred"),
         ("العهد الدولـي الخاص بالحقوق المدنية والسياسية", "ar", "INS-ICCPR", "preferred"),

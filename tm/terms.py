@@ -63,6 +63,14 @@ _TOKEN = regex.compile(
 #: The stem of a sentence or title boundary: no name is recognised across it.
 _BARRIER = "|"
 _ZH_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+# Traditional characters of the glossary's Chinese names, folded to simplified for matching
+# (sources in traditional script cite the same treaties): pairs traditional -> simplified.
+_ZH_TRADITIONAL = str.maketrans(
+    "與專為義書爭會兒關衝沖減別辦務員國處婦學憲對態戰護無機權條構樣歐殘濟滅狀現織組經絕罰聯"
+    "約級類裝視議設負責進長際預駐種強蹤祕",
+    "与专为义书争会儿关冲冲减别办务员国处妇学宪对态战护无机权条构样欧残济灭状现织组经绝罚联"
+    "约级类装视议设负责进长际预驻种强踪秘",
+)
 _FOLD = str.maketrans(
     {
         "\u0640": None,  # tatweel
@@ -245,7 +253,7 @@ def _word_key(word: str, lang: str) -> str:
     """The folded stem of one word (cached: running text repeats its words)."""
     folded = _fold(word)
     if lang == "zh":
-        return folded.translate(_ZH_DIGITS)  # 第一 = 第1
+        return folded.translate(_ZH_DIGITS).translate(_ZH_TRADITIONAL)  # 第一 = 第1
     stem = _STEMMERS.get(lang)
     return stem(folded) if stem and folded else folded
 
