@@ -728,12 +728,14 @@ def _number_correspondence(
         return []
     lost = ", ".join(sorted(missing.elements(), key=_numeric))
     added = ", ".join(sorted(extra.elements(), key=_numeric))
+    said_lost = _spoken(missing, pair.source)
+    said_added = _spoken(extra, pair.target)
     if lost and added:
-        message = f"The source has {lost} where the translation has {added}."
+        message = f"The source has {said_lost} where the translation has {said_added}."
     elif lost:
-        message = f"The source cites {lost}, which the translation does not."
+        message = f"The source cites {said_lost}, which the translation does not."
     else:
-        message = f"The translation cites {added}, which the source does not."
+        message = f"The translation cites {said_added}, which the source does not."
     return [
         Finding(
             "number-mismatch",
@@ -746,6 +748,25 @@ def _number_correspondence(
             message,
         )
     ]
+
+
+def _spoken(values: Counter[str], text: str) -> str:
+    """The values for a message; a month written as a name is named: "8 (August)"."""
+    months = {n.value for n in numbers.extract(text) if n.kind == "month"}
+    out = []
+    for value in sorted(values.elements(), key=_numeric):
+        if value in months:
+            out.append(f"{value} ({_month_name(int(value))})")
+        else:
+            out.append(value)
+    return ", ".join(out)
+
+
+@cache
+def _month_name(month: int) -> str:
+    from babel import Locale
+
+    return str(Locale.parse("en").months["format"]["wide"][month])
 
 
 def _numeric(value: str) -> tuple[int, str]:
