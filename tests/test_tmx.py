@@ -410,3 +410,19 @@ def test_omegat_pretranslates_the_letter(tmp_path: Path, letter_tmx: Path, examp
     hit = [text for text in own if text in done]
     assert len(own) >= 90
     assert len(hit) / len(own) >= 0.95, sorted(set(own) - done)
+
+
+def test_files_over_a_byte_limit_are_split_below_it(tmp_path: Path) -> None:
+    units = [
+        Unit((Variant("en", f"Sentence {i}." * 5), Variant("fr", f"Phrase {i}.")))
+        for i in range(40)
+    ]
+    small = Profile("small", max_bytes=2_000)
+    report = write_tmx(units, tmp_path / "out.tmx", profile=small)
+    assert len(report.files) > 1
+    assert all(Path(name).stat().st_size <= 2_000 for name, _ in report.files)
+    assert sum(len(list(read_tmx(name))) for name, _ in report.files) == 40
+    # one file is enough: no part number in the name
+    report = write_tmx(units[:2], tmp_path / "one.tmx", profile=small)
+    assert [Path(name).name for name, _ in report.files] == ["one.tmx"]
+    assert PROFILES["phrase"].max_bytes == PROFILES["trados"].max_bytes == 1_000_000_000

@@ -338,6 +338,7 @@ class Profile:
             with the project's rules, so units that hold several sentences still match.
         prop_suffix: appended to ``x-`` prop types (Trados field types, e.g. ``:SingleString``).
         max_units: split into numbered files of at most this many units.
+        max_bytes: split into numbered files below this size (the tool's import limit).
     """
 
     name: str
@@ -346,15 +347,23 @@ class Profile:
     segtype: str = "sentence"
     prop_suffix: str = ""
     max_units: int | None = None
+    max_bytes: int | None = None
 
+
+#: 1 GB: the TMX import limit stated by Phrase TMS ("File size is limited to 1 GB for
+#: exporting and importing") and by Trados Cloud ("each file you import has a maximum size
+#: of 1 GB").
+_ONE_GB = 1_000_000_000
 
 #: Export profiles by name. ``tmx`` is the plain multilingual TMX 1.4b.
 PROFILES: dict[str, Profile] = {
     "tmx": Profile("tmx"),
     "omegat": Profile("omegat", per_pair=True, segtype="paragraph"),
-    "trados": Profile("trados", regions=True, per_pair=True, prop_suffix=":SingleString"),
+    "trados": Profile(
+        "trados", regions=True, per_pair=True, prop_suffix=":SingleString", max_bytes=_ONE_GB
+    ),
     "memoq": Profile("memoq", per_pair=True),
-    "phrase": Profile("phrase", regions=True),
+    "phrase": Profile("phrase", regions=True, max_bytes=_ONE_GB),
 }
 
 
@@ -398,15 +407,26 @@ class atomic_paths:  # noqa: N801 - used like a function in a with statement
 
     def __init__(self) -> None:
         self._pairs: list[tuple[str, Path]] = []
+        self._temps: list[str] = []
 
     def __call__(self, target: str | Path) -> str:
-        target = Path(target)
-        if target.parent and not target.parent.is_dir():
-            raise InputError(f"{target.parent}: no such directory for the output")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        os.close(fd)
-        self._pairs.append((tmp, target))
+        tmp = self.temp(target)
+        self.commit(tmp, target)
         return tmp
+
+    def temp(self, near: str | Path) -> str:
+        """A temporary file beside ``near`` (removed unless committed and successful)."""
+        near = Path(near)
+        if near.parent and not near.parent.is_dir():
+            raise InputError(f"{near.parent}: no such directory for the output")
+        fd, tmp = tempfile.mkstemp(prefix=f".{near.name}.", suffix=".part", dir=near.parent)
+        os.close(fd)
+        self._temps.append(tmp)
+        return tmp
+
+    def commit(self, tmp: str, target: str | Path) -> None:
+        """Have ``tmp`` replace ``target`` when the block ends without an error."""
+        self._pairs.append((tmp, Path(target)))
 
     def __enter__(self) -> atomic_paths:
         return self
@@ -415,44 +435,51 @@ class atomic_paths:  # noqa: N801 - used like a function in a with statement
         if exc_type is None:
             for tmp, target in self._pairs:
                 os.replace(tmp, target)
-        else:
-            for tmp, _ in self._pairs:
-                Path(tmp).unlink(missing_ok=True)
+        for tmp in self._temps:
+            Path(tmp).unlink(missing_ok=True)
+
+
+_CLOSING = len(b"</body></tmx>\n")
 
 
 class _Sink:
-    """One stream of TMX files (rotated every ``max_units`` units)."""
+    """One stream of TMX files, split after ``max_units`` units or before ``max_bytes``.
+
+    Files are written to temporary paths and named at :meth:`finish`: the target name when
+    one file was enough, else ``<stem>.part001.tmx``, ``<stem>.part002.tmx``, ...
+    """
 
     def __init__(
         self,
         target: Path,
-        langs: tuple[str, ...] | None,
         header: dict[str, str],
-        max_units: int | None,
         tmp: atomic_paths,
+        *,
+        max_units: int | None = None,
+        max_bytes: int | None = None,
     ) -> None:
         self.target = target
-        self.langs = langs
         self.header = header
-        self.max_units = max_units
         self.tmp = tmp
+        self.max_units = max_units
+        self.max_bytes = max_bytes
         self.files: list[tuple[str, int]] = []
+        self._temps: list[str] = []
         self._stack: ExitStack | None = None
         self._xf: Any = None
         self._count = 0
+        self._bytes = 0
 
-    def _path(self, part: int) -> Path:
-        if self.max_units is None:
-            return self.target
+    def _part(self, number: int) -> Path:
         stem, suffix = self.target.name, ""
         if stem.endswith(".tmx"):
             stem, suffix = stem[:-4], ".tmx"
-        return self.target.with_name(f"{stem}.part{part:03d}{suffix}")
+        return self.target.with_name(f"{stem}.part{number:03d}{suffix}")
 
     def _open(self) -> None:
-        path = self._path(len(self.files) + 1)
         stack = ExitStack()
-        handle = stack.enter_context(open(self.tmp(path), "wb"))  # noqa: SIM115
+        temp = self.tmp.temp(self.target)
+        handle = stack.enter_context(open(temp, "wb"))  # noqa: SIM115
         xf = stack.enter_context(etree.xmlfile(handle, encoding="UTF-8"))
         xf.write_declaration()
         xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
@@ -466,27 +493,46 @@ class _Sink:
         stack.enter_context(xf.element("body"))
         xf.write("\n")
         self._stack, self._xf = stack, xf
-        self.files.append((str(path), 0))
+        self._temps.append(temp)
         self._count = 0
+        self._bytes = 100 + len(etree.tostring(header, encoding="UTF-8"))
 
     def write(self, tu: Any) -> None:
-        if self._xf is None or (self.max_units is not None and self._count >= self.max_units):
+        size = len(etree.tostring(tu, encoding="UTF-8")) + 1 if self.max_bytes else 0
+        full = (
+            self._xf is not None
+            and self._count > 0
+            and (
+                (self.max_units is not None and self._count >= self.max_units)
+                or (self.max_bytes is not None and self._bytes + size + _CLOSING > self.max_bytes)
+            )
+        )
+        if self._xf is None or full:
             self.close()
             self._open()
         self._xf.write(tu)
         self._xf.write("\n")
         self._count += 1
+        self._bytes += size
 
     def close(self) -> None:
         if self._stack is not None:
-            self.files[-1] = (self.files[-1][0], self._count)
+            self.files.append(("", self._count))
             self._stack.close()
             self._stack, self._xf = None, None
 
-    def ensure_one(self) -> None:
-        """Write an empty (but valid) file when no unit was written."""
-        if not self.files:
+    def finish(self) -> None:
+        """Close the last file (writing an empty, valid one if no unit came) and name them."""
+        if not self._temps:
             self._open()
+        self.close()
+        single = len(self._temps) == 1
+        named = []
+        for number, (temp, (_, count)) in enumerate(zip(self._temps, self.files, strict=True), 1):
+            target = self.target if single else self._part(number)
+            self.tmp.commit(temp, target)
+            named.append((str(target), count))
+        self.files = named
 
 
 def write_tmx(
@@ -542,11 +588,13 @@ def write_tmx(
                 pair_path = _pair_path(target, src, other)
                 head = _header_attrs(form(src), prof, date)
                 pair = frozenset({_base(src), _base(other)})
-                sinks.append((pair, _Sink(pair_path, (src, other), head, limit, tmp)))
+                sink = _Sink(pair_path, head, tmp, max_units=limit, max_bytes=prof.max_bytes)
+                sinks.append((pair, sink))
         else:
             select = frozenset(_base(t) for t in wanted) if wanted else None
             head = _header_attrs(form(src), prof, date)
-            sinks.append((select, _Sink(target, wanted, head, limit, tmp)))
+            sink = _Sink(target, head, tmp, max_units=limit, max_bytes=prof.max_bytes)
+            sinks.append((select, sink))
         try:
             for unit in units:
                 wrote = False
@@ -558,7 +606,7 @@ def write_tmx(
                 if not wrote:
                     skipped += 1
             for _, sink in sinks:
-                sink.ensure_one()
+                sink.finish()
         finally:
             for _, sink in sinks:
                 sink.close()
