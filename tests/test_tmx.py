@@ -426,3 +426,14 @@ def test_files_over_a_byte_limit_are_split_below_it(tmp_path: Path) -> None:
     report = write_tmx(units[:2], tmp_path / "one.tmx", profile=small)
     assert [Path(name).name for name, _ in report.files] == ["one.tmx"]
     assert PROFILES["phrase"].max_bytes == PROFILES["trados"].max_bytes == 1_000_000_000
+
+
+def test_exports_get_the_usual_file_mode(tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        write_tmx(LETTER_UNITS, tmp_path / "out.tmx")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "out.tmx").stat().st_mode & 0o777 == 0o644

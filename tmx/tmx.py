@@ -398,6 +398,12 @@ class WriteReport:
         return sum(n for _, n in self.files)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 class atomic_paths:  # noqa: N801 - used like a function in a with statement
     """Context manager handing out temporary paths that replace their targets only on success.
 
@@ -421,6 +427,7 @@ class atomic_paths:  # noqa: N801 - used like a function in a with statement
             raise InputError(f"{near.parent}: no such directory for the output")
         fd, tmp = tempfile.mkstemp(prefix=f".{near.name}.", suffix=".part", dir=near.parent)
         os.close(fd)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
         self._temps.append(tmp)
         return tmp
 
