@@ -416,6 +416,20 @@ def test_inconsistent_and_identical_translations(glossary: TermFinder) -> None:
     ]
 
 
+def test_units_of_one_paragraph_share_their_terms(glossary: TermFinder) -> None:
+    def unit(en: str, fr: str, paragraph: str) -> Unit:
+        props = (("x-document", "letter"), ("x-paragraph", paragraph))
+        return Unit((Variant("en", en), Variant("fr", fr)), props=props)
+
+    units = [
+        unit("It violates Article 14 of the ICCPR.", "Il viole l'article 14.", "7"),
+        unit("It also harms them.", f"Celui du {ICCPR_FR} aussi.", "7"),
+        unit("Article 26 of the ICCPR.", "L'article 26.", "8"),
+    ]
+    findings = check_units(units, src_lang="en", tgt_lang="fr", glossary=glossary)
+    assert _rules(findings) == [("missing-term", 2)]
+
+
 def test_units_of_a_memory(glossary: TermFinder) -> None:
     units = [
         Unit((Variant("en", "Article 26 of the ICCPR."), Variant("fr", "L'article 27 du Pacte."))),

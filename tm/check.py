@@ -543,21 +543,17 @@ def check_units(
     units carrying an ``x-paragraph`` prop are grouped by it.
     """
     pairs = []
+    groups: dict[tuple[str, str], int] = {}  # (x-document, x-paragraph) -> group number
     for position, unit in enumerate(units):
         source, target = unit.text(src_lang), unit.text(tgt_lang)
         if source is None or target is None:
             continue
         props = dict(unit.props)
-        group = props.get("x-paragraph")
-        document = props.get("x-document", "")
-        pairs.append(
-            Pair(
-                position,
-                source,
-                target,
-                hash((document, group)) if group is not None else None,
-            )
-        )
+        paragraph = props.get("x-paragraph")
+        group = None
+        if paragraph is not None:
+            group = groups.setdefault((props.get("x-document", ""), paragraph), len(groups))
+        pairs.append(Pair(position, source, target, group))
     return check_pairs(pairs, src_lang=src_lang, tgt_lang=tgt_lang, glossary=glossary)
 
 
