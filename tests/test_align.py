@@ -337,6 +337,12 @@ def test_numbers_are_read_whatever_the_digits_and_grouping() -> None:
     assert "n:3500" in ar
 
 
+def test_punctuation_signatures_match_across_scripts() -> None:
+    en = Anchorer("en").anchors('"Why?" he asked... -- (see below): no!').weak
+    zh = Anchorer("zh").anchors("“为什么？”他问……——（见下文）：不！").weak
+    assert {'p:"', "p:?", "p:…", "p:—", "p:(", "p::", "p:!"} <= en & zh
+
+
 # --- the scorer (Vecalign/Bertalign definitions) --------------------------------------------------
 
 

@@ -247,6 +247,8 @@ _PUNCT = (
     ("p::", ":："),
     ("p:?", "?？؟"),
     ("p:!", "!！"),
+    ("p:…", ("…", "...", "⋯")),  # ellipses and dashes survive literary translation
+    ("p:—", ("—", "--")),
 )
 _LIST_MARK = regex.compile(r"^\s*(?:[(（]?(?:\p{L}|\d+|[ivxlc]+)[)）.]|[•·\-–—*])\s")
 _WORD = regex.compile(r"\p{L}{5,}")
