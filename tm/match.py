@@ -19,11 +19,16 @@ index from token to rows. A candidate with score >= s must share at least ``s * 
 with the draft (an edit script keeps at most the shared tokens) and have a length within
 ``[s * len(a), len(a) / s]``. So with the draft's tokens sorted rarest first, every such
 candidate holds one of the first ``len(a) - ceil(s * len(a)) + 1`` of them (prefix filtering).
-Rare tokens are read first and scored at once, which raises ``s`` to the current k-th best
-score and shortens the prefix; when a long posting list is reached, the rest of the prefix is
-counted with numpy and only rows whose shared-token bound reaches ``s`` are scored. The search
-is exact for the best match and for every match within a window (10 points) of it; with
-``window=None`` it returns what scoring every row would return (ties aside).
+Rare tokens are read first and their rows scored at once (rapidfuzz, in C), which raises
+``s`` to the current k-th best score and shortens the prefix. When the prefix reaches a long
+posting list, the rest of it is read at once with numpy, each new row's shared-token count is
+looked up in per-token row bitmaps (kept for tokens in more than 4096 rows), and only rows
+whose count can reach ``s`` are scored, best first. The search is exact for the best match and
+for every match within a window (10 points) of it; with ``window=None`` it returns what
+scoring every row would return (ties aside).
+
+The index lives in the memory's SQLite file (tables ``match_meta`` and ``match_index``, one
+index per source language) and is rebuilt when :meth:`tm.memory.Memory.revision` has changed.
 """
 
 from __future__ import annotations
