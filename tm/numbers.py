@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -68,17 +68,17 @@ class NumberDiff:
         return bool(self.missing or self.extra)
 
 
+_OTHER_DIGIT = regex.compile(r"[\p{Nd}--[0-9]]", regex.VERSION1)
+
+
 def _ascii_digits(text: str) -> str:
     """Map every Unicode decimal digit (Arabic-Indic, full-width, ...) to ASCII, same length."""
     if text.isascii():
         return text
-    out = []
-    for char in text:
-        if char.isdecimal() and not ("0" <= char <= "9"):
-            out.append(str(unicodedata.decimal(char)))
-        else:
-            out.append(char)
-    return "".join(out)
+    others = set(_OTHER_DIGIT.findall(text))
+    if not others:
+        return text
+    return text.translate({ord(char): str(unicodedata.decimal(char)) for char in others})
 
 
 def _roman_value(numeral: str) -> int | None:
@@ -195,7 +195,13 @@ def extract(text: str) -> list[Number]:
 
 def values(text: str) -> Counter[str]:
     """The multiset of values ``text`` cites."""
-    return Counter(number.value for number in extract(text))
+    return Counter(_values(text))
+
+
+@lru_cache(maxsize=4096)
+def _values(text: str) -> tuple[str, ...]:
+    # A check sees each source text once per translation: remember the last few thousand.
+    return tuple(number.value for number in extract(text))
 
 
 def compare(source: str | Iterable[str], target: str | Iterable[str]) -> NumberDiff:
