@@ -27,7 +27,10 @@ class Format(StrEnum):
 def align(
     files: Annotated[
         list[Path],
-        typer.Argument(help="The pivot file (e.g. letter.en.md), then one or more versions."),
+        typer.Argument(
+            help="The pivot file (e.g. letter.en.md), then one or more versions.",
+            metavar="FILES",
+        ),
     ],
     presegmented: Annotated[
         bool,
