@@ -89,13 +89,12 @@ def test_letter_documents_align_paragraph_to_paragraph(shared_data: Path) -> Non
 
 def _udhr(path: Path, lang: str) -> tuple[list[Segment], list[str]]:
     """Sentences of a UDHR XML file (paragraph = one <title> or <para>) and each one's article."""
+    from tm.segment import segment
     from tmx._xml import parse
 
     root = parse(path).getroot()
     segments: list[Segment] = []
     articles: list[str] = []
-    stop = "。！？" if lang == "zh" else ".!?"
-    splitter = re.compile(rf"(?<=[{stop}])\s*" if lang == "zh" else rf"(?<=[{stop}])\s+")
     paragraph = 0
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -104,14 +103,12 @@ def _udhr(path: Path, lang: str) -> tuple[list[Segment], list[str]]:
         if name not in ("title", "para"):
             continue
         section = element.getparent()
-        section_name = section.tag.rsplit("}", 1)[-1]
-        article = section.get("number", section_name)
+        article = section.get("number", section.tag.rsplit("}", 1)[-1])
         text = " ".join("".join(element.itertext()).split())
-        for sentence in splitter.split(text):
-            if sentence.strip():
-                kind = "heading" if name == "title" else "body"
-                segments.append(Segment(len(segments), paragraph, kind, sentence.strip()))
-                articles.append(article)
+        kind = "heading" if name == "title" else "body"
+        for sentence in segment(text, lang):
+            segments.append(Segment(len(segments), paragraph, kind, sentence))
+            articles.append(article)
         paragraph += 1
     return segments, articles
 
