@@ -421,3 +421,19 @@ def test_no_false_positives(text: str, lang: str) -> None:
 
 def test_a_similar_short_name_is_another_body() -> None:
     assert [h.concept for h in G.find("Human Rights Committee", "en")] == []
+
+
+def test_line_break_inside_a_chinese_title_is_not_a_variant() -> None:
+    hit = _only("消除种族主义、种族歧视、仇外心理  \n和相关不容忍行为", "zh")
+    assert (hit.concept, hit.status) == ("AGE-RAC", "preferred")
+
+
+def test_reworded_heading_line_inside_a_longer_text() -> None:
+    text = "الجمعية العامة\nبناء السلام والحفاظ على السلام\nمجلس الأمن"
+    hits = G.find(text, "ar")
+    assert [(h.concept, h.status) for h in hits] == [
+        ("BOD-GA", "preferred"),
+        ("AGE-PSP", "variant"),
+        ("BOD-SC", "preferred"),
+    ]
+    assert hits[1].text == "بناء السلام والحفاظ على السلام"

@@ -267,9 +267,14 @@ def stems(text: str, lang: str) -> tuple[str, ...]:
     return tuple(t[2] for t in _tokens(text, base(lang)) if t[2] != _BARRIER)
 
 
+# Chinese is written without spaces: a line break inside a title is no difference of form.
+_HAN_GAP = regex.compile(r"(?<=[\p{Han}\p{Pd}、，])\s+(?=[\p{Han}、，])")
+
+
 def _surface(text: str) -> str:
+    """The text for comparing forms: typography and line breaks folded, spelling kept."""
     text = unicodedata.normalize("NFC", text).translate(_SURFACE)
-    return " ".join(text.split())
+    return _HAN_GAP.sub("", " ".join(text.split()))
 
 
 def is_abbreviation(term: Term) -> bool:
@@ -561,8 +566,7 @@ class Glossary:
             owner[start:stop] = [len(chosen)] * (stop - start)
             chosen.append((start, stop, *pick))
         chosen = _near_variants(text, index, tokens, chosen, owner, partial)
-        if not chosen:
-            chosen = _title_variant(text, lang, index, tokens)
+        chosen.extend(_headings(text, lang, index, tokens, chosen))
         hits = [self._hit(text, tokens, lang, item) for item in chosen]
         return sorted(hits, key=lambda h: h.start)
 
@@ -751,12 +755,48 @@ def _folded(text: str, lang: str) -> str:
     return ("" if lang == "zh" else " ").join(words)
 
 
-def _title_variant(
-    text: str, lang: str, index: _Index, tokens: Sequence[tuple[int, int, str]]
+_LINE = regex.compile(r"[^\n]+")
+
+
+def _headings(
+    text: str,
+    lang: str,
+    index: _Index,
+    tokens: Sequence[tuple[int, int, str]],
+    chosen: Sequence[_Choice],
 ) -> list[_Choice]:
-    """A heading-like text (short, no final stop) that is as a whole a reworded name."""
+    """Reworded titles standing as a heading: the whole text (up to three lines) when nothing
+    was found in it, else each line without a hit."""
+    if not index.titles:
+        return []
+    if not chosen:
+        found = _title_variant(text, lang, index, tokens, 0)
+        if found or "\n" not in text.strip():
+            return found
+    covered = {k for start, stop, *_ in chosen for k in range(start, stop)}
+    out: list[_Choice] = []
+    first = 0
+    for line in _LINE.finditer(text):
+        while first < len(tokens) and tokens[first][0] < line.start():
+            first += 1
+        last = first
+        while last < len(tokens) and tokens[last][0] < line.end():
+            last += 1
+        if last > first and not covered.intersection(range(first, last)):
+            out.extend(_title_variant(line.group(), lang, index, tokens[first:last], first))
+    return out
+
+
+def _title_variant(
+    text: str, lang: str, index: _Index, tokens: Sequence[tuple[int, int, str]], offset: int
+) -> list[_Choice]:
+    """A heading-like text (short, no final stop) that is as a whole a reworded name.
+
+    ``tokens`` are the text's own tokens; ``offset`` is the index of the first of them in the
+    tokens of the whole text the hit will refer to.
+    """
     stripped = text.strip()
-    if not index.titles or len(stripped) > 200 or stripped.count("\n") > 2:
+    if not stripped or len(stripped) > 200 or stripped.count("\n") > 2:
         return []
     if stripped[-1] in ".。!?！？;；:：" or _BARRIER in (t[2] for t in tokens):
         return []
@@ -772,7 +812,7 @@ def _title_variant(
         # the letters alone mislead ("Chute des actions en Asie" ~ "Charte des Nations Unies"):
         # at least half of the words must be the name's words too
         if Levenshtein.normalized_similarity(words, stems(term.text, lang)) >= 0.5:
-            return [(0, len(tokens), concept_id, term, "variant", term.text)]
+            return [(offset, offset + len(tokens), concept_id, term, "variant", term.text)]
     return []
 
 
