@@ -141,6 +141,9 @@ def test_in_context_exact_ranks_above_exact() -> None:
         ("ctx", 101, "context"),
         ("plain", 100, "exact"),
     ]
+    # the draft starts where the memory's document starts
+    (first,) = matcher.lookup("First.", following="Thank you.")
+    assert first.kind == "context"
     # another neighbour: both are plain exact matches
     found = matcher.lookup("Thank you.", previous="Other.", following="Last.")
     assert [m.kind for m in found] == ["exact", "exact"]
@@ -278,3 +281,32 @@ def test_lookup_scores_equal_batch_scores(sources: list[str], draft: list[str]) 
             following=draft[i + 1] if i + 1 < len(draft) else None,
         )
         assert [(m.score, m.kind) for m in seg.matches] == [(m.score, m.kind) for m in alone]
+
+
+def test_chinese_matches_by_character() -> None:
+    unit = Unit(
+        (
+            Variant("zh", "安全理事会第七十八年"),
+            Variant("en", "Security Council Seventy-eighth year"),
+        )
+    )
+    matcher = Matcher.from_units([unit], src_lang="zh")
+    (m,) = matcher.lookup("安全理事会第七十九年", target_langs=["en"])
+    assert m.score == 90  # one character of ten differs
+    assert m.targets == {"en": "Security Council Seventy-eighth year"}
+
+
+def test_stored_index_is_loaded_not_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Memory.open(tmp_path / "tm.sqlite") as memory:
+        memory.add([_unit("The meeting rose at noon.", "La séance est levée à midi.")])
+        Matcher(memory).index()
+    with Memory.open(tmp_path / "tm.sqlite", create=False) as memory:
+
+        def rebuild(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the stored index should have been used")
+
+        monkeypatch.setattr(memory, "units_with_ids", rebuild)
+        (m,) = Matcher(memory).lookup("The meeting rose at noon.")
+        assert m.kind == "exact"

@@ -128,7 +128,8 @@ class MatchIndex:
     in-context matches. :meth:`search` returns rows with their exact token similarity.
     """
 
-    #: Posting lists longer than this are counted with numpy rather than scored row by row.
+    #: Tokens in more rows than this get a row bitmap, and reaching one in a search switches
+    #: from scoring posting lists row by row to the bitmap count (see ``_Search.count_rest``).
     big_posting: int = 4096
 
     def __init__(
@@ -212,7 +213,7 @@ class MatchIndex:
     @staticmethod
     def _postings(seq: str, offsets: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
         codes = np.frombuffer(seq.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        tokens = np.where(codes > 0xD800, codes - _SURROGATES, codes) - 1
+        tokens = np.where(codes >= 0xD800, codes - _SURROGATES, codes) - 1
         rows = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
         pairs = np.unique(tokens << 32 | rows)  # one entry per (token, row), sorted by token
         token_of = pairs >> 32
@@ -653,7 +654,8 @@ class Matcher:
         ``target_langs`` keeps those languages' targets (None: every language but the
         source) and drops units that have none of them. ``previous`` and ``following`` are the
         draft's neighbouring segments (None at the start or end of the draft): an exact match
-        whose memory neighbours are the same is an in-context match (101).
+        whose memory neighbours are the same is an in-context match (101). Without either
+        neighbour, no match is in context.
         """
         lang = _lang.base(src_lang or self.src_lang)
         index = self.index(lang)
@@ -822,7 +824,10 @@ def _match(
 
 
 def _in_context(index: MatchIndex, row: int, previous: str | None, following: str | None) -> bool:
-    """True when the memory row's neighbours in its document are the draft's neighbours."""
+    """True when the memory row's neighbours in its document are the draft's neighbours
+    (None: the draft starts or ends here; with no neighbour at all there is no context)."""
+    if previous is None and following is None:
+        return False
     docs = index.docs
     for step, text in ((-1, previous), (1, following)):
         near = row + step
