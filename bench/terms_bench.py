@@ -9,7 +9,8 @@ line) it times, in the same run:
   (whitespace-tolerant, word-bounded), each scanned over the whole text.
 
 and prints characters per second and the speed-up over the baseline. Hit counts are printed too:
-the regex finds only exact listed forms, ``find`` also inflected forms and variants.
+the regex finds only listed forms, but also lower-case abbreviations ("cat" for CAT) and each
+nested name again inside a longer one; ``find`` also finds inflected forms and variants.
 
 The shipped glossary has only ~50 terms a language, so the naive scan is cheap; a translator's
 own termbase has thousands. The last table repeats the corpus runs with the glossary enlarged
