@@ -200,6 +200,20 @@ def test_sentence_initial_capital_is_not_a_variant(glossary: TermFinder) -> None
     )
 
 
+def test_misspelt_title_in_a_language_without_declension(shipped) -> None:
+    # The recogniser matches "politique" by its stem; French titles are not declined.
+    segments = _segments("au titre du Pacte international relatif aux droits civils et politique.")
+    (finding,) = check_draft(segments, lang="fr", glossary=shipped)
+    assert (finding.rule, finding.found) == (
+        "variant-term",
+        "Pacte international relatif aux droits civils et politique",
+    )
+    assert finding.expected.endswith("politiques")
+    # Russian titles are declined: the genitive is the official name, not a misspelling.
+    declined = _segments("статье 26 Международного пакта о гражданских и политических правах")
+    assert check_draft(declined, lang="ru", glossary=shipped) == []
+
+
 def test_mixed_full_forms_are_reported_where_the_minority_form_is(glossary: TermFinder) -> None:
     segments = _segments(
         "Article 5 of the European Convention on Human Rights.",

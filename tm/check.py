@@ -92,7 +92,10 @@ class Pair:
 # --- text helpers -----------------------------------------------------------------------------
 
 _SPACES = regex.compile(r"\s+")
-_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u2019": "'"})
+# One hyphen, one apostrophe, and one "number" sign (French "nº" and "n°" are both written).
+_HYPHENS = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u2019": "'", "\u00ba": "\u00b0"}
+)
 _TITLE_MARKS = str.maketrans({"《": None, "》": None, "〈": None, "〉": None, "\u0640": None})
 _ACRONYM = regex.compile(r"(?<![\p{L}\p{N}/.-])(?:[A-Z]{2,7}|[А-ЯЁ]{2,7})(?![\p{L}\p{N}/-])")
 _ROMAN = regex.compile(r"^[IVXLCDM]+$")
@@ -312,8 +315,10 @@ def _form_finding(
     # A listed form found case-insensitively: the letters must match, except the first one
     # (sentence start) and in all-capital headings.
     surface, form = _clean(found), _clean(hit.form)
-    if surface == form or surface.isupper() or surface.casefold() != form.casefold():
+    if surface == form or surface.isupper():
         return None
+    if surface.casefold() != form.casefold():
+        return _misspelt(hit, surface, segment=segment, source=source, target=target, terms=terms)
     if surface[1:] == form[1:] or _is_abbreviation(hit, terms.concept(hit.concept)):
         return None
     return Finding(
@@ -325,6 +330,41 @@ def _form_finding(
         found,
         hit.form,
         f"Capitalisation differs from the official form {_quote(hit.form)}.",
+    )
+
+
+# Languages whose names are not declined: a title found with other letters than every listed
+# form ("politique" for "politiques") is misspelt, not inflected.
+_UNDECLINED = frozenset({"en", "fr", "es", "zh"})
+
+
+def _misspelt(
+    hit: TermHit, surface: str, *, segment: int, source: str, target: str | None, terms: _Terms
+) -> Finding | None:
+    """A finding when a name the recogniser matched by its stems is spelt unlike every form."""
+    concept = terms.concept(hit.concept)
+    if base(hit.lang) not in _UNDECLINED or concept is None:
+        return None
+    key = surface.casefold()
+    for term in concept.terms:
+        if (
+            base(term.lang) == base(hit.lang)
+            and term.status != "deprecated"
+            and key in (_clean(term.text).casefold(), _clean(term.abbreviation or "").casefold())
+        ):
+            return None
+    if _unverified(concept, hit.lang):
+        return None
+    return Finding(
+        "variant-term",
+        "warning",
+        segment,
+        source,
+        target,
+        hit.text.strip(),
+        hit.form,
+        f"{_quote(hit.text.strip())} is spelt differently from the official name "
+        f"{_quote(hit.form)}.",
     )
 
 
