@@ -310,3 +310,18 @@ def test_stored_index_is_loaded_not_rebuilt(
         monkeypatch.setattr(memory, "units_with_ids", rebuild)
         (m,) = Matcher(memory).lookup("The meeting rose at noon.")
         assert m.kind == "exact"
+
+
+def test_sentence_of_a_multi_sentence_unit_is_a_partial_match() -> None:
+    unit = Unit(
+        (
+            Variant("en", "Armenia refuses to start a dialogue. It ignores our calls."),
+            Variant("fr", "L'Arménie refuse tout dialogue et ignore nos appels."),
+        ),
+        segtype="paragraph",
+    )
+    matcher = Matcher.from_units([unit])
+    (m,) = matcher.lookup("Armenia refuses to start a dialogue.")
+    assert (m.kind, m.score, m.band) == ("partial", 99, "95-99")
+    assert m.source == "Armenia refuses to start a dialogue."
+    assert m.targets == {"fr": "L'Arménie refuse tout dialogue et ignore nos appels."}

@@ -78,10 +78,10 @@ BANDS: tuple[tuple[str, float], ...] = (
     ("50-74", 50.0),
 )
 
-_INDEX_VERSION = "1"
+_INDEX_VERSION = "2"
 _SURROGATES = 0x800  # code points U+D800..U+DFFF are skipped when tokens become characters
 _LIMIT = 0x10FFFF - _SURROGATES  # more distinct tokens than this fold together (never seen)
-_KIND_RANK = {"context": 4, "exact": 3, "placeable": 2, "format": 2, "fuzzy": 1}
+_KIND_RANK = {"context": 4, "exact": 3, "placeable": 2, "format": 2, "fuzzy": 1, "partial": 0}
 
 
 def band(score: float) -> str:
@@ -143,6 +143,7 @@ class MatchIndex:
         post_rows: np.ndarray,
         *,
         lang: str,
+        parts: np.ndarray | None = None,
     ) -> None:
         self.vocab = vocab
         bounds = offsets.tolist()
@@ -151,6 +152,8 @@ class MatchIndex:
         self.offsets = offsets
         self.ids = ids
         self.docs = docs
+        #: 0 for a row holding a unit's whole source, k for its k-th sentence (from 1)
+        self.parts = np.zeros(len(ids), dtype=np.int32) if parts is None else parts
         self.lengths = np.diff(offsets).astype(np.int32)
         self.post_offsets = post_offsets
         self.post_rows = post_rows
@@ -168,9 +171,11 @@ class MatchIndex:
         *,
         lang: str = "en",
         docs: Iterable[int] | None = None,
+        parts: Iterable[int] | None = None,
     ) -> MatchIndex:
         """Index ``(id, source text)`` pairs in ``lang``; ``docs`` gives a document number per
-        pair (consecutive rows of one document are context for each other)."""
+        pair (consecutive rows of one document are context for each other) and ``parts``
+        marks rows that hold only the k-th sentence of their unit's source (0: all of it)."""
         vocab: dict[str, int] = {}
         chunks: list[str] = []
         ids: list[int] = []
@@ -198,6 +203,7 @@ class MatchIndex:
             post_offsets,
             post_rows,
             lang=lang,
+            parts=None if parts is None else np.fromiter(parts, dtype=np.int32, count=len(ids)),
         )
 
     @staticmethod
@@ -314,6 +320,7 @@ class MatchIndex:
             "post_offsets": self.post_offsets.astype(np.int64).tobytes(),
             "post_rows": self.post_rows.astype(np.int32).tobytes(),
             "lang": self.lang.encode("utf-8"),
+            "parts": self.parts.astype(np.int32).tobytes(),
         }
 
     @classmethod
@@ -330,6 +337,7 @@ class MatchIndex:
             np.frombuffer(blobs["post_offsets"], dtype=np.int64),
             np.frombuffer(blobs["post_rows"], dtype=np.int32),
             lang=blobs["lang"].decode("utf-8"),
+            parts=np.frombuffer(blobs["parts"], dtype=np.int32),
         )
 
 
@@ -663,10 +671,14 @@ class Matcher:
         hits = index.search_codes(query, top=top + 2, min_score=min_score)
         if not hits:
             return []
-        rows = {int(index.ids[row]): row for row, _ in hits}
         wanted = None if target_langs is None else {_lang.base(t) for t in target_langs}
-        matches = []
-        for unit_id, unit, origin in self._fetch([int(index.ids[row]) for row, _ in hits]):
+        fetched = {i: (u, o) for i, u, o in self._fetch(list({int(index.ids[r]) for r, _ in hits}))}
+        best: dict[int, Match] = {}
+        for row, _ in hits:
+            unit_id = int(index.ids[row])
+            if unit_id not in fetched:
+                continue
+            unit, origin = fetched[unit_id]
             targets = {
                 v.lang: v.text
                 for v in unit.variants
@@ -675,13 +687,20 @@ class Matcher:
             source = unit.text(lang)
             if source is None or (wanted is not None and not targets):
                 continue
-            row = rows[unit_id]
+            part = int(index.parts[row])
+            if part:
+                source = _sentences(source, lang)[part - 1]
             score = 100.0 * Levenshtein.normalized_similarity(query, index.row_codes(row))
-            matches.append(_match(text, source, targets, score, lang, unit, origin, unit_id))
-        for i, m in enumerate(matches):
-            if m.kind == "exact" and _in_context(index, rows[m.unit_id or 0], previous, following):
-                matches[i] = dataclasses.replace(m, score=101.0, kind="context")
-        matches.sort(key=lambda m: (-m.score, -_KIND_RANK[m.kind], m.unit_id or 0))
+            m = _match(text, source, targets, score, lang, unit, origin, unit_id)
+            if part:
+                # one sentence of a longer unit: its targets translate more than the draft
+                m = dataclasses.replace(m, score=min(m.score, 99.0), kind="partial")
+            elif m.kind == "exact" and _in_context(index, row, previous, following):
+                m = dataclasses.replace(m, score=101.0, kind="context")
+            m = dataclasses.replace(m, band=band(m.score))
+            if unit_id not in best or _rank(m) < _rank(best[unit_id]):
+                best[unit_id] = m
+        matches = sorted(best.values(), key=_rank)
         return [m for m in matches if m.score >= min_score][:top]
 
     def match_segments(
@@ -823,6 +842,11 @@ def _match(
     )
 
 
+def _rank(m: Match) -> tuple[float, int, int]:
+    """Sort key: best score first, then context > exact > placeable/format > fuzzy/partial."""
+    return (-m.score, -_KIND_RANK[m.kind], m.unit_id or 0)
+
+
 def _in_context(index: MatchIndex, row: int, previous: str | None, following: str | None) -> bool:
     """True when the memory row's neighbours in its document are the draft's neighbours
     (None: the draft starts or ends here; with no neighbour at all there is no context)."""
@@ -857,14 +881,38 @@ def _documents(items: Iterable[tuple[int, Unit]]) -> Iterable[tuple[int, Unit, i
 
 
 def _build(items: Iterable[tuple[int, Unit]], lang: str) -> MatchIndex:
-    ids: list[tuple[int, str]] = []
+    """Index the units' sources in ``lang``. A unit holding several sentences (segtype
+    ``paragraph``, from a 2-1 alignment) also gets one row per sentence, after all the whole
+    rows (so whole rows stay neighbours for context), each in a document of its own."""
+    rows: list[tuple[int, str]] = []
     docs: list[int] = []
+    extra: list[tuple[int, str, int]] = []
     for unit_id, unit, doc in _documents(items):
         text = unit.text(lang)
-        if text is not None:
-            ids.append((unit_id, text))
-            docs.append(doc)
-    return MatchIndex.build(ids, lang=lang, docs=docs)
+        if text is None:
+            continue
+        rows.append((unit_id, text))
+        docs.append(doc)
+        if unit.segtype == "paragraph":
+            extra.extend(
+                (unit_id, sentence, k) for k, sentence in enumerate(_sentences(text, lang), 1)
+            )
+    parts = [0] * len(rows)
+    lone = min(docs, default=0) - 1
+    for unit_id, sentence, k in extra:
+        rows.append((unit_id, sentence))
+        parts.append(k)
+        docs.append(lone)
+        lone -= 1
+    return MatchIndex.build(rows, lang=lang, docs=docs, parts=parts)
+
+
+def _sentences(text: str, lang: str) -> list[str]:
+    """The sentences of a multi-sentence source (none when it is one sentence)."""
+    from tm.segment import segment
+
+    found = segment(text, lang)
+    return found if len(found) > 1 else []
 
 
 _TABLES = """

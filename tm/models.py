@@ -231,9 +231,11 @@ class Match:
 
     ``kind`` is ``context`` (101: exact, same previous and next segment), ``exact`` (100),
     ``placeable`` (99: differs only in numbers, dates or symbols), ``format`` (99: only in
-    case or punctuation spacing) or ``fuzzy``. ``substituted`` holds, per target language,
-    the target with the draft's placeable values put in (when every changed value was found).
-    ``diff`` marks the memory source's words ``[-removed-]`` and the draft's ``{+added+}``.
+    case or punctuation spacing), ``fuzzy``, or ``partial`` (at most 99: ``source`` is one
+    sentence of a unit holding several, whose targets translate them all). ``substituted``
+    holds, per target language, the target with the draft's placeable values put in (when
+    every changed value was found). ``diff`` marks the memory source's words
+    ``[-removed-]`` and the draft's ``{+added+}``.
     """
 
     score: float
