@@ -335,7 +335,10 @@ def match_report(results: Sequence[Any], *, draft: str) -> None:
         if not seg.matches:
             out.print("  [dim]no match[/]")
         for m in seg.matches:
-            label = {"context": "in context", "exact": "exact"}.get(m.kind, m.kind)
+            label = {
+                "context": "in context",
+                "partial": "partial: the memory's target also translates other sentences",
+            }.get(m.kind, m.kind)
             where = " ".join(escape(x) for x in (m.tuid, m.origin) if x)
             out.print(f"  [bold]{m.score:g}%[/] [dim]{m.band} {label} {where}[/]")
             if m.kind != "exact" and m.kind != "context":
