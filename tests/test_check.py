@@ -81,14 +81,15 @@ class HandGlossary:
     """A naive recogniser: every listed form, case-insensitive, longest first."""
 
     def __init__(self, concepts: list[Concept]) -> None:
-        self.concepts = {concept.id: concept for concept in concepts}
+        self.concepts = tuple(concepts)
+        self._by_id = {concept.id: concept for concept in concepts}
 
     def get(self, concept_id: str) -> Concept:
-        return self.concepts[concept_id]
+        return self._by_id[concept_id]
 
     def find(self, text: str, lang: str) -> list[TermHit]:
         candidates = []
-        for concept in self.concepts.values():
+        for concept in self.concepts:
             for term in concept.terms:
                 if term.lang != lang:
                     continue
@@ -212,6 +213,38 @@ def test_misspelt_title_in_a_language_without_declension(shipped) -> None:
     # Russian titles are declined: the genitive is the official name, not a misspelling.
     declined = _segments("статье 26 Международного пакта о гражданских и политических правах")
     assert check_draft(declined, lang="ru", glossary=shipped) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "found"),
+    [
+        (
+            "en",
+            "under the Universal Declaration on Human Rights (Article 2)",
+            "Universal Declaration on Human Rights",
+        ),
+        (
+            "en",
+            "obligations under the Convention on Reduction of Statelessness.",
+            "Convention on Reduction of Statelessness",
+        ),
+        (
+            "es",
+            "la Convención sobre los Derechos de los Niños",
+            "Convención sobre los Derechos de los Niños",
+        ),
+    ],
+)
+def test_names_the_recogniser_misses_are_found_near_a_title_word(
+    lang: str, text: str, found: str, shipped
+) -> None:
+    findings = check_draft(_segments(text), lang=lang, glossary=shipped)
+    assert [(f.rule, f.found) for f in findings] == [("variant-term", found)]
+
+
+def test_title_words_of_other_documents_are_not_names(shipped) -> None:
+    text = "the Declaration of Independence, the Convention and the Covenant"
+    assert check_draft(_segments(text), lang="en", glossary=shipped) == []
 
 
 def test_mixed_full_forms_are_reported_where_the_minority_form_is(glossary: TermFinder) -> None:

@@ -72,6 +72,11 @@ class TermFinder(Protocol):
         """The concept with this id."""
         ...
 
+    @property
+    def concepts(self) -> Sequence[Concept]:
+        """All concepts (for the names the recogniser does not find, see ``_Terms``)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Pair:
@@ -104,6 +109,19 @@ _LATIN = regex.compile(r"\p{Latin}")
 _LETTER = regex.compile(r"\p{L}")
 _SCRIPT_OF = {"en": "Latin", "fr": "Latin", "es": "Latin", "ru": "Cyrillic", "ar": "Arabic"}
 _SCRIPT_OF |= {"zh": "Han"}
+
+# Languages whose names are not declined: a title found with other letters than every listed
+# form ("politique" for "politiques") is misspelt, not inflected.
+_UNDECLINED = frozenset({"en", "fr", "es", "zh"})
+# Head words of instrument titles: where one stands outside every recognised name, a name the
+# recogniser missed may start or end ("Universal Declaration on Human Rights").
+_TITLE_HEADS = {
+    "en": regex.compile(r"\b(?:Convention|Covenant|Declaration|Protocol|Charter)\b"),
+    "fr": regex.compile(r"\b(?:Convention|Pacte|Déclaration|Protocole|Charte)\b"),
+    "es": regex.compile(r"\b(?:Convención|Convenio|Pacto|Declaración|Protocolo|Carta)\b"),
+    "zh": regex.compile(r"公约|宣言|议定书|宪章"),
+}
+_UNLISTED = 88  # rapidfuzz score from which an unrecognised text is an unlisted form of a name
 
 
 def _clean(text: str) -> str:
@@ -197,12 +215,60 @@ class _Terms:
         self.glossary = glossary
         self._hits: dict[tuple[str, str], list[TermHit]] = {}
         self._concepts: dict[str, Concept | None] = {}
+        self._forms: dict[str, list[tuple[Concept, str]]] = {}
 
     def find(self, text: str, lang: str) -> list[TermHit]:
         key = (text, lang)
         if key not in self._hits:
-            self._hits[key] = list(self.glossary.find(text, lang)) if text.strip() else []
+            hits = list(self.glossary.find(text, lang)) if text.strip() else []
+            if base(lang) in _TITLE_HEADS:
+                hits = sorted(hits + self._unlisted(text, base(lang), hits), key=lambda h: h.start)
+            self._hits[key] = hits
         return self._hits[key]
+
+    def _unlisted(self, text: str, lang: str, hits: Sequence[TermHit]) -> list[TermHit]:
+        """Names the recogniser missed, found by fuzzy matching around a title's head word.
+
+        Only for languages whose titles are not declined, where a near miss is a variant
+        ("Convention on Reduction of Statelessness"), not an inflected form.
+        """
+        found: list[TermHit] = []
+        for head in _TITLE_HEADS[lang].finditer(text):
+            at = head.start()
+            if any(hit.start <= at < hit.end for hit in [*hits, *found]):
+                continue
+            low = max(0, at - 60)
+            window = text[low : at + 160].casefold()
+            word = head.group().casefold()
+            best: tuple[float, Concept, str, int, int] | None = None
+            for concept, form in self._forms_of(lang):
+                if word not in form.casefold():
+                    continue
+                aligned = fuzz.partial_ratio_alignment(
+                    form.casefold(), window, score_cutoff=_UNLISTED
+                )
+                if aligned is None or (best is not None and aligned.score <= best[0]):
+                    continue
+                start, end = _word_span(text, low + aligned.dest_start, low + aligned.dest_end)
+                if start <= at < end and not any(h.start < end and start < h.end for h in hits):
+                    best = (aligned.score, concept, form, start, end)
+            if best is not None:
+                _, concept, form, start, end = best
+                found.append(_variant_hit(concept, form, text, start, end, lang))
+        return found
+
+    def _forms_of(self, lang: str) -> list[tuple[Concept, str]]:
+        if lang not in self._forms:
+            self._forms[lang] = [
+                (concept, term.text)
+                for concept in self.glossary.concepts
+                for term in concept.terms
+                if base(term.lang) == lang
+                and term.status != "deprecated"
+                and term.text != term.abbreviation
+                and len(term.text) >= 12
+            ]
+        return self._forms[lang]
 
     def joined(self, texts: Sequence[str], lang: str) -> str:
         """``texts`` joined by a space, with its hits made from those of each text (which
@@ -232,6 +298,45 @@ class _Terms:
     def category(self, concept_id: str) -> str | None:
         concept = self.concept(concept_id)
         return None if concept is None else concept.category
+
+
+def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` widened to whole words (not in Chinese) and stripped of edge punctuation."""
+    if not regex.search(r"\p{Han}", text[start:end]):
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isalnum():
+            end += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    return start, end
+
+
+def _variant_hit(
+    concept: Concept, form: str, text: str, start: int, end: int, lang: str
+) -> TermHit:
+    """A hit of ``concept`` in an unlisted form (status "variant"), like the recogniser's."""
+    preferred = concept.preferred(lang)
+    equivalents = {}
+    for term in concept.terms:
+        other = base(term.lang)
+        if other != lang and other not in equivalents:
+            best = concept.preferred(other)
+            if best is not None:
+                equivalents[other] = best.text
+    return TermHit(
+        start,
+        end,
+        text[start:end],
+        lang,
+        concept.id,
+        "variant",
+        form,
+        preferred.text if preferred is not None else form,
+        equivalents,
+    )
 
 
 # --- the form of one term ---------------------------------------------------------------------
@@ -331,11 +436,6 @@ def _form_finding(
         hit.form,
         f"Capitalisation differs from the official form {_quote(hit.form)}.",
     )
-
-
-# Languages whose names are not declined: a title found with other letters than every listed
-# form ("politique" for "politiques") is misspelt, not inflected.
-_UNDECLINED = frozenset({"en", "fr", "es", "zh"})
 
 
 def _misspelt(
