@@ -1,1 +1,95 @@
-"""untm core library."""
+"""untm core library: documents, segmentation, alignment, memory, glossary, matching, checks.
+
+Names load lazily (a string map, as sacrebleu does for tokenizers), so importing :mod:`tm` for
+one function does not pull in every dependency.
+
+>>> from tm import segment
+>>> segment("See A/78/367, para. 4. It was adopted.", "en")
+['See A/78/367, para. 4.', 'It was adopted.']
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_NAMES: dict[str, str] = {
+    # documents and segments
+    "read_document": "tm.document",
+    "parse_text": "tm.document",
+    "Segmenter": "tm.segment",
+    "segment": "tm.segment",
+    "segment_document": "tm.segment",
+    "segment_file": "tm.segment",
+    # alignment
+    "align": "tm.align",
+    "align_documents": "tm.align",
+    "align_files": "tm.align",
+    "multilingual": "tm.align",
+    # memory
+    "Memory": "tm.memory",
+    "ImportReport": "tm.memory",
+    "build_memory": "tm.build",
+    "BuildReport": "tm.build",
+    # glossary
+    "Glossary": "tm.terms",
+    "recognize": "tm.terms",
+    "extract_candidates": "tm.terms",
+    # matching and checking
+    "Matcher": "tm.match",
+    "match_document": "tm.match",
+    "similarity": "tm.match",
+    "check_draft": "tm.check",
+    "check_translation": "tm.check",
+    "check_units": "tm.check",
+    # values and errors
+    **dict.fromkeys(
+        (
+            "Alignment",
+            "Bead",
+            "Concept",
+            "Document",
+            "Finding",
+            "Match",
+            "MultiBead",
+            "Paragraph",
+            "Segment",
+            "Term",
+            "TermHit",
+            "Unit",
+            "Variant",
+        ),
+        "tm.models",
+    ),
+    **dict.fromkeys(
+        (
+            "UntmError",
+            "InputError",
+            "FormatError",
+            "LanguageError",
+            "RulesError",
+            "GlossaryError",
+            "AlignmentError",
+            "StoreError",
+        ),
+        "tm.errors",
+    ),
+}
+
+__all__ = ["__version__", *sorted(_NAMES)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _NAMES.get(name)
+    if module is None:
+        msg = f"module 'tm' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
