@@ -148,6 +148,7 @@ def run_size(size: int, sample: int) -> dict[str, object]:
         "vocab": len(index.vocab),
         "build_s": build_s,
         "index_mb": index_bytes / 1e6,
+        "index_ram_mb": index.memory_bytes() / 1e6,
         "rss_index_mb": rss_index_mb,
         "p50_ms": 1000 * p50,
         "p95_ms": 1000 * percentile(times, 0.95),
@@ -273,8 +274,9 @@ def report(r: dict[str, Any]) -> None:
     print(f"\n== {r['size']:,} segments ({r['synthetic']:,} synthetic padding)")
     print(f"  vocabulary {r['vocab']:,} tokens; index build {r['build_s']:.1f} s")
     print(
-        f"  index size {r['index_mb']:.1f} MB; peak RSS {r['rss_index_mb']:.0f} MB with the"
-        f" corpus, index and queries, {r['peak_rss_mb']:.0f} MB after the baselines"
+        f"  index size {r['index_mb']:.1f} MB saved, {r['index_ram_mb']:.0f} MB loaded; peak RSS"
+        f" {r['rss_index_mb']:.0f} MB with the corpus and the build,"
+        f" {r['peak_rss_mb']:.0f} MB after the baselines"
     )
     print(f"  latency p50 {r['p50_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms, max {r['max_ms']:.1f} ms")
     print(f"  recall of the exhaustive best match: {100 * r['recall']:.1f}%")

@@ -37,6 +37,7 @@ import dataclasses
 import heapq
 import math
 import sqlite3
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -230,6 +231,14 @@ class MatchIndex:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def memory_bytes(self) -> int:
+        """Roughly how much RAM the loaded index takes (arrays, row strings, bitmaps)."""
+        arrays = (self.offsets, self.ids, self.docs, self.parts, self.lengths)
+        total = sum(a.nbytes for a in arrays) + self.post_offsets.nbytes + self.post_rows.nbytes
+        total += sum(b.nbytes for b in self._bits.values())
+        total += sum(sys.getsizeof(text) for text in self.strings)
+        return total + sum(sys.getsizeof(key) + 100 for key in self.vocab)
 
     # --- encoding queries ----------------------------------------------------------------
 
