@@ -143,3 +143,25 @@ def test_help_in_a_subprocess() -> None:
     )
     assert out.returncode == 0
     assert "--min-score" in out.stdout
+
+
+def test_user_glossary_is_added_to_the_shipped_one(memory: Path, tmp_path: Path) -> None:
+    glossary = tmp_path / "mine.csv"
+    glossary.write_text("id,en,fr\nX-1,closing meeting,séance de clôture\n", encoding="utf-8")
+    segments = _json(DRAFT, "-m", memory, "-t", "fr", "--glossary", glossary)
+    terms = _segment(segments, "The Committee adopted")["terms"]
+    mine = [t for t in terms if t["concept"] == "X-1"]
+    assert [(t["text"], t["equivalents"]) for t in mine] == [
+        ("closing meeting", {"fr": "séance de clôture"})
+    ]
+
+
+def test_broken_user_glossary_is_one_line(memory: Path, tmp_path: Path) -> None:
+    glossary = tmp_path / "broken.tbx"
+    glossary.write_text("<martif><text><body><termEntry", encoding="utf-8")
+    result = runner.invoke(
+        app, ["match", str(DRAFT), "-m", str(memory), "--glossary", str(glossary)]
+    )
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert "broken.tbx" in result.output
+    assert "Traceback" not in result.output
