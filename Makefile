@@ -29,6 +29,7 @@ test-slow: $(STAMP)
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy tm tmx glossaries cli
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -274,7 +274,8 @@ _HAN_GAP = regex.compile(r"(?<=[\p{Han}\p{Pd}、，])\s+(?=[\p{Han}、，])")
 def _surface(text: str) -> str:
     """The text for comparing forms: typography and line breaks folded, spelling kept."""
     text = unicodedata.normalize("NFC", text).translate(_SURFACE)
-    return _HAN_GAP.sub("", " ".join(text.split()))
+    folded: str = _HAN_GAP.sub("", " ".join(text.split()))
+    return folded
 
 
 def is_abbreviation(term: Term) -> bool:
