@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -325,3 +326,34 @@ def test_sentence_of_a_multi_sentence_unit_is_a_partial_match() -> None:
     assert (m.kind, m.score, m.band) == ("partial", 99, "95-99")
     assert m.source == "Armenia refuses to start a dialogue."
     assert m.targets == {"fr": "L'Arménie refuse tout dialogue et ignore nos appels."}
+
+
+class _ReadOnly:
+    """A connection that refuses writes, as SQLite does on a read-only file."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.in_transaction = False
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql.lstrip().split()[0].upper() in {"INSERT", "DELETE", "CREATE", "BEGIN", "UPDATE"}:
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        return self._conn.execute(sql, *args)
+
+    def executescript(self, sql: str) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    def cursor(self) -> sqlite3.Cursor:
+        return self._conn.cursor()
+
+
+def test_read_only_memory_matches_without_saving_the_index(tmp_path: Path) -> None:
+    with Memory.open(tmp_path / "tm.sqlite") as memory:
+        memory.add([_unit("The meeting rose at noon.", "La séance est levée à midi.")])
+        conn = memory.connection
+        memory.connection = _ReadOnly(conn)  # type: ignore[assignment]
+        (m,) = Matcher(memory).lookup("The meeting rose at noon.")
+        assert m.kind == "exact"
+        memory.connection = conn
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'match_%'").fetchall()
+        assert tables == []

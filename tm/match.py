@@ -938,18 +938,27 @@ def _stored_index(memory: Memory, lang: str) -> MatchIndex:
     """The memory's saved index for ``lang`` when it is current, else a new one (saved)."""
     conn = memory.connection
     revision = memory.revision()
-    try:
-        conn.executescript(_TABLES)
-        row = conn.execute(
-            "SELECT revision, version FROM match_meta WHERE lang = ?", (lang,)
-        ).fetchone()
-        if row is not None and row[0] == revision and row[1] == _INDEX_VERSION:
-            blobs = dict(conn.execute("SELECT name, data FROM match_index WHERE lang = ?", (lang,)))
-            return MatchIndex.from_blobs(blobs)
-    except sqlite3.DatabaseError as err:
-        raise StoreError(f"{memory.path}: cannot read the match index ({err})") from err
+    has_tables = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name IN ('match_meta', 'match_index')"
+    ).fetchone()[0]
+    if has_tables == 2:
+        try:
+            row = conn.execute(
+                "SELECT revision, version FROM match_meta WHERE lang = ?", (lang,)
+            ).fetchone()
+            if row is not None and row[0] == revision and row[1] == _INDEX_VERSION:
+                blobs = dict(
+                    conn.execute("SELECT name, data FROM match_index WHERE lang = ?", (lang,))
+                )
+                return MatchIndex.from_blobs(blobs)
+        except (sqlite3.DatabaseError, KeyError, ValueError) as err:
+            raise StoreError(
+                f"{memory.path}: the match index is damaged ({err}); delete its match_* "
+                "tables and it will be rebuilt"
+            ) from err
     index = _build(memory.units_with_ids(langs=[lang]), lang)
     try:
+        conn.executescript(_TABLES)
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("DELETE FROM match_index WHERE lang = ?", (lang,))
         conn.executemany(
