@@ -357,3 +357,20 @@ def test_read_only_memory_matches_without_saving_the_index(tmp_path: Path) -> No
         memory.connection = conn
         tables = conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'match_%'").fetchall()
         assert tables == []
+
+
+def test_context_across_a_multi_sentence_neighbour() -> None:
+    merged = Unit(
+        (
+            Variant("en", "It was late. They left."),
+            Variant("fr", "Il était tard; ils sont partis."),
+        ),
+        props=(("x-document", "d1"),),
+        segtype="paragraph",
+    )
+    units = [merged, _unit("The meeting rose.", "La séance est levée.")]
+    matcher = Matcher.from_units(units)
+    (m,) = matcher.lookup("The meeting rose.", previous="They left.")
+    assert m.kind == "context"
+    (m,) = matcher.lookup("The meeting rose.", previous="It was late.")
+    assert m.kind == "exact"

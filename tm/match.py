@@ -155,6 +155,7 @@ class MatchIndex:
         self.docs = docs
         #: 0 for a row holding a unit's whole source, k for its k-th sentence (from 1)
         self.parts = np.zeros(len(ids), dtype=np.int32) if parts is None else parts
+        self._sentence_rows: dict[int, list[int]] | None = None
         self.lengths = np.diff(offsets).astype(np.int32)
         self.post_offsets = post_offsets
         self.post_rows = post_rows
@@ -231,6 +232,15 @@ class MatchIndex:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def sentence_rows(self, unit_id: int) -> list[int]:
+        """The rows holding the sentences of a multi-sentence unit, in order (else none)."""
+        if self._sentence_rows is None:
+            table: dict[int, list[int]] = {}
+            for row in np.flatnonzero(self.parts > 0).tolist():
+                table.setdefault(int(self.ids[row]), []).append(row)
+            self._sentence_rows = table
+        return self._sentence_rows.get(unit_id, [])
 
     def memory_bytes(self) -> int:
         """Roughly how much RAM the loaded index takes (arrays, row strings, bitmaps)."""
@@ -868,9 +878,19 @@ def _in_context(index: MatchIndex, row: int, previous: str | None, following: st
         if text is None:
             if has:
                 return False
-        elif not has or index.row_codes(near) != index.encode(text):
+        elif not has or index.encode(text) not in _edge_codes(index, near, last=step < 0):
             return False
     return True
+
+
+def _edge_codes(index: MatchIndex, row: int, *, last: bool) -> set[str]:
+    """The token codes a draft neighbour may have to match memory row ``row``: its source,
+    or for a multi-sentence unit also its last (``last``) or first sentence."""
+    found = {index.row_codes(row)}
+    sentences = index.sentence_rows(int(index.ids[row]))
+    if sentences:
+        found.add(index.row_codes(sentences[-1] if last else sentences[0]))
+    return found
 
 
 def _documents(items: Iterable[tuple[int, Unit]]) -> Iterable[tuple[int, Unit, int]]:
