@@ -374,3 +374,16 @@ def test_context_across_a_multi_sentence_neighbour() -> None:
     assert m.kind == "context"
     (m,) = matcher.lookup("The meeting rose.", previous="It was late.")
     assert m.kind == "exact"
+
+
+def test_units_removed_after_the_index_was_loaded_are_left_out(tmp_path: Path) -> None:
+    with Memory.open(tmp_path / "tm.sqlite") as memory:
+        memory.add([_unit("The meeting rose at noon.", "Levée à midi.")], origin="a")
+        memory.add([_unit("The meeting rose at dawn.", "Levée à l'aube.")], origin="b")
+        matcher = Matcher(memory)
+        matcher.index()
+        memory.remove_origin("a")
+        found = matcher.lookup("The meeting rose at noon.")
+        assert [(m.source, m.kind, m.origin) for m in found] == [
+            ("The meeting rose at dawn.", "fuzzy", "b")
+        ]

@@ -39,7 +39,7 @@ import math
 import sqlite3
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -613,9 +613,6 @@ class SegmentMatches:
     terms: tuple[TermHit, ...] = ()
 
 
-Fetch = Callable[[Sequence[int]], list[tuple[int, Unit, str | None]]]
-
-
 class Matcher:
     """Fuzzy matching against a memory, with the index kept in the memory's SQLite file.
 
@@ -660,8 +657,12 @@ class Matcher:
         if self._memory is None:
             return [(i, self._units[i], self._origin) for i in ids]
         units = self._memory.get(ids)
+        if len(units) != len(ids):
+            # a unit went away since the index was loaded: pair ids and units one by one
+            pairs = [(i, self._memory.get([i])) for i in ids]
+            ids, units = [i for i, u in pairs if u], [u[0] for _, u in pairs if u]
         origins = _origins(self._memory, ids)
-        return [(i, u, origins.get(i)) for i, u in zip(ids, units, strict=False)]
+        return [(i, u, origins.get(i)) for i, u in zip(ids, units, strict=True)]
 
     # --- lookups -------------------------------------------------------------------------
 
