@@ -387,3 +387,31 @@ def test_units_removed_after_the_index_was_loaded_are_left_out(tmp_path: Path) -
         memory.remove_origin("a")
         found = matcher.lookup(monday)
         assert [(m.source, m.kind, m.origin) for m in found] == [(tuesday, "fuzzy", "b")]
+
+
+@pytest.mark.slow
+def test_index_recall_on_real_sentences(shared_data: Path) -> None:
+    """50k real sentences of the corpus pool, 100 edited queries: the index's best score is
+    the exhaustive best every time (the benchmark does the same at up to 1M)."""
+    import gzip
+    import random
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    pool = shared_data / "corpus" / "opus-testsets-en-pool" / "pool.tsv.gz"
+    with gzip.open(pool, "rt", encoding="utf-8") as handle:
+        sources = [line.split("\t", 1)[0] for _, line in zip(range(50_000), handle, strict=False)]
+    index = MatchIndex.build(enumerate(sources))
+    codes = [index.row_codes(r) for r in range(len(index))]
+    rng = random.Random(5)
+    for _ in range(100):
+        words = rng.choice(sources).split()
+        words[rng.randrange(len(words))] = rng.choice(rng.choice(sources).split())
+        query = " ".join(words)
+        found = index.search(query, top=3, min_score=50)
+        best = process.extractOne(
+            index.encode(query), codes, scorer=Levenshtein.normalized_similarity
+        )
+        expected = 100 * best[1] if best[1] >= 0.5 else 0.0
+        assert (found[0][1] if found else 0.0) == pytest.approx(expected), query
