@@ -330,6 +330,14 @@ def match_report(results: Sequence[Any], *, draft: str) -> None:
     out = console()
     matched = sum(1 for seg in results if seg.matches)
     out.print(f"[bold]{escape(draft)}[/]: {len(results)} segments, {matched} with matches")
+    # a CAT-style analysis: segments by the band of their best match
+    bands: dict[str, int] = {}
+    for seg in results:
+        best = seg.matches[0] if seg.matches else None
+        name = "no match" if best is None else "in context" if best.kind == "context" else best.band
+        bands[name] = bands.get(name, 0) + 1
+    order = ("in context", "100", "95-99", "85-94", "75-84", "50-74", "no match")
+    out.print("  " + " · ".join(f"{name}: {bands[name]}" for name in order if name in bands))
     for seg in results:
         out.print(f"\n[bold cyan]#{seg.index}[/] [dim]¶{seg.paragraph}[/] {escape(seg.text)}")
         if not seg.matches:

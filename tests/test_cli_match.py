@@ -88,6 +88,7 @@ def test_match_report_is_readable(memory: Path) -> None:
     result = runner.invoke(app, ["match", str(DRAFT), "-m", str(memory), "-t", "fr"])
     assert result.exit_code == EXIT_OK, result.output
     assert "99% 95-99 placeable" in result.stdout
+    assert "no match: 4" in result.stdout  # the analysis line: the draft's four new sentences
     assert "{+27+}" in result.stdout
     assert "no match" in result.stdout
 
