@@ -123,6 +123,37 @@ def test_a_failed_import_leaves_the_memory_as_it_was(memory: Memory) -> None:
     assert [u.text("en") for u in memory.units()] == ["One"]
 
 
+def test_plain_tuples_are_stored_as_the_units_they_stand_for(tmp_path: Path) -> None:
+    plain = [
+        ("t1", (("EN-us", "Peace", None), ("fr", "Paix", "<hi>Paix</hi>"))),
+        (None, (("en", "War", None), ("zh-cn", "战争", None))),
+    ]
+    units = [Unit(tuple(Variant(*v) for v in variants), tuid=tuid) for tuid, variants in plain]
+    stored = []
+    for name, items in (("a.sqlite", plain), ("b.sqlite", units)):
+        with Memory.open(tmp_path / name) as store:
+            report = store.add(items, origin="f.tmx")
+            assert (report.added, report.merged) == (2, 0)
+            stored.append((list(store.units_with_ids()), store.languages(), store.origins()))
+    assert stored[0] == stored[1]
+    assert stored[0][0][0][1].variants[1].markup == "<hi>Paix</hi>"
+
+
+def test_plain_tuples_merge_with_full_units(memory: Memory) -> None:
+    full = _unit("Peace", "Paix", notes=("kept",), usage_count=3)
+    report = memory.add([full, ("p1", (("fr-FR", "Paix", None), ("en", "Peace", None)))])
+    assert (report.added, report.merged) == (1, 1)
+    again = memory.add([("p2", (("en", "Peace", None), ("fr", "Paix", None)))])
+    assert (again.added, again.merged) == (0, 1)
+    (unit,) = memory.units()
+    assert unit == full
+    with pytest.raises(InputError, match="no language variant"):
+        memory.add([("t", ())])
+    with pytest.raises(LanguageError):
+        memory.add([("t", (("english", "Peace", None),))])
+    assert memory.count() == 1
+
+
 def test_two_different_units_with_one_tuid_are_refused(memory: Memory) -> None:
     with pytest.raises(InputError, match="tuid '7' is used by two different units"):
         memory.add([_unit("Peace", "Paix", tuid="7"), _unit("War", "Guerre", tuid="7")])

@@ -14,7 +14,7 @@ from lxml import etree
 
 from tm.errors import FormatError, InputError, LanguageError
 from tm.models import Unit, Variant
-from tmx.tmx import PROFILES, Profile, read_tmx, write_tmx
+from tmx.tmx import PROFILES, Profile, TmxReader, read_tmx, write_tmx
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tmx"
 CAT_CLIENTS = Path(__file__).resolve().parents[2] / "shared" / "tools" / "cat-clients"
@@ -437,3 +437,63 @@ def test_exports_get_the_usual_file_mode(tmp_path: Path) -> None:
     finally:
         os.umask(mask)
     assert (tmp_path / "out.tmx").stat().st_mode & 0o777 == 0o644
+
+
+# --- the fast path for plain units ----------------------------------------------------------
+
+_GOOD = [
+    "utf16_bom.tmx",
+    "tmx11_lang_attribute.tmx",
+    "srclang_all.tmx",
+    "region_case.tmx",
+    "inline_tags.tmx",
+    "whitespace_nbsp.tmx",
+    "empty_segment.tmx",
+    "dates_props_notes.tmx",
+    "duplicate_units.tmx",
+    "duplicate_tuid.tmx",
+]
+
+
+@pytest.mark.parametrize("name", _GOOD)
+def test_plain_units_read_as_the_full_reader_reads_them(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = read_tmx(FIXTURES / name)
+    units = list(fast)
+    monkeypatch.setattr(TmxReader, "_plain", lambda self, tu: None)
+    full = read_tmx(FIXTURES / name)
+    assert units == list(full)
+    assert (fast.warnings, fast.skipped) == (full.warnings, full.skipped)
+
+
+def test_records_give_plain_tuples_for_units_with_only_texts(tmp_path: Path) -> None:
+    path = tmp_path / "plain.tmx"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="en"/><body>\n'
+        '<tu tuid="1"><tuv xml:lang="EN-us"><seg> Peace </seg></tuv>'
+        '<tuv xml:lang="fr"><seg>la <ph x="1">&lt;br/&gt;</ph>paix</seg></tuv></tu>\n'
+        '<tu><tuv xml:lang="en"><seg>War</seg></tuv><tuv xml:lang="fr"><seg>Guerre</seg></tuv>'
+        "</tu>\n"
+        '<tu usagecount="2"><tuv xml:lang="en"><seg>Law</seg></tuv></tu>\n'
+        "</body></tmx>\n",
+        encoding="utf-8",
+    )
+    records = list(read_tmx(path).records())
+    assert records[:2] == [
+        ("1", (("en-US", "Peace", None), ("fr", "la paix", 'la <ph x="1">&lt;br/&gt;</ph>paix'))),
+        (None, (("en", "War", None), ("fr", "Guerre", None))),
+    ]
+    assert records[2] == Unit((Variant("en", "Law"),), usage_count=2)
+
+
+def test_an_empty_language_attribute_is_a_missing_language(tmp_path: Path) -> None:
+    path = tmp_path / "empty_lang.tmx"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="en"/><body>\n'
+        '<tu><tuv xml:lang="en"><seg>Peace</seg></tuv><tuv xml:lang=""><seg>Paix</seg></tuv></tu>\n'
+        "</body></tmx>\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FormatError, match="empty_lang.tmx:3: a <tuv> has no xml:lang"):
+        list(read_tmx(path))

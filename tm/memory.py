@@ -13,13 +13,13 @@ touching callers.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
+from hashlib import blake2b as _blake2b
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -33,6 +33,7 @@ __all__ = [
     "ImportReport",
     "Memory",
     "MemoryStats",
+    "PlainUnit",
     "language_tag",
     "signature",
 ]
@@ -90,6 +91,12 @@ _SELECT = (
     + " FROM units u JOIN variants v ON v.unit_id = u.id"
 )
 _BATCH = 2000
+
+#: A unit holding nothing but a tuid and its variants' ``(lang, text, markup)``, as a plain
+#: tuple: the common case of large TMX files. :meth:`Memory.add` takes these beside
+#: :class:`~tm.models.Unit` values, so that a bulk reader need not build two dataclasses per
+#: unit; ``(tuid, variants)`` is stored exactly as ``Unit(variants, tuid=tuid)`` would be.
+PlainUnit = tuple[str | None, tuple[tuple[str, str, str | None], ...]]
 
 
 def signature() -> str:
@@ -225,18 +232,25 @@ class Memory:
     # --- writing --------------------------------------------------------------------------
 
     def add(
-        self, units: Iterable[Unit], *, origin: str | None = None, replace: bool = False
+        self,
+        units: Iterable[Unit | PlainUnit],
+        *,
+        origin: str | None = None,
+        replace: bool = False,
     ) -> ImportReport:
         """Add ``units`` in one transaction; a failure leaves the memory as it was.
 
         Units with the same texts in the same languages as a stored unit merge into it (notes
         and props are joined, the later change date and higher usage count kept). With
         ``replace``, units stored earlier from the same ``origin`` are removed first, so that
-        rebuilding a document does not keep its old alignment.
+        rebuilding a document does not keep its old alignment. Bulk readers may give
+        :data:`PlainUnit` tuples instead of :class:`Unit` values for units that hold nothing
+        but a tuid and texts.
 
         Raises:
-            InputError: if two different units of this import share a tuid, or a variant
-                has an unknown language.
+            InputError: if two different units of this import share a tuid, or a unit has
+                no variant.
+            LanguageError: if a variant has an unknown language.
             StoreError: if the database cannot be written.
         """
         conn = self.connection
@@ -249,21 +263,45 @@ class Memory:
             if replace and origin is not None:
                 removed = self._delete_origin(origin)
             first_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
-            next_id = first_id + 1
-            batch: list[tuple[Any, ...]] = []
-            variants: list[tuple[Any, ...]] = []
-            members: list[Unit] = []
+            batch = _Batch(origin, first_id + 1)
+            # the loop below runs once per unit of files with millions of them: plain units
+            # go straight to row tuples, with language tags looked up in a local dict
+            tags: dict[str, tuple[str, str]] = {}
+            plain_units, plain_variants, coded_variants = (
+                batch.plain_units,
+                batch.plain_variants,
+                batch.coded_variants,
+            )
+            next_id = batch.first
             for unit in units:
-                batch.append((next_id, *_unit_row(unit, origin)))
-                variants.extend(_variant_rows(next_id, unit))
-                members.append(unit)
+                if isinstance(unit, tuple):
+                    tuid, variants = unit
+                    if not variants:
+                        raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
+                    parts = []
+                    for pos, (lang, text, markup) in enumerate(variants):
+                        known = tags.get(lang)
+                        if known is None:
+                            known = tags[lang] = _tag_and_base(lang)
+                        tag, base = known
+                        if markup is None:
+                            plain_variants.append((next_id, pos, base, tag, text))
+                            parts.append(f"{base}\x1e{text}\x1e")
+                        else:
+                            coded_variants.append((next_id, pos, base, tag, text, markup))
+                            parts.append(f"{base}\x1e{text}\x1e{markup}")
+                    parts.sort()
+                    key = _blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
+                    plain_units.append((next_id, key, tuid, origin))
+                else:
+                    batch.add_unit(next_id, unit)
                 next_id += 1
-                if len(batch) >= _BATCH:
-                    n = self._flush(batch, variants, members)
-                    added, merged = added + n, merged + len(batch) - n
-                    batch, variants, members = [], [], []
-            n = self._flush(batch, variants, members)
-            added, merged = added + n, merged + len(batch) - n
+                if next_id - batch.first >= _BATCH:
+                    n = self._flush(batch, next_id)
+                    added, merged = added + n, merged + next_id - batch.first - n
+                    batch.clear(next_id)
+            n = self._flush(batch, next_id)
+            added, merged = added + n, merged + next_id - batch.first - n
             self._check_tuids(first_id)
             revision = self._bump() if added or merged or removed else self.revision()
             conn.execute("COMMIT")
@@ -274,34 +312,64 @@ class Memory:
             raise
         return ImportReport(added=added, merged=merged, removed=removed, revision=revision)
 
-    def _flush(
-        self, batch: list[tuple[Any, ...]], variants: list[tuple[Any, ...]], members: list[Unit]
-    ) -> int:
-        """Insert a batch of units (fresh ids) and their variants; merge the duplicates.
+    def _flush(self, batch: _Batch, end: int) -> int:
+        """Insert a batch of units (ids ``batch.first`` to ``end - 1``) and their variants;
+        merge the duplicates. Returns how many units were new.
 
-        Returns how many units were new. The common case (no duplicate) costs two
-        ``executemany`` calls; duplicates are found by the ids the insert skipped.
+        The common case (no duplicate) costs one ``executemany`` per kind of row; duplicates
+        are found by the ids the insert skipped.
         """
-        if not batch:
+        if end == batch.first:
             return 0
         conn = self.connection
-        inserted = conn.executemany(
-            f"INSERT INTO units (id, key, {_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT (key) DO NOTHING",
-            batch,
-        ).rowcount
-        if inserted != len(batch):
+        if batch.full_units:
+            # in id order, so that the first of two equal units is the one kept
+            units = batch.full_units
+            if batch.plain_units:
+                padding = (None,) * 7 + (0,)
+                units = sorted(units + [row + padding for row in batch.plain_units])
+            inserted = conn.executemany(
+                f"INSERT INTO units (id, key, {_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (key) DO NOTHING",
+                units,
+            ).rowcount
+        else:
+            inserted = conn.executemany(
+                "INSERT INTO units (id, key, tuid, origin) VALUES (?,?,?,?) "
+                "ON CONFLICT (key) DO NOTHING",
+                batch.plain_units,
+            ).rowcount
+        plain, coded, full = batch.plain_variants, batch.coded_variants, batch.full_variants
+        if inserted != end - batch.first:
             present = {
                 row[0]
                 for row in conn.execute(
-                    "SELECT id FROM units WHERE id BETWEEN ? AND ?", (batch[0][0], batch[-1][0])
+                    "SELECT id FROM units WHERE id BETWEEN ? AND ?", (batch.first, end - 1)
                 )
             }
-            variants = [row for row in variants if row[0] in present]
-            for row, unit in zip(batch, members, strict=True):
+            plain = [row for row in plain if row[0] in present]
+            coded = [row for row in coded if row[0] in present]
+            full = [row for row in full if row[0] in present]
+            for row in batch.full_units:
                 if row[0] not in present:
-                    self._merge(row[1], unit)
-        self._insert_variants(variants)
+                    self._merge(row[1], batch.members[row[0]])
+            # a skipped plain unit merges without a change: it has no notes, props, dates
+        if plain:
+            conn.executemany(
+                "INSERT INTO variants (unit_id, pos, base, lang, text) VALUES (?,?,?,?,?)", plain
+            )
+        if coded:
+            conn.executemany(
+                "INSERT INTO variants (unit_id, pos, base, lang, text, markup) "
+                "VALUES (?,?,?,?,?,?)",
+                coded,
+            )
+        if full:
+            conn.executemany(
+                f"INSERT INTO variants (unit_id, pos, base, {_VARIANT_COLUMNS}) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                full,
+            )
         return int(inserted)
 
     def _delete_origin(self, origin: str) -> int:
@@ -311,13 +379,6 @@ class Memory:
             (origin,),
         )
         return int(conn.execute("DELETE FROM units WHERE origin = ?", (origin,)).rowcount)
-
-    def _insert_variants(self, rows: list[tuple[Any, ...]]) -> None:
-        self.connection.executemany(
-            f"INSERT INTO variants (unit_id, pos, base, {_VARIANT_COLUMNS}) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
-        )
 
     def _merge(self, key: bytes, unit: Unit) -> None:
         conn = self.connection
@@ -475,48 +536,124 @@ def _fold(text: str | None) -> str:
 
 def _key(unit: Unit) -> bytes:
     parts = sorted(f"{_base(v.lang)}\x1e{v.text}\x1e{v.markup or ''}" for v in unit.variants)
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
+    return _blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
 
 
 def _base(tag: str) -> str:
     return language_tag(tag).split("-")[0]
 
 
-def _unit_row(unit: Unit, origin: str | None) -> tuple[Any, ...]:
-    if not unit.variants:
-        raise InputError(f"a unit (tuid {unit.tuid!r}) has no language variant")
-    return (
-        _key(unit),
-        unit.tuid,
-        origin,
-        unit.segtype,
-        _dumps([list(p) for p in unit.props]),
-        _dumps(list(unit.notes)),
-        _date_text(unit.creation_date),
-        unit.creation_id,
-        _date_text(unit.change_date),
-        unit.change_id,
-        unit.usage_count,
+def _tag_and_base(tag: str) -> tuple[str, str]:
+    canonical = language_tag(tag)
+    return canonical, canonical.split("-")[0]
+
+
+class _Batch:
+    """The rows of the next units to insert, by kind: units and variants without dates,
+    props or notes bind only the columns they fill (binding a NULL costs about as much as
+    storing a short text, and most units of a large file have nothing but texts)."""
+
+    __slots__ = (
+        "coded_variants",
+        "first",
+        "full_units",
+        "full_variants",
+        "members",
+        "origin",
+        "plain_units",
+        "plain_variants",
     )
 
+    def __init__(self, origin: str | None, first: int) -> None:
+        self.origin = origin
+        self.first = first
+        #: (id, key, tuid, origin)
+        self.plain_units: list[tuple[Any, ...]] = []
+        #: (id, key, tuid, origin, segtype, props, notes, dates and ids, usage_count)
+        self.full_units: list[tuple[Any, ...]] = []
+        #: full units by id, to merge those whose key is already stored
+        self.members: dict[int, Unit] = {}
+        #: (unit_id, pos, base, lang, text)
+        self.plain_variants: list[tuple[Any, ...]] = []
+        #: (unit_id, pos, base, lang, text, markup)
+        self.coded_variants: list[tuple[Any, ...]] = []
+        #: every column
+        self.full_variants: list[tuple[Any, ...]] = []
 
-def _variant_rows(unit_id: int, unit: Unit) -> list[tuple[Any, ...]]:
-    rows = []
-    for pos, v in enumerate(unit.variants):
-        tag = language_tag(v.lang)
-        if v.props or v.notes or v.creation_date or v.change_date:
-            extra: tuple[Any, ...] = (
-                _dumps([list(p) for p in v.props]),
-                _dumps(list(v.notes)),
-                _date_text(v.creation_date),
-                v.creation_id,
-                _date_text(v.change_date),
-                v.change_id,
+    def clear(self, first: int) -> None:
+        """Empty the lists in place (callers hold them) for the units from id ``first``."""
+        self.first = first
+        self.plain_units.clear()
+        self.full_units.clear()
+        self.members.clear()
+        self.plain_variants.clear()
+        self.coded_variants.clear()
+        self.full_variants.clear()
+
+    def add_unit(self, uid: int, unit: Unit) -> None:
+        """Add the rows of ``unit`` under the id ``uid``."""
+        if not unit.variants:
+            raise InputError(f"a unit (tuid {unit.tuid!r}) has no language variant")
+        key = _key(unit)
+        if (
+            unit.props
+            or unit.notes
+            or unit.creation_date is not None
+            or unit.creation_id is not None
+            or unit.change_date is not None
+            or unit.change_id is not None
+            or unit.usage_count
+            or unit.segtype is not None
+        ):
+            self.full_units.append(
+                (
+                    uid,
+                    key,
+                    unit.tuid,
+                    self.origin,
+                    unit.segtype,
+                    _dumps([list(p) for p in unit.props]),
+                    _dumps(list(unit.notes)),
+                    _date_text(unit.creation_date),
+                    unit.creation_id,
+                    _date_text(unit.change_date),
+                    unit.change_id,
+                    unit.usage_count,
+                )
             )
+            self.members[uid] = unit
         else:
-            extra = (None, None, None, v.creation_id, None, v.change_id)
-        rows.append((unit_id, pos, tag.split("-")[0], tag, v.text, v.markup, *extra))
-    return rows
+            self.plain_units.append((uid, key, unit.tuid, self.origin))
+        for pos, v in enumerate(unit.variants):
+            tag, base = _tag_and_base(v.lang)
+            if (
+                v.props
+                or v.notes
+                or v.creation_date is not None
+                or v.creation_id is not None
+                or v.change_date is not None
+                or v.change_id is not None
+            ):
+                self.full_variants.append(
+                    (
+                        uid,
+                        pos,
+                        base,
+                        tag,
+                        v.text,
+                        v.markup,
+                        _dumps([list(p) for p in v.props]),
+                        _dumps(list(v.notes)),
+                        _date_text(v.creation_date),
+                        v.creation_id,
+                        _date_text(v.change_date),
+                        v.change_id,
+                    )
+                )
+            elif v.markup is None:
+                self.plain_variants.append((uid, pos, base, tag, v.text))
+            else:
+                self.coded_variants.append((uid, pos, base, tag, v.text, v.markup))
 
 
 def _group(cursor: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, Unit]]:

@@ -26,7 +26,7 @@ from lxml import etree
 
 from tm import lang as _lang
 from tm.errors import FormatError, InputError, LanguageError
-from tm.memory import ImportReport, Memory, language_tag, signature
+from tm.memory import ImportReport, Memory, PlainUnit, language_tag, signature
 from tm.models import Unit, Variant
 from tmx import _xml
 
@@ -84,6 +84,7 @@ class TmxReader:
         self.warnings: list[str] = []
         self.skipped = 0
         self._more_warnings = 0
+        self._tags: dict[str, str] = {}
 
     def _warn(self, line: int | None, message: str) -> None:
         if len(self.warnings) < _MAX_WARNINGS:
@@ -99,6 +100,16 @@ class TmxReader:
         return list(self.warnings)
 
     def __iter__(self) -> Iterator[Unit]:
+        for record in self.records():
+            if isinstance(record, tuple):
+                tuid, variants = record
+                yield Unit(tuple(Variant(*v) for v in variants), tuid=tuid)
+            else:
+                yield record
+
+    def records(self) -> Iterator[Unit | PlainUnit]:
+        """The units, those with nothing but a tuid and texts as :data:`PlainUnit` tuples
+        (what :meth:`Memory.add` stores fastest), the others as :class:`Unit` values."""
         try:
             yield from self._units()
         except FormatError as err:
@@ -111,7 +122,7 @@ class TmxReader:
                 ) from err
             raise
 
-    def _units(self) -> Iterator[Unit]:
+    def _units(self) -> Iterator[Unit | PlainUnit]:
         if isinstance(self.source, str | Path):
             try:
                 handle = open(self.source, "rb")  # noqa: SIM115 - closed below
@@ -122,7 +133,7 @@ class TmxReader:
         else:
             yield from self._parse(self.source)
 
-    def _parse(self, source: IO[bytes]) -> Iterator[Unit]:
+    def _parse(self, source: IO[bytes]) -> Iterator[Unit | PlainUnit]:
         checked = False
         for _, elem in _xml.iterparse(source, tag=("header", "tu")):
             if not checked:
@@ -131,7 +142,9 @@ class TmxReader:
             if elem.tag == "header":
                 self.header = self._header(elem)
                 continue
-            unit = self._unit(elem)
+            unit: Unit | PlainUnit | None = self._plain(elem)
+            if unit is None:
+                unit = self._unit(elem)
             elem.clear(keep_tail=False)
             parent = elem.getparent()
             while elem.getprevious() is not None and parent is not None:
@@ -190,6 +203,45 @@ class TmxReader:
             props=_props(elem),
         )
 
+    def _plain(self, tu: Any) -> PlainUnit | None:
+        """The common ``<tu>`` (a tuid at most; each ``<tuv>`` only a language and a
+        non-empty ``<seg>``) as a plain tuple, else None: :meth:`_unit` reads the rest, with
+        its warnings. This runs once per unit of files with millions of them."""
+        names = tu.keys()
+        if names and names != ["tuid"]:
+            return None
+        variants = []
+        tags = self._tags
+        for tuv in tu:
+            if tuv.tag != "tuv" or len(tuv) != 1:
+                return None
+            attrib = tuv.items()
+            if len(attrib) != 1:
+                return None
+            name, raw = attrib[0]
+            seg = tuv[0]
+            if (name != _XML_LANG and name != "lang") or not raw or seg.tag != "seg":
+                return None
+            if len(seg):
+                text, markup = _segment(seg)
+            else:
+                text, markup = (seg.text or "").strip(), None
+            if not text:
+                return None
+            lang = tags.get(raw)
+            if lang is None:
+                lang = tags[raw] = self._language(raw, tuv)
+            variants.append((lang, text, markup))
+        if not variants:
+            return None
+        return (tu.get("tuid") if names else None, tuple(variants))
+
+    def _language(self, raw: str, tuv: Any) -> str:
+        try:
+            return language_tag(raw)
+        except LanguageError as err:
+            raise LanguageError(f"{self.name}:{tuv.sourceline}: {err}") from err
+
     def _unit(self, tu: Any) -> Unit | None:
         # one pass over the children, attributes read only when there are any: this loop
         # runs once per unit of files with millions of them
@@ -236,10 +288,7 @@ class TmxReader:
                 path=self.name,
                 line=tuv.sourceline,
             )
-        try:
-            lang = language_tag(raw)
-        except LanguageError as err:
-            raise LanguageError(f"{self.name}:{tuv.sourceline}: {err}") from err
+        lang = self._language(raw, tuv)
         seg = None
         props: list[tuple[str, str]] = []
         notes: list[str] = []
@@ -771,7 +820,8 @@ def import_files(
         if not Path(path).is_file():
             raise InputError(f"{path}: no such file")
         reader = open_reader(path, srclang=srclang, lang=lang)
-        report = memory.add(reader, origin=Path(path).name)
+        records = reader.records() if isinstance(reader, TmxReader) else reader
+        report = memory.add(records, origin=Path(path).name)
         total = replace(
             total,
             added=total.added + report.added,
