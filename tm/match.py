@@ -136,7 +136,7 @@ class MatchIndex:
     def __init__(
         self,
         vocab: dict[str, int],
-        seq: str,
+        strings: list[str],
         offsets: np.ndarray,
         ids: np.ndarray,
         docs: np.ndarray,
@@ -147,9 +147,8 @@ class MatchIndex:
         parts: np.ndarray | None = None,
     ) -> None:
         self.vocab = vocab
-        bounds = offsets.tolist()
         #: the token-code string of each row (rapidfuzz scores these)
-        self.strings = [seq[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        self.strings = strings
         self.offsets = offsets
         self.ids = ids
         self.docs = docs
@@ -187,7 +186,6 @@ class MatchIndex:
             chunks.append(codes)
             ids.append(unit_id)
             lengths.append(len(codes))
-        seq = "".join(chunks)
         offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.asarray(lengths, dtype=np.int64), out=offsets[1:])
         doc_array = (
@@ -195,10 +193,10 @@ class MatchIndex:
             if docs is None
             else np.fromiter(docs, dtype=np.int64, count=len(ids))
         )
-        post_offsets, post_rows = cls._postings(seq, offsets, len(vocab))
+        post_offsets, post_rows = cls._postings("".join(chunks), offsets, len(vocab))
         return cls(
             vocab,
-            seq,
+            chunks,
             offsets,
             np.asarray(ids, dtype=np.int64),
             doc_array,
@@ -220,14 +218,26 @@ class MatchIndex:
 
     @staticmethod
     def _postings(seq: str, offsets: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-        codes = np.frombuffer(seq.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        tokens = np.where(codes >= 0xD800, codes - _SURROGATES, codes) - 1
-        rows = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
-        pairs = np.unique(tokens << 32 | rows)  # one entry per (token, row), sorted by token
-        token_of = pairs >> 32
-        post_rows = (pairs & 0xFFFFFFFF).astype(np.int32)
+        """Posting lists: for each token, the rows holding it (ascending, once per row).
+
+        Worked in place on one int64 array of ``token << 32 | row`` keys, to keep the peak
+        memory of a million-segment build low.
+        """
+        keys = np.frombuffer(seq.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        np.subtract(keys, _SURROGATES, out=keys, where=keys >= 0xD800)
+        keys -= 1
+        keys <<= 32
+        keys |= np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+        keys.sort()
+        first = np.empty(len(keys), dtype=np.bool_)
+        first[:1] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        keys = keys[first]  # one entry per (token, row), sorted by token then row
+        del first
+        post_rows = (keys & 0xFFFFFFFF).astype(np.int32)
+        keys >>= 32
         post_offsets = np.zeros(size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(token_of, minlength=size), out=post_offsets[1:])
+        np.cumsum(np.bincount(keys, minlength=size), out=post_offsets[1:])
         return post_offsets, post_rows
 
     def __len__(self) -> int:
@@ -347,10 +357,13 @@ class MatchIndex:
         """Rebuild an index saved with :meth:`to_blobs`."""
         text = blobs["vocab"].decode("utf-8")
         keys = text.split("\n") if text else []
+        seq = blobs["seq"].decode("utf-32-le", errors="surrogatepass")
+        bounds = np.frombuffer(blobs["offsets"], dtype=np.int64)
+        edges = bounds.tolist()
         return cls(
             {key: i for i, key in enumerate(keys)},
-            blobs["seq"].decode("utf-32-le", errors="surrogatepass"),
-            np.frombuffer(blobs["offsets"], dtype=np.int64),
+            [seq[a:b] for a, b in zip(edges, edges[1:], strict=False)],
+            bounds,
             np.frombuffer(blobs["ids"], dtype=np.int64),
             np.frombuffer(blobs["docs"], dtype=np.int64),
             np.frombuffer(blobs["post_offsets"], dtype=np.int64),
