@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli.commands.glossary import active_glossary
 
 if TYPE_CHECKING:
-    from tm.terms import Glossary
+    pass
 
 __all__ = ["align"]
 
@@ -65,15 +66,6 @@ def align(
 
         codes = [code.strip() for code in langs.split(",")] if langs else None
         alignments = align_files(
-            files[0], files[1:], langs=codes, presegmented=presegmented, glossary=_shipped()
+            files[0], files[1:], langs=codes, presegmented=presegmented, glossary=active_glossary()
         )
     render.alignments(alignments, format_.value)
-
-
-def _shipped() -> Glossary | None:
-    """The shipped UN glossary, whose treaty and organ names help as anchors, when installed."""
-    try:
-        from glossaries import load_shipped
-    except ImportError:
-        return None
-    return load_shipped()

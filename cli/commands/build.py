@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli.commands.glossary import active_glossary
 
 __all__ = ["build"]
 
@@ -42,7 +43,6 @@ def build(
     from dataclasses import asdict
 
     from cli import render
-    from glossaries import load_shipped
     from tm.build import build_memory
     from tm.memory import Memory
     from tmx.tmx import export_memory
@@ -50,7 +50,7 @@ def build(
     with handle_errors(), Memory.open(memory) as store:
         with render.progress_steps("building") as advance:
             report = build_memory(
-                en_file, xx_files, store, glossary=load_shipped(), progress=advance
+                en_file, xx_files, store, glossary=active_glossary(), progress=advance
             )
         written = export_memory(store, tmx, fmt=format_.value) if tmx is not None else None
     if json_:

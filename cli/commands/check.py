@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli._errors import EXIT_FOUND, handle_errors
+from cli.commands.glossary import active_glossary
 
 if TYPE_CHECKING:
     from tm.models import Finding
@@ -46,7 +47,7 @@ def check(
     from cli import render
 
     with handle_errors():
-        terms = _glossary(glossary or [])
+        terms = active_glossary(glossary)
         findings = _findings(draft, lang, target, target_lang, terms)
     if json_:
         render.findings_json(findings)
@@ -55,14 +56,6 @@ def check(
     levels = ("error",) if fail_on is FailOn.error else ("error", "warning")
     if any(finding.severity in levels for finding in findings):
         raise typer.Exit(EXIT_FOUND)
-
-
-def _glossary(paths: list[Path]) -> Glossary:
-    """The shipped UN glossary, merged with the imported user glossaries and ``paths``."""
-    from glossaries import load_shipped
-    from tmx.glossary import with_user_glossaries
-
-    return with_user_glossaries(load_shipped(), paths)
 
 
 def _findings(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli.commands.glossary import active_glossary
 
 if TYPE_CHECKING:
     from tm.match import SegmentMatches
@@ -44,7 +45,8 @@ def match(
 
     with handle_errors():
         targets = None if target_lang.lower() == "all" else [target_lang]
-        _, results = _match(draft, memory, lang, targets, top, min_score, _glossary(glossary))
+        terms = active_glossary([glossary] if glossary else None)
+        _, results = _match(draft, memory, lang, targets, top, min_score, terms)
     if json_:
         render.match_json(results)
     else:
@@ -100,15 +102,3 @@ def _match(
             min_score=min_score,
             glossary=terms,
         )
-
-
-def _glossary(path: Path | None) -> Glossary:
-    """The shipped UN glossary, merged with the user's file."""
-    from glossaries import load_shipped
-
-    terms = load_shipped()
-    if path is not None:
-        from tmx.glossary import load
-
-        terms = terms.merged(load(path))
-    return terms
