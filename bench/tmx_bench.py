@@ -157,11 +157,11 @@ def phase_baseline_write(db: Path, out: Path) -> dict[str, float]:
 def phase_export(db: Path, out: Path) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
     from tm.memory import Memory
-    from tmx.tmx import write_tmx
+    from tmx.tmx import export_memory
 
     start = time.perf_counter()
     with Memory.open(db, create=False) as memory:
-        report = write_tmx(memory.units(), out, srclang="en")
+        report = export_memory(memory, out, srclang="en")
     return {"seconds": time.perf_counter() - start, "units": report.units, "peak_mb": _peak_mb()}
 
 

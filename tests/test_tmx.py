@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -497,3 +497,59 @@ def test_an_empty_language_attribute_is_a_missing_language(tmp_path: Path) -> No
     )
     with pytest.raises(FormatError, match="empty_lang.tmx:3: a <tuv> has no xml:lang"):
         list(read_tmx(path))
+
+
+_ANY_TEXT = st.text(st.characters(min_codepoint=0, max_codepoint=0x2FFF), min_size=1, max_size=12)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=st.lists(
+        st.tuples(
+            st.none() | _ANY_TEXT | st.just('t "1"\t&\n<2>\r'),
+            st.lists(
+                st.tuples(st.sampled_from(_LANGS), _ANY_TEXT | st.just(' a&b <c> "d"\r\t\nz '))
+                | _segment().flatmap(lambda seg: st.tuples(st.sampled_from(_LANGS), st.just(seg))),
+                min_size=1,
+                max_size=4,
+            ),
+        ),
+        max_size=5,
+    ),
+    profile=st.sampled_from(["tmx", "trados", "omegat"]),
+)
+@example(
+    records=[('t "1"\t&\n<2>\r', [("en", ' a&b <c> "d"\r\t\nz '), ("fr", "é\x85\u2028")])],
+    profile="tmx",
+)
+def test_plain_units_are_written_as_lxml_writes_them(
+    tmp_path: Path, records: list[tuple[str | None, list[tuple[str, object]]]], profile: str
+) -> None:
+    """Plain units are serialised as text: byte for byte what lxml writes for the same Unit
+    (escaping, refused characters, inline codes, profiles)."""
+    plain = []
+    for tuid, variants in records:
+        rows = []
+        for lang, text in variants:
+            # a text, or a (text, markup) pair from _segment
+            rows.append((lang, *text) if isinstance(text, tuple) else (lang, text, None))
+        plain.append((tuid, tuple(rows)))
+    units = [Unit(tuple(Variant(*row) for row in rows), tuid=tuid) for tuid, rows in plain]
+    langs = ["en", "fr", "es"] if profile != "tmx" else None
+    written = []
+    for name, items in (("text", plain), ("lxml", units)):
+        try:
+            report = write_tmx(
+                items, tmp_path / f"{name}.tmx", langs=langs, profile=profile, creationdate=_DAY
+            )
+        except (InputError, ValueError) as err:
+            written.append((type(err), str(err)))
+            continue
+        files = [(Path(f).name.split(".", 1)[1], n, Path(f).read_bytes()) for f, n in report.files]
+        written.append((files, report.skipped))
+    assert written[0] == written[1]
+
+
+_DAY = datetime(2026, 1, 2, tzinfo=UTC)
