@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tm.numbers import compare, extract, values
+from tm.numbers import chinese_number, compare, extract, values
 
 # The same citation as the working translations of the letter write it (../shared/data/letter).
 SAME = [
@@ -60,9 +60,29 @@ def test_ordinals_in_words_are_not_numbers() -> None:
     assert not extract("第七十八届会议")
 
 
+def test_digits_that_do_not_group_by_three_are_separate_numbers() -> None:
+    assert not compare("In 2023 150 people came.", "En 2023, 150 personnes sont venues.")
+    assert values("appelez le 0800 555 111") == values("call 800 555111")
+
+
 @given(st.integers(min_value=1, max_value=999), st.integers(min_value=1, max_value=99))
 def test_article_and_paragraph_in_any_order(article: int, paragraph: int) -> None:
     assert not compare(
         f"Article {article}.{paragraph}", f"paragraphe {paragraph} de l'article {article}"
     )
     assert not compare(f"Article {article} ({paragraph})", f"第{article}条第{paragraph}款")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("二十六", 26),
+        ("十", 10),
+        ("十二", 12),
+        ("一九四八", 1948),
+        ("一百零五", 105),
+        ("三万", 30000),
+    ],
+)
+def test_chinese_numbers(text: str, value: int) -> None:
+    assert chinese_number(text) == value

@@ -8,7 +8,7 @@ is evidence that the segments translate each other. Keys are plain strings such 
 (punctuation signatures, shared word prefixes between languages of one script) count less.
 
 Country names and month names come from the CLDR data shipped with Babel, in every language
-Babel knows; numbers are read in Western and Arabic-Indic digits and as Chinese numerals.
+Babel knows; numbers (digits of every script, Chinese numerals) are read by tm/numbers.py.
 
 >>> sorted(Anchorer("en").anchors("Article 26 of the Covenant, 10 August 2023 (Armenia)").strong)
 ['a:26', 'c:AM', 'm:8', 'n:10', 'n:2023', 'n:26']
@@ -26,11 +26,12 @@ import regex
 from babel import Locale, UnknownLocaleError
 
 from tm.lang import base
+from tm.numbers import CN_CHARS, chinese_number, digit_numbers, month_names, numeral_value
 
 if TYPE_CHECKING:
     from tm.terms import Glossary
 
-__all__ = ["Anchorer", "Anchors", "chinese_number", "script_of"]
+__all__ = ["Anchorer", "Anchors", "script_of"]
 
 EMPTY: frozenset[str] = frozenset()
 
@@ -43,62 +44,21 @@ class Anchors:
     weak: frozenset[str]
 
 
-# --- numbers ------------------------------------------------------------------------------------
+# --- numbers (read by tm/numbers.py) -----------------------------------------------------------
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
-# A run of digits with thousands groups (1,000 / 1 000 / 1.000 / 1'000) read as one number.
-_NUMBER = regex.compile(r"\d+(?:[,.\u00a0\u202f\u066c' ]\d{3}(?!\d))*")
-_YEARS = regex.compile(r"\b(1\d{3}|20\d{2})\s*[-–/]\s*(\d{2})\b(?!\d)")
-_GROUP_SEP = regex.compile(r"[,.\u00a0\u202f\u066c' ]")
-
-_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-_CN_DIGIT |= {"七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
-_CN_CHARS = "".join(_CN_DIGIT) + "".join(_CN_UNIT)
 # Chinese numerals count only where they are plainly numbers: after 第 (ordinals: 第二十六条),
 # before a counter of dates and articles (一九四八年, 十二月, 十日), or with a unit (二十六).
 _CN_NUMBER = regex.compile(
-    rf"(?<=第)[{_CN_CHARS}]+|[{_CN_CHARS}]+(?=[年月日条款项章节届次号])|[{_CN_CHARS}]*[十百千万][{_CN_CHARS}]*"
+    rf"(?<=第)[{CN_CHARS}]+|[{CN_CHARS}]+(?=[年月日条款项章节届次号])|[{CN_CHARS}]*[十百千万][{CN_CHARS}]*"
 )
 
-_CN_MONTH = regex.compile(rf"(?:\d+|[{_CN_CHARS}]+)\s*月")
-
-
-def chinese_number(text: str) -> int | None:
-    """The value of a Chinese numeral: ``二十六`` -> 26, ``一九四八`` -> 1948, ``十`` -> 10.
-
-    >>> chinese_number("二十六"), chinese_number("一九四八"), chinese_number("一百零五")
-    (26, 1948, 105)
-    """
-    if not text or any(ch not in _CN_DIGIT and ch not in _CN_UNIT for ch in text):
-        return None
-    if not any(ch in _CN_UNIT for ch in text):  # digit by digit, as in years
-        return int("".join(str(_CN_DIGIT[ch]) for ch in text))
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in _CN_DIGIT:
-            digit = _CN_DIGIT[ch]
-        elif ch == "万":
-            total += (section + (digit or 0)) * 10_000
-            section, digit = 0, None
-        else:
-            section += (1 if digit is None else digit) * _CN_UNIT[ch]
-            digit = None
-    return total + section + (digit or 0)
+_CN_MONTH = regex.compile(rf"(?:\d+|[{CN_CHARS}]+)\s*月")
 
 
 def _numbers(text: str, lang: str) -> set[str]:
-    keys = set()
     if lang in ("zh", "ja"):  # 8月 is August (a month key), not the number 8
         text = _CN_MONTH.sub(" ", text)
-    text = text.translate(_DIGITS)
-    for match in _NUMBER.finditer(text):
-        digits = _GROUP_SEP.sub("", match.group())
-        keys.add("n:" + (digits.lstrip("0") or "0"))
-    for match in _YEARS.finditer(text):  # 1987-91 is 1987-1991
-        first, last = match.groups()
-        keys.discard(f"n:{int(last)}")
-        keys.add(f"n:{first[: 4 - len(last)]}{last}")
+    keys = {f"n:{number.value}" for number in digit_numbers(text)}
     if lang in ("zh", "ja"):
         for match in _CN_NUMBER.finditer(text):
             value = chinese_number(match.group())
@@ -125,7 +85,7 @@ _NUM = r"(\d+)"
 @cache
 def _article_pattern(lang: str) -> regex.Pattern[str] | None:
     if lang in ("zh", "ja"):
-        return regex.compile(rf"第\s*(\d+|[{_CN_CHARS}]+)\s*条")
+        return regex.compile(rf"第\s*(\d+|[{CN_CHARS}]+)\s*条")
     words = _ARTICLE_WORDS.get(lang)
     if words is None:
         return None
@@ -137,9 +97,8 @@ def _articles(text: str, lang: str) -> set[str]:
     if pattern is None:
         return set()
     keys = set()
-    for match in pattern.finditer(text.translate(_DIGITS)):
-        raw = match.group(1)
-        value = int(raw) if raw.isdigit() else chinese_number(raw)
+    for match in pattern.finditer(text):
+        value = numeral_value(match.group(1))
         if value is not None:
             keys.add(f"a:{value}")
     return keys
@@ -201,8 +160,7 @@ def _automaton(lang: str, what: str) -> ahocorasick.Automaton | None:
         else:
             pairs = [
                 (name, f"m:{number}")
-                for context in ("format", "stand-alone")
-                for number, name in locale.months[context]["wide"].items()
+                for name, number in month_names(locale).items()
                 if len(name) >= 3
             ]
         for name, key in pairs:
@@ -231,9 +189,8 @@ def _names(text: str, lang: str, what: str) -> set[str]:
             continue  # "may" the verb is not May the month
         keys.add(key)
     if what == "months" and lang in ("zh", "ja"):
-        for match in _CN_MONTH.finditer(text.translate(_DIGITS)):
-            raw = match.group().rstrip("月 ")
-            value = int(raw) if raw.isdigit() else chinese_number(raw)
+        for match in _CN_MONTH.finditer(text):
+            value = numeral_value(match.group().rstrip("月 "))
             if value is not None and 1 <= value <= 12:
                 keys.add(f"m:{value}")
     return keys

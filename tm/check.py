@@ -862,8 +862,8 @@ def _number_correspondence(
     extra = (tgt - src) & (group_tgt - group_src)
     if not missing and not extra:
         return []
-    lost = ", ".join(sorted(missing.elements(), key=_numeric))
-    added = ", ".join(sorted(extra.elements(), key=_numeric))
+    lost = ", ".join(sorted(missing.elements(), key=int))
+    added = ", ".join(sorted(extra.elements(), key=int))
     said_lost = _spoken(missing, pair.source)
     said_added = _spoken(extra, pair.target)
     if lost and added:
@@ -890,7 +890,7 @@ def _spoken(values: Counter[str], text: str) -> str:
     """The values for a message; a month written as a name is named: "8 (August)"."""
     months = {n.value for n in numbers.extract(text) if n.kind == "month"}
     out = []
-    for value in sorted(values.elements(), key=_numeric):
+    for value in sorted(values.elements(), key=int):
         if value in months:
             out.append(f"{value} ({_month_name(int(value))})")
         else:
@@ -903,10 +903,6 @@ def _month_name(month: int) -> str:
     from babel import Locale
 
     return str(Locale.parse("en").months["format"]["wide"][month])
-
-
-def _numeric(value: str) -> tuple[int, str]:
-    return (len(value), value)
 
 
 # The commonest words of the Latin-script UN languages, which tell them apart in one sentence

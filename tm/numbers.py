@@ -7,6 +7,9 @@ each language: "Article 16.3" is "paragraphe 3 de l'article 16", "第十六条�
 cites (digits of every script, Chinese numerals in article and date positions, month names from
 Babel's CLDR data next to a day or a year), so that the order and the wording do not matter and
 a changed number does.
+
+This is the one reader of numbers in untm: the aligner's anchors (tm/anchors.py) take their
+digits, Chinese numerals and month names from here too.
 """
 
 from __future__ import annotations
@@ -16,10 +19,26 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 
-__all__ = ["Number", "NumberDiff", "compare", "extract", "values"]
+if TYPE_CHECKING:
+    from babel import Locale
+
+__all__ = [
+    "CN_CHARS",
+    "Number",
+    "NumberDiff",
+    "ascii_digits",
+    "chinese_number",
+    "compare",
+    "digit_numbers",
+    "extract",
+    "month_names",
+    "numeral_value",
+    "values",
+]
 
 # Arabic month names differ by region (سبتمبر in Egypt, أيلول in the Levant and Iraq); UN
 # Arabic writes both, "أيلول/سبتمبر", so every regional set is known.
@@ -27,11 +46,15 @@ _LOCALES: tuple[str, ...] = ("en", "fr", "es", "ru", "ar", "ar_SY", "ar_IQ", "ar
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN = "〇零一二两三四五六七八九十百千"
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+#: Every character of a Chinese numeral (digits and units), for character classes.
+CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_UNITS)
+_CN = CN_CHARS.replace("万", "")  # articles, days, months and years are written without 万
 
-_GROUP_SEP = ",.\u00a0\u202f\u2009 '\u2019"
-_NUMBER = regex.compile(r"(?<![\d])\d+(?:[,.\u00a0\u202f\u2009 '\u2019]\d{3}(?![\d]))*")
+# A run of digits with thousands groups (1,000 / 1 000 / 1.000 / 1'000 / ٣٬٥٠٠) is one number;
+# digits that do not group by three ("2023 150 people") are separate numbers.
+_GROUP_SEP = regex.compile(r"[,.\u00a0\u202f\u2009\u066c '\u2019]")
+_NUMBER = regex.compile(rf"(?<!\d)\d{{1,3}}(?:{_GROUP_SEP.pattern}\d{{3}})+(?!\d)|\d+")
 _YEAR_RANGE = regex.compile(r"(?<![\d])(\d{4})\s*[-\u2010-\u2015/]\s*(\d{2})(?![\d])")
 # Chinese numerals where they cite something: 第十六条, 第三款, 十二日, 九月, 二〇二三年.
 # "第一议定书" is Protocol No. 1, but "第一任择议定书" the First Optional Protocol (no number).
@@ -71,14 +94,41 @@ class NumberDiff:
 _OTHER_DIGIT = regex.compile(r"[\p{Nd}--[0-9]]", regex.VERSION1)
 
 
-def _ascii_digits(text: str) -> str:
-    """Map every Unicode decimal digit (Arabic-Indic, full-width, ...) to ASCII, same length."""
+def ascii_digits(text: str) -> str:
+    """Every Unicode decimal digit (Arabic-Indic, full-width, ...) mapped to ASCII, same length.
+
+    >>> ascii_digits("المادة ٢٦")
+    'المادة 26'
+    """
     if text.isascii():
         return text
     others = set(_OTHER_DIGIT.findall(text))
     if not others:
         return text
     return text.translate({ord(char): str(unicodedata.decimal(char)) for char in others})
+
+
+def digit_numbers(text: str) -> list[Number]:
+    """The numbers written in digits (any script): thousands groups joined, a year range
+    completed ("1987-91" is 1987 and 1991, kind ``year``).
+
+    >>> [n.value for n in digit_numbers("3,500 people in 1987-91 (A/78/367)")]
+    ['1987', '1991', '3500', '78', '367']
+    """
+    text = ascii_digits(text)
+    found: list[Number] = []
+    taken: list[tuple[int, int]] = []
+    for match in _YEAR_RANGE.finditer(text):
+        first, last = match.group(1), match.group(2)
+        if int(last) > int(first[2:]):
+            found.append(Number(first, match.start(1), match.end(1), "year"))
+            found.append(Number(first[:2] + last, match.start(2), match.end(2), "year"))
+            taken.append(match.span())
+    for match in _NUMBER.finditer(text):
+        if not any(start <= match.start() < end for start, end in taken):
+            value = str(int(_GROUP_SEP.sub("", match.group())))
+            found.append(Number(value, match.start(), match.end()))
+    return found
 
 
 def _roman_value(numeral: str) -> int | None:
@@ -95,20 +145,43 @@ def _roman_value(numeral: str) -> int | None:
     return total if canonical.get(total) == numeral else None
 
 
-def _chinese_value(numeral: str) -> int | None:
-    """The value of a Chinese numeral (十六, 二十六, 一百二十九, 二〇二三)."""
-    if all(char in _CN_DIGITS for char in numeral):
-        return int("".join(str(_CN_DIGITS[char]) for char in numeral))
-    total, current = 0, 0
-    for char in numeral:
-        if char in _CN_DIGITS:
-            current = _CN_DIGITS[char]
-        elif char in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[char]
-            current = 0
+def chinese_number(text: str) -> int | None:
+    """The value of a Chinese numeral: ``二十六`` -> 26, ``一九四八`` -> 1948, ``十`` -> 10.
+
+    >>> chinese_number("二十六"), chinese_number("一九四八"), chinese_number("一百零五")
+    (26, 1948, 105)
+    """
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        return None
+    if not any(ch in _CN_UNITS for ch in text):  # digit by digit, as in years
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch == "万":
+            total += (section + (digit or 0)) * 10_000
+            section, digit = 0, None
         else:
-            return None
-    return total + current
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+    return total + section + (digit or 0)
+
+
+def numeral_value(text: str) -> int | None:
+    """The value of a numeral in digits of any script or in Chinese characters, else None."""
+    return int(text) if text.isdecimal() else chinese_number(text)
+
+
+def month_names(locale: Locale, *, abbreviated: bool = False) -> dict[str, int]:
+    """The CLDR month names of ``locale`` (format and stand-alone), case-folded -> 1 to 12."""
+    widths = ("wide", "abbreviated") if abbreviated else ("wide",)
+    return {
+        str(name).casefold(): number
+        for context in ("format", "stand-alone")
+        for width in widths
+        for number, name in locale.months[context][width].items()
+    }
 
 
 @cache
@@ -118,13 +191,10 @@ def _month_pattern() -> regex.Pattern[str]:
 
     names: dict[str, int] = {}
     for code in _LOCALES:
-        locale = Locale.parse(code)
-        for context in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated"):
-                for number, name in locale.months[context][width].items():
-                    name = name.rstrip(".").casefold()
-                    if len(name) >= 3 and not any(ch.isdigit() for ch in name):
-                        names[name] = number
+        for name, number in month_names(Locale.parse(code), abbreviated=True).items():
+            name = name.rstrip(".")
+            if len(name) >= 3 and not any(ch.isdigit() for ch in name):
+                names[name] = number
     _MONTHS.update(names)
     alternatives = "|".join(sorted(map(regex.escape, names), key=len, reverse=True))
     month = rf"(?:{alternatives})\.?(?:\s*/\s*(?:{alternatives})\.?)?"
@@ -152,27 +222,11 @@ def extract(text: str) -> list[Number]:
     >>> [n.value for n in extract("第十六条第3款")]
     ['16', '3']
     """
-    text = _ascii_digits(text)
-    found: list[Number] = []
-    taken: list[tuple[int, int]] = []
-    for match in _YEAR_RANGE.finditer(text):
-        first, last = match.group(1), match.group(2)
-        if int(last) > int(first[2:]):
-            found.append(Number(first, match.start(1), match.end(1), "year"))
-            found.append(Number(first[:2] + last, match.start(2), match.end(2), "year"))
-            taken.append(match.span())
-    for match in _NUMBER.finditer(text):
-        if any(start <= match.start() < end for start, end in taken):
-            continue
-        raw = match.group()
-        groups = regex.split(rf"[{regex.escape(_GROUP_SEP)}]", raw)
-        if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
-            found.append(Number(str(int("".join(groups))), match.start(), match.end()))
-        else:
-            found.append(Number(str(int(raw)), match.start(), match.end()))
+    text = ascii_digits(text)
+    found = digit_numbers(text)
     for match in _CN_CITED.finditer(text):
         numeral = match.group(1) or match.group(2) or match.group(3)
-        value = _chinese_value(numeral)
+        value = chinese_number(numeral)
         if value is not None:
             found.append(Number(str(value), match.start(), match.end(), "article"))
     for match in _ROMAN_ITEM.finditer(text):
@@ -216,10 +270,6 @@ def compare(source: str | Iterable[str], target: str | Iterable[str]) -> NumberD
     """
     src = values(source) if isinstance(source, str) else sum(map(values, source), Counter())
     tgt = values(target) if isinstance(target, str) else sum(map(values, target), Counter())
-    missing = tuple(sorted((src - tgt).elements(), key=_order))
-    extra = tuple(sorted((tgt - src).elements(), key=_order))
+    missing = tuple(sorted((src - tgt).elements(), key=int))
+    extra = tuple(sorted((tgt - src).elements(), key=int))
     return NumberDiff(missing, extra)
-
-
-def _order(value: str) -> tuple[int, str]:
-    return (len(value), value)
