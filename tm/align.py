@@ -28,15 +28,11 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from tm.anchors import Anchorer, script_of
+from tm.anchors import Anchorer, Recogniser, script_of
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.lang import base, from_filename, normalize
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
-
-if TYPE_CHECKING:
-    from tm.terms import Glossary
 
 __all__ = [
     "SUSPECT",
@@ -752,7 +748,7 @@ def align(
     *,
     src_lang: str,
     tgt_lang: str,
-    glossary: Glossary | None = None,
+    glossary: Recogniser | None = None,
     anchors: bool = True,
 ) -> Alignment:
     """Align the segments of a text (``src``, the pivot) with those of its translation.
@@ -840,7 +836,7 @@ def align_documents(
     others: Sequence[Document],
     *,
     srx: str | Path | None = None,
-    glossary: Glossary | None = None,
+    glossary: Recogniser | None = None,
 ) -> list[Alignment]:
     """Segment ``pivot`` and each of ``others`` and align each with the pivot."""
     from tm.segment import segment_document
@@ -908,7 +904,7 @@ def align_files(
     langs: Sequence[str] | None = None,
     presegmented: bool = False,
     srx: str | Path | None = None,
-    glossary: Glossary | None = None,
+    glossary: Recogniser | None = None,
 ) -> list[Alignment]:
     """Read, segment (unless ``presegmented``) and align files: the CLI's one entry point.
 

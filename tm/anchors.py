@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import ahocorasick
 import regex
@@ -29,11 +29,19 @@ from tm.lang import base
 from tm.numbers import CN_CHARS, chinese_number, digit_numbers, month_names, numeral_value
 
 if TYPE_CHECKING:
-    from tm.terms import Glossary
+    from tm.models import TermHit
 
-__all__ = ["Anchorer", "Anchors", "script_of"]
+__all__ = ["Anchorer", "Anchors", "Recogniser", "script_of"]
 
 EMPTY: frozenset[str] = frozenset()
+
+
+class Recogniser(Protocol):
+    """What the anchors need from a glossary: ``tm.terms.Glossary``, or a cache in front of it."""
+
+    def find(self, text: str, lang: str) -> list[TermHit]:
+        """Glossary terms in ``text``, sorted by start, non-overlapping."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +250,7 @@ class Anchorer:
     """
 
     def __init__(
-        self, lang: str, *, cognates: bool = False, glossary: Glossary | None = None
+        self, lang: str, *, cognates: bool = False, glossary: Recogniser | None = None
     ) -> None:
         self.lang = base(lang)
         self.cognates = cognates

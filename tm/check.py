@@ -22,18 +22,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import Protocol
 
 import regex
 from rapidfuzz import fuzz
 
 from tm import numbers
+from tm.anchors import Recogniser
 from tm.errors import InputError
 from tm.lang import base
 from tm.models import Concept, Document, Finding, Segment, Severity, TermHit, Unit
-
-if TYPE_CHECKING:
-    from tm.terms import Glossary
 
 __all__ = [
     "RULES",
@@ -61,12 +59,9 @@ RULES: dict[str, tuple[str, str]] = {
 _ORDER = {rule: i for i, rule in enumerate(RULES)}
 
 
-class TermFinder(Protocol):
-    """What the checks need from a glossary (``tm.terms.Glossary`` has both)."""
-
-    def find(self, text: str, lang: str) -> list[TermHit]:
-        """Glossary terms in ``text``, sorted by start, non-overlapping."""
-        ...
+class TermFinder(Recogniser, Protocol):
+    """What the checks need from a glossary (``tm.terms.Glossary`` has all of it): the
+    aligner's ``find``, and the concepts behind the terms found."""
 
     def get(self, concept_id: str) -> Concept:
         """The concept with this id."""
@@ -638,14 +633,10 @@ def check_translation(
     if not src_segments or not tgt_segments:
         raise InputError("The source or the translation has no text to check.")
     terms = _Terms(glossary)
-    # The aligner only calls ``find``; through the cache, each segment is recognised once for
-    # both the alignment anchors and the checks.
+    # Through the cache, each segment is recognised once for both the alignment anchors and
+    # the checks.
     alignment = align(
-        src_segments,
-        tgt_segments,
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        glossary=cast("Glossary", terms),
+        src_segments, tgt_segments, src_lang=src_lang, tgt_lang=tgt_lang, glossary=terms
     )
     s_lang, t_lang = base(src_lang), base(tgt_lang)
     by_src = {seg.index: seg for seg in alignment.src}
