@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Every rule, with its severity and what it means, in report order.
-RULES: dict[str, tuple[str, str]] = {
+RULES: dict[str, tuple[Severity, str]] = {
     "deprecated-term": ("error", "a glossary term in a form the glossary marks as wrong"),
     "variant-term": ("warning", "a glossary term in an unlisted spelling, wording or case"),
     "mixed-forms": ("warning", "one concept named in several forms in the same document"),
@@ -87,6 +87,24 @@ class Pair:
     target: str
     group: int | None = None
     kind: str = "body"
+
+
+def _finding(
+    rule: str,
+    where: Pair | Segment,
+    found: str,
+    expected: str,
+    message: str,
+    *,
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding of ``rule`` (at its usual severity unless told) in a pair or a draft segment."""
+    severity = severity or RULES[rule][0]
+    if isinstance(where, Pair):
+        return Finding(
+            rule, severity, where.segment, where.source, where.target, found, expected, message
+        )
+    return Finding(rule, severity, where.index, where.text, None, found, expected, message)
 
 
 # --- text helpers -----------------------------------------------------------------------------
@@ -364,20 +382,15 @@ def _in_title_marks(text: str, start: int, end: int) -> bool:
     return closing >= 0 and "《" not in text[end:closing]
 
 
-def _form_finding(
-    hit: TermHit, text: str, *, segment: int, source: str, target: str | None, terms: _Terms
-) -> Finding | None:
+def _form_finding(hit: TermHit, text: str, where: Pair | Segment, terms: _Terms) -> Finding | None:
     """A finding when ``hit`` (found in ``text``) is not in an official form: deprecated,
     unlisted, wrong case, or a Chinese treaty title outside 《》."""
     found = hit.text.strip()
     expected = hit.preferred
     if hit.status == "deprecated":
-        return Finding(
+        return _finding(
             "deprecated-term",
-            "error",
-            segment,
-            source,
-            target,
+            where,
             found,
             expected,
             f"{_quote(found)} is not the official form; write {_quote(expected)}.",
@@ -385,12 +398,9 @@ def _form_finding(
     if hit.status == "variant":
         if _unverified(terms.concept(hit.concept), hit.lang) or _split_name(hit, text):
             return None
-        return Finding(
+        return _finding(
             "variant-term",
-            "warning",
-            segment,
-            source,
-            target,
+            where,
             found,
             expected,
             f"{_quote(found)} departs from the official name {_quote(expected)}.",
@@ -402,12 +412,9 @@ def _form_finding(
         and not _in_title_marks(text, hit.start, hit.end)
     ):
         marked = f"《{_clean(found)}》"
-        return Finding(
+        return _finding(
             "variant-term",
-            "warning",
-            segment,
-            source,
-            target,
+            where,
             found,
             marked,
             f"A treaty title in Chinese running text is written in 《》: {marked}.",
@@ -418,24 +425,19 @@ def _form_finding(
     if surface == form or surface.isupper():
         return None
     if surface.casefold() != form.casefold():
-        return _misspelt(hit, surface, segment=segment, source=source, target=target, terms=terms)
+        return _misspelt(hit, surface, where, terms)
     if surface[1:] == form[1:] or _is_abbreviation(hit, terms.concept(hit.concept)):
         return None
-    return Finding(
+    return _finding(
         "variant-term",
-        "warning",
-        segment,
-        source,
-        target,
+        where,
         found,
         hit.form,
         f"Capitalisation differs from the official form {_quote(hit.form)}.",
     )
 
 
-def _misspelt(
-    hit: TermHit, surface: str, *, segment: int, source: str, target: str | None, terms: _Terms
-) -> Finding | None:
+def _misspelt(hit: TermHit, surface: str, where: Pair | Segment, terms: _Terms) -> Finding | None:
     """A finding when a name the recogniser matched by its stems is spelt unlike every form."""
     concept = terms.concept(hit.concept)
     if base(hit.lang) not in _UNDECLINED or concept is None:
@@ -450,12 +452,9 @@ def _misspelt(
             return None
     if _unverified(concept, hit.lang):
         return None
-    return Finding(
+    return _finding(
         "variant-term",
-        "warning",
-        segment,
-        source,
-        target,
+        where,
         hit.text.strip(),
         hit.form,
         f"{_quote(hit.text.strip())} is spelt differently from the official name "
@@ -501,9 +500,7 @@ def check_draft(
         hits = terms.find(seg.text, lang)
         hits_by_segment.append((seg, hits))
         for hit in hits:
-            finding = _form_finding(
-                hit, seg.text, segment=seg.index, source=seg.text, target=None, terms=terms
-            )
+            finding = _form_finding(hit, seg.text, seg, terms)
             if finding is not None:
                 findings.append(finding)
     findings += _mixed_forms(hits_by_segment, terms)
@@ -540,12 +537,9 @@ def _mixed_forms(
         for seg, hit in occurrences:
             if _clean(hit.form).casefold() != main:
                 findings.append(
-                    Finding(
+                    _finding(
                         "mixed-forms",
-                        "warning",
-                        seg.index,
-                        seg.text,
-                        None,
+                        seg,
                         hit.text.strip(),
                         main_form,
                         f"Named {_quote(hit.text.strip())} here but {_quote(main_form)} "
@@ -593,12 +587,9 @@ def _abbreviations(
                 else f"spell it out at first mention, followed by ({abbreviation})"
             )
             findings.append(
-                Finding(
+                _finding(
                     "abbreviation-not-introduced",
-                    "warning",
-                    seg.index,
-                    text,
-                    None,
+                    seg,
                     abbreviation,
                     spelled,
                     f"{_quote(abbreviation)} is used before it is introduced; {advice}.",
@@ -726,14 +717,7 @@ def _check_pairs(
         for hit in tgt_hits[i]:
             if hit.status == "variant" and hit.concept in mirrored:
                 continue
-            finding = _form_finding(
-                hit,
-                pair.target,
-                segment=pair.segment,
-                source=pair.source,
-                target=pair.target,
-                terms=terms,
-            )
+            finding = _form_finding(hit, pair.target, pair, terms)
             if finding is not None:
                 findings.append(finding)
         findings += _term_correspondence(
@@ -803,12 +787,9 @@ def _term_correspondence(
             extra.remove(rival)
             found = first_tgt[rival].text.strip()
             findings.append(
-                Finding(
+                _finding(
                     "wrong-term",
-                    "error",
-                    pair.segment,
-                    pair.source,
-                    pair.target,
+                    pair,
                     found,
                     expected,
                     f"The source cites {_quote(hit.text.strip())}, but the translation names "
@@ -817,16 +798,14 @@ def _term_correspondence(
             )
         elif tgt_count[concept] == 0:
             findings.append(
-                Finding(
+                _finding(
                     "missing-term",
-                    _severity(terms.concept(concept), tgt_lang, expected),
-                    pair.segment,
-                    pair.source,
-                    pair.target,
+                    pair,
                     "",
                     expected,
                     f"The source cites {_quote(hit.text.strip())}; its official equivalent "
                     f"{_quote(expected)} is not in the translation.",
+                    severity=_severity(terms.concept(concept), tgt_lang, expected),
                 )
             )
     return findings
@@ -864,12 +843,9 @@ def _number_correspondence(
     else:
         message = f"The translation cites {said_added}, which the source does not."
     return [
-        Finding(
+        _finding(
             "number-mismatch",
-            "error",
-            pair.segment,
-            pair.source,
-            pair.target,
+            pair,
             added,
             lost,
             message,
@@ -995,12 +971,9 @@ def _untranslated(pair: Pair, *, src_lang: str, tgt_lang: str) -> Finding | None
     if _prose_words(source) < 2 or _words(source) < 3:
         return None
     if not target:
-        return Finding(
+        return _finding(
             "untranslated",
-            "error",
-            pair.segment,
-            pair.source,
-            pair.target,
+            pair,
             "",
             f"a translation into {_language_name(tgt_lang)}",
             "No translation of this sentence was found; it may have been left out.",
@@ -1016,12 +989,9 @@ def _untranslated(pair: Pair, *, src_lang: str, tgt_lang: str) -> Finding | None
         copied = _in_language(target, src_lang, tgt_lang)
     if not copied:
         return None
-    return Finding(
+    return _finding(
         "untranslated",
-        "error",
-        pair.segment,
-        pair.source,
-        pair.target,
+        pair,
         pair.target,
         f"a translation into {_language_name(tgt_lang)}",
         "This segment is still in the source language; translate it.",
@@ -1040,12 +1010,9 @@ def _consistency(pairs: Sequence[Pair]) -> list[Finding]:
         earlier = first_target.setdefault(skey, pair)
         if earlier is not pair and _sentence_key(earlier.target) != tkey:
             findings.append(
-                Finding(
+                _finding(
                     "inconsistent-translation",
-                    "warning",
-                    pair.segment,
-                    pair.source,
-                    pair.target,
+                    pair,
                     pair.target,
                     earlier.target,
                     f"This sentence was translated differently in segment {earlier.segment}; "
@@ -1055,12 +1022,9 @@ def _consistency(pairs: Sequence[Pair]) -> list[Finding]:
         earlier = first_source.setdefault(tkey, pair)
         if earlier is not pair and _sentence_key(earlier.source) != skey:
             findings.append(
-                Finding(
+                _finding(
                     "identical-translation",
-                    "warning",
-                    pair.segment,
-                    pair.source,
-                    pair.target,
+                    pair,
                     pair.target,
                     f"a translation of this source (segment {earlier.segment} has the same text)",
                     f"Segment {earlier.segment} has a different source but the same translation; "
