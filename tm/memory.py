@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from hashlib import blake2b as _blake2b
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
@@ -103,6 +103,7 @@ _RECORDS = (
 _PLAIN_HEAD: tuple[Any, ...] = (None, None, None, None, None, None, None, 0)
 _PLAIN_TAIL: tuple[Any, ...] = (None, None, None, None, None, None)
 _BATCH = 2000
+_ROWS_PER_STATEMENT = 100
 
 #: A unit holding nothing but a tuid and its variants' ``(lang, text, markup)``, as a plain
 #: tuple: the common case of large TMX files. :meth:`Memory.add` takes these beside
@@ -204,6 +205,9 @@ class Memory:
                     f"{path} has schema version {version}; this untm reads up to "
                     f"{SCHEMA_VERSION} (upgrade untm)"
                 )
+            # new files only (a no-op on existing ones): 16 KB pages make the WAL frames of a
+            # large import fewer; its commit costs a third of what 4 KB pages cost
+            conn.execute("PRAGMA page_size=16384")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             # 64 MB of page cache: the unique index on unit keys is written in random order
@@ -367,9 +371,7 @@ class Memory:
                     self._merge(row[1], batch.members[row[0]])
             # a skipped plain unit merges without a change: it has no notes, props, dates
         if plain:
-            conn.executemany(
-                "INSERT INTO variants (unit_id, pos, base, lang, text) VALUES (?,?,?,?,?)", plain
-            )
+            _insert(conn, "INSERT INTO variants (unit_id, pos, base, lang, text)", plain)
         if coded:
             conn.executemany(
                 "INSERT INTO variants (unit_id, pos, base, lang, text, markup) "
@@ -580,6 +582,28 @@ class Memory:
 
 def _fold(text: str | None) -> str:
     return "" if text is None else text.casefold()
+
+
+def _insert(
+    conn: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]], tail: str = ""
+) -> int:
+    """Insert ``rows`` (all of one width) with ``head`` and ``tail`` around the values, 100
+    rows per statement: SQLite runs one statement of 100 rows faster than 100 statements.
+    Returns how many rows were inserted."""
+    width = len(rows[0])
+    whole = len(rows) - len(rows) % _ROWS_PER_STATEMENT
+    one = "(" + ",".join("?" * width) + ")"
+    count = 0
+    if whole:
+        many = ",".join([one] * _ROWS_PER_STATEMENT)
+        params = [
+            list(chain.from_iterable(rows[start : start + _ROWS_PER_STATEMENT]))
+            for start in range(0, whole, _ROWS_PER_STATEMENT)
+        ]
+        count += conn.executemany(f"{head} VALUES {many} {tail}", params).rowcount
+    if whole < len(rows):
+        count += conn.executemany(f"{head} VALUES {one} {tail}", rows[whole:]).rowcount
+    return count
 
 
 def _key(unit: Unit) -> bytes:
