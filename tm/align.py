@@ -27,6 +27,7 @@ import bisect
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tm.anchors import Anchorer, Recogniser, script_of
@@ -791,16 +792,8 @@ def align(
     variance = _DEFAULT_VARIANCE
     lengths = sorted(it.length for it in src_items)
     floor = _FLOOR * lengths[len(lengths) // 2]
-    raw, para_groups = _two_level(
-        src_items,
-        tgt_items,
-        src_plan,
-        tgt_plan,
-        ratio=ratio,
-        variance=variance,
-        floor=floor,
-        scores=False,
-    )
+    two_level = partial(_two_level, src_items, tgt_items, src_plan, tgt_plan, floor=floor)
+    raw, para_groups = two_level(ratio=ratio, variance=variance, scores=False)
     measured = _estimate(
         [
             (src_items[s[0]].length, tgt_items[t[0]].length)
@@ -811,14 +804,9 @@ def align(
     )
     if measured is not None:
         ratio, variance = measured
-    raw, para_groups = _two_level(
-        src_items,
-        tgt_items,
-        src_plan,
-        tgt_plan,
+    raw, para_groups = two_level(
         ratio=ratio,
         variance=variance,
-        floor=floor,
         guide=_guide(raw, len(src_items)),
         para_guide=_guide(
             [(tuple(s), tuple(t), 0.0) for s, t in para_groups], len(src_plan.paragraphs)
