@@ -165,23 +165,62 @@ def test_deprecated_form_is_an_error_with_the_official_form(glossary: TermFinder
     assert "Secretary-General" in finding.message
 
 
-def test_serial_comma_variant_is_reported(glossary: TermFinder) -> None:
-    segments = _segments(
-        "as delineated in the International Covenant on Economic, Social, and Cultural Rights."
-    )
-    findings = check_draft(segments, lang="en", glossary=glossary)
-    assert _rules(findings) == [("deprecated-term", 0)]
-    assert findings[0].expected == "International Covenant on Economic, Social and Cultural Rights"
+DRAFT_FINDINGS = [
+    pytest.param(
+        ["as delineated in the International Covenant on Economic, Social, and Cultural Rights."],
+        ("deprecated-term", 0),
+        {"expected": "International Covenant on Economic, Social and Cultural Rights"},
+        id="serial-comma-variant",
+    ),
+    pytest.param(
+        [
+            "Article 13 of the Convention on the Elimination of All Forms of Discrimination "
+            "Against Women."
+        ],
+        ("variant-term", 0),
+        {"expected": "Convention on the Elimination of All Forms of Discrimination against Women"},
+        id="wrong-capitalisation",
+    ),
+    pytest.param(
+        [
+            "Article 5 of the European Convention on Human Rights.",
+            "Article 1 of Protocol No. 1 to the European Convention on Human Rights.",
+            "the Convention for the Protection of Human Rights and Fundamental Freedoms.",
+        ],
+        ("mixed-forms", 2),
+        {"expected": "European Convention on Human Rights"},
+        id="mixed-forms-where-the-minority-form-is",
+    ),
+    pytest.param(
+        [
+            "The ICCPR applies.",
+            "The International Covenant on Civil and Political Rights (ICCPR) applies.",
+            "The ICCPR applies again.",
+        ],
+        ("abbreviation-not-introduced", 0),
+        {"expected": "International Covenant on Civil and Political Rights (ICCPR)"},
+        id="abbreviation-before-its-introduction",
+    ),
+    pytest.param(
+        [
+            "Present the issue to the UN Human Rights Council.",
+            "Presidents of the UN General Assembly.",
+            "Article II and document A/78/367 are not abbreviations.",
+        ],
+        ("abbreviation-not-introduced", 0),
+        {"found": "UN"},
+        id="unknown-abbreviation-reported-once",
+    ),
+]
 
 
-def test_wrong_capitalisation_is_a_variant(glossary: TermFinder) -> None:
-    segments = _segments(
-        "Article 13 of the Convention on the Elimination of All Forms of Discrimination "
-        "Against Women."
-    )
-    findings = check_draft(segments, lang="en", glossary=glossary)
-    assert _rules(findings) == [("variant-term", 0)]
-    assert findings[0].expected.endswith("against Women")
+@pytest.mark.parametrize(("texts", "where", "fields"), DRAFT_FINDINGS)
+def test_one_finding_in_a_draft(
+    glossary: TermFinder, texts: list[str], where: tuple[str, int], fields: dict[str, str]
+) -> None:
+    findings = check_draft(_segments(*texts), lang="en", glossary=glossary)
+    assert _rules(findings) == [where]
+    assert {name: getattr(findings[0], name) for name in fields} == fields
 
 
 def test_sentence_initial_capital_is_not_a_variant(glossary: TermFinder) -> None:
@@ -247,39 +286,6 @@ def test_title_words_of_other_documents_are_not_names(shipped) -> None:
     assert check_draft(_segments(text), lang="en", glossary=shipped) == []
 
 
-def test_mixed_full_forms_are_reported_where_the_minority_form_is(glossary: TermFinder) -> None:
-    segments = _segments(
-        "Article 5 of the European Convention on Human Rights.",
-        "Article 1 of Protocol No. 1 to the European Convention on Human Rights.",
-        "the Convention for the Protection of Human Rights and Fundamental Freedoms.",
-    )
-    findings = check_draft(segments, lang="en", glossary=glossary)
-    assert _rules(findings) == [("mixed-forms", 2)]
-    assert findings[0].expected == "European Convention on Human Rights"
-
-
-def test_abbreviation_before_its_introduction(glossary: TermFinder) -> None:
-    segments = _segments(
-        "The ICCPR applies.",
-        "The International Covenant on Civil and Political Rights (ICCPR) applies.",
-        "The ICCPR applies again.",
-    )
-    findings = check_draft(segments, lang="en", glossary=glossary)
-    assert _rules(findings) == [("abbreviation-not-introduced", 0)]
-    assert findings[0].expected == "International Covenant on Civil and Political Rights (ICCPR)"
-
-
-def test_unknown_abbreviation_is_reported_once(glossary: TermFinder) -> None:
-    segments = _segments(
-        "Present the issue to the UN Human Rights Council.",
-        "Presidents of the UN General Assembly.",
-        "Article II and document A/78/367 are not abbreviations.",
-    )
-    findings = check_draft(segments, lang="en", glossary=glossary)
-    assert _rules(findings) == [("abbreviation-not-introduced", 0)]
-    assert findings[0].found == "UN"
-
-
 def test_words_of_a_capitalised_heading_are_not_abbreviations(glossary: TermFinder) -> None:
     segments = _segments("ANNEX TO THE LETTER DATED 12 SEPTEMBER 2023", "The UN replied.")
     assert [f.found for f in check_draft(segments, lang="en", glossary=glossary)] == ["UN"]
@@ -333,42 +339,39 @@ def test_faithful_translation_gives_no_finding(glossary: TermFinder) -> None:
     assert _check(glossary, pairs) == []
 
 
-def test_missing_term(glossary: TermFinder) -> None:
-    pairs = _pairs(
-        (
-            "Article 26 of the International Covenant on Civil and Political Rights.",
-            "L'article 26 du Pacte.",
-        ),
-    )
-    (finding,) = _check(glossary, pairs)
-    assert (finding.rule, finding.severity) == ("missing-term", "error")
-    assert finding.expected == ICCPR_FR
-    assert finding.source.startswith("Article 26")
+PAIR_FINDINGS = [
+    pytest.param(
+        "Article 26 of the International Covenant on Civil and Political Rights.",
+        "L'article 26 du Pacte.",
+        {
+            "rule": "missing-term",
+            "severity": "error",
+            "expected": ICCPR_FR,
+            "source": "Article 26 of the International Covenant on Civil and Political Rights.",
+        },
+        id="missing-term",
+    ),
+    pytest.param(
+        "Article 6 of the International Covenant on Economic, Social and Cultural Rights.",
+        f"L'article 6 du {ICCPR_FR}.",
+        {"rule": "wrong-term", "found": ICCPR_FR, "expected": ICESCR_FR},
+        id="wrong-instrument",
+    ),
+    pytest.param(
+        "Article 26 of the International Covenant on Civil and Political Rights.",
+        f"L'article 27 du {ICCPR_FR}.",
+        {"rule": "number-mismatch", "found": "27", "expected": "26"},
+        id="changed-article-number",
+    ),
+]
 
 
-def test_wrong_instrument(glossary: TermFinder) -> None:
-    pairs = _pairs(
-        (
-            "Article 6 of the International Covenant on Economic, Social and Cultural Rights.",
-            f"L'article 6 du {ICCPR_FR}.",
-        ),
-    )
-    (finding,) = _check(glossary, pairs)
-    assert finding.rule == "wrong-term"
-    assert finding.found == ICCPR_FR
-    assert finding.expected == ICESCR_FR
-
-
-def test_changed_article_number(glossary: TermFinder) -> None:
-    pairs = _pairs(
-        (
-            "Article 26 of the International Covenant on Civil and Political Rights.",
-            f"L'article 27 du {ICCPR_FR}.",
-        ),
-    )
-    (finding,) = _check(glossary, pairs)
-    assert finding.rule == "number-mismatch"
-    assert (finding.found, finding.expected) == ("27", "26")
+@pytest.mark.parametrize(("source", "target", "fields"), PAIR_FINDINGS)
+def test_one_finding_in_a_pair(
+    glossary: TermFinder, source: str, target: str, fields: dict[str, str]
+) -> None:
+    (finding,) = _check(glossary, _pairs((source, target)))
+    assert {name: getattr(finding, name) for name in fields} == fields
 
 
 @given(st.integers(1, 300), st.integers(1, 300), st.integers(1, 9))
