@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from tm.anchors import Anchorer, Recogniser, script_of
+from tm.anchors import Anchorer, Recogniser, script_for, script_of
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.lang import base, from_filename, normalize
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
@@ -83,16 +83,6 @@ _GUIDED_WIDTH = 6  # band around a first pass's path
 _MAX_CELLS = 400_000  # the band stops widening beyond this many cells (seconds of work)
 
 _BYTE_LANGS = frozenset({"zh", "ja", "ko"})
-_SCRIPTS = {
-    "LATIN": ("en", "fr", "es", "de", "it", "pt", "nl", "sv", "da", "no", "nb", "fi", "pl"),
-    "CYRILLIC": ("ru", "uk", "bg", "sr", "be", "kk", "mk"),
-    "ARABIC": ("ar", "fa", "ur"),
-    "HAN": ("zh",),
-    "GREEK": ("el",),
-    "HEBREW": ("he",),
-}
-_EXPECTED_SCRIPT = {lang: script for script, langs in _SCRIPTS.items() for lang in langs}
-
 _Keys = dict[str, int]
 _NONE: tuple[_Keys, int] = ({}, 0)
 
@@ -660,7 +650,7 @@ def _guide(beads: Sequence[tuple[tuple[int, ...], tuple[int, ...], float]], n: i
 def _check_language(segments: Sequence[Segment], lang: str, role: str) -> None:
     if not segments:
         raise AlignmentError(f"the {role} text ({lang}) is empty: there is nothing to align")
-    expected = _EXPECTED_SCRIPT.get(base(lang))
+    expected = script_for(lang)
     if expected is None:
         return
     found = script_of(" ".join(s.text for s in segments[:400]))
@@ -780,9 +770,7 @@ def align(
     _check_language(src, src_lang, "pivot")
     _check_language(tgt, tgt_lang, "other")
     s_base, t_base = base(src_lang), base(tgt_lang)
-    cognates = _EXPECTED_SCRIPT.get(s_base) is not None and _EXPECTED_SCRIPT.get(
-        s_base
-    ) == _EXPECTED_SCRIPT.get(t_base)
+    cognates = script_for(s_base) is not None and script_for(s_base) == script_for(t_base)
     src_anchorer = Anchorer(s_base, cognates=cognates, glossary=glossary) if anchors else None
     tgt_anchorer = Anchorer(t_base, cognates=cognates, glossary=glossary) if anchors else None
     src_items = _items([s.text for s in src], s_base, src_anchorer, [s.kind for s in src])

@@ -28,7 +28,7 @@ import regex
 from rapidfuzz import fuzz
 
 from tm import numbers
-from tm.anchors import Recogniser
+from tm.anchors import Recogniser, script_for
 from tm.errors import InputError
 from tm.lang import base
 from tm.models import Concept, Document, Finding, Segment, Severity, TermHit, Unit
@@ -120,8 +120,6 @@ _ROMAN = regex.compile(r"^[IVXLCDM]+$")
 _WORD = regex.compile(r"\p{L}+")
 _LATIN = regex.compile(r"\p{Latin}")
 _LETTER = regex.compile(r"\p{L}")
-_SCRIPT_OF = {"en": "Latin", "fr": "Latin", "es": "Latin", "ru": "Cyrillic", "ar": "Arabic"}
-_SCRIPT_OF |= {"zh": "Han"}
 
 # Languages whose names are not declined: a title found with other letters than every listed
 # form ("politique" for "politiques") is misspelt, not inflected.
@@ -979,7 +977,7 @@ def _untranslated(pair: Pair, *, src_lang: str, tgt_lang: str) -> Finding | None
             "No translation of this sentence was found; it may have been left out.",
         )
     copied = _sentence_key(source) == _sentence_key(target)
-    src_script, tgt_script = _SCRIPT_OF.get(src_lang), _SCRIPT_OF.get(tgt_lang)
+    src_script, tgt_script = script_for(src_lang), script_for(tgt_lang)
     if not copied and src_script and tgt_script and src_script != tgt_script:
         letters = len(_LETTER.findall(target))
         words = _script_words(src_script).findall(target)
