@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Anchorer", "Anchors", "Recogniser", "script_for", "script_of"]
 
-EMPTY: frozenset[str] = frozenset()
-
 
 class Recogniser(Protocol):
     """What the anchors need from a glossary: ``tm.terms.Glossary``, or a cache in front of it."""
