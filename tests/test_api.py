@@ -59,3 +59,11 @@ def test_rich_only_in_render() -> None:
     for path in (ROOT / "cli").rglob("*.py"):
         if path.name != "render.py":
             assert "rich" not in _imports(path), f"{path.relative_to(ROOT)} imports rich"
+
+
+def test_tm_names_do_not_shadow_submodules() -> None:
+    """A lazily exported name equal to a submodule's would flip between module and function."""
+    import tm
+
+    submodules = {info.name for info in pkgutil.iter_modules(tm.__path__)}
+    assert not submodules & set(tm.__all__)

@@ -3,9 +3,12 @@
 Names load lazily (a string map, as sacrebleu does for tokenizers), so importing :mod:`tm` for
 one function does not pull in every dependency.
 
->>> from tm import segment
->>> segment("See A/78/367, para. 4. It was adopted.", "en")
+>>> from tm import Segmenter
+>>> Segmenter("en").split("See A/78/367, para. 4. It was adopted.")
 ['See A/78/367, para. 4.', 'It was adopted.']
+
+Functions named like their module (``tm.segment.segment``, ``tm.align.align``) are not
+re-exported here: ``import tm.segment`` binds the module to that name.
 """
 
 from __future__ import annotations
@@ -20,11 +23,9 @@ _NAMES: dict[str, str] = {
     "read_document": "tm.document",
     "parse_text": "tm.document",
     "Segmenter": "tm.segment",
-    "segment": "tm.segment",
     "segment_document": "tm.segment",
     "segment_file": "tm.segment",
     # alignment
-    "align": "tm.align",
     "align_documents": "tm.align",
     "align_files": "tm.align",
     "multilingual": "tm.align",
