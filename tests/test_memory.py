@@ -296,3 +296,28 @@ def test_fixture_files_round_trip_through_the_memory(tmp_path: Path) -> None:
     with Memory.open(tmp_path / "b.sqlite") as second:
         import_files(second, [tmp_path / "a.tmx"])
         assert list(second.units()) == stored
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31)),
+    aware=st.booleans(),
+)
+def test_stored_dates_are_written_and_read_as_strftime_and_strptime_do(
+    value: datetime, aware: bool
+) -> None:
+    from tm.memory import _date, _date_text
+
+    if aware:
+        value = value.replace(tzinfo=UTC)
+    text = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert _date_text(value) == text
+    try:
+        expected: object = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:  # years before 1000 are written unpadded (C library) and unreadable
+        expected = ValueError
+    try:
+        read: object = _date(text)
+    except ValueError:
+        read = ValueError
+    assert read == expected

@@ -553,3 +553,35 @@ def test_plain_units_are_written_as_lxml_writes_them(
 
 
 _DAY = datetime(2026, 1, 2, tzinfo=UTC)
+
+
+def _strptime(text: str) -> object:
+    try:
+        return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return ValueError
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31)),
+    aware=st.booleans(),
+    text=st.from_regex("[0-9]{8}T[0-9]{6}Z", fullmatch=True)
+    | st.from_regex(r"\d{8}T\d{6}Z", fullmatch=True)
+    | st.text(max_size=17),
+)
+def test_dates_are_read_and_written_as_strptime_and_strftime_do(
+    value: datetime, aware: bool, text: str
+) -> None:
+    from tmx.tmx import _format_date, _parse_date
+
+    if aware:
+        value = value.replace(tzinfo=UTC)
+    assert _format_date(value) == value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    written = value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for candidate in (text, written):
+        try:
+            parsed: object = _parse_date(candidate)
+        except ValueError:
+            parsed = ValueError
+        assert parsed == _strptime(candidate)

@@ -14,6 +14,7 @@ touching callers.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ _RECORDS = (
 _PLAIN_HEAD: tuple[Any, ...] = (None, None, None, None, None, None, None, 0)
 _PLAIN_TAIL: tuple[Any, ...] = (None, None, None, None, None, None)
 _BATCH = 2000
+_STORED_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _ROWS_PER_STATEMENT = 100
 
 #: A unit holding nothing but a tuid and its variants' ``(lang, text, markup)``, as a plain
@@ -796,10 +798,16 @@ def _date_text(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    v = value.astimezone(UTC)
+    if v.year < 1000:
+        return v.strftime("%Y-%m-%dT%H:%M:%SZ")  # the C library decides the padding
+    return f"{v.year}-{v.month:02}-{v.day:02}T{v.hour:02}:{v.minute:02}:{v.second:02}Z"
 
 
 def _date(text: str | None) -> datetime | None:
     if text is None:
         return None
+    if _STORED_DATE.fullmatch(text):
+        # what _date_text writes, read at a twentieth of strptime's cost
+        return datetime.fromisoformat(text)
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

@@ -329,10 +329,33 @@ class TmxReader:
         if value is None:
             return None
         try:
-            return datetime.strptime(value.strip(), _DATE_FORMAT).replace(tzinfo=UTC)
+            return _parse_date(value.strip())
         except ValueError:
             self._warn(elem.sourceline, f"{name}={value!r} is not YYYYMMDDThhmmssZ; ignored")
             return None
+
+
+_COMPACT_DATE = re.compile("[0-9]{8}T[0-9]{6}Z")
+
+
+def _parse_date(value: str) -> datetime:
+    """``YYYYMMDDThhmmssZ`` as an aware datetime, exactly as ``strptime`` with
+    :data:`_DATE_FORMAT` reads it (ValueError alike), at a twentieth of its cost: with eight
+    and six ASCII digits every field has two digits, which ``fromisoformat`` reads too."""
+    if _COMPACT_DATE.fullmatch(value):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    return datetime.strptime(value, _DATE_FORMAT).replace(tzinfo=UTC)
+
+
+def _format_date(value: datetime) -> str:
+    """``value`` in UTC as ``YYYYMMDDThhmmssZ``, as ``strftime(_DATE_FORMAT)`` writes it."""
+    v = value.astimezone(UTC)
+    if v.year < 1000:
+        return v.strftime(_DATE_FORMAT)  # the C library decides the padding of such years
+    return f"{v.year}{v.month:02}{v.day:02}T{v.hour:02}{v.minute:02}{v.second:02}Z"
 
 
 def read_tmx(source: str | Path | IO[bytes]) -> TmxReader:
@@ -830,11 +853,11 @@ def _dates(
     elem: Any, cdate: datetime | None, cid: str | None, mdate: datetime | None, mid: str | None
 ) -> None:
     if cdate is not None:
-        elem.set("creationdate", cdate.astimezone(UTC).strftime(_DATE_FORMAT))
+        elem.set("creationdate", _format_date(cdate))
     if cid is not None:
         elem.set("creationid", cid)
     if mdate is not None:
-        elem.set("changedate", mdate.astimezone(UTC).strftime(_DATE_FORMAT))
+        elem.set("changedate", _format_date(mdate))
     if mid is not None:
         elem.set("changeid", mid)
 
