@@ -20,6 +20,7 @@ SCRIPTS = (
     "check_bench.py",
     "tmx_bench.py",
     "match_bench.py",
+    "zh_tokens_bench.py",
 )
 
 
