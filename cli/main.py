@@ -39,12 +39,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
 
 def _register() -> None:
     for module_name, attr in _COMMANDS:
-        try:
-            module = importlib.import_module(f"cli.commands.{module_name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"cli.commands.{module_name}":
-                raise
-            continue  # command not built yet
+        module = importlib.import_module(f"cli.commands.{module_name}")
         obj = getattr(module, attr)
         if isinstance(obj, typer.Typer):
             app.add_typer(obj)
@@ -58,3 +53,7 @@ _register()
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()
