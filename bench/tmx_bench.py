@@ -14,7 +14,9 @@ own. Baselines:
   and clears each ``<tu>`` (the least any streaming reader must do);
 - export: a bare ``lxml.etree.xmlfile`` writer fed by one plain SELECT over the same memory
   (``tu``/``tuv``/``seg`` only).
-Targets (issue 4): peak < 300 MB, and untm within 2x of the baseline's time.
+untm runs ``import_files`` and ``export_memory``, what ``untm import`` and ``untm export`` run.
+Both ratios are printed: wall time (what a user waits) and CPU time (steadier on a shared
+machine). Targets (issue 4): peak < 300 MB, and untm within 2x of the baseline's time.
 """
 
 from __future__ import annotations
