@@ -217,6 +217,13 @@ def test_user_srx_is_used(tmp_path: Path) -> None:
         (r"\p{Lu}++\.", "ABC.", True),  # possessive
         (r"(?>ab|a)c", "abc", True),  # atomic group
         (r"\x{00E9}", "é", True),
+        (r"[a-z&&[^aeiou]]{3}", "bcd", True),  # class intersection
+        (r"[a-z&&[^aeiou]]{3}", "abc", False),
+        (r"^[^a-z&&[^aeiou]]$", "e", True),
+        (r"^[a-c[x-z]]+$", "abzy", True),  # class union
+        (r"^a(?i)b|c$", "C", True),  # Java scopes (?i) to the enclosing group...
+        (r"^(?:x(?i)y)z$", "xYZ", False),  # ...and no further
+        (r"(?U)\s", "\u00a0", True),
     ],
 )
 def test_java_regex_translation(java: str, text: str, found: bool) -> None:
