@@ -224,6 +224,8 @@ def test_user_srx_is_used(tmp_path: Path) -> None:
         (r"^a(?i)b|c$", "C", True),  # Java scopes (?i) to the enclosing group...
         (r"^(?:x(?i)y)z$", "xYZ", False),  # ...and no further
         (r"(?U)\s", "\u00a0", True),
+        (r"[\h.]", "\u00a0", True),
+        (r"[\h.]", "h", False),
     ],
 )
 def test_java_regex_translation(java: str, text: str, found: bool) -> None:

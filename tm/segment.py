@@ -211,10 +211,10 @@ class _Translator:
             if end > 0 and digits and all(c in "0123456789abcdefABCDEF" for c in digits):
                 self.i = end + 1
                 return f"\\U{int(digits, 16):08X}"
-        if nxt in _JAVA_CLASSES:
+        if nxt in _JAVA_CLASSES and not (in_class and nxt == "R"):  # Java refuses [\R] too
             self.i = i + 2
             body = _JAVA_CLASSES[nxt]
-            return body[1:-1] if in_class and body.startswith("[") else body
+            return body[1:-1] if in_class else body
         if nxt in "pP" and pattern.startswith("{", i + 2):
             end = pattern.find("}", i + 3)
             if end > 0:
