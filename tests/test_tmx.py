@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -537,19 +538,65 @@ def test_plain_units_are_written_as_lxml_writes_them(
             rows.append((lang, *text) if isinstance(text, tuple) else (lang, text, None))
         plain.append((tuid, tuple(rows)))
     units = [Unit(tuple(Variant(*row) for row in rows), tuid=tuid) for tuid, rows in plain]
+    assert _written(tmp_path, plain, profile) == _by_lxml(tmp_path, units, profile)
+    assert _written(tmp_path, units, profile) == _by_lxml(tmp_path, units, profile)
+
+
+_SPECIAL = st.just(' a&b <c> "d"\r\t\nz ') | st.text(
+    st.characters(min_codepoint=0, max_codepoint=0x2FFF), min_size=1, max_size=6
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    units=st.lists(_unit(), min_size=1, max_size=4),
+    notes=st.lists(st.just("") | _SPECIAL, max_size=2),
+    props=st.lists(st.tuples(st.sampled_from(["x-document", "x:y", "type"]), _SPECIAL), max_size=2),
+    change_id=st.none() | _SPECIAL,
+    profile=st.sampled_from(["tmx", "trados", "omegat"]),
+)
+def test_units_are_written_as_lxml_writes_them(
+    tmp_path: Path,
+    units: list[Unit],
+    notes: list[str],
+    props: list[tuple[str, str]],
+    change_id: str | None,
+    profile: str,
+) -> None:
+    """Units with dates, ids, props, notes and inline codes are serialised as text: byte for
+    byte what lxml writes (escaping, empty notes, prop suffixes, refused characters)."""
+    from dataclasses import replace
+
+    # the first unit without inline codes (those go through lxml), with the odd strings
+    first = units[0]
+    plain = [replace(v, markup=None) for v in first.variants]
+    plain[0] = replace(plain[0], notes=tuple(notes), change_id=change_id)
+    units[0] = replace(first, props=tuple(props), variants=tuple(plain))
+    assert _written(tmp_path, units, profile) == _by_lxml(tmp_path, units, profile)
+
+
+def _written(tmp_path: Path, items: list[Any], profile: str) -> object:
+    """The files (name after the stem, units, bytes) and skipped count, or the error."""
     langs = ["en", "fr", "es"] if profile != "tmx" else None
-    written = []
-    for name, items in (("text", plain), ("lxml", units)):
-        try:
-            report = write_tmx(
-                items, tmp_path / f"{name}.tmx", langs=langs, profile=profile, creationdate=_DAY
-            )
-        except (InputError, ValueError) as err:
-            written.append((type(err), str(err)))
-            continue
-        files = [(Path(f).name.split(".", 1)[1], n, Path(f).read_bytes()) for f, n in report.files]
-        written.append((files, report.skipped))
-    assert written[0] == written[1]
+    try:
+        report = write_tmx(
+            items, tmp_path / "out.tmx", langs=langs, profile=profile, creationdate=_DAY
+        )
+    except (InputError, ValueError) as err:
+        return type(err), str(err)
+    files = [(Path(f).name.split(".", 1)[1], n, Path(f).read_bytes()) for f, n in report.files]
+    return files, report.skipped
+
+
+def _by_lxml(tmp_path: Path, units: list[Unit], profile: str) -> object:
+    """:func:`_written` with every unit serialised by lxml."""
+    from tmx import tmx
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tmx, "_text_tu", tmx._lxml_tu)
+        return _written(tmp_path, units, profile)
 
 
 _DAY = datetime(2026, 1, 2, tzinfo=UTC)

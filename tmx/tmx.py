@@ -692,7 +692,7 @@ def write_tmx(
                     if isinstance(unit, tuple):
                         tu = _plain_tu(unit, sel, src, form, prof)
                     else:
-                        tu = _lxml_tu(unit, sel, src, form, prof)
+                        tu = _text_tu(unit, sel, src, form, prof)
                     if tu is not None:
                         sink.write(tu)
                         wrote = True
@@ -776,14 +776,87 @@ def _plain_tu(
     for lang, text, markup in first + rest:
         if markup is not None:
             return _lxml_tu(_as_unit(record), select, src, form, prof)
-        seg = text.strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        seg = seg.replace("\r", "&#13;")
+        seg = _escape_text(text.strip())
         parts.append(f'<tuv xml:lang="{_escape_attr(form(lang))}"><seg>{seg}</seg></tuv>')
     parts.append("</tu>")
     out = "".join(parts)
     if _NOT_XML.search(out) is not None:
         return _lxml_tu(_as_unit(record), select, src, form, prof)
     return out
+
+
+def _text_tu(
+    unit: Unit, select: frozenset[str] | None, src: str, form: Any, prof: Profile
+) -> str | None:
+    """The ``<tu>`` of any unit as text, exactly as lxml serialises :func:`_tu`'s element
+    (tested byte for byte against it); units with inline codes or characters XML cannot
+    hold go through lxml."""
+    source = _base(src)
+    first: list[Variant] = []
+    rest: list[Variant] = []
+    bases = set()
+    for v in unit.variants:
+        base = _base(v.lang)
+        if (select is None or base in select) and v.text.strip():
+            bases.add(base)
+            (first if base == source else rest).append(v)
+    if len(bases) < 2 or source not in bases:
+        return None
+    parts = ["<tu"]
+    if unit.tuid is not None:
+        parts.append(f' tuid="{_escape_attr(unit.tuid)}"')
+    if unit.segtype is not None:
+        parts.append(f' segtype="{_escape_attr(unit.segtype)}"')
+    _text_dates(parts, unit.creation_date, unit.creation_id, unit.change_date, unit.change_id)
+    if unit.usage_count:
+        parts.append(f' usagecount="{unit.usage_count}"')
+    parts.append(">")
+    _text_meta(parts, unit.notes, unit.props, prof)
+    for v in first + rest:
+        if v.markup is not None:
+            return _lxml_tu(unit, select, src, form, prof)
+        parts.append(f'<tuv xml:lang="{_escape_attr(form(v.lang))}"')
+        _text_dates(parts, v.creation_date, v.creation_id, v.change_date, v.change_id)
+        parts.append(">")
+        _text_meta(parts, v.notes, v.props, prof)
+        parts.append(f"<seg>{_escape_text(v.text.strip())}</seg></tuv>")
+    parts.append("</tu>")
+    out = "".join(parts)
+    if _NOT_XML.search(out) is not None:
+        return _lxml_tu(unit, select, src, form, prof)
+    return out
+
+
+def _text_dates(
+    parts: list[str],
+    cdate: datetime | None,
+    cid: str | None,
+    mdate: datetime | None,
+    mid: str | None,
+) -> None:
+    if cdate is not None:
+        parts.append(f' creationdate="{_format_date(cdate)}"')
+    if cid is not None:
+        parts.append(f' creationid="{_escape_attr(cid)}"')
+    if mdate is not None:
+        parts.append(f' changedate="{_format_date(mdate)}"')
+    if mid is not None:
+        parts.append(f' changeid="{_escape_attr(mid)}"')
+
+
+def _text_meta(
+    parts: list[str], notes: Sequence[str], props: Sequence[tuple[str, str]], prof: Profile
+) -> None:
+    for note in notes:
+        parts.append(f"<note>{_escape_text(note)}</note>")
+    for kind, value in props:
+        name = kind + prof.prop_suffix if kind.startswith("x-") and ":" not in kind else kind
+        parts.append(f'<prop type="{_escape_attr(name)}">{_escape_text(value)}</prop>')
+
+
+def _escape_text(value: str) -> str:
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("\r", "&#13;")
 
 
 def _escape_attr(value: str) -> str:
