@@ -302,12 +302,7 @@ class MatchIndex:
         (they are only proposed if met on the way). With ``window=None`` the whole result
         equals an exhaustive scan's, except in which of several equal-scoring rows are kept.
         """
-        return self.search_codes(self.encode(text), top=top, min_score=min_score, window=window)
-
-    def search_codes(
-        self, query: str, *, top: int = 3, min_score: float = 50, window: float | None = 10.0
-    ) -> list[tuple[int, float]]:
-        """:meth:`search` for an already encoded query."""
+        query = self.encode(text)
         if not query or len(self) == 0 or top < 1:
             return []
         state = _Search(
@@ -700,14 +695,13 @@ class Matcher:
         """
         lang = _lang.base(src_lang or self.src_lang)
         index = self.index(lang)
-        query = index.encode(text)
-        hits = index.search_codes(query, top=top + 2, min_score=min_score)
+        hits = index.search(text, top=top + 2, min_score=min_score)
         if not hits:
             return []
         wanted = None if target_langs is None else {_lang.base(t) for t in target_langs}
         fetched = {i: (u, o) for i, u, o in self._fetch(list({int(index.ids[r]) for r, _ in hits}))}
         best: dict[int, Match] = {}
-        for row, _ in hits:
+        for row, similarity_ in hits:
             unit_id = int(index.ids[row])
             if unit_id not in fetched:
                 continue
@@ -723,8 +717,7 @@ class Matcher:
             part = int(index.parts[row])
             if part:
                 source = _sentences(source, lang)[part - 1]
-            score = 100.0 * Levenshtein.normalized_similarity(query, index.row_codes(row))
-            m = _match(text, source, targets, score, lang, unit, origin, unit_id)
+            m = _match(text, source, targets, similarity_, lang, unit, origin, unit_id)
             if part:
                 # one sentence of a longer unit: its targets translate more than the draft
                 m = dataclasses.replace(m, score=min(m.score, 99.0), kind="partial")
