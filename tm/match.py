@@ -313,13 +313,11 @@ class MatchIndex:
             window=None if window is None else window / 100.0,
         )
         position = 0
-        done: set[int] = set()
         while position < min(state.prefix_length(), len(state.occurrences)):
             token = state.occurrences[position]
             position += 1
-            if token in done or state.df[token] == 0:
+            if token in state.examined or state.df[token] == 0:
                 continue
-            done.add(token)
             if state.df[token] > self.big_posting:
                 state.count_rest()
                 break
