@@ -519,7 +519,11 @@ def word_diff(source: str, draft: str, lang: str = "en") -> str:
     >>> word_diff("The rule of law at the national level.", "The rule of law at national level.")
     'The rule of law at [-the-] national level.'
     """
-    src, dft = tokenize(source, lang), tokenize(draft, lang)
+    return _word_diff(source, tokenize(source, lang), draft, tokenize(draft, lang))
+
+
+def _word_diff(source: str, src: list[Token], draft: str, dft: list[Token]) -> str:
+    """:func:`word_diff` of two texts already cut into their tokens."""
     out: list[str] = []
 
     def gap(text: str, tokens: list[Token], i: int) -> str:
@@ -545,10 +549,11 @@ def word_diff(source: str, draft: str, lang: str = "en") -> str:
     return "".join(out).strip()
 
 
-def _placeable_changes(source: str, draft: str, lang: str) -> list[tuple[str, str]] | None:
+def _placeable_changes(
+    source: str, src: list[Token], draft: str, dft: list[Token]
+) -> list[tuple[str, str]] | None:
     """Pairs (value in the source, value in the draft) of placeables that changed, aligned by
     the token edit script; None when a placeable was added or removed (nothing to map)."""
-    src, dft = tokenize(source, lang), tokenize(draft, lang)
     changes: list[tuple[str, str]] = []
     for _tag, a0, a1, b0, b1 in _opcodes(src, dft, by_key=True):
         olds = [t for t in src[a0:a1] if t.kind in PLACEABLE_KINDS]
@@ -836,28 +841,29 @@ def _match(
     unit_id: int,
 ) -> Match:
     """A :class:`Match` with its CAT score and kind, diff and substituted targets."""
-    substituted: dict[str, str] = {}
+    src, dft = tokenize(source, lang), tokenize(draft, lang)
+    changes = None
     if similarity_ >= 100.0 - 1e-9:
         if " ".join(source.split()) == " ".join(draft.split()):
             score, kind = 100.0, "exact"
         else:
-            changes = _placeable_changes(source, draft, lang)
+            changes = _placeable_changes(source, src, draft, dft)
             score, kind = 99.0, "placeable" if changes else "format"
     else:
         score, kind = float(math.floor(similarity_ + 1e-9)), "fuzzy"
-    if kind in ("placeable", "fuzzy"):
-        changes = _placeable_changes(source, draft, lang)
-        if changes:
-            for tlang, text in targets.items():
-                new = substitute(text, changes)
-                if new is not None and new != text:
-                    substituted[tlang] = new
+        changes = _placeable_changes(source, src, draft, dft)
+    substituted: dict[str, str] = {}
+    if changes:
+        for tlang, text in targets.items():
+            new = substitute(text, changes)
+            if new is not None and new != text:
+                substituted[tlang] = new
     return Match(
         score=score,
         band=band(score),
         source=source,
         targets=targets,
-        diff=word_diff(source, draft, lang),
+        diff=_word_diff(source, src, draft, dft),
         tuid=unit.tuid,
         origin=origin,
         kind=kind,
