@@ -804,11 +804,11 @@ def pretranslate(
     units: list[Unit] = []
     missing = 0
     for seg in results:
-        best = next((m for m in seg.matches if m.score >= min_score and _target(m, want)), None)
-        if best is None:
+        filled = _filled(seg, want, min_score)
+        if filled is None:
             missing += 1
             continue
-        lang_tag, text = _target(best, want) or ("", "")
+        best, lang_tag, text = filled
         props = [
             ("x-match-score", f"{best.score:g}"),
             ("x-match-kind", best.kind),
@@ -820,6 +820,16 @@ def pretranslate(
             Unit((Variant(src_lang, seg.text), Variant(lang_tag, text)), props=tuple(props))
         )
     return units, missing
+
+
+def _filled(seg: SegmentMatches, lang: str, min_score: float) -> tuple[Match, str, str] | None:
+    """The segment's best match scoring at least ``min_score`` that has a target in ``lang``,
+    with that target's language tag and text."""
+    for m in seg.matches:
+        found = _target(m, lang) if m.score >= min_score else None
+        if found is not None:
+            return m, *found
+    return None
 
 
 def _target(match: Match, lang: str) -> tuple[str, str] | None:
