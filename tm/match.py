@@ -632,8 +632,9 @@ class Matcher:
     in memory (tests, small jobs).
     """
 
-    def __init__(self, memory: Memory, *, src_lang: str = "en") -> None:
-        self._memory: Memory | None = memory
+    def __init__(self, memory: Memory | None, *, src_lang: str = "en") -> None:
+        """A matcher over ``memory``; None for one over units given by :meth:`from_units`."""
+        self._memory = memory
         self._units: dict[int, Unit] = {}
         self._origin: str | None = None
         self._indexes: dict[str, MatchIndex] = {}
@@ -644,12 +645,9 @@ class Matcher:
         cls, units: Iterable[Unit], *, src_lang: str = "en", origin: str | None = None
     ) -> Matcher:
         """A matcher over ``units`` (ids are their positions), without a memory file."""
-        matcher = cls.__new__(cls)
-        matcher._memory = None
+        matcher = cls(None, src_lang=src_lang)
         matcher._units = dict(enumerate(units))
         matcher._origin = origin
-        matcher._indexes = {}
-        matcher.src_lang = _lang.base(src_lang)
         return matcher
 
     # --- the index -----------------------------------------------------------------------
