@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import typer
 
-from tm.errors import InputError, StoreError, UntmError
+from tm.errors import StoreError, UntmError
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FOUND", "EXIT_OK", "EXIT_STORE", "handle_errors"]
 
@@ -22,11 +22,8 @@ EXIT_STORE = 4
 
 
 def _code(err: UntmError) -> int:
-    if isinstance(err, StoreError):
-        return EXIT_STORE
-    if isinstance(err, InputError):
-        return EXIT_BAD_INPUT
-    return EXIT_BAD_INPUT
+    """A failed store exits 4; bad input, and any other untm error, 2."""
+    return EXIT_STORE if isinstance(err, StoreError) else EXIT_BAD_INPUT
 
 
 @contextmanager
