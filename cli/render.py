@@ -12,11 +12,16 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from tm.match import SegmentMatches
+    from tm.models import Finding
+    from tmx.tmx import WriteReport
 
 __all__ = [
     "alignments",
@@ -69,7 +74,7 @@ def warning(message: str) -> None:
     err_console().print(f"[yellow]untm: warning:[/] {escape(message)}")
 
 
-def json_out(data: Any) -> None:
+def json_out(data: object) -> None:
     """Write ``data`` as pretty JSON (UTF-8, not ASCII-escaped) to stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -81,7 +86,7 @@ def lines_out(lines: Iterable[str]) -> None:
         out.write(line + "\n")
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Print a table; every cell is escaped text."""
     tab = Table(title=title, show_lines=False)
     for column in columns:
@@ -91,8 +96,8 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     console().print(tab)
 
 
-def findings_json(findings: Sequence[Any]) -> None:
-    """``{"issues": [...]}`` with one object per check finding (tm.models.Finding)."""
+def findings_json(findings: Sequence[Finding]) -> None:
+    """``{"issues": [...]}`` with one object per check finding."""
     keys = ("rule", "severity", "segment", "source", "target", "found", "expected", "message")
     json_out({"issues": [{key: getattr(f, key) for key in keys} for f in findings]})
 
@@ -107,7 +112,7 @@ def _marked(text: str | None, found: Sequence[str]) -> str:
     return out
 
 
-def check_report(findings: Sequence[Any], *, checked: str) -> None:
+def check_report(findings: Sequence[Finding], *, checked: str) -> None:
     """Check findings grouped by segment: the text, then each finding with its suggestion."""
     out = console()
     if not findings:
@@ -269,7 +274,8 @@ def _alignment_data(result: Any) -> dict[str, Any]:
 # --- untm match / pretranslate -----------------------------------------------------------
 
 
-def _match_data(seg: Any) -> dict[str, Any]:
+def _match_data(seg: SegmentMatches) -> dict[str, object]:
+    """One segment of ``untm match --json``: its text, matches and glossary terms."""
     return {
         "index": seg.index,
         "paragraph": seg.paragraph,
@@ -303,7 +309,7 @@ def _match_data(seg: Any) -> dict[str, Any]:
     }
 
 
-def match_json(results: Sequence[Any]) -> None:
+def match_json(results: Sequence[SegmentMatches]) -> None:
     """``untm match --json``: ``{"segments": [...]}`` with matches and terms per segment."""
     json_out({"segments": [_match_data(seg) for seg in results]})
 
@@ -325,7 +331,7 @@ def _diff_markup(diff: str) -> str:
     return "".join(out)
 
 
-def match_report(results: Sequence[Any], *, draft: str) -> None:
+def match_report(results: Sequence[SegmentMatches], *, draft: str) -> None:
     """``untm match``: per segment its matches (score, diff, targets) and glossary terms."""
     out = console()
     matched = sum(1 for seg in results if seg.matches)
@@ -365,7 +371,7 @@ def match_report(results: Sequence[Any], *, draft: str) -> None:
             )
 
 
-def pretranslate_summary(report: Any, *, filled: int, missing: int, output: str) -> None:
+def pretranslate_summary(report: WriteReport, *, filled: int, missing: int, output: str) -> None:
     """``untm pretranslate``: what was written and what is left to translate."""
     files = ", ".join(escape(name) for name, _ in report.files) or escape(output)
     console().print(
