@@ -118,11 +118,14 @@ def check_report(findings: Sequence[Finding], *, checked: str) -> None:
     if not findings:
         out.print(f"[green]No terminology problems found[/] in {escape(checked)}.")
         return
+    found_in: dict[int, list[str]] = {}
+    for finding in findings:
+        found_in.setdefault(finding.segment, []).append(finding.found)
     current = None
     for finding in findings:
         if finding.segment != current:
             current = finding.segment
-            found = [f.found for f in findings if f.segment == current]
+            found = found_in[current]
             source_found = found if finding.target is None else []
             out.print(f"\n[bold]Segment {current}[/]  {_marked(finding.source, source_found)}")
             if finding.target is not None:
