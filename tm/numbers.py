@@ -185,8 +185,9 @@ def month_names(locale: Locale, *, abbreviated: bool = False) -> dict[str, int]:
 
 
 @cache
-def _month_pattern() -> regex.Pattern[str]:
-    """Month names (wide and abbreviated, format and stand-alone) of the six languages."""
+def _month_table() -> dict[str, int]:
+    """Month names (wide and abbreviated, format and stand-alone) of the six languages,
+    case-folded and without a final dot -> 1 to 12."""
     from babel import Locale
 
     names: dict[str, int] = {}
@@ -195,7 +196,13 @@ def _month_pattern() -> regex.Pattern[str]:
             name = name.rstrip(".")
             if len(name) >= 3 and not any(ch.isdigit() for ch in name):
                 names[name] = number
-    _MONTHS.update(names)
+    return names
+
+
+@cache
+def _month_pattern() -> regex.Pattern[str]:
+    """A month name of the six languages standing beside a day or a year."""
+    names = _month_table()
     alternatives = "|".join(sorted(map(regex.escape, names), key=len, reverse=True))
     month = rf"(?:{alternatives})\.?(?:\s*/\s*(?:{alternatives})\.?)?"
     # A month name counts only beside a day or a year: "12 September", "septembre 2023",
@@ -206,12 +213,9 @@ def _month_pattern() -> regex.Pattern[str]:
     )
 
 
-_MONTHS: dict[str, int] = {}
-
-
 def _month_value(name: str) -> int | None:
     first = regex.split(r"\s*/\s*", name.casefold())[0].rstrip(".")
-    return _MONTHS.get(first)
+    return _month_table().get(first)
 
 
 def extract(text: str) -> list[Number]:
