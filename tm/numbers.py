@@ -67,6 +67,8 @@ _CN_CITED = regex.compile(
 _ROMAN_ITEM = regex.compile(r"(?:\(|(?<=[\s\u00a0]))([ivx]{1,5})\)")
 _PAREN_IDEOGRAPH = regex.compile(r"[\u3220-\u3229]")
 _ROMAN = {"i": 1, "v": 5, "x": 10}
+_ROMAN_FORMS = {1: "i", 2: "ii", 3: "iii", 4: "iv", 5: "v", 6: "vi", 7: "vii", 8: "viii"}
+_ROMAN_FORMS |= {9: "ix", 10: "x", 11: "xi", 12: "xii", 13: "xiii", 14: "xiv", 15: "xv"}
 _FIRST_ARTICLE = regex.compile(r"\b(?:article|artículo)\s+(?:premier|primero)\b", regex.IGNORECASE)
 
 
@@ -140,9 +142,7 @@ def _roman_value(numeral: str) -> int | None:
             total -= value
         else:
             total += value
-    canonical = {1: "i", 2: "ii", 3: "iii", 4: "iv", 5: "v", 6: "vi", 7: "vii", 8: "viii"}
-    canonical |= {9: "ix", 10: "x", 11: "xi", 12: "xii", 13: "xiii", 14: "xiv", 15: "xv"}
-    return total if canonical.get(total) == numeral else None
+    return total if _ROMAN_FORMS.get(total) == numeral else None
 
 
 def chinese_number(text: str) -> int | None:
