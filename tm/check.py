@@ -691,10 +691,10 @@ def _check_pairs(
     src_hits = [terms.find(pair.source, src_lang) for pair in pairs]
     tgt_hits = [terms.find(pair.target, tgt_lang) for pair in pairs]
     # Paragraph totals: what a merge or split moved to a neighbouring pair is not missing.
-    group_src: dict[object, Counter[str]] = defaultdict(Counter)
-    group_tgt: dict[object, Counter[str]] = defaultdict(Counter)
-    group_num_src: dict[object, Counter[str]] = defaultdict(Counter)
-    group_num_tgt: dict[object, Counter[str]] = defaultdict(Counter)
+    group_src: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    group_tgt: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    group_num_src: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    group_num_tgt: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
     num_src = [numbers.values(pair.source) for pair in pairs]
     num_tgt = [numbers.values(pair.target) for pair in pairs]
     for i, pair in enumerate(pairs):
@@ -738,7 +738,8 @@ def _check_pairs(
     return _sorted(findings)
 
 
-def _group_key(pair: Pair, position: int) -> object:
+def _group_key(pair: Pair, position: int) -> tuple[str, int]:
+    """The paragraph a pair's totals are kept in: its group, else the pair alone."""
     return ("group", pair.group) if pair.group is not None else ("pair", position)
 
 
