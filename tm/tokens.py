@@ -4,9 +4,9 @@ A CAT tool's match percentage counts words, not characters, so text is cut into 
 (case-folded, NFKC-normalised), one token per punctuation mark, and one token per character of
 unspaced scripts (Han, kana, Thai, ...): CAT tools count each ideogram as a word, and characters
 measure better than the pieces of a sentencepiece model trained on the memory (recall, and
-scores that grow with the size of the edit; see bench/zh_tokens_bench.py). Numbers, dates and UN document symbols are *placeables*:
-they keep their value but match as a class (``<num>``, ``<date>``, ``<sym>``), so "Article 26"
-and "Article 3" differ only in a placeable.
+scores that grow with the size of the edit; see bench/zh_tokens_bench.py). Numbers, dates and UN
+document symbols are *placeables*: they keep their value but match as a class (``<num>``,
+``<date>``, ``<sym>``), so "Article 26" and "Article 3" differ only in a placeable.
 """
 
 from __future__ import annotations
