@@ -99,18 +99,24 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _date_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """The spans of the dates in ``text``, then an empty span at its end: the other tokens
+    are read between them."""
+    # dates need a digit: most segments skip the date pattern entirely
+    spans = [m.span() for m in _dates(lang).finditer(text)] if _DIGIT.search(text) else []
+    spans.append((len(text), len(text)))
+    return spans
+
+
 def tokenize(text: str, lang: str = "en") -> list[Token]:
     """Cut ``text`` into normalised tokens with their spans.
 
     >>> [t.key for t in tokenize("See A/78/367, paragraph 12.")]
     ['see', '<sym>', ',', 'paragraph', '<num>', '.']
     """
-    # dates need a digit: most segments skip the date pattern entirely
-    spans = [m.span() for m in _dates(lang).finditer(text)] if _DIGIT.search(text) else []
-    spans.append((len(text), len(text)))
     tokens: list[Token] = []
     pos = 0
-    for start, end in spans:
+    for start, end in _date_spans(text, lang):
         for m in _TOKEN.finditer(text, pos, start):
             kind = m.lastgroup or "word"
             value = m.group()
@@ -133,11 +139,9 @@ def masked(text: str, lang: str = "en") -> list[str]:
     >>> masked("On 12 September 2023, 3 States")
     ['on', '<date>', ',', '<num>', 'states']
     """
-    spans = [m.span() for m in _dates(lang).finditer(text)] if _DIGIT.search(text) else []
-    spans.append((len(text), len(text)))
     keys: list[str] = []
     pos = 0
-    for start, end in spans:
+    for start, end in _date_spans(text, lang):
         for m in _TOKEN.finditer(text, pos, start):
             kind = m.lastgroup
             if kind == "sym" or kind == "num":
