@@ -302,7 +302,7 @@ class _Terms:
         if concept_id not in self._concepts:
             try:
                 self._concepts[concept_id] = self.glossary.get(concept_id)
-            except (KeyError, LookupError, InputError):
+            except (LookupError, InputError):  # a dict's KeyError, or Glossary's GlossaryError
                 self._concepts[concept_id] = None
         return self._concepts[concept_id]
 
