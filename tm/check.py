@@ -120,6 +120,7 @@ _ROMAN = regex.compile(r"^[IVXLCDM]+$")
 _WORD = regex.compile(r"\p{L}+")
 _LATIN = regex.compile(r"\p{Latin}")
 _LETTER = regex.compile(r"\p{L}")
+_HAN = regex.compile(r"\p{Han}")
 
 # Languages whose names are not declined: a title found with other letters than every listed
 # form ("politique" for "politiques") is misspelt, not inflected.
@@ -147,7 +148,7 @@ def _sentence_key(text: str) -> str:
 
 
 def _words(text: str) -> int:
-    return len(_WORD.findall(text)) if not regex.search(r"\p{Han}", text) else len(text) // 2
+    return len(_WORD.findall(text)) if not _HAN.search(text) else len(text) // 2
 
 
 def _prose_words(text: str) -> int:
@@ -201,7 +202,7 @@ def _stems(key: str) -> str:
     "генеральный секретарь" also finds "Генерального секретаря"; Chinese has no endings.
     """
     words = regex.findall(r"\w+", key)
-    if not words or regex.search(r"\p{Han}", key):
+    if not words or _HAN.search(key):
         return str(regex.escape(key))
     parts = [
         regex.escape(word[: max(3, len(word) - 3)] if len(word) > 4 else word) for word in words
@@ -313,7 +314,7 @@ class _Terms:
 
 def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
     """``start:end`` widened to whole words (not in Chinese) and stripped of edge punctuation."""
-    if not regex.search(r"\p{Han}", text[start:end]):
+    if not _HAN.search(text[start:end]):
         while start > 0 and text[start - 1].isalnum():
             start -= 1
         while end < len(text) and text[end].isalnum():
