@@ -11,8 +11,8 @@ Three inputs, one rule set:
 - :func:`check_pairs` / :func:`check_units` — the same bilingual rules over pre-aligned pairs,
   e.g. the units of a TMX or PO file that the caller has read.
 
-The glossary is passed in (anything with ``find(text, lang)`` and ``get(concept_id)``, such as
-``tm.terms.Glossary``), so the rules can be tried on any recogniser.
+The glossary is passed in (a :class:`TermFinder`: ``find(text, lang)``, ``get(concept_id)`` and
+``concepts``, as ``tm.terms.Glossary`` has them), so the rules can be tried on any recogniser.
 """
 
 from __future__ import annotations
