@@ -135,21 +135,18 @@ def phase_baseline_write(db: Path, out: Path) -> dict[str, float]:
 
     start = time.perf_counter()
     conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT unit_id, lang, text FROM variants ORDER BY unit_id, pos")
+    # one row per unit; plain variants are "tag\x1ftext\x1f" joined by "\x1f" (tm/memory.py)
+    rows = conn.execute("SELECT variants FROM units ORDER BY id")
     n = 0
     with open(out, "wb") as handle, etree.xmlfile(handle, encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element("tmx", version="1.4"), xf.element("body"):
-            current, tu = None, None
-            for unit_id, lang, text in rows:
-                if unit_id != current:
-                    if tu is not None:
-                        xf.write(tu)
-                        n += 1
-                    current, tu = unit_id, etree.Element("tu")
-                tuv = etree.SubElement(tu, "tuv", {"lang": lang})
-                etree.SubElement(tuv, "seg").text = text
-            if tu is not None:
+            for (variants,) in rows:
+                fields = variants.split("\x1f")
+                tu = etree.Element("tu")
+                for lang, text in zip(fields[0::3], fields[1::3], strict=True):
+                    tuv = etree.SubElement(tu, "tuv", {"lang": lang})
+                    etree.SubElement(tuv, "seg").text = text
                 xf.write(tu)
                 n += 1
     conn.close()

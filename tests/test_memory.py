@@ -32,7 +32,7 @@ def memory(tmp_path: Path) -> Iterator[Memory]:
 
 def test_a_new_memory_has_schema_wal_and_signature(tmp_path: Path) -> None:
     with Memory.open(tmp_path / "tm.sqlite") as store:
-        assert store.meta()["signature"] == signature() == "untm:0.1.0|schema:1"
+        assert store.meta()["signature"] == signature() == "untm:0.1.0|schema:2"
         assert store.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.count() == 0
@@ -65,6 +65,61 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="upgrade untm"):
         Memory.open(path)
+
+
+def test_an_older_schema_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "tm.sqlite"
+    Memory.open(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with pytest.raises(StoreError, match="made by an older untm .*re-import it"):
+        Memory.open(path)
+
+
+def test_texts_holding_the_field_separator_round_trip(memory: Memory) -> None:
+    odd = [
+        ("t1", (("en", "a\x1fb", None), ("fr", "c", "<ph>\x1f</ph>"))),
+        ("t2", (("en", "[x", ""), ("fr", "y\x1e", None))),
+    ]
+    report = memory.add(odd)
+    assert (report.added, report.merged) == (2, 0)
+    expected = [Unit(tuple(Variant(*v) for v in variants), tuid=t) for t, variants in odd]
+    assert list(memory.units()) == expected
+    assert memory.concordance("A\x1fB") == expected[:1]
+    assert memory.add(odd).merged == 2
+
+
+def test_two_units_with_one_hash_are_both_kept(memory: Memory) -> None:
+    from tm.memory import _key
+
+    peace, war = _unit("Peace", "Paix"), _unit("War", "Guerre")
+    memory.add([peace])
+    # give the stored unit the hash of the next one: a collision of 64-bit hashes
+    memory.connection.execute("UPDATE units SET key = ?", (_key(war),))
+    report = memory.add([war, ("w", (("en", "War", None), ("fr", "Guerre", None)))])
+    assert (report.added, report.merged) == (1, 1)
+    again = memory.add([_unit("War", "Guerre", notes=("kept",)), peace])
+    assert (again.added, again.merged) == (1, 1)
+    assert [u.text("en") for u in memory.units()] == ["Peace", "War", "Peace"]
+    assert list(memory.units())[1].notes == ("kept",)
+
+
+def test_language_counts_follow_adds_merges_and_removals(memory: Memory) -> None:
+    memory.add(
+        [
+            _unit("One", "Un"),
+            Unit((Variant("en-GB", "Two"), Variant("en", "Deux"), Variant("ru", "Два"))),
+            ("t", (("en", "One", None), ("fr-FR", "Un", None))),
+        ],
+        origin="a",
+    )
+    memory.add([_unit("Three", "Trois", notes=("n",))], origin="b")
+    assert memory.languages() == {"en": 3, "en-GB": 1, "fr": 2, "ru": 1}
+    memory.remove_origin("a")
+    assert memory.languages() == {"en": 1, "fr": 1}
+    memory.remove_origin("b")
+    assert memory.languages() == {}
 
 
 def test_units_come_back_as_stored_with_canonical_tags(memory: Memory) -> None:
@@ -303,21 +358,22 @@ def test_fixture_files_round_trip_through_the_memory(tmp_path: Path) -> None:
     value=st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31)),
     aware=st.booleans(),
 )
-def test_stored_dates_are_written_and_read_as_strftime_and_strptime_do(
+def test_stored_dates_are_iso_8601_with_four_digit_years_and_read_back(
     value: datetime, aware: bool
 ) -> None:
     from tm.memory import _date, _date_text
 
     if aware:
         value = value.replace(tzinfo=UTC)
-    text = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    v = value.astimezone(UTC)
+    text = f"{v.year:04}-{v.month:02}-{v.day:02}T{v.hour:02}:{v.minute:02}:{v.second:02}Z"
     assert _date_text(value) == text
-    try:
-        expected: object = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError:  # years before 1000 are written unpadded (C library) and unreadable
-        expected = ValueError
-    try:
-        read: object = _date(text)
-    except ValueError:
-        read = ValueError
-    assert read == expected
+    assert _date(text) == v.replace(microsecond=0) == datetime.fromisoformat(text)
+
+
+def test_a_date_before_the_year_1000_is_stored_and_read_back(memory: Memory) -> None:
+    # such years were once written unpadded (``999-01-01...``) and could not be read back
+    date = datetime(999, 1, 1, 12, 30, tzinfo=UTC)
+    memory.add([_unit("Peace", "Paix", creation_date=date)])
+    (unit,) = memory.units()
+    assert unit.creation_date == date

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from hashlib import blake2b as _blake2b
-from itertools import chain, groupby
-from operator import itemgetter
+from itertools import repeat
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -42,17 +41,22 @@ __all__ = [
 ]
 
 #: Version of the SQLite schema written by this module (also in ``PRAGMA user_version``).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _VERSION = "0.1.0"
 
+# One row per unit: importing a unit costs one row insert (a millions-unit TMX imports at
+# the speed of its parsing). The variants of a unit are encoded in the ``variants`` column
+# (see _encode_plain and _encode_full); ``key`` is a 64-bit hash of the unit's texts by
+# primary language, so that equal units merge; ``languages`` counts units per stored tag.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY,
-    key BLOB NOT NULL UNIQUE,
+    key INTEGER NOT NULL UNIQUE,
     tuid TEXT,
     origin TEXT,
+    variants TEXT NOT NULL,
     segtype TEXT,
     props TEXT,
     notes TEXT,
@@ -62,50 +66,20 @@ CREATE TABLE IF NOT EXISTS units (
     change_id TEXT,
     usage_count INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS variants (
-    unit_id INTEGER NOT NULL REFERENCES units (id),
-    pos INTEGER NOT NULL,
-    lang TEXT NOT NULL,
-    base TEXT NOT NULL,
-    text TEXT NOT NULL,
-    markup TEXT,
-    props TEXT,
-    notes TEXT,
-    creation_date TEXT,
-    creation_id TEXT,
-    change_date TEXT,
-    change_id TEXT,
-    PRIMARY KEY (unit_id, pos)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS languages (lang TEXT PRIMARY KEY, units INTEGER NOT NULL);
 """
 
 _UNIT_COLUMNS = (
-    "tuid, origin, segtype, props, notes, creation_date, creation_id, change_date, change_id, "
-    "usage_count"
+    "segtype, props, notes, creation_date, creation_id, change_date, change_id, usage_count"
 )
-_VARIANT_COLUMNS = (
-    "lang, text, markup, props, notes, creation_date, creation_id, change_date, change_id"
-)
-_SELECT = (
-    "SELECT u.id, "
-    + ", ".join(f"u.{c}" for c in _UNIT_COLUMNS.split(", "))
-    + ", "
-    + ", ".join(f"v.{c}" for c in _VARIANT_COLUMNS.split(", "))
-    + " FROM units u JOIN variants v ON v.unit_id = u.id"
-)
-_RECORDS = (
-    "SELECT u.id, u.tuid, u.segtype, u.props, u.notes, u.creation_date, u.creation_id, "
-    "u.change_date, u.change_id, u.usage_count, v.lang, v.text, v.markup, v.props, v.notes, "
-    "v.creation_date, v.creation_id, v.change_date, v.change_id "
-    "FROM units u JOIN variants v ON v.unit_id = u.id"
-)
-#: the unit columns (segtype to usage_count) and variant columns (props to change_id) of a
-#: unit with nothing but a tuid and texts
+_SELECT = f"SELECT id, tuid, variants, {_UNIT_COLUMNS} FROM units"
+#: the unit columns (segtype to usage_count) of a unit with nothing but a tuid and variants
 _PLAIN_HEAD: tuple[Any, ...] = (None, None, None, None, None, None, None, 0)
-_PLAIN_TAIL: tuple[Any, ...] = (None, None, None, None, None, None)
 _BATCH = 2000
 _STORED_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
-_ROWS_PER_STATEMENT = 100
+_KEY_MAX = 2**63 - 1
+#: separates the fields of plain variants in the ``variants`` column
+_SEP = "\x1f"
 
 #: A unit holding nothing but a tuid and its variants' ``(lang, text, markup)``, as a plain
 #: tuple: the common case of large TMX files. :meth:`Memory.add` takes these beside
@@ -191,7 +165,7 @@ class Memory:
 
         Raises:
             StoreError: if the file is missing (without ``create``), is not an untm memory,
-                or was written by a newer schema.
+                or was written by another schema version.
         """
         path = Path(path)
         if not create and not path.is_file():
@@ -206,6 +180,12 @@ class Memory:
                 raise StoreError(
                     f"{path} has schema version {version}; this untm reads up to "
                     f"{SCHEMA_VERSION} (upgrade untm)"
+                )
+            if 0 < version < SCHEMA_VERSION:
+                conn.close()
+                raise StoreError(
+                    f"{path} was made by an older untm (schema version {version}; this untm "
+                    f"reads {SCHEMA_VERSION}): re-import it into a new memory file"
                 )
             # new files only (a no-op on existing ones): 16 KB pages make the WAL frames of a
             # large import fewer; its commit costs a third of what 4 KB pages cost
@@ -229,7 +209,7 @@ class Memory:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{path}: not a translation memory ({err})") from err
-        conn.create_function("untm_fold", 1, _fold, deterministic=True)
+        conn.create_function("untm_find", 3, _find, deterministic=True)
         return cls(conn, path)
 
     def close(self) -> None:
@@ -283,13 +263,9 @@ class Memory:
             first_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
             batch = _Batch(origin, first_id + 1)
             # the loop below runs once per unit of files with millions of them: plain units
-            # go straight to row tuples, with language tags looked up in a local dict
+            # go straight to one row tuple, with language tags looked up in a local dict
             tags: dict[str, tuple[str, str]] = {}
-            plain_units, plain_variants, coded_variants = (
-                batch.plain_units,
-                batch.plain_variants,
-                batch.coded_variants,
-            )
+            plain_units, combos = batch.plain_units, batch.combos
             next_id = batch.first
             for unit in units:
                 if isinstance(unit, tuple):
@@ -297,22 +273,34 @@ class Memory:
                     if not variants:
                         raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
                     parts = []
-                    for pos, (lang, text, markup) in enumerate(variants):
+                    fields = []
+                    langs = []
+                    for lang, text, markup in variants:
                         known = tags.get(lang)
                         if known is None:
                             known = tags[lang] = _tag_and_base(lang)
                         tag, base = known
+                        langs.append(tag)
                         if markup is None:
-                            plain_variants.append((next_id, pos, base, tag, text))
+                            fields.append(f"{tag}\x1f{text}\x1f")
                             parts.append(f"{base}\x1e{text}\x1e")
                         else:
-                            coded_variants.append((next_id, pos, base, tag, text, markup))
+                            fields.append(f"{tag}\x1f{text}\x1f={markup}")
                             parts.append(f"{base}\x1e{text}\x1e{markup}")
+                    data = _SEP.join(fields)
+                    if data.count(_SEP) != 3 * len(fields) - 1:
+                        data = _encode_full([Variant(*v) for v in variants], tags)
                     parts.sort()
-                    key = _blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
-                    plain_units.append((next_id, key, tuid, origin))
+                    key = int.from_bytes(
+                        _blake2b("\x1f".join(parts).encode(), digest_size=8).digest(),
+                        "little",
+                        signed=True,
+                    )
+                    plain_units.append((next_id, key, tuid, origin, data))
+                    combo = tuple(langs)
+                    combos[combo] = combos.get(combo, 0) + 1
                 else:
-                    batch.add_unit(next_id, unit)
+                    batch.add_unit(next_id, unit, tags)
                 next_id += 1
                 if next_id - batch.first >= _BATCH:
                     n = self._flush(batch, next_id)
@@ -321,6 +309,7 @@ class Memory:
             n = self._flush(batch, next_id)
             added, merged = added + n, merged + next_id - batch.first - n
             self._check_tuids(first_id)
+            self._count_languages(batch.combos, 1)
             revision = self._bump() if added or merged or removed else self.revision()
             conn.execute("COMMIT")
         except BaseException as err:
@@ -331,33 +320,31 @@ class Memory:
         return ImportReport(added=added, merged=merged, removed=removed, revision=revision)
 
     def _flush(self, batch: _Batch, end: int) -> int:
-        """Insert a batch of units (ids ``batch.first`` to ``end - 1``) and their variants;
-        merge the duplicates. Returns how many units were new.
+        """Insert a batch of units (ids ``batch.first`` to ``end - 1``), one row each; merge
+        the duplicates. Returns how many units were new.
 
-        The common case (no duplicate) costs one ``executemany`` per kind of row; duplicates
-        are found by the ids the insert skipped.
+        The common case (no duplicate) costs one ``executemany``; duplicates are found by
+        the ids the insert skipped.
         """
         if end == batch.first:
             return 0
         conn = self.connection
+        units = batch.plain_units
         if batch.full_units:
             # in id order, so that the first of two equal units is the one kept
-            units = batch.full_units
-            if batch.plain_units:
-                padding = (None,) * 7 + (0,)
-                units = sorted(units + [row + padding for row in batch.plain_units])
+            padding = (None,) * 7 + (0,)
+            units = sorted(batch.full_units + [row + padding for row in units])
             inserted = conn.executemany(
-                f"INSERT INTO units (id, key, {_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-                "ON CONFLICT (key) DO NOTHING",
+                f"INSERT INTO units (id, key, tuid, origin, variants, {_UNIT_COLUMNS}) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (key) DO NOTHING",
                 units,
             ).rowcount
         else:
             inserted = conn.executemany(
-                "INSERT INTO units (id, key, tuid, origin) VALUES (?,?,?,?) "
+                "INSERT INTO units (id, key, tuid, origin, variants) VALUES (?,?,?,?,?) "
                 "ON CONFLICT (key) DO NOTHING",
-                batch.plain_units,
+                units,
             ).rowcount
-        plain, coded, full = batch.plain_variants, batch.coded_variants, batch.full_variants
         if inserted != end - batch.first:
             present = {
                 row[0]
@@ -365,41 +352,68 @@ class Memory:
                     "SELECT id FROM units WHERE id BETWEEN ? AND ?", (batch.first, end - 1)
                 )
             }
-            plain = [row for row in plain if row[0] in present]
-            coded = [row for row in coded if row[0] in present]
-            full = [row for row in full if row[0] in present]
-            for row in batch.full_units:
+            for row in units:
                 if row[0] not in present:
-                    self._merge(row[1], batch.members[row[0]])
-            # a skipped plain unit merges without a change: it has no notes, props, dates
-        if plain:
-            _insert(conn, "INSERT INTO variants (unit_id, pos, base, lang, text)", plain)
-        if coded:
-            conn.executemany(
-                "INSERT INTO variants (unit_id, pos, base, lang, text, markup) "
-                "VALUES (?,?,?,?,?,?)",
-                coded,
-            )
-        if full:
-            conn.executemany(
-                f"INSERT INTO variants (unit_id, pos, base, {_VARIANT_COLUMNS}) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                full,
-            )
+                    inserted += self._resolve(row, batch)
         return int(inserted)
+
+    def _resolve(self, row: tuple[Any, ...], batch: _Batch) -> int:
+        """Store a unit whose key was taken: merge it into the stored unit with the same
+        texts, or (two different units with one 64-bit hash) insert it under the next free
+        key. Returns 1 if it was inserted, 0 if merged."""
+        conn = self.connection
+        texts = _texts(row[4])
+        key = row[1]
+        while True:
+            found = conn.execute("SELECT id, variants FROM units WHERE key = ?", (key,)).fetchone()
+            if found is None:
+                marks = ",".join("?" * len(row))
+                columns = "id, key, tuid, origin, variants"
+                if len(row) > 5:
+                    columns += f", {_UNIT_COLUMNS}"
+                conn.execute(
+                    f"INSERT INTO units ({columns}) VALUES ({marks})", (row[0], key, *row[2:])
+                )
+                return 1
+            if _texts(found[1]) == texts:
+                break
+            key = key + 1 if key < _KEY_MAX else -_KEY_MAX - 1
+        combo = tuple(v[0] for v in _decode(row[4]))
+        batch.combos[combo] -= 1
+        unit = batch.members.get(row[0])
+        if unit is not None:
+            self._merge(found[0], unit)
+        # a merged plain unit changes nothing: it has no notes, props, dates
+        return 0
+
+    def _count_languages(self, combos: dict[tuple[str, ...], int], sign: int) -> None:
+        """Add (``sign`` 1) or remove (-1) units to the per-language counts, by the tuple of
+        their variants' tags (a unit counts once per tag)."""
+        counts: dict[str, int] = {}
+        for combo, n in combos.items():
+            for tag in set(combo):
+                counts[tag] = counts.get(tag, 0) + sign * n
+        conn = self.connection
+        conn.executemany(
+            "INSERT INTO languages (lang, units) VALUES (?, ?) "
+            "ON CONFLICT (lang) DO UPDATE SET units = units + excluded.units",
+            [item for item in counts.items() if item[1]],
+        )
+        conn.execute("DELETE FROM languages WHERE units <= 0")
 
     def _delete_origin(self, origin: str) -> int:
         conn = self.connection
-        conn.execute(
-            "DELETE FROM variants WHERE unit_id IN (SELECT id FROM units WHERE origin = ?)",
-            (origin,),
-        )
+        combos: dict[tuple[str, ...], int] = {}
+        for (data,) in conn.execute("SELECT variants FROM units WHERE origin = ?", (origin,)):
+            combo = tuple(v[0] for v in _decode(data))
+            combos[combo] = combos.get(combo, 0) + 1
+        self._count_languages(combos, -1)
         return int(conn.execute("DELETE FROM units WHERE origin = ?", (origin,)).rowcount)
 
-    def _merge(self, key: bytes, unit: Unit) -> None:
+    def _merge(self, uid: int, unit: Unit) -> None:
         conn = self.connection
-        uid, props, notes, change_date, usage = conn.execute(
-            "SELECT id, props, notes, change_date, usage_count FROM units WHERE key = ?", (key,)
+        props, notes, change_date, usage = conn.execute(
+            "SELECT props, notes, change_date, usage_count FROM units WHERE id = ?", (uid,)
         ).fetchone()
         new_props = _join(_loads(props), [list(p) for p in unit.props])
         new_notes = _join(_loads(notes), list(unit.notes))
@@ -468,9 +482,7 @@ class Memory:
 
     def languages(self) -> dict[str, int]:
         """Units per language tag as stored (``en-US`` and ``en`` counted apart)."""
-        rows = self.connection.execute(
-            "SELECT lang, count(DISTINCT unit_id) FROM variants GROUP BY lang ORDER BY lang"
-        )
+        rows = self.connection.execute("SELECT lang, units FROM languages ORDER BY lang")
         return {lang: n for lang, n in rows}
 
     def origins(self) -> dict[str, int]:
@@ -500,52 +512,54 @@ class Memory:
 
     def units_with_ids(self, *, langs: Sequence[str] | None = None) -> Iterator[tuple[int, Unit]]:
         """Every unit with its stable integer id, in id order (streams; constant memory)."""
-        sql = _SELECT
-        params: list[Any] = []
-        if langs:
-            bases = sorted({_lang.base(lang) for lang in langs})
-            sql += f" WHERE v.base IN ({','.join('?' * len(bases))})"
-            params.extend(bases)
-        sql += " ORDER BY u.id, v.pos"
+        keep = self._selection(langs)
         cursor = self.connection.cursor()
-        cursor.execute(sql, params)
-        yield from _group(cursor)
+        cursor.execute(_SELECT + " ORDER BY id")
+        for row in cursor:
+            unit = _unit(row, keep)
+            if unit is not None:
+                yield row[0], unit
 
     def records(self, *, langs: Sequence[str] | None = None) -> Iterator[Unit | PlainUnit]:
         """The units of :meth:`units`, those with nothing but a tuid and texts as
         :data:`PlainUnit` tuples: what bulk writers turn into text fastest."""
-        sql, params = _RECORDS, []
-        if langs:
-            bases = sorted({_lang.base(lang) for lang in langs})
-            sql += f" WHERE v.base IN ({','.join('?' * len(bases))})"
-            params.extend(bases)
+        keep = self._selection(langs)
         cursor = self.connection.cursor()
-        cursor.execute(sql + " ORDER BY u.id, v.pos", params)
-        for _, group in groupby(cursor, itemgetter(0)):
-            rows = list(group)
-            head = rows[0]
-            if head[2:10] == _PLAIN_HEAD and all(row[13:] == _PLAIN_TAIL for row in rows):
-                yield head[1], tuple([row[10:13] for row in rows])
+        cursor.execute(_SELECT + " ORDER BY id")
+        for row in cursor:
+            data = row[2]
+            if row[3:] == _PLAIN_HEAD and data[0] != "[":
+                fields = data.split(_SEP)
+                codes = fields[2::3]
+                if any(codes):
+                    variants = tuple(
+                        zip(
+                            fields[0::3],
+                            fields[1::3],
+                            [c[1:] if c else None for c in codes],
+                            strict=True,
+                        )
+                    )
+                else:
+                    variants = tuple(zip(fields[0::3], fields[1::3], repeat(None)))
+                if keep is not None:
+                    variants = tuple(v for v in variants if _primary(v[0]) in keep)
+                    if not variants:
+                        continue
+                yield row[1], variants
             else:
-                yield _unit(
-                    (head[1], None, *head[2:10]),
-                    [
-                        Variant(
-                            lang,
-                            text,
-                            markup,
-                            _pairs(props),
-                            tuple(_loads(notes)),
-                            _date(cdate),
-                            cid,
-                            _date(mdate),
-                            mid,
-                        )
-                        for (lang, text, markup, props, notes, cdate, cid, mdate, mid) in (
-                            row[10:] for row in rows
-                        )
-                    ],
-                )
+                unit = _unit(row, keep)
+                if unit is not None:
+                    yield unit
+
+    def _selection(self, langs: Sequence[str] | None) -> frozenset[str] | None:
+        """The primary languages to keep, or None when every stored language is wanted."""
+        if not langs:
+            return None
+        keep = frozenset(_lang.base(lang) for lang in langs)
+        if {_primary(tag) for tag in self.languages()} <= keep:
+            return None
+        return keep
 
     def get(self, ids: Sequence[int]) -> list[Unit]:
         """The units with these ids, in the order asked (unknown ids are left out)."""
@@ -553,10 +567,12 @@ class Memory:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             cursor = self.connection.execute(
-                f"{_SELECT} WHERE u.id IN ({','.join('?' * len(chunk))}) ORDER BY u.id, v.pos",
-                chunk,
+                f"{_SELECT} WHERE id IN ({','.join('?' * len(chunk))})", chunk
             )
-            found.update(_group(cursor))
+            for row in cursor:
+                unit = _unit(row, None)
+                if unit is not None:
+                    found[row[0]] = unit
         return [found[i] for i in ids if i in found]
 
     def concordance(self, text: str, *, lang: str | None = None, limit: int = 50) -> list[Unit]:
@@ -565,52 +581,137 @@ class Memory:
         Raises:
             InputError: if ``text`` is empty.
         """
-        needle = _fold(text.strip())
+        needle = text.strip().casefold()
         if not needle:
             raise InputError("give some text to search for")
-        sql = "SELECT DISTINCT unit_id FROM variants WHERE instr(untm_fold(text), ?) > 0"
-        params: list[Any] = [needle]
-        if lang is not None:
-            sql += " AND base = ?"
-            params.append(_lang.base(language_tag(lang)))
-        sql += " ORDER BY unit_id LIMIT ?"
-        params.append(limit)
-        ids = [row[0] for row in self.connection.execute(sql, params)]
+        base = "" if lang is None else _lang.base(language_tag(lang))
+        ids = [
+            row[0]
+            for row in self.connection.execute(
+                "SELECT id FROM units WHERE untm_find(variants, ?, ?) ORDER BY id LIMIT ?",
+                (needle, base, limit),
+            )
+        ]
         return self.get(ids)
 
 
 # --- rows <-> values ----------------------------------------------------------------------
+#
+# The ``variants`` column holds a unit's variants in order, in one of two forms:
+# - plain variants (language, text, inline markup; nothing else): for each, its tag, its
+#   text and ``=`` + its markup (empty without markup), all joined by U+001F. Tags never
+#   start with ``[``; texts that hold U+001F themselves take the second form.
+# - any variants: a JSON list of ``[tag, text, markup, props, notes, creation date,
+#   creation id, change date, change id]``.
 
 
-def _fold(text: str | None) -> str:
-    return "" if text is None else text.casefold()
+def _find(data: str, needle: str, base: str) -> bool:
+    """SQL ``untm_find``: whether a variant's text (of primary language ``base``, or of any
+    language when ``base`` is empty) contains ``needle`` (casefolded), case-insensitively."""
+    return any(
+        needle in text.casefold()
+        for tag, text, *_ in _decode(data)
+        if not base or _primary(tag) == base
+    )
 
 
-def _insert(
-    conn: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]], tail: str = ""
-) -> int:
-    """Insert ``rows`` (all of one width) with ``head`` and ``tail`` around the values, 100
-    rows per statement: SQLite runs one statement of 100 rows faster than 100 statements.
-    Returns how many rows were inserted."""
-    width = len(rows[0])
-    whole = len(rows) - len(rows) % _ROWS_PER_STATEMENT
-    one = "(" + ",".join("?" * width) + ")"
-    count = 0
-    if whole:
-        many = ",".join([one] * _ROWS_PER_STATEMENT)
-        params = [
-            list(chain.from_iterable(rows[start : start + _ROWS_PER_STATEMENT]))
-            for start in range(0, whole, _ROWS_PER_STATEMENT)
-        ]
-        count += conn.executemany(f"{head} VALUES {many} {tail}", params).rowcount
-    if whole < len(rows):
-        count += conn.executemany(f"{head} VALUES {one} {tail}", rows[whole:]).rowcount
-    return count
+def _decode(data: str) -> list[tuple[Any, ...]]:
+    """The variants of a ``variants`` column: tuples starting ``(tag, text, markup)``,
+    followed by props, notes, dates and ids in the JSON form."""
+    if data[0] == "[":
+        return [tuple(v) for v in json.loads(data)]
+    fields = data.split(_SEP)
+    return list(
+        zip(fields[0::3], fields[1::3], [c[1:] if c else None for c in fields[2::3]], strict=True)
+    )
 
 
-def _key(unit: Unit) -> bytes:
+def _variants(data: str, keep: frozenset[str] | None) -> tuple[Variant, ...]:
+    out = []
+    for item in _decode(data):
+        if keep is not None and _primary(item[0]) not in keep:
+            continue
+        if len(item) == 3:
+            out.append(Variant(*item))
+        else:
+            tag, text, markup, props, notes, cdate, cid, mdate, mid = item
+            out.append(
+                Variant(
+                    tag,
+                    text,
+                    markup,
+                    tuple((k, v) for k, v in props),
+                    tuple(notes),
+                    _date(cdate),
+                    cid,
+                    _date(mdate),
+                    mid,
+                )
+            )
+    return tuple(out)
+
+
+def _texts(data: str) -> list[str]:
+    """What a unit's key is the hash of: its texts and markup by primary language, sorted."""
+    return sorted(f"{_primary(v[0])}\x1e{v[1]}\x1e{v[2] or ''}" for v in _decode(data))
+
+
+def _encode_full(variants: Sequence[Variant], tags: dict[str, tuple[str, str]]) -> str:
+    """The JSON form of the ``variants`` column (variants with props, notes, dates, ids)."""
+    items = []
+    for v in variants:
+        known = tags.get(v.lang)
+        if known is None:
+            known = tags[v.lang] = _tag_and_base(v.lang)
+        items.append(
+            [
+                known[0],
+                v.text,
+                v.markup,
+                [list(p) for p in v.props],
+                list(v.notes),
+                _date_text(v.creation_date),
+                v.creation_id,
+                _date_text(v.change_date),
+                v.change_id,
+            ]
+        )
+    return json.dumps(items, ensure_ascii=False)
+
+
+def _unit(row: tuple[Any, ...], keep: frozenset[str] | None) -> Unit | None:
+    """A unit from a row of :data:`_SELECT` with the variants of ``keep`` (None: all), or
+    None when none of them is left."""
+    _, tuid, data, segtype, props, notes, cdate, cid, mdate, mid, usage = row
+    variants = _variants(data, keep)
+    if not variants:
+        return None
+    if row[3:] == _PLAIN_HEAD:
+        return Unit(variants, tuid=tuid)
+    return Unit(
+        variants,
+        tuid=tuid,
+        props=_pairs(props),
+        notes=tuple(_loads(notes)),
+        creation_date=_date(cdate),
+        creation_id=cid,
+        change_date=_date(mdate),
+        change_id=mid,
+        usage_count=usage,
+        segtype=segtype,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _primary(tag: str) -> str:
+    """The primary language of a stored (canonical) tag."""
+    return tag.split("-")[0]
+
+
+def _key(unit: Unit) -> int:
     parts = sorted(f"{_base(v.lang)}\x1e{v.text}\x1e{v.markup or ''}" for v in unit.variants)
-    return _blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
+    digest = _blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 def _base(tag: str) -> str:
@@ -623,52 +724,60 @@ def _tag_and_base(tag: str) -> tuple[str, str]:
 
 
 class _Batch:
-    """The rows of the next units to insert, by kind: units and variants without dates,
-    props or notes bind only the columns they fill (binding a NULL costs about as much as
-    storing a short text, and most units of a large file have nothing but texts)."""
+    """The rows of the next units to insert: units with nothing but a tuid and variants
+    bind only the columns they fill (binding a NULL costs about as much as storing a short
+    text, and most units of a large file have nothing but texts)."""
 
-    __slots__ = (
-        "coded_variants",
-        "first",
-        "full_units",
-        "full_variants",
-        "members",
-        "origin",
-        "plain_units",
-        "plain_variants",
-    )
+    __slots__ = ("combos", "first", "full_units", "members", "origin", "plain_units")
 
     def __init__(self, origin: str | None, first: int) -> None:
         self.origin = origin
         self.first = first
-        #: (id, key, tuid, origin)
+        #: (id, key, tuid, origin, variants)
         self.plain_units: list[tuple[Any, ...]] = []
-        #: (id, key, tuid, origin, segtype, props, notes, dates and ids, usage_count)
+        #: (id, key, tuid, origin, variants, segtype, props, notes, dates and ids, usage)
         self.full_units: list[tuple[Any, ...]] = []
         #: full units by id, to merge those whose key is already stored
         self.members: dict[int, Unit] = {}
-        #: (unit_id, pos, base, lang, text)
-        self.plain_variants: list[tuple[Any, ...]] = []
-        #: (unit_id, pos, base, lang, text, markup)
-        self.coded_variants: list[tuple[Any, ...]] = []
-        #: every column
-        self.full_variants: list[tuple[Any, ...]] = []
+        #: units added by the tuple of their variants' tags (for the language counts; kept
+        #: over the whole import)
+        self.combos: dict[tuple[str, ...], int] = {}
 
     def clear(self, first: int) -> None:
-        """Empty the lists in place (callers hold them) for the units from id ``first``."""
+        """Empty the row lists in place (callers hold them) for the units from id ``first``."""
         self.first = first
         self.plain_units.clear()
         self.full_units.clear()
         self.members.clear()
-        self.plain_variants.clear()
-        self.coded_variants.clear()
-        self.full_variants.clear()
 
-    def add_unit(self, uid: int, unit: Unit) -> None:
-        """Add the rows of ``unit`` under the id ``uid``."""
+    def add_unit(self, uid: int, unit: Unit, tags: dict[str, tuple[str, str]]) -> None:
+        """Add the row of ``unit`` under the id ``uid``."""
         if not unit.variants:
             raise InputError(f"a unit (tuid {unit.tuid!r}) has no language variant")
         key = _key(unit)
+        if any(
+            v.props
+            or v.notes
+            or v.creation_date is not None
+            or v.creation_id is not None
+            or v.change_date is not None
+            or v.change_id is not None
+            for v in unit.variants
+        ):
+            data = _encode_full(unit.variants, tags)
+        else:
+            fields = []
+            for v in unit.variants:
+                known = tags.get(v.lang)
+                if known is None:
+                    known = tags[v.lang] = _tag_and_base(v.lang)
+                code = "" if v.markup is None else "=" + v.markup
+                fields.append(f"{known[0]}\x1f{v.text}\x1f{code}")
+            data = _SEP.join(fields)
+            if data.count(_SEP) != 3 * len(fields) - 1:
+                data = _encode_full(unit.variants, tags)
+        combo = tuple(tags[v.lang][0] for v in unit.variants)
+        self.combos[combo] = self.combos.get(combo, 0) + 1
         if (
             unit.props
             or unit.notes
@@ -685,6 +794,7 @@ class _Batch:
                     key,
                     unit.tuid,
                     self.origin,
+                    data,
                     unit.segtype,
                     _dumps([list(p) for p in unit.props]),
                     _dumps(list(unit.notes)),
@@ -697,80 +807,7 @@ class _Batch:
             )
             self.members[uid] = unit
         else:
-            self.plain_units.append((uid, key, unit.tuid, self.origin))
-        for pos, v in enumerate(unit.variants):
-            tag, base = _tag_and_base(v.lang)
-            if (
-                v.props
-                or v.notes
-                or v.creation_date is not None
-                or v.creation_id is not None
-                or v.change_date is not None
-                or v.change_id is not None
-            ):
-                self.full_variants.append(
-                    (
-                        uid,
-                        pos,
-                        base,
-                        tag,
-                        v.text,
-                        v.markup,
-                        _dumps([list(p) for p in v.props]),
-                        _dumps(list(v.notes)),
-                        _date_text(v.creation_date),
-                        v.creation_id,
-                        _date_text(v.change_date),
-                        v.change_id,
-                    )
-                )
-            elif v.markup is None:
-                self.plain_variants.append((uid, pos, base, tag, v.text))
-            else:
-                self.coded_variants.append((uid, pos, base, tag, v.text, v.markup))
-
-
-def _group(cursor: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, Unit]]:
-    current: int | None = None
-    head: tuple[Any, ...] = ()
-    variants: list[Variant] = []
-    for row in cursor:
-        if row[0] != current:
-            if current is not None:
-                yield current, _unit(head, variants)
-            current, head, variants = row[0], row[1:11], []
-        (lang, text, markup, props, notes, cdate, cid, mdate, mid) = row[11:]
-        variants.append(
-            Variant(
-                lang,
-                text,
-                markup,
-                _pairs(props),
-                tuple(_loads(notes)),
-                _date(cdate),
-                cid,
-                _date(mdate),
-                mid,
-            )
-        )
-    if current is not None:
-        yield current, _unit(head, variants)
-
-
-def _unit(head: tuple[Any, ...], variants: list[Variant]) -> Unit:
-    tuid, _origin, segtype, props, notes, cdate, cid, mdate, mid, usage = head
-    return Unit(
-        tuple(variants),
-        tuid=tuid,
-        props=_pairs(props),
-        notes=tuple(_loads(notes)),
-        creation_date=_date(cdate),
-        creation_id=cid,
-        change_date=_date(mdate),
-        change_id=mid,
-        usage_count=usage,
-        segtype=segtype,
-    )
+            self.plain_units.append((uid, key, unit.tuid, self.origin, data))
 
 
 def _dumps(items: list[Any]) -> str | None:
@@ -794,14 +831,13 @@ def _join(old: list[Any], new: list[Any]) -> list[Any]:
 
 
 def _date_text(value: datetime | None) -> str | None:
+    """``value`` in UTC as ``YYYY-MM-DDThh:mm:ssZ`` (ISO 8601, four-digit years)."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     v = value.astimezone(UTC)
-    if v.year < 1000:
-        return v.strftime("%Y-%m-%dT%H:%M:%SZ")  # the C library decides the padding
-    return f"{v.year}-{v.month:02}-{v.day:02}T{v.hour:02}:{v.minute:02}:{v.second:02}Z"
+    return f"{v.year:04}-{v.month:02}-{v.day:02}T{v.hour:02}:{v.minute:02}:{v.second:02}Z"
 
 
 def _date(text: str | None) -> datetime | None:
