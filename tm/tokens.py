@@ -18,6 +18,8 @@ from functools import cache
 import regex
 from babel import Locale, UnknownLocaleError
 
+from tm.numbers import month_names
+
 __all__ = ["PLACEABLE_KINDS", "Token", "masked", "tokenize"]
 
 #: Kinds of token that are placeables (matched by class, substituted by value).
@@ -57,16 +59,15 @@ class Token:
 
 @cache
 def _months(lang: str) -> tuple[str, ...]:
-    """Month names (wide and abbreviated) of ``lang`` and English, from CLDR via Babel."""
+    """Month names (wide and abbreviated, case-folded: the date pattern ignores case) of
+    ``lang`` and English, from CLDR via Babel."""
     names: set[str] = set()
     for code in {"en", lang.split("-")[0].lower()}:
         try:
             locale = Locale.parse(code)
         except (UnknownLocaleError, ValueError):
             continue
-        for context in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated"):
-                names.update(str(n).rstrip(".") for n in locale.months[context][width].values())
+        names.update(name.rstrip(".") for name in month_names(locale, abbreviated=True))
     return tuple(sorted((n for n in names if len(n) > 2), key=len, reverse=True))
 
 
