@@ -617,18 +617,30 @@ def _strptime(text: str) -> object:
     | st.from_regex(r"\d{8}T\d{6}Z", fullmatch=True)
     | st.text(max_size=17),
 )
-def test_dates_are_read_and_written_as_strptime_and_strftime_do(
+def test_dates_are_written_with_four_digit_years_and_read_as_strptime_does(
     value: datetime, aware: bool, text: str
 ) -> None:
     from tmx.tmx import _format_date, _parse_date
 
     if aware:
         value = value.replace(tzinfo=UTC)
-    assert _format_date(value) == value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    written = value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    v = value.astimezone(UTC)
+    written = f"{v.year:04}{v.month:02}{v.day:02}T{v.hour:02}{v.minute:02}{v.second:02}Z"
+    assert _format_date(value) == written
+    assert _parse_date(written) == v.replace(microsecond=0)
     for candidate in (text, written):
         try:
             parsed: object = _parse_date(candidate)
         except ValueError:
             parsed = ValueError
         assert parsed == _strptime(candidate)
+
+
+def test_a_date_before_the_year_1000_survives_export_and_import(tmp_path: Path) -> None:
+    # such years were once written unpadded (``9990101T...``) and could not be read back
+    date = datetime(999, 1, 1, 12, 30, tzinfo=UTC)
+    unit = Unit((Variant("en", "Peace"), Variant("fr", "Paix")), change_date=date)
+    write_tmx([unit], tmp_path / "old.tmx", srclang="en")
+    assert 'changedate="09990101T123000Z"' in (tmp_path / "old.tmx").read_text()
+    (back,) = read_tmx(tmp_path / "old.tmx")
+    assert back.change_date == date

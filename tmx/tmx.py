@@ -351,11 +351,10 @@ def _parse_date(value: str) -> datetime:
 
 
 def _format_date(value: datetime) -> str:
-    """``value`` in UTC as ``YYYYMMDDThhmmssZ``, as ``strftime(_DATE_FORMAT)`` writes it."""
+    """``value`` in UTC as ``YYYYMMDDThhmmssZ`` (four-digit years, as TMX and ISO 8601 ask;
+    ``strftime`` leaves years before 1000 unpadded on glibc, which nothing reads back)."""
     v = value.astimezone(UTC)
-    if v.year < 1000:
-        return v.strftime(_DATE_FORMAT)  # the C library decides the padding of such years
-    return f"{v.year}{v.month:02}{v.day:02}T{v.hour:02}{v.minute:02}{v.second:02}Z"
+    return f"{v.year:04}{v.month:02}{v.day:02}T{v.hour:02}{v.minute:02}{v.second:02}Z"
 
 
 def read_tmx(source: str | Path | IO[bytes]) -> TmxReader:
