@@ -150,6 +150,21 @@ def test_in_context_exact_ranks_above_exact() -> None:
     assert [m.kind for m in found] == ["exact", "exact"]
 
 
+def test_min_score_101_keeps_only_in_context_matches() -> None:
+    # 101 is the in-context score (and the CLI's --min-score maximum): the search, whose
+    # similarity stops at 100, must still find the row that becomes a 101
+    units = [
+        _unit("First.", "Premier.", doc="a"),
+        _unit("Thank you.", "Merci.", doc="a", tuid="ctx"),
+        _unit("Last.", "Dernier.", doc="a"),
+        _unit("Thank you.", "Je vous remercie.", doc="b", tuid="plain"),
+    ]
+    matcher = Matcher.from_units(units)
+    found = matcher.lookup("Thank you.", previous="First.", following="Last.", min_score=101)
+    assert [(m.tuid, m.score, m.kind) for m in found] == [("ctx", 101, "context")]
+    assert matcher.lookup("Thank you.", previous="Other.", following="Last.", min_score=101) == []
+
+
 def test_target_langs_filter_and_min_score() -> None:
     unit = Unit(
         (Variant("en", "Good morning."), Variant("fr", "Bonjour."), Variant("es", "Buenos días."))

@@ -696,7 +696,8 @@ class Matcher:
         """
         lang = _lang.base(src_lang or self.src_lang)
         index = self.index(lang)
-        hits = index.search(text, top=top + 2, min_score=min_score)
+        # similarity tops out at 100: an in-context match (101) is found as a 100
+        hits = index.search(text, top=top + 2, min_score=min(min_score, 100.0))
         if not hits:
             return []
         wanted = None if target_langs is None else {_lang.base(t) for t in target_langs}
