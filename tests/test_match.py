@@ -150,6 +150,21 @@ def test_in_context_exact_ranks_above_exact() -> None:
     assert [m.kind for m in found] == ["exact", "exact"]
 
 
+def test_in_context_copy_found_among_many_exact_copies() -> None:
+    # boilerplate stands many times in a memory; the copy in the draft's context comes last
+    units = [_unit("Thank you.", f"Merci {i}.", doc=f"d{i}") for i in range(8)]
+    units += [
+        _unit("First.", "Premier.", doc="a"),
+        _unit("Thank you.", "Merci.", doc="a", tuid="ctx"),
+        _unit("Last.", "Dernier.", doc="a"),
+    ]
+    matcher = Matcher.from_units(units)
+    found = matcher.lookup("Thank you.", previous="First.", following="Last.", top=1)
+    assert [(m.tuid, m.score, m.kind) for m in found] == [("ctx", 101, "context")]
+    found = matcher.lookup("Thank you.", previous="Other.", following="Last.", top=2)
+    assert [(m.score, m.kind) for m in found] == [(100, "exact"), (100, "exact")]
+
+
 def test_min_score_101_keeps_only_in_context_matches() -> None:
     # 101 is the in-context score (and the CLI's --min-score maximum): the search, whose
     # similarity stops at 100, must still find the row that becomes a 101

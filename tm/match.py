@@ -700,6 +700,13 @@ class Matcher:
         hits = index.search(text, top=top + 2, min_score=min(min_score, 100.0))
         if not hits:
             return []
+        near = (
+            None if previous is None else index.encode(previous),
+            None if following is None else index.encode(following),
+        )
+        if len(hits) == top + 2 and hits[-1][1] >= 100.0 and near != (None, None):
+            # more copies of the sentence than were kept: the one in context may be among them
+            hits += _more_in_context(index, text, hits, near)
         wanted = None if target_langs is None else {_lang.base(t) for t in target_langs}
         fetched = {i: (u, o) for i, u, o in self._fetch(list({int(index.ids[r]) for r, _ in hits}))}
         best: dict[int, Match] = {}
@@ -723,7 +730,7 @@ class Matcher:
             if part:
                 # one sentence of a longer unit: its targets translate more than the draft
                 m = dataclasses.replace(m, score=min(m.score, 99.0), kind="partial")
-            elif m.kind == "exact" and _in_context(index, row, previous, following):
+            elif m.kind == "exact" and _in_context(index, row, near):
                 m = dataclasses.replace(m, score=101.0, kind="context")
             m = dataclasses.replace(m, band=band(m.score))
             if unit_id not in best or _rank(m) < _rank(best[unit_id]):
@@ -886,21 +893,37 @@ def _rank(m: Match) -> tuple[float, int, int]:
     return (-m.score, -_KIND_RANK[m.kind], m.unit_id or 0)
 
 
-def _in_context(index: MatchIndex, row: int, previous: str | None, following: str | None) -> bool:
-    """True when the memory row's neighbours in its document are the draft's neighbours
-    (None: the draft starts or ends here; with no neighbour at all there is no context)."""
-    if previous is None and following is None:
+def _in_context(index: MatchIndex, row: int, near: tuple[str | None, str | None]) -> bool:
+    """True when the memory row's neighbours in its document are the draft's neighbours,
+    ``near``: the token codes of the previous and the next draft segment (None: the draft
+    starts or ends here; with no neighbour at all there is no context)."""
+    if near == (None, None):
         return False
     docs = index.docs
-    for step, text in ((-1, previous), (1, following)):
-        near = row + step
-        has = 0 <= near < len(index) and docs[near] == docs[row]
-        if text is None:
+    for step, codes in zip((-1, 1), near, strict=True):
+        other = row + step
+        has = 0 <= other < len(index) and docs[other] == docs[row]
+        if codes is None:
             if has:
                 return False
-        elif not has or index.encode(text) not in _edge_codes(index, near, last=step < 0):
+        elif not has or codes not in _edge_codes(index, other, last=step < 0):
             return False
     return True
+
+
+def _more_in_context(
+    index: MatchIndex,
+    text: str,
+    hits: Sequence[tuple[int, float]],
+    near: tuple[str | None, str | None],
+) -> list[tuple[int, float]]:
+    """The rows scoring 100 that ``hits`` left out and whose neighbours are the draft's: a
+    memory may hold a sentence many times, and only one copy in the draft's context."""
+    kept = {row for row, _ in hits}
+    every = index.search(text, top=len(index), min_score=100.0, window=None)
+    return [
+        (row, score) for row, score in every if row not in kept and _in_context(index, row, near)
+    ]
 
 
 def _edge_codes(index: MatchIndex, row: int, *, last: bool) -> set[str]:
