@@ -6,9 +6,9 @@ notes. Language tags are stored in canonical BCP 47 case with the region the use
 texts in the same languages are one unit: importing a file twice merges instead of
 multiplying.
 
-All SQL lives in this class and sticks to what PostgreSQL also accepts (``ON CONFLICT``,
-``RETURNING``), so a server backend can implement the same few methods for teams without
-touching callers.
+All SQL lives in this class and sticks to what PostgreSQL also accepts (``ON CONFLICT``)
+but for the bulk insert's ``OR IGNORE`` (PostgreSQL: ``ON CONFLICT DO NOTHING``), so a server
+backend can implement the same few methods for teams without touching callers.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from hashlib import blake2b as _blake2b
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -78,6 +78,7 @@ _PLAIN_HEAD: tuple[Any, ...] = (None, None, None, None, None, None, None, 0)
 _BATCH = 2000
 _STORED_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _KEY_MAX = 2**63 - 1
+_ROWS_PER_STATEMENT = 100
 #: separates the fields of plain variants in the ``variants`` column
 _SEP = "\x1f"
 
@@ -324,7 +325,8 @@ class Memory:
         the duplicates. Returns how many units were new.
 
         The common case (no duplicate) costs one ``executemany``; duplicates are found by
-        the ids the insert skipped.
+        the ids the insert skipped (``OR IGNORE`` skips only rows whose key is taken: ids are
+        new and every NOT NULL column is given).
         """
         if end == batch.first:
             return 0
@@ -334,17 +336,15 @@ class Memory:
             # in id order, so that the first of two equal units is the one kept
             padding = (None,) * 7 + (0,)
             units = sorted(batch.full_units + [row + padding for row in units])
-            inserted = conn.executemany(
-                f"INSERT INTO units (id, key, tuid, origin, variants, {_UNIT_COLUMNS}) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (key) DO NOTHING",
+            inserted = _insert_many(
+                conn,
+                f"INSERT OR IGNORE INTO units (id, key, tuid, origin, variants, {_UNIT_COLUMNS})",
                 units,
-            ).rowcount
+            )
         else:
-            inserted = conn.executemany(
-                "INSERT INTO units (id, key, tuid, origin, variants) VALUES (?,?,?,?,?) "
-                "ON CONFLICT (key) DO NOTHING",
-                units,
-            ).rowcount
+            inserted = _insert_many(
+                conn, "INSERT OR IGNORE INTO units (id, key, tuid, origin, variants)", units
+            )
         if inserted != end - batch.first:
             present = {
                 row[0]
@@ -603,6 +603,27 @@ class Memory:
 #   start with ``[``; texts that hold U+001F themselves take the second form.
 # - any variants: a JSON list of ``[tag, text, markup, props, notes, creation date,
 #   creation id, change date, change id]``.
+
+
+def _insert_many(conn: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]]) -> int:
+    """Insert ``rows`` (all of one width) after ``head``, 100 rows per statement: SQLite runs
+    one statement of 100 rows faster than 100 statements. ``head`` must say ``OR IGNORE``
+    (a statement that may abort halfway keeps a statement journal, which costs more than the
+    100 statements). Returns how many rows were inserted."""
+    width = len(rows[0])
+    whole = len(rows) - len(rows) % _ROWS_PER_STATEMENT
+    one = "(" + ",".join("?" * width) + ")"
+    count = 0
+    if whole:
+        many = ",".join([one] * _ROWS_PER_STATEMENT)
+        params = [
+            list(chain.from_iterable(rows[start : start + _ROWS_PER_STATEMENT]))
+            for start in range(0, whole, _ROWS_PER_STATEMENT)
+        ]
+        count += conn.executemany(f"{head} VALUES {many}", params).rowcount
+    if whole < len(rows):
+        count += conn.executemany(f"{head} VALUES {one}", rows[whole:]).rowcount
+    return count
 
 
 def _find(data: str, needle: str, base: str) -> bool:
