@@ -20,7 +20,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from tm.match import SegmentMatches
-    from tm.models import Finding
+    from tm.models import Alignment, Finding
     from tmx.tmx import WriteReport
 
 __all__ = [
@@ -230,7 +230,7 @@ def concordance_table(hits: Sequence[Any], *, text: str) -> None:
     table(f"{len(hits)} unit(s) containing {text!r}", ("tuid", *langs), rows)
 
 
-def alignments(results: Sequence[Any], fmt: str) -> None:
+def alignments(results: Sequence[Alignment], fmt: str) -> None:
     """Print alignments (tm.models.Alignment) as TSV rows, JSON beads, or bead lines.
 
     ``tsv``: a header of language codes, then one row per multilingual unit (tabs and line
@@ -255,7 +255,8 @@ def alignments(results: Sequence[Any], fmt: str) -> None:
         )
 
 
-def _alignment_data(result: Any) -> dict[str, Any]:
+def _alignment_data(result: Alignment) -> dict[str, object]:
+    """One alignment of ``untm align --format json``: its beads with texts and scores."""
     return {
         "src_lang": result.src_lang,
         "tgt_lang": result.tgt_lang,
