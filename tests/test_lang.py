@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tm.anchors import script_of
 from tm.errors import LanguageError
-from tm.lang import base, from_filename, normalize, same_language
+from tm.lang import base, from_filename, normalize, same_language, script_for
 
 
 @pytest.mark.parametrize(
@@ -49,3 +50,16 @@ def test_english_in_every_spelling_is_english() -> None:
 )
 def test_from_filename(name: str, expected: str | None) -> None:
     assert from_filename(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("tag", "text"),
+    [
+        ("en", "Universal Declaration"),
+        ("ru", "Всеобщая декларация"),
+        ("ar-EG", "الإعلان العالمي"),
+        ("zh-Hans", "世界人权宣言"),
+    ],
+)
+def test_script_for_names_scripts_as_script_of_reads_them(tag: str, text: str) -> None:
+    assert script_for(tag) == script_of(text)

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from tm.anchors import Anchorer, Recogniser, script_for, script_of
+from tm.anchors import Anchorer, Recogniser, script_of
 from tm.errors import AlignmentError, InputError, LanguageError
-from tm.lang import base, from_filename, normalize
+from tm.lang import base, from_filename, normalize, script_for
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
 
 __all__ = [

@@ -31,7 +31,7 @@ from tm.numbers import CN_CHARS, chinese_number, digit_numbers, month_names, num
 if TYPE_CHECKING:
     from tm.models import TermHit
 
-__all__ = ["Anchorer", "Anchors", "Recogniser", "script_for", "script_of"]
+__all__ = ["Anchorer", "Anchors", "Recogniser", "script_of"]
 
 
 class Recogniser(Protocol):
@@ -215,27 +215,6 @@ _PUNCT = (
 )
 _LIST_MARK = regex.compile(r"^\s*(?:[(（]?(?:\p{L}|\d+|[ivxlc]+)[)）.]|[•·\-–—*])\s")
 _WORD = regex.compile(r"\p{L}{5,}")
-
-
-# The script each language is written in (Unicode names, as :func:`script_of` gives them).
-_SCRIPTS = {
-    "LATIN": ("en", "fr", "es", "de", "it", "pt", "nl", "sv", "da", "no", "nb", "fi", "pl"),
-    "CYRILLIC": ("ru", "uk", "bg", "sr", "be", "kk", "mk"),
-    "ARABIC": ("ar", "fa", "ur"),
-    "HAN": ("zh",),
-    "GREEK": ("el",),
-    "HEBREW": ("he",),
-}
-_SCRIPT_OF_LANG = {lang: script for script, langs in _SCRIPTS.items() for lang in langs}
-
-
-def script_for(lang: str) -> str | None:
-    """The script ``lang`` is written in (``LATIN``, ``HAN``, ...), or None if not known.
-
-    >>> script_for("fr-CA"), script_for("zh"), script_for("ja")
-    ('LATIN', 'HAN', None)
-    """
-    return _SCRIPT_OF_LANG.get(base(lang))
 
 
 def script_of(text: str) -> str | None:

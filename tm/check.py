@@ -28,9 +28,9 @@ import regex
 from rapidfuzz import fuzz
 
 from tm import numbers
-from tm.anchors import Recogniser, script_for
+from tm.anchors import Recogniser
 from tm.errors import InputError
-from tm.lang import base
+from tm.lang import base, script_for
 from tm.models import Concept, Document, Finding, Segment, Severity, TermHit, Unit
 
 __all__ = [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tm.errors import LanguageError
 
-__all__ = ["UN_LANGUAGES", "base", "from_filename", "normalize", "same_language"]
+__all__ = ["UN_LANGUAGES", "base", "from_filename", "normalize", "same_language", "script_for"]
 
 #: The six official languages of the United Nations, in UN order (alphabetical in English).
 UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
@@ -71,3 +71,25 @@ def from_filename(path: str | Path) -> str | None:
         return normalize(match.group(1))
     except LanguageError:
         return None
+
+
+# The script each language is written in, by Unicode script name (the first word of a letter's
+# Unicode name, HAN for CJK ideographs: what tm.anchors.script_of reports for a text).
+_SCRIPTS = {
+    "LATIN": ("en", "fr", "es", "de", "it", "pt", "nl", "sv", "da", "no", "nb", "fi", "pl"),
+    "CYRILLIC": ("ru", "uk", "bg", "sr", "be", "kk", "mk"),
+    "ARABIC": ("ar", "fa", "ur"),
+    "HAN": ("zh",),
+    "GREEK": ("el",),
+    "HEBREW": ("he",),
+}
+_SCRIPT_OF_LANG = {lang: script for script, langs in _SCRIPTS.items() for lang in langs}
+
+
+def script_for(tag: str) -> str | None:
+    """The script language ``tag`` is written in (``LATIN``, ``HAN``, ...), or None if not known.
+
+    >>> script_for("fr-CA"), script_for("zh"), script_for("ja")
+    ('LATIN', 'HAN', None)
+    """
+    return _SCRIPT_OF_LANG.get(base(tag))
