@@ -244,8 +244,10 @@ def test_band_finds_any_path_lying_inside_it(src: list[str], tgt: list[str], wid
     costs = _costs(src, tgt)
     centre = [i * len(tgt) / len(src) for i in range(len(src) + 1)]
     lo, hi = al._band(centre, len(tgt), width)
-    total, path = al._run(costs, lo, hi)
-    full_total, full_path = al._run(costs, [0] * (len(src) + 1), [len(tgt)] * (len(src) + 1))
+    total, _, _, _ = al._forward(costs, lo, hi)
+    full_total, full_path, _, _ = al._forward(
+        costs, [0] * (len(src) + 1), [len(tgt)] * (len(src) + 1)
+    )
     if all(lo[i] <= j <= hi[i] for i, j, _ in full_path):
         assert total == pytest.approx(full_total)
     assert total >= full_total - 1e-9

@@ -244,14 +244,6 @@ def _band(centre: Sequence[float], m: int, width: int) -> tuple[list[int], list[
     return lo, hi
 
 
-def _run(
-    costs: _Costs, lo: Sequence[int], hi: Sequence[int]
-) -> tuple[float, list[tuple[int, int, int]]]:
-    """Best path inside the band: (total cost, [(i, j, bead type) ...] in order)."""
-    total, path, _, _ = _forward(costs, lo, hi)
-    return total, path
-
-
 _Table = list[list[float]]
 
 
