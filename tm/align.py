@@ -48,6 +48,9 @@ __all__ = [
 
 #: Beads scoring below this are flagged ``suspect``.
 SUSPECT = 0.3
+# Score of a 1-0 or 0-1 bead: low enough to be suspect, since an omission or an addition
+# always deserves a look.
+_GAP_SCORE = 0.2
 
 # Bead types (source count, target count) and their prior probabilities (Gale & Church's
 # figures, with the rarer 2-2, 3-1 and 1-3 beads given small shares).
@@ -199,7 +202,7 @@ class _Costs:
         """A confidence in [0, 1]: high when lengths agree, anchors match and no nearby
         boundary would cost about as little (``margin``, see :func:`_margins`)."""
         if di == 0 or dj == 0:
-            return 0.2  # an omission or addition always deserves a look
+            return _GAP_SCORE
         lcost, only_s, shared_s, only_w, shared_w = self.parts(i, j, di, dj)
         evidence = lcost + _STRONG * only_s - 0.5 * min(shared_s, 4)
         if only_w + shared_w:  # weak keys: only their proportion says something
@@ -601,8 +604,8 @@ def _two_level(
         t_pos = [pos for para in tgt_plan.paragraphs[pj : pj + dj] for pos in para]
         para_groups.append((list(range(pi, pi + di)), list(range(pj, pj + dj))))
         if not s_pos or not t_pos:
-            beads.extend(((s,), (), 0.2) for s in s_pos)
-            beads.extend(((), (t,), 0.2) for t in t_pos)
+            beads.extend(((s,), (), _GAP_SCORE) for s in s_pos)
+            beads.extend(((), (t,), _GAP_SCORE) for t in t_pos)
             continue
         s_items = [src_items[p] for p in s_pos]
         t_items = [tgt_items[p] for p in t_pos]
@@ -938,7 +941,7 @@ def multilingual(alignments: Sequence[Alignment]) -> list[MultiBead]:
     langs = [src_lang] + [al.tgt_lang for al in alignments]
     rows: list[dict[str, list[int]]] = [{} for _ in range(n_groups)]
     scores = [1.0] * n_groups
-    extra: list[list[tuple[int, str, list[int], float]]] = [[] for _ in range(n_groups + 1)]
+    extra: list[list[tuple[str, list[int], float]]] = [[] for _ in range(n_groups + 1)]
     for i in range(n):
         rows[group_of[i]].setdefault(src_lang, []).append(i)
     for al in alignments:
@@ -950,7 +953,7 @@ def multilingual(alignments: Sequence[Alignment]) -> list[MultiBead]:
                 scores[g] = min(scores[g], bead.score)
                 last = g + 1
             else:
-                extra[last].append((last, al.tgt_lang, list(bead.tgt), bead.score))
+                extra[last].append((al.tgt_lang, list(bead.tgt), bead.score))
     out: list[MultiBead] = []
     texts_of = {src_lang: pivot, **{al.tgt_lang: al.tgt for al in alignments}}
 
@@ -958,7 +961,7 @@ def multilingual(alignments: Sequence[Alignment]) -> list[MultiBead]:
         return " ".join(texts_of[lang][p].text for p in positions)
 
     def emit_extra(slot: int, paragraph: int) -> None:
-        for _, lang, positions, score in extra[slot]:
+        for lang, positions, score in extra[slot]:
             texts = dict.fromkeys(langs, "")
             texts[lang] = text(lang, positions)
             out.append(MultiBead(texts, paragraph, score, score < SUSPECT))
