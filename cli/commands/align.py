@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from cli._errors import handle_errors
 from cli.commands.glossary import active_glossary
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["align"]
 
@@ -53,10 +50,6 @@ def align(
     """Align sentences of a document with its translations; suspect beads are warned about."""
     from cli import render
 
-    if len(files) < 2:
-        raise typer.BadParameter(
-            "give the pivot file and at least one other file", param_hint="FILES"
-        )
     if format_ is Format.beads and len(files) != 2:
         raise typer.BadParameter(
             "--format beads takes exactly one other file", param_hint="--format"
