@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from align_eval import BeadPair, Scores, score  # noqa: E402
+from align_eval import BeadPair, Scores, score_documents  # noqa: E402
 
 from tm.align import align, presegmented  # noqa: E402
 
@@ -95,7 +95,7 @@ def corpus_scores(corpus: str, lang: str, *, anchors: bool = True) -> Scores:
         )
         golds.append(gold)
         tests.append([(b.src, b.tgt) for b in result.beads])
-    return score(golds, tests, many=True)
+    return score_documents(golds, tests)
 
 
 def _letter() -> float:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Scores", "parse_beads", "read_beads", "score"]
+__all__ = ["Scores", "parse_beads", "read_beads", "score", "score_documents"]
 
 BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
 _LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*$")
@@ -99,24 +99,25 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score(
-    gold: Sequence[BeadPair] | Sequence[Sequence[BeadPair]],
-    test: Sequence[BeadPair] | Sequence[Sequence[BeadPair]],
-    *,
-    many: bool = False,
-) -> Scores:
-    """Score ``test`` against ``gold``; with ``many``, both are lists of documents (micro-averaged).
+def score(gold: Sequence[BeadPair], test: Sequence[BeadPair]) -> Scores:
+    """Score the alignment ``test`` of one document against ``gold``.
 
     >>> gold = [((0,), (0,)), ((1, 2), (1,))]
     >>> score(gold, [((0,), (0,)), ((1,), (1,)), ((2,), ())]).strict_f1
     0.4
     """
-    pairs = list(zip(gold, test, strict=True)) if many else [(gold, test)]
+    return score_documents([gold], [test])
+
+
+def score_documents(
+    golds: Sequence[Sequence[BeadPair]], tests: Sequence[Sequence[BeadPair]]
+) -> Scores:
+    """Score the alignments ``tests`` of several documents against ``golds``, micro-averaged."""
     p = [0, 0, 0, 0]
     r = [0, 0, 0, 0]
-    for g, t in pairs:
-        p = [a + b for a, b in zip(p, _counts(g, t), strict=True)]  # type: ignore[arg-type]
-        r = [a + b for a, b in zip(r, _counts(t, g), strict=True)]  # type: ignore[arg-type]
+    for g, t in zip(golds, tests, strict=True):
+        p = [a + b for a, b in zip(p, _counts(g, t), strict=True)]
+        r = [a + b for a, b in zip(r, _counts(t, g), strict=True)]
     sp, sr = _ratio(p[0], p[1]), _ratio(r[0], r[1])
     lp, lr = _ratio(p[2], p[3]), _ratio(r[2], r[3])
     return Scores(sp, sr, _f1(sp, sr), lp, lr, _f1(lp, lr))
@@ -134,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path, g, t in zip(args.files[1::2], golds, tests, strict=True):
         print(f"{path}: {score(g, t).line()}")
     if len(golds) > 1:
-        print(f"all: {score(golds, tests, many=True).line()}")
+        print(f"all: {score_documents(golds, tests).line()}")
     return 0
 
 
