@@ -157,6 +157,13 @@ def test_read_presegmented_refuses_binary_and_empty(tmp_path: Path) -> None:
         read_presegmented(empty)
 
 
+def test_read_presegmented_reads_utf16_like_documents(tmp_path: Path) -> None:
+    # A UTF-16 file (Notepad's "Unicode") was refused as binary, though documents accept it.
+    path = tmp_path / "a.fr.txt"
+    path.write_bytes("Première phrase.\n\nDeuxième phrase.\n".encode("utf-16"))
+    assert [s.text for s in read_presegmented(path)] == ["Première phrase.", "Deuxième phrase."]
+
+
 def test_missing_paragraphs_are_reported_as_warnings() -> None:
     texts = [
         f"Paragraph {k} of the report deals with item {k + 10} of the agenda." for k in range(12)

@@ -31,6 +31,7 @@ from functools import partial
 from pathlib import Path
 
 from tm.anchors import Anchorer, Recogniser, script_of
+from tm.document import decode_text, read_document
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.lang import base, from_filename, normalize, script_for
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
@@ -836,22 +837,17 @@ def presegmented(lines: Iterable[str]) -> list[Segment]:
 
 
 def read_presegmented(path: str | Path) -> list[Segment]:
-    """Read a one-sentence-a-line UTF-8 file (see :func:`presegmented`).
+    """Read a one-sentence-a-line text file (see :func:`presegmented`), decoded as documents
+    are (:func:`tm.document.decode_text`: UTF-8, or UTF-16 with a BOM).
 
     Raises:
-        InputError: if the file is not UTF-8 text or holds no sentence.
+        InputError: if the file cannot be read, is not text, or holds no sentence.
     """
     try:
         data = Path(path).read_bytes()
     except OSError as err:
         raise InputError(f"{path}: cannot read the file ({err.strerror})") from err
-    if b"\x00" in data:
-        raise InputError(f"{path}: this is a binary file, not one sentence a line")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from err
-    segments = presegmented(text.splitlines())
+    segments = presegmented(decode_text(data, path).splitlines())
     if not segments:
         raise AlignmentError(f"{path}: the file holds no sentence to align")
     return segments
@@ -904,8 +900,6 @@ def align_files(
             align(texts[0], texts[k], src_lang=codes[0], tgt_lang=codes[k], glossary=glossary)
             for k in range(1, len(paths))
         ]
-    from tm.document import read_document
-
     docs = [read_document(p, lang=code) for p, code in zip(paths, codes, strict=True)]
     return align_documents(docs[0], docs[1:], srx=srx, glossary=glossary)
 

@@ -30,7 +30,7 @@ from tm.models import Document, Paragraph, ParagraphKind
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph as DocxParagraph
 
-__all__ = ["SUFFIXES", "parse_text", "read_document"]
+__all__ = ["SUFFIXES", "decode_text", "parse_text", "read_document"]
 
 #: File types read_document understands.
 SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".docx", ".pdf")
@@ -113,7 +113,7 @@ def read_document(path: str | Path, *, lang: str | None = None) -> Document:
     elif suffix == ".pdf":
         blocks = _pdf_blocks(path)
     else:
-        return parse_text(_decode(data, path), code, source=str(path))
+        return parse_text(decode_text(data, path), code, source=str(path))
     return _assemble(blocks, code, source=str(path))
 
 
@@ -145,7 +145,12 @@ def parse_text(text: str, lang: str, *, source: str | None = None) -> Document:
 # --- readers ----------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, path: Path) -> str:
+def decode_text(data: bytes, path: str | Path) -> str:
+    """The text of a text file's bytes: UTF-8 (with or without BOM), or UTF-16 with a BOM.
+
+    Raises:
+        InputError: the bytes are binary or not UTF-8 (``path`` names the file in the message).
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:8192]:
