@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import ahocorasick
 import regex
@@ -151,8 +151,11 @@ def _stem(name: str, lang: str) -> str:
     return name
 
 
+_What = Literal["countries", "months"]
+
+
 @cache
-def _automaton(lang: str, what: str) -> ahocorasick.Automaton | None:
+def _automaton(lang: str, what: _What) -> ahocorasick.Automaton | None:
     """An Aho-Corasick automaton of CLDR names (``what``: countries or months) -> keys."""
     automaton = ahocorasick.Automaton()
     found = False
@@ -180,7 +183,7 @@ def _automaton(lang: str, what: str) -> ahocorasick.Automaton | None:
     return automaton
 
 
-def _names(text: str, lang: str, what: str) -> set[str]:
+def _names(text: str, lang: str, what: _What) -> set[str]:
     automaton = _automaton(lang, what)
     if automaton is None:
         return set()
