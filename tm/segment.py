@@ -45,7 +45,6 @@ __all__ = [
     "shipped_srx",
 ]
 
-_SRX_NS = "http://www.lisa.org/srx20"
 _SHIPPED = "untm.srx"
 #: Languages our shipped rules are written for; other languages get the generic rules only
 #: when the caller passes their own SRX file.
