@@ -29,7 +29,7 @@ from lxml import etree
 
 from tm._xml import safe_parser
 from tm.errors import LanguageError, RulesError
-from tm.lang import base, normalize
+from tm.lang import UN_LANGUAGES, base, normalize
 from tm.models import Document, Segment
 
 __all__ = [
@@ -46,9 +46,9 @@ __all__ = [
 ]
 
 _SHIPPED = "untm.srx"
-#: Languages our shipped rules are written for; other languages get the generic rules only
-#: when the caller passes their own SRX file.
-_SHIPPED_LANGS = frozenset({"ar", "en", "es", "fr", "ru", "zh"})
+#: Languages our shipped rules are written for, the six UN languages; other languages need
+#: the caller's own SRX file.
+_SHIPPED_LANGS = frozenset(UN_LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)
