@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,7 +78,7 @@ class _Block:
     """A run of lines between blank lines, before classification."""
 
     lines: list[str]
-    hard: list[bool] = field(default_factory=list)  # line ends with a hard break
+    hard: list[bool]  # hard[k]: lines[k] ends with a hard break
     style: str | None = None  # Word style name, if any
 
 
@@ -127,12 +127,12 @@ def parse_text(text: str, lang: str, *, source: str | None = None) -> Document:
     code = normalize(lang)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     blocks: list[_Block] = []
-    current = _Block([])
+    current = _Block([], [])
     for raw in text.split("\n"):
         if not raw.strip():
             if current.lines:
                 blocks.append(current)
-                current = _Block([])
+                current = _Block([], [])
             continue
         hard = raw.endswith("  ") or raw.rstrip().endswith("\\")
         current.lines.append(raw.strip().removesuffix("\\").rstrip() if hard else raw.strip())
@@ -231,18 +231,18 @@ def _pdf_blocks(path: Path) -> list[_Block]:
     lengths = sorted(len(line) for line in lines if line)
     width = lengths[int(0.9 * (len(lengths) - 1))]
     blocks: list[_Block] = []
-    current = _Block([])
+    current = _Block([], [])
     for line in lines:
         if not line or _is_noise(line):
             if not line and current.lines:
                 blocks.append(current)
-                current = _Block([])
+                current = _Block([], [])
             continue
         current.lines.append(line)
         current.hard.append(False)
         if len(line) < 0.7 * width:
             blocks.append(current)
-            current = _Block([])
+            current = _Block([], [])
     if current.lines:
         blocks.append(current)
     return blocks
@@ -299,7 +299,7 @@ def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Documen
     for block in blocks:
         keep_lines: list[str] = []
         keep_hard: list[bool] = []
-        for line, hard in zip(block.lines, block.hard or [False] * len(block.lines), strict=True):
+        for line, hard in zip(block.lines, block.hard, strict=True):
             if _is_noise(line):
                 continue
             if _SYMBOL_LINE.match(line):
