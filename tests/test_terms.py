@@ -143,6 +143,15 @@ def test_abbreviations_need_capitals(text: str) -> None:
     assert G.find(text, "en") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("l'article 7 du pidcp", "fr"), ("el artículo 7 del pidcp", "es"), ("статья 7 мпгпп", "ru")],
+)
+def test_abbreviations_need_capitals_in_inflecting_languages(text: str, lang: str) -> None:
+    # the inflected-form pass once took a lower-case abbreviation for the preferred term
+    assert G.find(text, lang) == []
+
+
 def test_no_match_across_a_sentence_end() -> None:
     assert [h.concept for h in G.find("儿童权利公约。儿童权利。《公约》第3条", "zh")] == ["INS-CRC"]
 

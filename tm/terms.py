@@ -574,38 +574,25 @@ class Glossary:
     def _resolve(
         self, entries: Sequence[_Entry], span: str, lang: str
     ) -> tuple[str, Term | None, str, str] | None:
-        """(concept, term, status, form) of the best entry for ``span``, or None."""
-        surface = _surface(span)
-        best: tuple[int, _Entry] | None = None
-        fallback: _Entry | None = None
-        for entry in entries:
-            if (
-                entry.term is not None
-                and is_abbreviation(entry.term)
-                and entry.term.text != entry.term.text.lower()  # a cased script
-                and span != entry.term.text
-                and not (span.isupper() and len(span) > 1)
-            ):
-                continue
-            if fallback is None or _entry_rank(entry) < _entry_rank(fallback):
-                fallback = entry
-            if entry.term is None or not _same_form(surface, _surface(entry.term.text)):
-                continue
-            rank = _RANK[entry.term.status]
-            if best is None or rank < best[0]:
-                best = (rank, entry)
-        if best is None and lang in _INFLECTING:
-            for entry in entries:
-                if entry.term is not None and _inflected(span, entry.term.text, lang):
-                    rank = _RANK[entry.term.status]
-                    if best is None or rank < best[0]:
-                        best = (rank, entry)
-        if best is not None:
-            entry = best[1]
-            assert entry.term is not None
-            return entry.concept, entry.term, entry.term.status, entry.term.text
-        if fallback is None:
+        """(concept, term, status, form) of the best entry for ``span``, or None.
+
+        A listed form wins, spelled as listed or else (ru, ar, fr, es) inflected; otherwise the
+        best-ranked entry names the concept of an unlisted variant. An abbreviation of a cased
+        script counts in neither way unless written as listed or in capitals ("pidcp" is no
+        PIDCP).
+        """
+        usable = [e for e in entries if e.term is None or not _lowercased(e.term, span)]
+        if not usable:
             return None
+        surface = _surface(span)
+        listed = [(e.concept, e.term) for e in usable if e.term is not None]
+        found = [(c, t) for c, t in listed if _same_form(surface, _surface(t.text))]
+        if not found and lang in _INFLECTING:
+            found = [(c, t) for c, t in listed if _inflected(span, t.text, lang)]
+        if found:
+            concept, term = min(found, key=lambda item: _RANK[item[1].status])
+            return concept, term, term.status, term.text
+        fallback = min(usable, key=_entry_rank)
         return fallback.concept, fallback.term, "variant", fallback.form
 
     def _hit(
@@ -874,6 +861,16 @@ def _inflected(span: str, form: str, lang: str) -> bool:
 
 def _lookup_score(query: str, choice: str, **kwargs: Any) -> float:
     return (fuzz.WRatio(query, choice) + fuzz.ratio(query, choice)) / 2
+
+
+def _lowercased(term: Term, span: str) -> bool:
+    """True when ``span`` writes the abbreviation ``term`` of a cased script in small letters."""
+    return (
+        is_abbreviation(term)
+        and term.text != term.text.lower()
+        and span != term.text
+        and not (span.isupper() and len(span) > 1)
+    )
 
 
 def _entry_rank(entry: _Entry) -> int:
