@@ -20,7 +20,8 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from tm.match import SegmentMatches
-    from tm.models import Alignment, Finding
+    from tm.models import Alignment, Concept, Finding, TermHit
+    from tm.terms import Candidate
     from tmx.tmx import WriteReport
 
 __all__ = [
@@ -388,13 +389,17 @@ def pretranslate_summary(report: WriteReport, *, filled: int, missing: int, outp
 _STATUS_STYLE = {"preferred": "green", "admitted": "cyan", "deprecated": "red", "variant": "yellow"}
 
 
-def concept_data(concept: Any, score: float | None = None) -> dict[str, Any]:
-    """A tm.models.Concept as JSON: preferred form per language, then every term."""
-    languages = list(dict.fromkeys(t.lang for t in concept.terms))
-    data: dict[str, Any] = {"id": concept.id, "category": concept.category}
+def concept_data(concept: Concept, score: float | None = None) -> dict[str, object]:
+    """A concept as JSON: preferred form per language, then every term."""
+    data: dict[str, object] = {"id": concept.id, "category": concept.category}
     if score is not None:
         data["score"] = score
-    data["preferred"] = {lang: concept.preferred(lang).text for lang in languages}
+    # every language of the concept has a preferred form (else its first term)
+    data["preferred"] = {
+        t.lang: preferred.text
+        for t in concept.terms
+        if (preferred := concept.preferred(t.lang)) is not None
+    }
     data["terms"] = [
         {
             "lang": t.lang,
@@ -412,7 +417,7 @@ def concept_data(concept: Any, score: float | None = None) -> dict[str, Any]:
     return data
 
 
-def concept_view(concept: Any, *, score: float | None = None, sources: bool = False) -> None:
+def concept_view(concept: Concept, *, score: float | None = None, sources: bool = False) -> None:
     """One concept in every language: its terms with status, abbreviation and confidence."""
     title = f"{concept.id}  ({concept.category})"
     if score is not None:
@@ -436,7 +441,7 @@ def concept_view(concept: Any, *, score: float | None = None, sources: bool = Fa
     console().print(tab)
 
 
-def concept_list(concepts: Sequence[Any], *, lang: str = "en") -> None:
+def concept_list(concepts: Sequence[Concept], *, lang: str = "en") -> None:
     """One line per concept: id, category, its preferred form in ``lang``, languages."""
     rows = []
     for concept in concepts:
@@ -446,16 +451,16 @@ def concept_list(concepts: Sequence[Any], *, lang: str = "en") -> None:
     table(f"{len(concepts)} concepts", ("id", "category", f"term ({lang})", "languages"), rows)
 
 
-def hit_data(hit: Any, paragraph: int | None = None) -> dict[str, Any]:
-    """A tm.models.TermHit as JSON."""
-    data: dict[str, Any] = {} if paragraph is None else {"paragraph": paragraph}
+def hit_data(hit: TermHit, paragraph: int | None = None) -> dict[str, object]:
+    """A term found in a text as JSON (with its paragraph when given)."""
+    data: dict[str, object] = {} if paragraph is None else {"paragraph": paragraph}
     for key in ("start", "end", "text", "lang", "concept", "status", "form", "preferred"):
         data[key] = getattr(hit, key)
     data["equivalents"] = dict(hit.equivalents)
     return data
 
 
-def term_hits(found: Sequence[tuple[int, Any]], *, source: str) -> None:
+def term_hits(found: Sequence[tuple[int, TermHit]], *, source: str) -> None:
     """Glossary terms found in a document: one row per mention, then a count per concept."""
     out = console()
     if not found:
@@ -482,7 +487,7 @@ def term_hits(found: Sequence[tuple[int, Any]], *, source: str) -> None:
     )
 
 
-def candidates_table(candidates: Sequence[Any]) -> None:
+def candidates_table(candidates: Sequence[Candidate]) -> None:
     """Names proposed by ``glossary extract`` with their best equivalents per language."""
     if not candidates:
         console().print("No new instrument or organ names found.")
