@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tm.errors import GlossaryError, LanguageError
 from tm.lang import base, normalize
-from tm.models import Concept, Document, Term, TermHit, Unit
+from tm.models import Concept, Document, Term, TermHit, TermStatus, Unit
 
 __all__ = [
     "STATUSES",
@@ -47,7 +47,8 @@ __all__ = [
 ]
 
 #: Term statuses, best first (``"variant"`` is given to unlisted forms found by tolerance).
-STATUSES: tuple[str, ...] = ("preferred", "admitted", "deprecated")
+STATUSES: tuple[TermStatus, ...] = ("preferred", "admitted", "deprecated")
+_STATUS_OF: dict[str, TermStatus] = {status: status for status in STATUSES}
 _RANK = {status: rank for rank, status in enumerate((*STATUSES, "variant"))}
 
 # --- normalisation ----------------------------------------------------------------------------
@@ -308,9 +309,10 @@ def concepts_from_rows(
         text = (row.get("term") or "").strip()
         if not cid or not lang or not text:
             raise GlossaryError(f"{where}: every row needs an id, a language and a term")
-        status = (row.get("status") or "preferred").strip() or "preferred"
-        if status not in STATUSES:
-            raise GlossaryError(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}")
+        given = (row.get("status") or "preferred").strip() or "preferred"
+        status = _STATUS_OF.get(given)
+        if status is None:
+            raise GlossaryError(f"{where}: status {given!r} is not one of {', '.join(STATUSES)}")
         try:
             lang = normalize(lang)
         except LanguageError as err:
@@ -323,7 +325,7 @@ def concepts_from_rows(
         term = Term(
             lang=lang,
             text=text,
-            status=status,  # type: ignore[arg-type]
+            status=status,
             abbreviation=(row.get("abbreviation") or "").strip() or None,
             source=(row.get("source") or "").strip() or None,
             confidence=(row.get("confidence") or "").strip() or None,
@@ -893,14 +895,12 @@ def _widen(
         if term.text == surface or _base(term.lang) != lang:
             continue
         at = term.text.find(surface)
-        if at <= 0 and at + len(surface) >= len(term.text):
-            continue
         if at < 0:
             continue
         before, after = term.text[:at], term.text[at + len(surface) :]
         if any(c.isalnum() or c.isspace() for c in before + after):
             continue
-        if before in ("\u300a",) and after in ("\u300b",):
+        if before == "\u300a" and after == "\u300b":
             continue  # 《》 are optional: the bare title is the same form
         if text[start - len(before) : start] == before and text[end : end + len(after)] == after:
             return start - len(before), end + len(after), term.status, term.text

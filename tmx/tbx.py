@@ -20,7 +20,7 @@ from typing import Any, Literal
 from lxml import etree
 
 from tm.errors import FormatError
-from tm.models import Concept, Term
+from tm.models import Concept, Term, TermStatus
 from tm.terms import STATUSES, Glossary, is_abbreviation
 from tmx import _xml
 from tmx.tmx import atomic_paths
@@ -38,7 +38,7 @@ _RNG = (
 TbxVersion = Literal["tbx", "tbx2"]
 
 _STATUS_OUT = {status: f"{status}Term-admn-sts" for status in STATUSES}
-_STATUS_IN = {
+_STATUS_IN: dict[str, TermStatus] = {
     **{value.lower(): key for key, value in _STATUS_OUT.items()},
     **{status: status for status in STATUSES},
     "preferredterm": "preferred",
@@ -226,15 +226,15 @@ def _read_term(holder: Any, lang: str, path: str | Path) -> Term | None:
     if text is None:
         return None
     status_text = (_text(_first(holder, "termNote", "administrativeStatus")) or "").lower()
-    status = _STATUS_IN.get(status_text, "preferred") if status_text else "preferred"
+    status = _STATUS_IN.get(status_text, "preferred")
     kind = (_text(_first(holder, "termNote", "termType")) or "").lower()
     abbreviation = text if kind in ("acronym", "abbreviation", "initialism") else None
     confidence = None
     notes = []
     for child in holder:
-        if _local(child) != "note" or not _text(child):
+        note = _text(child) if _local(child) == "note" else None
+        if note is None:
             continue
-        note = _text(child) or ""
         if note.startswith("confidence: "):
             confidence = note.removeprefix("confidence: ")
         elif note.startswith("abbreviation: ") and abbreviation is None:
@@ -244,7 +244,7 @@ def _read_term(holder: Any, lang: str, path: str | Path) -> Term | None:
     return Term(
         lang=lang,
         text=text,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         abbreviation=abbreviation,
         source=_text(_first(holder, "admin", "source")),
         confidence=confidence,
