@@ -771,7 +771,8 @@ def align(
     _check_language(src, src_lang, "pivot")
     _check_language(tgt, tgt_lang, "other")
     s_base, t_base = base(src_lang), base(tgt_lang)
-    cognates = script_for(s_base) is not None and script_for(s_base) == script_for(t_base)
+    script = script_for(s_base)
+    cognates = script is not None and script == script_for(t_base)  # one script: shared prefixes
     src_anchorer = Anchorer(s_base, cognates=cognates, glossary=glossary) if anchors else None
     tgt_anchorer = Anchorer(t_base, cognates=cognates, glossary=glossary) if anchors else None
     src_items = _items([s.text for s in src], s_base, src_anchorer, [s.kind for s in src])
