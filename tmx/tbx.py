@@ -55,8 +55,12 @@ def write_tbx(
 
     Returns the number of concepts written.
     """
-    root = _tbx3(glossary, source_lang) if version == "tbx" else _martif(glossary, source_lang)
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    data = etree.tostring(
+        _tree(glossary, version, source_lang),
+        xml_declaration=True,
+        encoding="UTF-8",
+        pretty_print=True,
+    )
     if version == "tbx":
         model = f'<?xml-model href="{_RNG}" type="application/xml" '
         model += 'schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
@@ -67,46 +71,38 @@ def write_tbx(
     return len(glossary.concepts)
 
 
-def _header(parent: Any, tag: str, ns: str) -> None:
-    header = etree.SubElement(parent, f"{ns}{tag}")
-    file_desc = etree.SubElement(header, f"{ns}fileDesc")
-    source_desc = etree.SubElement(file_desc, f"{ns}sourceDesc")
+# Element names of each version: header, concept, language section, term holder.
+_NAMES: dict[TbxVersion, tuple[str, str, str, str]] = {
+    "tbx": ("tbxHeader", "conceptEntry", "langSec", "termSec"),
+    "tbx2": ("martifHeader", "termEntry", "langSet", "tig"),
+}
+
+
+def _tree(glossary: Glossary, version: TbxVersion, source_lang: str) -> Any:
+    """The document of ``version``: v3 in the TBX namespace, v2 ``martif`` in none."""
+    if version == "tbx":
+        ns = f"{{{TBX_NS}}}"
+        root = etree.Element(f"{ns}tbx", nsmap={None: TBX_NS}, type="TBX-Basic", style="dca")
+    else:
+        ns = ""
+        root = etree.Element("martif", type="TBX")
+    header_tag, entry_tag, lang_tag, holder_tag = _NAMES[version]
+    root.set(_XML_LANG, source_lang)
+    header = etree.SubElement(root, f"{ns}{header_tag}")
+    source_desc = etree.SubElement(etree.SubElement(header, f"{ns}fileDesc"), f"{ns}sourceDesc")
     etree.SubElement(source_desc, f"{ns}p").text = "untm glossary export"
-    if tag == "martifHeader":
+    if version == "tbx2":
         encoding = etree.SubElement(header, "encodingDesc")
         etree.SubElement(encoding, "p", type="XCSURI").text = "TBXXCSV02.xcs"
-
-
-def _tbx3(glossary: Glossary, source_lang: str) -> Any:
-    ns = f"{{{TBX_NS}}}"
-    root = etree.Element(f"{ns}tbx", nsmap={None: TBX_NS}, type="TBX-Basic", style="dca")
-    root.set(_XML_LANG, source_lang)
-    _header(root, "tbxHeader", ns)
     body = etree.SubElement(etree.SubElement(root, f"{ns}text"), f"{ns}body")
     for concept in glossary.concepts:
-        entry = etree.SubElement(body, f"{ns}conceptEntry", id=_xml_id(concept.id))
+        entry = etree.SubElement(body, f"{ns}{entry_tag}", id=_xml_id(concept.id))
         _concept_meta(entry, concept, ns)
         for lang, terms in _by_language(concept.terms):
-            lang_sec = etree.SubElement(entry, f"{ns}langSec")
+            lang_sec = etree.SubElement(entry, f"{ns}{lang_tag}")
             lang_sec.set(_XML_LANG, lang)
             for term in terms:
-                _term(etree.SubElement(lang_sec, f"{ns}termSec"), term, ns)
-    return root
-
-
-def _martif(glossary: Glossary, source_lang: str) -> Any:
-    root = etree.Element("martif", type="TBX")
-    root.set(_XML_LANG, source_lang)
-    _header(root, "martifHeader", "")
-    body = etree.SubElement(etree.SubElement(root, "text"), "body")
-    for concept in glossary.concepts:
-        entry = etree.SubElement(body, "termEntry", id=_xml_id(concept.id))
-        _concept_meta(entry, concept, "")
-        for lang, terms in _by_language(concept.terms):
-            lang_set = etree.SubElement(entry, "langSet")
-            lang_set.set(_XML_LANG, lang)
-            for term in terms:
-                _term(etree.SubElement(lang_set, "tig"), term, "")
+                _term(etree.SubElement(lang_sec, f"{ns}{holder_tag}"), term, ns)
     return root
 
 
