@@ -145,6 +145,8 @@ def extract(
     json_: Annotated[bool, typer.Option("--json", help="Print the candidates as JSON.")] = False,
 ) -> None:
     """Propose instrument and organ names the memory cites and the glossary lacks."""
+    from dataclasses import asdict
+
     from cli import render
     from tm.memory import Memory
     from tm.terms import extract_candidates
@@ -154,15 +156,6 @@ def extract(
             store.units(), active_glossary(glossary), min_count=min_count, top=top
         )
     if json_:
-        render.json_out(
-            [
-                {
-                    "text": c.text,
-                    "count": c.count,
-                    "equivalents": {k: list(v) for k, v in c.equivalents.items()},
-                }
-                for c in found
-            ]
-        )
+        render.json_out([asdict(candidate) for candidate in found])
     else:
         render.candidates_table(found)

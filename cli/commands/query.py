@@ -36,8 +36,9 @@ def query(
     found = [(concept, score) for concept, score in found if score >= MIN_SCORE]
     if json_:
         render.json_out({"query": term, "results": [render.concept_data(c, s) for c, s in found]})
-    for concept, score in [] if json_ else found:
-        render.concept_view(concept, score=score)
+    else:
+        for concept, score in found:
+            render.concept_view(concept, score=score)
     if not found:
         render.warning(f"no glossary concept matches {term!r}")
         raise typer.Exit(EXIT_FOUND)
