@@ -403,6 +403,15 @@ def test_extract_min_count_and_empty() -> None:
     assert extract_candidates([], G) == []
 
 
+def test_extract_a_name_written_with_a_double_space() -> None:
+    # the name was once looked up by its folded text, not found, and placed on the known
+    # "Security Council" hit, which then hid it
+    en = "The Security Council noted the Convention on  Biological Diversity."
+    fr = "Le Conseil de sécurité a pris note de la Convention sur la diversité biologique."
+    found = extract_candidates([Unit((Variant("en", en), Variant("fr", fr)))], G)
+    assert [c.text for c in found] == ["Convention on Biological Diversity"]
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "concept"),
     [

@@ -959,17 +959,22 @@ class Candidate:
     equivalents: dict[str, tuple[tuple[str, float], ...]]
 
 
-def _names(text: str) -> list[str]:
+_NAME_PART = regex.compile(r"[^\s,]+|,")
+
+
+def _names(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, name)`` of the names in ``text``, the name's spaces folded to one."""
     out = []
     for match in _NAME.finditer(text):
-        words = match.group().replace(",", " ,").split()
-        while words and words[0].lower() in _EDGE_WORDS | {","}:
-            words.pop(0)
-        while words and words[-1].lower() in _EDGE_WORDS | {","}:
-            words.pop()
-        if len(words) < 2:
+        parts = list(_NAME_PART.finditer(text, match.start(), match.end()))
+        while parts and parts[0].group().lower() in _EDGE_WORDS | {","}:
+            parts.pop(0)
+        while parts and parts[-1].group().lower() in _EDGE_WORDS | {","}:
+            parts.pop()
+        if len(parts) < 2:
             continue  # "the Convention" alone is a back-reference, not a name
-        out.append(" ".join(words).replace(" ,", ","))
+        name = " ".join(part.group() for part in parts).replace(" ,", ",")
+        out.append((parts[0].start(), parts[-1].end(), name))
     return out
 
 
@@ -1081,9 +1086,7 @@ def extract_candidates(
             continue
         found = []
         known = glossary.find(source, src)
-        for name in _names(source):
-            at = source.find(name)
-            end = at + len(name)
+        for at, end, name in _names(source):
             if any(h.start < end and at < h.end and h.status != "variant" for h in known):
                 continue
             if any(h.start <= at and end <= h.end for h in known):
