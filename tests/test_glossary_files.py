@@ -77,6 +77,8 @@ def test_tbx_by_extension_and_by_content(tmp_path: Path) -> None:
         ("empty.csv", b"  \n", "empty"),
         ("bin.csv", b"\x00\x01\x02abc", "binary"),
         ("latin.csv", "id,lang,term\nA,fr,caf\xe9\n".encode("latin-1"), "UTF-8"),
+        # an even number of bytes was once decoded as UTF-16 without a BOM, into garbage
+        ("latin2.csv", "id,lang,term\nA,fr,caf\xe9s\n".encode("latin-1"), "UTF-8"),
         ("x.docx", b"id,lang,term\n", "unknown glossary format"),
         ("short.txt", b"only-one-column\n", "expected source"),
         ("bad.tsv", b"id\tlang\tterm\tstatus\nA\ten\tx\tofficial\n", "status 'official'"),

@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from tm.document import decode_text
 from tm.errors import GlossaryError, InputError, LanguageError
 from tm.lang import base, normalize
 from tm.models import Concept, Term
@@ -34,11 +35,11 @@ __all__ = [
     "OMEGAT_SUFFIXES",
     "import_user",
     "load",
-    "with_user_glossaries",
     "read_omegat",
     "read_table",
     "user_dir",
     "user_glossaries",
+    "with_user_glossaries",
     "write_omegat",
     "write_table",
 ]
@@ -98,12 +99,11 @@ def load(path: str | Path, *, src_lang: str | None = None, tgt_lang: str | None 
 
 
 def _decode(data: bytes, path: Path) -> str:
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise GlossaryError(f"{path}: not UTF-8 text; save the glossary as UTF-8")
+    """The text of a table or OmegaT file, decoded as documents are (UTF-8, or UTF-16 with BOM)."""
+    try:
+        return decode_text(data, path)
+    except InputError as err:
+        raise GlossaryError(str(err)) from err
 
 
 def read_table(
