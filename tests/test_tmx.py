@@ -488,6 +488,62 @@ def test_records_give_plain_tuples_for_units_with_only_texts(tmp_path: Path) -> 
     assert records[2] == Unit((Variant("en", "Law"),), usage_count=2)
 
 
+_CAT_STYLE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="en"/><body>\n'
+    '<tu tuid="1" creationdate="20240102T030405Z" creationid="ALICE" changedate="20250102T030405Z"'
+    ' changeid="BOB"><prop type="x-document">A/79/1</prop><note>checked</note>'
+    '<tuv xml:lang="en-GB"><seg>Peace</seg></tuv><tuv xml:lang="fr"><seg>Paix</seg></tuv></tu>\n'
+    '<tu creationdate="2024-01-02" changeid="BOB"><tuv xml:lang="en"><seg>War</seg></tuv>'
+    '<tuv xml:lang="fr"><seg>la <ph x="1">&lt;br/&gt;</ph>guerre</seg></tuv></tu>\n'
+    '<tu><note>only a note</note><tuv xml:lang="en"><seg>Law</seg></tuv>'
+    '<tuv xml:lang="fr"><seg>Droit</seg></tuv></tu>\n'
+    '<tu changedate="20260101T000000Z"><prop type="x-paragraph">2</prop>'
+    '<tuv xml:lang="en"><seg>Peace</seg></tuv><tuv xml:lang="fr"><seg>Paix</seg></tuv></tu>\n'
+    '<tu usagecount="3" creationid="ALICE"><tuv xml:lang="en"><seg>Court</seg></tuv>'
+    '<tuv xml:lang="fr"><seg>Cour</seg></tuv></tu>\n'
+    "</body></tmx>\n"
+)
+
+
+def test_cat_tool_units_read_and_store_as_the_full_path_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tm.memory import Memory
+
+    path = tmp_path / "cat.tmx"
+    path.write_text(_CAT_STYLE, encoding="utf-8")
+    fast = read_tmx(path)
+    records = list(fast.records())
+    # dated units (the bad date dropped with a warning) as tuples; usagecount is not taken
+    assert [len(r) if isinstance(r, tuple) else "unit" for r in records] == [8, 8, 8, 8, "unit"]
+    assert records[0] == (
+        "1",
+        (("en-GB", "Peace", None), ("fr", "Paix", None)),
+        (("x-document", "A/79/1"),),
+        ("checked",),
+        datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "ALICE",
+        datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "BOB",
+    )
+    units = list(read_tmx(path))
+    monkeypatch.setattr(TmxReader, "_plain", lambda self, tu: None)
+    full = read_tmx(path)
+    assert units == list(full)
+    assert (fast.warnings, fast.skipped) == (full.warnings, full.skipped)
+    assert len(fast.warnings) == 1
+    stored = []
+    for name, items in (("a.sqlite", records), ("b.sqlite", units)):
+        with Memory.open(tmp_path / name) as memory:
+            report = memory.add(items, origin="cat.tmx")
+            assert (report.added, report.merged) == (4, 1)
+            stored.append((list(memory.units_with_ids()), memory.languages()))
+    assert stored[0] == stored[1]
+    peace = stored[0][0][0][1]
+    assert peace.props == (("x-document", "A/79/1"), ("x-paragraph", "2"))
+    assert peace.change_date == datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def test_an_empty_language_attribute_is_a_missing_language(tmp_path: Path) -> None:
     path = tmp_path / "empty_lang.tmx"
     path.write_text(

@@ -35,6 +35,7 @@ __all__ = [
     "ImportReport",
     "Memory",
     "MemoryStats",
+    "DatedUnit",
     "PlainUnit",
     "language_tag",
     "signature",
@@ -87,6 +88,20 @@ _SEP = "\x1f"
 #: :class:`~tm.models.Unit` values, so that a bulk reader need not build two dataclasses per
 #: unit; ``(tuid, variants)`` is stored exactly as ``Unit(variants, tuid=tuid)`` would be.
 PlainUnit = tuple[str | None, tuple[tuple[str, str, str | None], ...]]
+
+#: A :data:`PlainUnit` with the unit-level props, notes, dates and ids that CAT tools write:
+#: ``(tuid, variants, props, notes, creation_date, creation_id, change_date, change_id)``,
+#: stored exactly as the :class:`~tm.models.Unit` with these fields would be.
+DatedUnit = tuple[
+    str | None,
+    tuple[tuple[str, str, str | None], ...],
+    tuple[tuple[str, str], ...],
+    tuple[str, ...],
+    datetime | None,
+    str | None,
+    datetime | None,
+    str | None,
+]
 
 
 def signature() -> str:
@@ -232,7 +247,7 @@ class Memory:
 
     def add(
         self,
-        units: Iterable[Unit | PlainUnit],
+        units: Iterable[Unit | PlainUnit | DatedUnit],
         *,
         origin: str | None = None,
         replace: bool = False,
@@ -243,8 +258,7 @@ class Memory:
         and props are joined, the later change date and higher usage count kept). With
         ``replace``, units stored earlier from the same ``origin`` are removed first, so that
         rebuilding a document does not keep its old alignment. Bulk readers may give
-        :data:`PlainUnit` tuples instead of :class:`Unit` values for units that hold nothing
-        but a tuid and texts.
+        :data:`PlainUnit` and :data:`DatedUnit` tuples instead of :class:`Unit` values.
 
         Raises:
             InputError: if two different units of this import share a tuid, or a unit has
@@ -266,11 +280,12 @@ class Memory:
             # the loop below runs once per unit of files with millions of them: plain units
             # go straight to one row tuple, with language tags looked up in a local dict
             tags: dict[str, tuple[str, str]] = {}
-            plain_units, combos = batch.plain_units, batch.combos
+            plain_units, full_units = batch.plain_units, batch.full_units
+            combos, members = batch.combos, batch.members
             next_id = batch.first
             for unit in units:
                 if isinstance(unit, tuple):
-                    tuid, variants = unit
+                    tuid, variants = unit[0], unit[1]
                     if not variants:
                         raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
                     parts = []
@@ -297,7 +312,28 @@ class Memory:
                         "little",
                         signed=True,
                     )
-                    plain_units.append((next_id, key, tuid, origin, data))
+                    if len(unit) == 2:
+                        plain_units.append((next_id, key, tuid, origin, data))
+                    else:
+                        _, _, props, notes, cdate, cid, mdate, mid = unit
+                        full_units.append(
+                            (
+                                next_id,
+                                key,
+                                tuid,
+                                origin,
+                                data,
+                                None,
+                                _props_text(props),
+                                _notes_text(notes),
+                                _date_text(cdate),
+                                cid,
+                                _date_text(mdate),
+                                mid,
+                                0,
+                            )
+                        )
+                        members[next_id] = unit
                     combo = tuple(langs)
                     combos[combo] = combos.get(combo, 0) + 1
                 else:
@@ -382,7 +418,7 @@ class Memory:
         batch.combos[combo] -= 1
         unit = batch.members.get(row[0])
         if unit is not None:
-            self._merge(found[0], unit)
+            self._merge(found[0], unit if isinstance(unit, Unit) else _dated_unit(unit))
         # a merged plain unit changes nothing: it has no notes, props, dates
         return 0
 
@@ -759,7 +795,7 @@ class _Batch:
         #: (id, key, tuid, origin, variants, segtype, props, notes, dates and ids, usage)
         self.full_units: list[tuple[Any, ...]] = []
         #: full units by id, to merge those whose key is already stored
-        self.members: dict[int, Unit] = {}
+        self.members: dict[int, Unit | DatedUnit] = {}
         #: units added by the tuple of their variants' tags (for the language counts; kept
         #: over the whole import)
         self.combos: dict[tuple[str, ...], int] = {}
@@ -831,6 +867,33 @@ class _Batch:
             self.plain_units.append((uid, key, unit.tuid, self.origin, data))
 
 
+def _dated_unit(record: DatedUnit) -> Unit:
+    """The :class:`~tm.models.Unit` a :data:`DatedUnit` stands for."""
+    tuid, variants, props, notes, cdate, cid, mdate, mid = record
+    return Unit(
+        tuple(Variant(*v) for v in variants),
+        tuid=tuid,
+        props=props,
+        notes=notes,
+        creation_date=cdate,
+        creation_id=cid,
+        change_date=mdate,
+        change_id=mid,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _props_text(props: tuple[tuple[str, str], ...]) -> str | None:
+    """The ``props`` column (cached: the props of a file's units repeat, e.g. its document)."""
+    return _dumps([list(p) for p in props])
+
+
+@lru_cache(maxsize=1024)
+def _notes_text(notes: tuple[str, ...]) -> str | None:
+    """The ``notes`` column (cached as :func:`_props_text`)."""
+    return _dumps(list(notes))
+
+
 def _dumps(items: list[Any]) -> str | None:
     return json.dumps(items, ensure_ascii=False) if items else None
 
@@ -855,10 +918,10 @@ def _date_text(value: datetime | None) -> str | None:
     """``value`` in UTC as ``YYYY-MM-DDThh:mm:ssZ`` (ISO 8601, four-digit years)."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    v = value.astimezone(UTC)
-    return f"{v.year:04}-{v.month:02}-{v.day:02}T{v.hour:02}:{v.minute:02}:{v.second:02}Z"
+    if value.tzinfo is not UTC:
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    # isoformat pads years to four digits: 0999-01-01T00:00:00
+    return value.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def _date(text: str | None) -> datetime | None:

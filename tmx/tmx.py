@@ -28,7 +28,7 @@ from lxml import etree
 
 from tm import lang as _lang
 from tm.errors import FormatError, InputError, LanguageError
-from tm.memory import ImportReport, Memory, PlainUnit, language_tag, signature
+from tm.memory import DatedUnit, ImportReport, Memory, PlainUnit, language_tag, signature
 from tm.models import Unit, Variant
 from tmx import _xml
 
@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: the ``<tu>`` attributes of units that the reader's fast path takes
+_DATED_ATTRIBUTES = frozenset({"tuid", "creationdate", "creationid", "changedate", "changeid"})
 _CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut"})
 _INLINE_TAGS = _CODE_TAGS | {"hi", "sub"}
 _READ_VERSIONS = ("1.1", "1.2", "1.3", "1.4")
@@ -108,9 +110,11 @@ class TmxReader:
             else:
                 yield record
 
-    def records(self) -> Iterator[Unit | PlainUnit]:
-        """The units, those with nothing but a tuid and texts as :data:`PlainUnit` tuples
-        (what :meth:`Memory.add` stores fastest), the others as :class:`Unit` values."""
+    def records(self) -> Iterator[Unit | PlainUnit | DatedUnit]:
+        """The units, those with nothing but a tuid and texts as :data:`PlainUnit` tuples,
+        those with no more than unit-level dates, ids, props and notes besides as
+        :data:`DatedUnit` tuples (what :meth:`Memory.add` stores fastest), the others as
+        :class:`Unit` values."""
         try:
             yield from self._units()
         except FormatError as err:
@@ -123,7 +127,7 @@ class TmxReader:
                 ) from err
             raise
 
-    def _units(self) -> Iterator[Unit | PlainUnit]:
+    def _units(self) -> Iterator[Unit | PlainUnit | DatedUnit]:
         if isinstance(self.source, str | Path):
             try:
                 handle = open(self.source, "rb")  # noqa: SIM115 - closed below
@@ -134,7 +138,7 @@ class TmxReader:
         else:
             yield from self._parse(self.source)
 
-    def _parse(self, source: IO[bytes]) -> Iterator[Unit | PlainUnit]:
+    def _parse(self, source: IO[bytes]) -> Iterator[Unit | PlainUnit | DatedUnit]:
         checked = False
         for _, elem in _xml.iterparse(source, tag=("header", "tu")):
             if not checked:
@@ -143,7 +147,7 @@ class TmxReader:
             if elem.tag == "header":
                 self.header = self._header(elem)
                 continue
-            unit: Unit | PlainUnit | None = self._plain(elem)
+            unit: Unit | PlainUnit | DatedUnit | None = self._plain(elem)
             if unit is None:
                 unit = self._unit(elem)
             elem.clear(keep_tail=False)
@@ -204,17 +208,31 @@ class TmxReader:
             props=_props(elem),
         )
 
-    def _plain(self, tu: Any) -> PlainUnit | None:
-        """The common ``<tu>`` (a tuid at most; each ``<tuv>`` only a language and a
-        non-empty ``<seg>``) as a plain tuple, else None: :meth:`_unit` reads the rest, with
-        its warnings. This runs once per unit of files with millions of them."""
+    def _plain(self, tu: Any) -> PlainUnit | DatedUnit | None:
+        """The common ``<tu>`` as a tuple, else None: :meth:`_unit` reads the rest, with its
+        warnings. Common: a tuid, dates and ids at most; ``<prop>`` and ``<note>``; each
+        ``<tuv>`` only a language and a non-empty ``<seg>``. Units with no more than a tuid
+        give a :data:`PlainUnit`, the others (what CAT tools export) a :data:`DatedUnit`.
+        This runs once per unit of files with millions of them."""
         names = tu.keys()
-        if names and names != ["tuid"]:
+        dated = bool(names) and names != ["tuid"]
+        if dated and not _DATED_ATTRIBUTES.issuperset(names):
             return None
         variants = []
+        props: list[tuple[str, str]] = []
+        notes: list[str] = []
         tags = self._tags
         for tuv in tu:
-            if tuv.tag != "tuv" or len(tuv) != 1:
+            tag = tuv.tag
+            if tag != "tuv":
+                if tag == "prop":
+                    props.append((tuv.get("type", ""), tuv.text or ""))
+                elif tag == "note":
+                    notes.append(tuv.text or "")
+                else:
+                    return None
+                continue
+            if len(tuv) != 1:
                 return None
             attrib = tuv.items()
             if len(attrib) != 1:
@@ -235,7 +253,19 @@ class TmxReader:
             variants.append((lang, text, markup))
         if not variants:
             return None
-        return (tu.get("tuid") if names else None, tuple(variants))
+        if not dated and not props and not notes:
+            return (tu.get("tuid") if names else None, tuple(variants))
+        get = tu.get
+        return (
+            get("tuid"),
+            tuple(variants),
+            tuple(props),
+            tuple(notes),
+            self._date(tu, "creationdate"),
+            get("creationid"),
+            self._date(tu, "changedate"),
+            get("changeid"),
+        )
 
     def _language(self, raw: str, tuv: Any) -> str:
         try:
@@ -864,9 +894,22 @@ def _escape_attr(value: str) -> str:
     return value.replace("\t", "&#9;")
 
 
-def _as_unit(record: PlainUnit) -> Unit:
-    tuid, variants = record
-    return Unit(tuple(Variant(*v) for v in variants), tuid=tuid)
+def _as_unit(record: PlainUnit | DatedUnit) -> Unit:
+    """The :class:`~tm.models.Unit` a :data:`PlainUnit` or :data:`DatedUnit` stands for."""
+    if len(record) == 2:
+        tuid, variants = record
+        return Unit(tuple(Variant(*v) for v in variants), tuid=tuid)
+    tuid, variants, props, notes, cdate, cid, mdate, mid = record
+    return Unit(
+        tuple(Variant(*v) for v in variants),
+        tuid=tuid,
+        props=props,
+        notes=notes,
+        creation_date=cdate,
+        creation_id=cid,
+        change_date=mdate,
+        change_id=mid,
+    )
 
 
 def _tu(
