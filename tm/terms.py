@@ -50,6 +50,8 @@ __all__ = [
 STATUSES: tuple[TermStatus, ...] = ("preferred", "admitted", "deprecated")
 _STATUS_OF: dict[str, TermStatus] = {status: status for status in STATUSES}
 _RANK = {status: rank for rank, status in enumerate((*STATUSES, "variant"))}
+#: ``tm.lang.base`` with a cache: every term and every call of ``find`` asks it.
+_base = lru_cache(maxsize=1024)(base)
 
 # --- normalisation ----------------------------------------------------------------------------
 
@@ -265,7 +267,7 @@ def stems(text: str, lang: str) -> tuple[str, ...]:
     >>> stems("Международного пакта", "ru")
     ('международн', 'пакт')
     """
-    return tuple(t[2] for t in _tokens(text, base(lang)) if t[2] != _BARRIER)
+    return tuple(t[2] for t in _tokens(text, _base(lang)) if t[2] != _BARRIER)
 
 
 # Chinese is written without spaces: a line break inside a title is no difference of form.
@@ -382,7 +384,7 @@ _FUZZY_MIN_TOKENS = 6
 def _build_index(concepts: Sequence[Concept], lang: str) -> _Index:
     keyed: list[tuple[Concept, Term, tuple[str, ...]]] = []
     for concept in concepts:
-        terms = [t for t in concept.terms if base(t.lang) == lang]
+        terms = [t for t in concept.terms if _base(t.lang) == lang]
         listed = {t.text for t in terms}
         for term in terms:
             key = stems(term.text, lang)
@@ -415,7 +417,7 @@ def _build_index(concepts: Sequence[Concept], lang: str) -> _Index:
             inner_text = _surface(inner.text)
             outer_text = _surface(term.text)
             for other in inner_concept.terms:
-                if base(other.lang) != lang or other is inner or other.status == "deprecated":
+                if _base(other.lang) != lang or other is inner or other.status == "deprecated":
                     continue
                 derived = key[:at] + stems(other.text, lang) + key[at + len(inner_key) :]
                 form = outer_text.replace(inner_text, other.text)
@@ -503,7 +505,7 @@ class Glossary:
         seen: dict[str, None] = {}
         for concept in self.concepts:
             for term in concept.terms:
-                seen.setdefault(base(term.lang), None)
+                seen.setdefault(_base(term.lang), None)
         return list(seen)
 
     def merged(self, other: Glossary) -> Glossary:
@@ -538,7 +540,7 @@ class Glossary:
         Longest matches win; abbreviations only match in capitals; near-variants are searched
         in the text that no exact match covers.
         """
-        lang = base(lang)
+        lang = _base(lang)
         index = self._index(lang)
         tokens = _tokens(text, lang)
         if index.automaton is None or not tokens:
@@ -650,17 +652,19 @@ class Glossary:
             raise GlossaryError("the query is empty: give a term, an abbreviation or an id")
         want = base(lang) if lang else None
         folded_query = _folded(query, "")
+        query_id = query.strip().casefold()
+        query_stems = {other: stems(query, other) for other in self.languages()}
         scores: dict[str, float] = {}
         choices: list[str] = []
         owners: list[str] = []
         for concept in self.concepts:
-            if concept.id.casefold() == query.strip().casefold():
+            if concept.id.casefold() == query_id:
                 scores[concept.id] = 100.0
             for term in concept.terms:
-                term_lang = base(term.lang)
+                term_lang = _base(term.lang)
                 if want and term_lang != want:
                     continue
-                if stems(term.text, term_lang) == stems(query, term_lang):
+                if stems(term.text, term_lang) == query_stems[term_lang]:
                     scores[concept.id] = 100.0
                 choices.append(_folded(term.text, ""))
                 owners.append(concept.id)
@@ -914,9 +918,6 @@ def _concept_languages(concept: Concept) -> list[str]:
     return list(seen)
 
 
-_base = lru_cache(maxsize=1024)(base)
-
-
 def recognize(text: str, lang: str, glossary: Glossary) -> list[TermHit]:
     """The glossary terms found in ``text``: the same as ``glossary.find(text, lang)``."""
     return glossary.find(text, lang)
@@ -1094,7 +1095,7 @@ def extract_candidates(
             found.append(name)
         others = {}
         for variant in unit.variants:
-            lang = base(variant.lang)
+            lang = _base(variant.lang)
             if lang != src and variant.text:
                 others[lang] = _mask(variant.text, glossary.find(variant.text, lang))
         rows.append((set(found), others))
