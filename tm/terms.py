@@ -23,7 +23,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
 
 import ahocorasick
 import regex
@@ -317,7 +316,7 @@ class _Bucket:
 
 @dataclass(slots=True)
 class _Index:
-    automaton: Any
+    automaton: ahocorasick.Automaton | None  # None when the language has no terms
     long: list[tuple[str, Term, tuple[str, ...]]]
     titles: list[tuple[str, str, Term]]  # (folded text, concept, term) of multi-word names
 
@@ -616,8 +615,7 @@ class Glossary:
                     scores[concept.id] = 100.0
                 choices.append(_folded(term.text, ""))
                 owners.append(concept.id)
-        # WRatio finds a query inside a long name; the plain ratio then prefers the name of
-        # about the query's length. Only an exact term scores 100.
+        # only an exact term scores 100
         for _choice, score, position in process.extract(
             folded_query, choices, scorer=_lookup_score, limit=max(limit * 10, 50)
         ):
@@ -813,7 +811,9 @@ def _inflected(span: str, form: str, lang: str) -> bool:
     return True
 
 
-def _lookup_score(query: str, choice: str, **kwargs: Any) -> float:
+def _lookup_score(query: str, choice: str, **kwargs: object) -> float:
+    """The mean of WRatio, which finds the query inside a long name, and the plain ratio,
+    which then prefers the name of about the query's length (rapidfuzz's options ignored)."""
     return (fuzz.WRatio(query, choice) + fuzz.ratio(query, choice)) / 2
 
 

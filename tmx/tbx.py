@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from lxml import etree
 
@@ -78,7 +78,7 @@ _NAMES: dict[TbxVersion, tuple[str, str, str, str]] = {
 }
 
 
-def _tree(glossary: Glossary, version: TbxVersion, source_lang: str) -> Any:
+def _tree(glossary: Glossary, version: TbxVersion, source_lang: str) -> etree._Element:
     """The document of ``version``: v3 in the TBX namespace, v2 ``martif`` in none."""
     if version == "tbx":
         ns = f"{{{TBX_NS}}}"
@@ -111,7 +111,7 @@ def _xml_id(concept_id: str) -> str:
     return concept_id if concept_id[:1].isalpha() or concept_id[:1] == "_" else f"_{concept_id}"
 
 
-def _concept_meta(entry: Any, concept: Concept, ns: str) -> None:
+def _concept_meta(entry: etree._Element, concept: Concept, ns: str) -> None:
     etree.SubElement(entry, f"{ns}descrip", type="subjectField").text = concept.category
     if concept.note:
         etree.SubElement(entry, f"{ns}note").text = concept.note
@@ -124,7 +124,7 @@ def _by_language(terms: Iterable[Term]) -> list[tuple[str, list[Term]]]:
     return list(grouped.items())
 
 
-def _term(parent: Any, term: Term, ns: str) -> None:
+def _term(parent: etree._Element, term: Term, ns: str) -> None:
     etree.SubElement(parent, f"{ns}term").text = term.text
     etree.SubElement(parent, f"{ns}termNote", type="administrativeStatus").text = _STATUS_OUT[
         term.status
@@ -180,30 +180,30 @@ def read_tbx(path: str | Path) -> Glossary:
     return Glossary(concepts)
 
 
-def _local(elem: Any) -> str:
+def _local(elem: etree._Element) -> str:
     return etree.QName(elem).localname if isinstance(elem.tag, str) else ""
 
 
-def _children(elem: Any, name: str, *, deep: bool = False) -> list[Any]:
+def _children(elem: etree._Element, name: str, *, deep: bool = False) -> list[etree._Element]:
     nodes = elem.iter() if deep else elem
     return [child for child in nodes if _local(child) == name]
 
 
-def _first(elem: Any, name: str, kind: str | None = None) -> Any:
+def _first(elem: etree._Element, name: str, kind: str | None = None) -> etree._Element | None:
     for child in elem:
         if _local(child) == name and (kind is None or child.get("type") == kind):
             return child
     return None
 
 
-def _text(elem: Any) -> str | None:
+def _text(elem: etree._Element | None) -> str | None:
     if elem is None:
         return None
     text = "".join(elem.itertext()).strip()
     return text or None
 
 
-def _term_holders(lang_sec: Any) -> list[Any]:
+def _term_holders(lang_sec: etree._Element) -> list[etree._Element]:
     """termSec (v3), tig or ntig/termGrp (v2): the elements around one ``<term>``."""
     holders = []
     for child in lang_sec:
@@ -217,7 +217,7 @@ def _term_holders(lang_sec: Any) -> list[Any]:
     return holders
 
 
-def _read_term(holder: Any, lang: str, path: str | Path) -> Term | None:
+def _read_term(holder: etree._Element, lang: str, path: str | Path) -> Term | None:
     text = _text(_first(holder, "term"))
     if text is None:
         return None
