@@ -403,6 +403,14 @@ def test_extract_min_count_and_empty() -> None:
     assert extract_candidates([], G) == []
 
 
+def test_extract_a_name_without_its_article() -> None:
+    # "A" at a sentence start was kept as a word of the name, unlike "The"
+    en = "A Committee on Migrant Fishers was set up. Committee A met."
+    fr = "Un Comité des pêcheurs migrants a été créé. La Commission A s'est réunie."
+    found = extract_candidates([Unit((Variant("en", en), Variant("fr", fr)))], G)
+    assert [c.text for c in found] == ["Committee A", "Committee on Migrant Fishers"]
+
+
 def test_extract_a_name_written_with_a_double_space() -> None:
     # the name was once looked up by its folded text, not found, and placed on the known
     # "Security Council" hit, which then hid it

@@ -892,7 +892,6 @@ _CAP = r"(?:[A-Z][\w'’\-]*|No\.\s?\d+|\d+)"
 _NAME = regex.compile(
     rf"(?:(?:{_CAP})\s+(?:{_LINK}\s+)*)*?(?:{_HEADS})\b(?:,?\s+(?:{_LINK}\s+)*{_CAP})*"
 )
-_EDGE_WORDS = {"the", "and", "of", "on", "for", "to", "in", "or", "with", "by", "at", "from"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -916,9 +915,10 @@ def _names(text: str) -> list[tuple[int, int, str]]:
     out = []
     for match in _NAME.finditer(text):
         parts = list(_NAME_PART.finditer(text, match.start(), match.end()))
-        while parts and parts[0].group().lower() in _EDGE_WORDS | {","}:
+        while parts and parts[0].group().lower() in _NAME_EDGES:
             parts.pop(0)
-        while parts and parts[-1].group().lower() in _EDGE_WORDS | {","}:
+        # a final capital A is a label ("Committee A"), not an article
+        while parts and parts[-1].group().lower() in _NAME_EDGES - {"a", "an"}:
             parts.pop()
         if len(parts) < 2:
             continue  # "the Convention" alone is a back-reference, not a name
@@ -978,6 +978,8 @@ _EDGES: dict[str, frozenset[str]] = {
     "ar": frozenset(["في", "من", "على", "إلى", "الى", "و", "أو", "عن"]),
 }
 
+#: What an English name found by _NAME is trimmed of ("A Committee on ..." starts a sentence).
+_NAME_EDGES = _EDGES["en"] | {","}
 
 _GRAM_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}\-]*['’]?")
 _HAN_RUN = regex.compile(r"[\p{Han}\p{N}]+")
