@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/tmx_bench.py            # 1,000,000 units
     .venv/bin/python bench/tmx_bench.py --quick    # 50,000 units
+    .venv/bin/python bench/tmx_bench.py --quick --cat  # units with dates, ids, props
 
 The TMX is generated deterministically from ``../shared/data/corpus/opus-testsets-en-pool``
 (456,576 real English-paired sentences in 134 languages; see its README). Beyond that the
@@ -44,8 +45,11 @@ def _code(three: str, aliases: dict[str, str], known: frozenset[str]) -> str | N
     return code if code in known else None
 
 
-def generate(path: Path, units: int) -> int:
-    """Write ``units`` TUs from the pool (then numbered reuse); return the synthetic count."""
+def generate(path: Path, units: int, *, cat: bool = False) -> int:
+    """Write ``units`` TUs from the pool (then numbered reuse); return the synthetic count.
+
+    With ``cat``, every TU carries what CAT tools export: creation and change dates and ids
+    and two props (``x-document``, ``x-paragraph``)."""
     from babel import Locale
     from babel.core import get_global
 
@@ -69,8 +73,21 @@ def generate(path: Path, units: int) -> int:
                     code = _code(lang, aliases, known)
                     if code is None or not english.strip() or not other.strip():
                         continue
+                    n = written + 1
+                    extra = (
+                        f' creationdate="2024{1 + n % 12:02}{1 + n % 28:02}T1{n % 10}0000Z"'
+                        f' creationid="U{n % 7}" changedate="20250102T030405Z" changeid="U{n % 5}"'
+                        if cat
+                        else ""
+                    )
+                    props = (
+                        f'<prop type="x-document">A/79/{n // 500}</prop>'
+                        f'<prop type="x-paragraph">{n % 40}</prop>'
+                        if cat
+                        else ""
+                    )
                     out.write(
-                        f'<tu tuid="{written + 1}"><tuv xml:lang="en"><seg>'
+                        f'<tu tuid="{n}"{extra}>{props}<tuv xml:lang="en"><seg>'
                         f"{escape(english.strip() + mark)}</seg></tuv>"
                         f'<tuv xml:lang="{code}"><seg>{escape(other.strip() + mark)}</seg>'
                         "</tuv></tu>\n"
@@ -185,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="50,000 units instead of 1,000,000")
     parser.add_argument("--units", type=int, help="number of units (overrides --quick)")
+    parser.add_argument(
+        "--cat", action="store_true", help="units with dates, ids and props, as CAT tools export"
+    )
     parser.add_argument("--keep", type=Path, help="keep the generated files in this directory")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
@@ -211,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             stale.unlink(missing_ok=True)
         start = time.perf_counter()
-        synthetic = generate(tmx, units)
+        synthetic = generate(tmx, units, cat=args.cat)
         size = tmx.stat().st_size / 2**20
         print(
             f"generated {tmx.name}: {units:,} units, {size:,.0f} MB in "
