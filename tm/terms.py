@@ -449,11 +449,7 @@ class Glossary:
 
     def languages(self) -> list[str]:
         """Languages with at least one term, in order of first appearance."""
-        seen: dict[str, None] = {}
-        for concept in self.concepts:
-            for term in concept.terms:
-                seen.setdefault(_base(term.lang), None)
-        return list(seen)
+        return list(dict.fromkeys(_base(t.lang) for c in self.concepts for t in c.terms))
 
     def merged(self, other: Glossary) -> Glossary:
         """This glossary plus ``other``; terms of a shared concept id are pooled."""
@@ -860,10 +856,8 @@ def _widen(
 
 
 def _concept_languages(concept: Concept) -> list[str]:
-    seen: dict[str, None] = {}
-    for term in concept.terms:
-        seen.setdefault(_base(term.lang), None)
-    return list(seen)
+    """The languages of ``concept``'s terms, in order of first appearance."""
+    return list(dict.fromkeys(_base(t.lang) for t in concept.terms))
 
 
 def recognize(text: str, lang: str, glossary: Glossary) -> list[TermHit]:
