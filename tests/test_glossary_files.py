@@ -15,6 +15,7 @@ from tm.terms import Glossary
 from tmx.glossary import (
     import_user,
     load,
+    read_table,
     user_dir,
     user_glossaries,
     with_user_glossaries,
@@ -172,3 +173,11 @@ def test_omegat_reads_the_exports(tmp_path: Path, name: str, lang: str) -> None:
     terms = [x for x in result.stdout.splitlines() if x.startswith("  term ")]
     assert terms
     assert all(" => " in x for x in terms)
+
+
+def test_messages_without_a_file_name() -> None:
+    # read_table and read_omegat take text; without an origin the messages began "None: "
+    with pytest.raises(GlossaryError, match="^an OmegaT glossary does not say its languages"):
+        read_table("a\tb\n")
+    with pytest.raises(GlossaryError, match="^row 1: every row needs"):
+        read_table("id\tlang\tterm\nA\ten\t\n")

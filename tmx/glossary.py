@@ -118,18 +118,23 @@ def read_table(
     lines = [line for line in io.StringIO(text) if not line.startswith("#") and line.strip()]
     rows = list(csv.reader(lines, delimiter=delimiter))
     if not rows:
-        raise GlossaryError(f"{origin}: no rows")
+        raise GlossaryError(f"{_where(origin)}the table has no rows")
     header = [cell.strip().lower() for cell in rows[0]]
     name = Path(str(origin)).stem if origin else "user"
     if {"id", "lang", "term"} <= set(header):
         records = (dict(zip(header, row, strict=False)) for row in rows[1:])
-        return Glossary(concepts_from_rows(records, origin=str(origin)))
+        return Glossary(concepts_from_rows(records, origin=str(origin) if origin else None))
     langs = [_lang_column(cell) for cell in header]
     if sum(lang is not None for lang in langs) >= 2:
         return Glossary(_wide(rows, header, langs, name, origin))
     return read_omegat(
         text, src_lang=src_lang, tgt_lang=tgt_lang, origin=origin, delimiter=delimiter
     )
+
+
+def _where(origin: str | Path | None) -> str:
+    """``"<file>: "`` to start a message about ``origin``; nothing for text without a file."""
+    return f"{origin}: " if origin else ""
 
 
 def _lang_column(cell: str) -> str | None:
@@ -167,7 +172,7 @@ def _wide(
             )
         )
     if not concepts:
-        raise GlossaryError(f"{origin}: the table has language columns but no terms")
+        raise GlossaryError(f"{_where(origin)}the table has language columns but no terms")
     return concepts
 
 
@@ -186,7 +191,7 @@ def read_omegat(
     """
     if not src_lang or not tgt_lang:
         raise GlossaryError(
-            f"{origin}: an OmegaT glossary does not say its languages; "
+            f"{_where(origin)}an OmegaT glossary does not say its languages; "
             "give them (--source-lang en --target-lang fr)"
         )
     src, tgt = normalize(src_lang), normalize(tgt_lang)
@@ -199,13 +204,14 @@ def read_omegat(
         cells = line.split(delimiter)
         if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
             raise GlossaryError(
-                f"{origin}: line {number}: expected source{delimiter!r}target[{delimiter!r}comment]"
+                f"{_where(origin)}line {number}: "
+                f"expected source{delimiter!r}target[{delimiter!r}comment]"
             )
         note = cells[2].strip() if len(cells) > 2 and cells[2].strip() else None
         terms = (Term(src, cells[0].strip()), Term(tgt, cells[1].strip(), note=note))
         concepts.append(Concept(f"{name}-{number}", "term", terms))
     if not concepts:
-        raise GlossaryError(f"{origin}: no glossary lines")
+        raise GlossaryError(f"{_where(origin)}the file has no glossary lines")
     return Glossary(concepts)
 
 
