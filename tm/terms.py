@@ -1015,8 +1015,9 @@ def extract_candidates(
 ) -> list[Candidate]:
     """Propose instrument and organ names found in the ``src_lang`` side that ``glossary`` lacks.
 
-    Names are capitalised word runs around a head noun (Convention, Covenant, Declaration,
-    Protocol, Charter, Treaty, Council, Committee ...). Spans the glossary already recognises
+    Names are capitalised word runs around an English head noun (Convention, Covenant,
+    Declaration, Protocol, Charter, Treaty, Council, Committee ...), so ``src_lang`` names the
+    English side (``en``, ``en-GB``), whose names are sought. Spans the glossary already recognises
     are skipped. For each name and each other language, the word n-grams (character n-grams in
     Chinese) of the aligned segments are ranked by Dice co-occurrence with the name over all
     units, weighed by how close their length is to the length the glossary's own names have in
