@@ -53,6 +53,9 @@ def test_wide_table(tmp_path: Path) -> None:
     assert [c.id for c in glossary.concepts] == ["CBD", "mine-2"]
     assert glossary.get("CBD").note == "Rio 1992"
     assert glossary.get("mine-2").preferred("fr").text == "Accord de Paris"
+    # the import keeps the concept note (its TSV once had no column for it)
+    import_user(path)
+    assert with_user_glossaries(Glossary([])).get("CBD").note == "Rio 1992"
 
 
 def test_omegat_file_needs_languages(tmp_path: Path) -> None:

@@ -4,9 +4,9 @@
 
 - ``.tbx`` (or XML content): TBX v3 or v2, see :mod:`tmx.tbx`;
 - ``.csv`` / ``.tsv`` with a header: either one term a row (``id, lang, term`` and optionally
-  ``category, abbreviation, status, confidence, source, note`` -- the layout of the shipped
-  glossary) or one concept a row with one column per language (``en, fr, ...``, optionally
-  ``id, category, note``);
+  ``category, abbreviation, status, confidence, source, note, concept_note`` -- the layout of
+  the shipped glossary) or one concept a row with one column per language (``en, fr, ...``,
+  optionally ``id, category, note``);
 - OmegaT's tab-separated glossary (``.txt``, ``.tab``, ``.utf8``, or a table without header):
   ``source<TAB>target<TAB>comment`` lines, ``#`` comments; the two languages must be given.
 
@@ -55,6 +55,7 @@ COLUMNS = (
     "confidence",
     "source",
     "note",
+    "concept_note",
 )
 #: Extensions OmegaT reads as tab-separated glossaries (it ignores ``*.tsv``).
 OMEGAT_SUFFIXES = (".txt", ".tab", ".utf8")
@@ -231,6 +232,7 @@ def _rows(glossary: Glossary) -> Iterator[list[str]]:
                 term.confidence or "",
                 term.source or "",
                 term.note or "",
+                concept.note or "",
             ]
 
 
