@@ -37,6 +37,7 @@ __all__ = [
     "MemoryStats",
     "DatedUnit",
     "PlainUnit",
+    "as_unit",
     "language_tag",
     "signature",
 ]
@@ -418,7 +419,7 @@ class Memory:
         batch.combos[combo] -= 1
         unit = batch.members.get(row[0])
         if unit is not None:
-            self._merge(found[0], unit if isinstance(unit, Unit) else _dated_unit(unit))
+            self._merge(found[0], unit if isinstance(unit, Unit) else as_unit(unit))
         # a merged plain unit changes nothing: it has no notes, props, dates
         return 0
 
@@ -867,8 +868,11 @@ class _Batch:
             self.plain_units.append((uid, key, unit.tuid, self.origin, data))
 
 
-def _dated_unit(record: DatedUnit) -> Unit:
-    """The :class:`~tm.models.Unit` a :data:`DatedUnit` stands for."""
+def as_unit(record: PlainUnit | DatedUnit) -> Unit:
+    """The :class:`~tm.models.Unit` a :data:`PlainUnit` or :data:`DatedUnit` stands for."""
+    if len(record) == 2:
+        tuid, variants = record
+        return Unit(tuple(Variant(*v) for v in variants), tuid=tuid)
     tuid, variants, props, notes, cdate, cid, mdate, mid = record
     return Unit(
         tuple(Variant(*v) for v in variants),

@@ -28,7 +28,15 @@ from lxml import etree
 
 from tm import lang as _lang
 from tm.errors import FormatError, InputError, LanguageError
-from tm.memory import DatedUnit, ImportReport, Memory, PlainUnit, language_tag, signature
+from tm.memory import (
+    DatedUnit,
+    ImportReport,
+    Memory,
+    PlainUnit,
+    as_unit,
+    language_tag,
+    signature,
+)
 from tm.models import Unit, Variant
 from tmx import _xml
 
@@ -106,7 +114,7 @@ class TmxReader:
     def __iter__(self) -> Iterator[Unit]:
         for record in self.records():
             if isinstance(record, tuple):
-                yield _as_unit(record)
+                yield as_unit(record)
             else:
                 yield record
 
@@ -804,22 +812,20 @@ def _plain_tu(
     parts = ["<tu>" if tuid is None else f'<tu tuid="{_escape_attr(tuid)}">']
     for lang, text, markup in first + rest:
         if markup is not None:
-            return _lxml_tu(_as_unit(record), select, src, form, prof)
+            return _lxml_tu(as_unit(record), select, src, form, prof)
         seg = _escape_text(text.strip())
         parts.append(f'<tuv xml:lang="{_escape_attr(form(lang))}"><seg>{seg}</seg></tuv>')
     parts.append("</tu>")
     out = "".join(parts)
     if _NOT_XML.search(out) is not None:
-        return _lxml_tu(_as_unit(record), select, src, form, prof)
+        return _lxml_tu(as_unit(record), select, src, form, prof)
     return out
 
 
-def _text_tu(
-    unit: Unit, select: frozenset[str] | None, src: str, form: Any, prof: Profile
-) -> str | None:
-    """The ``<tu>`` of any unit as text, exactly as lxml serialises :func:`_tu`'s element
-    (tested byte for byte against it); units with inline codes or characters XML cannot
-    hold go through lxml."""
+def _written_variants(unit: Unit, select: frozenset[str] | None, src: str) -> list[Variant] | None:
+    """The variants of ``unit`` to write (``select``: the primary languages to keep), source
+    first, since some tools read the first ``<tuv>`` as the source; None when fewer than two
+    languages or no source text would be written."""
     source = _base(src)
     first: list[Variant] = []
     rest: list[Variant] = []
@@ -831,6 +837,18 @@ def _text_tu(
             (first if base == source else rest).append(v)
     if len(bases) < 2 or source not in bases:
         return None
+    return first + rest
+
+
+def _text_tu(
+    unit: Unit, select: frozenset[str] | None, src: str, form: Any, prof: Profile
+) -> str | None:
+    """The ``<tu>`` of any unit as text, exactly as lxml serialises :func:`_tu`'s element
+    (tested byte for byte against it); units with inline codes or characters XML cannot
+    hold go through lxml."""
+    variants = _written_variants(unit, select, src)
+    if variants is None:
+        return None
     parts = ["<tu"]
     if unit.tuid is not None:
         parts.append(f' tuid="{_escape_attr(unit.tuid)}"')
@@ -841,7 +859,7 @@ def _text_tu(
         parts.append(f' usagecount="{unit.usage_count}"')
     parts.append(">")
     _text_meta(parts, unit.notes, unit.props, prof)
-    for v in first + rest:
+    for v in variants:
         if v.markup is not None:
             return _lxml_tu(unit, select, src, form, prof)
         parts.append(f'<tuv xml:lang="{_escape_attr(form(v.lang))}"')
@@ -894,24 +912,6 @@ def _escape_attr(value: str) -> str:
     return value.replace("\t", "&#9;")
 
 
-def _as_unit(record: PlainUnit | DatedUnit) -> Unit:
-    """The :class:`~tm.models.Unit` a :data:`PlainUnit` or :data:`DatedUnit` stands for."""
-    if len(record) == 2:
-        tuid, variants = record
-        return Unit(tuple(Variant(*v) for v in variants), tuid=tuid)
-    tuid, variants, props, notes, cdate, cid, mdate, mid = record
-    return Unit(
-        tuple(Variant(*v) for v in variants),
-        tuid=tuid,
-        props=props,
-        notes=notes,
-        creation_date=cdate,
-        creation_id=cid,
-        change_date=mdate,
-        change_id=mid,
-    )
-
-
 def _tu(
     unit: Unit,
     select: frozenset[str] | None,
@@ -921,17 +921,8 @@ def _tu(
 ) -> Any:
     """The ``<tu>`` element of ``unit`` (``select``: the primary languages to keep), or None
     when fewer than two languages or no source text would be written."""
-    source = _base(src)
-    first: list[Variant] = []
-    rest: list[Variant] = []
-    bases = set()
-    for v in unit.variants:
-        base = _base(v.lang)
-        if (select is None or base in select) and v.text.strip():
-            bases.add(base)
-            # the source variant first: some tools read the first <tuv> as the source
-            (first if base == source else rest).append(v)
-    if len(bases) < 2 or source not in bases:
+    variants = _written_variants(unit, select, src)
+    if variants is None:
         return None
     tu = etree.Element("tu")
     if unit.tuid is not None:
@@ -942,7 +933,7 @@ def _tu(
     if unit.usage_count:
         tu.set("usagecount", str(unit.usage_count))
     _meta(tu, unit.notes, unit.props, prof)
-    for v in first + rest:
+    for v in variants:
         tuv = etree.SubElement(tu, "tuv")
         tuv.set(_XML_LANG, form(v.lang))
         _dates(tuv, v.creation_date, v.creation_id, v.change_date, v.change_id)
