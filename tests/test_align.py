@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import tm.align as al  # the module: ``from tm import align`` is the function
+import tm.align as al
 from tm.align import align, bead_lines, multilingual, presegmented, read_presegmented
 from tm.anchors import Anchorer
 from tm.errors import AlignmentError, InputError, LanguageError
@@ -386,3 +386,22 @@ def test_corpus_strict_f1(shared_data: Path, corpus: str, lang: str) -> None:
 
     scores = align_bench.corpus_scores(corpus, lang)
     assert scores.strict_f1 >= 0.95, scores.line()
+
+
+def test_multilingual_rows_join_as_each_language_writes_and_keep_indices() -> None:
+    """Two Chinese sentences in one row keep no space after 。; the row says which they are."""
+    from tm.models import Alignment, Bead, Segment
+
+    en = (Segment(0, 0, "body", "One long sentence."),)
+    zh = (Segment(0, 0, "body", "第一句。"), Segment(1, 0, "body", "第二句。"))
+    fr = (Segment(0, 0, "body", "Une phrase."), Segment(1, 0, "body", "Deux."))
+    rows = al.multilingual(
+        [
+            Alignment("en", "zh", en, zh, (Bead((0,), (0, 1), 0.9),)),
+            Alignment("en", "fr", en, fr, (Bead((0,), (0, 1), 0.9),)),
+        ]
+    )
+    assert [row.texts for row in rows] == [
+        {"en": "One long sentence.", "zh": "第一句。第二句。", "fr": "Une phrase. Deux."}
+    ]
+    assert rows[0].segments == {"en": (0,), "zh": (0, 1), "fr": (0, 1)}

@@ -958,19 +958,23 @@ def multilingual(alignments: Sequence[Alignment]) -> list[MultiBead]:
     texts_of = {src_lang: pivot, **{al.tgt_lang: al.tgt for al in alignments}}
 
     def text(lang: str, positions: Sequence[int]) -> str:
-        return " ".join(texts_of[lang][p].text for p in positions)
+        space = "" if script_for(lang) == "HAN" else " "  # Chinese puts no space after 。
+        return space.join(texts_of[lang][p].text for p in positions)
 
     def emit_extra(slot: int, paragraph: int) -> None:
         for lang, positions, score in extra[slot]:
             texts = dict.fromkeys(langs, "")
             texts[lang] = text(lang, positions)
-            out.append(MultiBead(texts, paragraph, score, score < SUSPECT))
+            out.append(
+                MultiBead(texts, {lang: tuple(positions)}, paragraph, score, score < SUSPECT)
+            )
 
     emit_extra(0, pivot[0].paragraph if pivot else 0)
     for g, row in enumerate(rows):
         texts = {lang: text(lang, row.get(lang, [])) for lang in langs}
+        segments = {lang: tuple(positions) for lang, positions in row.items()}
         paragraph = pivot[row[src_lang][0]].paragraph
-        out.append(MultiBead(texts, paragraph, scores[g], scores[g] < SUSPECT))
+        out.append(MultiBead(texts, segments, paragraph, scores[g], scores[g] < SUSPECT))
         emit_extra(g + 1, paragraph)
     return out
 

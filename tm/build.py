@@ -10,7 +10,7 @@ sentence (a CAT tool re-segments such units or leaves them to fuzzy matching).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from tm.errors import InputError
 from tm.memory import ImportReport, Memory, language_tag
-from tm.models import Alignment, MultiBead, Segment, Unit, Variant
+from tm.models import Alignment, MultiBead, Unit, Variant
 
 if TYPE_CHECKING:
     from tm.terms import Glossary
@@ -84,10 +84,8 @@ def build_memory(
         )
         step(f"aligned {pivot_doc.lang}-{doc.lang}")
     rows = multilingual(alignments)
-    texts: dict[str, tuple[Segment, ...]] = {pivot_doc.lang: tuple(src)}
-    texts.update({al.tgt_lang: al.tgt for al in alignments})
     origin = Path(pivot).name
-    units = units_from_rows(rows, texts, document=origin)
+    units = units_from_rows(rows, document=origin)
     stored = memory.add(units, origin=origin, replace=True)
     step("stored")
     languages: dict[str, int] = {}
@@ -104,27 +102,16 @@ def build_memory(
 
 
 def units_from_rows(
-    rows: Sequence[MultiBead],
-    segments: Mapping[str, Sequence[Segment]],
-    *,
-    document: str,
-    when: datetime | None = None,
+    rows: Sequence[MultiBead], *, document: str, when: datetime | None = None
 ) -> list[Unit]:
-    """One unit per multilingual row, with tuid ``<document stem>-<row number>`` and props.
-
-    ``segments`` gives each language's segments, so the unit knows how many sentences each
-    side holds (rows list every segment once, in order).
-    """
+    """One unit per multilingual row, with tuid ``<document stem>-<row number>`` and props."""
     date = (when or datetime.now(UTC)).replace(microsecond=0)
     stem = Path(document).name.split(".")[0]
-    cursor = dict.fromkeys(segments, 0)
     units = []
     for number, row in enumerate(rows, 1):
         variants = []
-        several = False
+        several = any(len(found) > 1 for found in row.segments.values())
         for lang, text in row.texts.items():
-            count = _consume(segments.get(lang, ()), cursor, lang, text)
-            several = several or count > 1
             if text.strip():
                 variants.append(Variant(language_tag(lang), text.strip()))
         if not variants:
@@ -147,22 +134,6 @@ def units_from_rows(
             )
         )
     return units
-
-
-def _consume(segs: Sequence[Segment], cursor: dict[str, int], lang: str, text: str) -> int:
-    """How many of ``lang``'s next segments make up ``text`` (advancing the cursor)."""
-    if not text or lang not in cursor:
-        return 0
-    start = cursor[lang]
-    joined = ""
-    for end in range(start, len(segs)):
-        joined = segs[end].text if end == start else f"{joined} {segs[end].text}"
-        if joined == text:
-            cursor[lang] = end + 1
-            return end + 1 - start
-        if len(joined) > len(text):
-            break
-    return 1
 
 
 def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:

@@ -106,11 +106,14 @@ class Alignment:
 class MultiBead:
     """One row of a multilingual alignment that pivots through the first text (tm/align.py).
 
-    ``texts`` maps each language (pivot first) to its segment texts joined by a space (``""``
-    for an empty side); ``paragraph`` is the pivot paragraph; ``score`` is the lowest pair score.
+    ``texts`` maps each language (pivot first) to its segment texts joined as the language
+    writes them (a space, nothing between Chinese sentences; ``""`` for an empty side);
+    ``segments`` gives the indices of those segments in each text; ``paragraph`` is the pivot
+    paragraph; ``score`` is the lowest pair score.
     """
 
     texts: dict[str, str]
+    segments: dict[str, tuple[int, ...]]
     paragraph: int
     score: float
     suspect: bool = False
