@@ -12,15 +12,17 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from tm.build import BuildReport
     from tm.match import SegmentMatches
-    from tm.models import Alignment, Concept, Finding, TermHit
+    from tm.memory import ImportReport, MemoryStats
+    from tm.models import Alignment, Concept, Finding, TermHit, Unit
     from tm.terms import Candidate
     from tmx.tmx import WriteReport
 
@@ -162,7 +164,7 @@ def progress_steps(description: str) -> Iterator[Callable[[str, int, int], None]
         yield advance
 
 
-def import_summary(report: Any, *, units: int) -> None:
+def import_summary(report: ImportReport, *, units: int) -> None:
     """One line per import: added, merged, skipped; then any reader warnings on stderr."""
     for message in report.warnings:
         warning(message)
@@ -172,7 +174,7 @@ def import_summary(report: Any, *, units: int) -> None:
     )
 
 
-def export_summary(report: Any) -> None:
+def export_summary(report: WriteReport) -> None:
     """The files an export wrote, with their unit counts."""
     for name, count in report.files:
         console().print(f"Wrote {escape(name)} ({count} unit(s))")
@@ -180,7 +182,7 @@ def export_summary(report: Any) -> None:
         warning(f"{report.skipped} unit(s) left out: they lack the source or a second language")
 
 
-def build_summary(report: Any, export: Any | None) -> None:
+def build_summary(report: BuildReport, export: WriteReport | None) -> None:
     """Units per language and suspect beads after ``untm build``."""
     table(
         f"Translation memory: {report.rows} unit(s)",
@@ -201,17 +203,17 @@ def build_summary(report: Any, export: Any | None) -> None:
         export_summary(export)
 
 
-def memory_stats(stats: dict[str, Any]) -> None:
+def memory_stats(stats: MemoryStats) -> None:
     """``untm stats``: totals, units per language and per origin."""
     console().print(
-        f"[bold]{escape(stats['path'])}[/]: {stats['units']} unit(s), revision "
-        f"{stats['revision']}, {escape(stats['signature'])}"
+        f"[bold]{escape(stats.path)}[/]: {stats.units} unit(s), revision "
+        f"{stats.revision}, {escape(stats.signature)}"
     )
-    table("Units per language", ("language", "units"), stats["languages"].items())
-    table("Units per origin", ("origin", "units"), stats["origins"].items())
+    table("Units per language", ("language", "units"), stats.languages.items())
+    table("Units per origin", ("origin", "units"), stats.origins.items())
 
 
-def concordance_table(hits: Sequence[Any], *, text: str) -> None:
+def concordance_table(hits: Sequence[Unit], *, text: str) -> None:
     """``untm concordance``: one row per unit, one column per language."""
     if not hits:
         console().print(f"No unit contains {escape(repr(text))}.")

@@ -112,7 +112,7 @@ def stats(memory: MemoryOption, json_: JsonOption = False) -> None:
     if json_:
         render.json_out(asdict(summary))
     else:
-        render.memory_stats(asdict(summary))
+        render.memory_stats(summary)
 
 
 def concordance(
