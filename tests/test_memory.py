@@ -377,3 +377,29 @@ def test_a_date_before_the_year_1000_is_stored_and_read_back(memory: Memory) -> 
     memory.add([_unit("Peace", "Paix", creation_date=date)])
     (unit,) = memory.units()
     assert unit.creation_date == date
+
+
+@pytest.mark.parametrize("langs", [None, ["en", "fr"], ["fr"], ["ru", "en"]])
+def test_records_are_the_units_as_tuples_where_plain(
+    memory: Memory, langs: list[str] | None
+) -> None:
+    # the fast form of records() (PlainUnit tuples) against units(), the full decoding
+    memory.add(
+        [
+            _unit("Peace", "Paix", tuid="p"),
+            ("w", (("en", "War", None), ("fr", "la guerre", "la <ph/>guerre"))),
+            ("s", (("en", "a\x1fb", None), ("ru", "c", None))),
+            Unit((Variant("en-GB", "Law"), Variant("fr", "Droit", notes=("n",)))),
+            _unit("Court", "Cour", usage_count=2),
+            (None, (("ru", "Мир", None), ("en", "World", ""))),
+        ]
+    )
+    from tm.memory import as_unit
+
+    records = list(memory.records(langs=langs))
+    assert [r if isinstance(r, Unit) else as_unit(r) for r in records] == list(
+        memory.units(langs=langs)
+    )
+    plain = [r[0] for r in records if isinstance(r, tuple)]
+    # texts holding U+001F, variant notes and usage counts take the full form
+    assert plain == (["p", "w"] if langs == ["fr"] else ["p", "w", None])

@@ -566,19 +566,7 @@ class Memory:
         for row in cursor:
             data = row[2]
             if row[3:] == _PLAIN_HEAD and data[0] != "[":
-                fields = data.split(_SEP)
-                codes = fields[2::3]
-                if any(codes):
-                    variants = tuple(
-                        zip(
-                            fields[0::3],
-                            fields[1::3],
-                            [c[1:] if c else None for c in codes],
-                            strict=True,
-                        )
-                    )
-                else:
-                    variants = tuple(zip(fields[0::3], fields[1::3], repeat(None)))
+                variants = _decode(data)
                 if keep is not None:
                     variants = tuple(v for v in variants if _primary(v[0]) in keep)
                     if not variants:
@@ -673,14 +661,18 @@ def _find(data: str, needle: str, base: str) -> bool:
     )
 
 
-def _decode(data: str) -> list[tuple[Any, ...]]:
+def _decode(data: str) -> tuple[tuple[Any, ...], ...]:
     """The variants of a ``variants`` column: tuples starting ``(tag, text, markup)``,
     followed by props, notes, dates and ids in the JSON form."""
     if data[0] == "[":
-        return [tuple(v) for v in json.loads(data)]
+        return tuple(tuple(v) for v in json.loads(data))
     fields = data.split(_SEP)
-    return list(
-        zip(fields[0::3], fields[1::3], [c[1:] if c else None for c in fields[2::3]], strict=True)
+    codes = fields[2::3]
+    if not any(codes):
+        # no variant has markup: the common case of large exports
+        return tuple(zip(fields[0::3], fields[1::3], repeat(None)))
+    return tuple(
+        zip(fields[0::3], fields[1::3], [c[1:] if c else None for c in codes], strict=True)
     )
 
 
