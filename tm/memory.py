@@ -286,37 +286,11 @@ class Memory:
             next_id = batch.first
             for unit in units:
                 if isinstance(unit, tuple):
-                    tuid, variants = unit[0], unit[1]
-                    if not variants:
-                        raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
-                    parts = []
-                    fields = []
-                    langs = []
-                    for lang, text, markup in variants:
-                        known = tags.get(lang)
-                        if known is None:
-                            known = tags[lang] = _tag_and_base(lang)
-                        tag, base = known
-                        langs.append(tag)
-                        if markup is None:
-                            fields.append(f"{tag}\x1f{text}\x1f")
-                            parts.append(f"{base}\x1e{text}\x1e")
-                        else:
-                            fields.append(f"{tag}\x1f{text}\x1f={markup}")
-                            parts.append(f"{base}\x1e{text}\x1e{markup}")
-                    data = _SEP.join(fields)
-                    if data.count(_SEP) != 3 * len(fields) - 1:
-                        data = _encode_full([Variant(*v) for v in variants], tags)
-                    parts.sort()
-                    key = int.from_bytes(
-                        _blake2b("\x1f".join(parts).encode(), digest_size=8).digest(),
-                        "little",
-                        signed=True,
-                    )
+                    data, key, combo = _plain_row(unit[0], unit[1], tags)
                     if len(unit) == 2:
-                        plain_units.append((next_id, key, tuid, origin, data))
+                        plain_units.append((next_id, key, unit[0], origin, data))
                     else:
-                        _, _, props, notes, cdate, cid, mdate, mid = unit
+                        tuid, _, props, notes, cdate, cid, mdate, mid = unit
                         full_units.append(
                             (
                                 next_id,
@@ -335,10 +309,9 @@ class Memory:
                             )
                         )
                         members[next_id] = unit
-                    combo = tuple(langs)
-                    combos[combo] = combos.get(combo, 0) + 1
                 else:
-                    batch.add_unit(next_id, unit, tags)
+                    combo = batch.add_unit(next_id, unit, tags)
+                combos[combo] = combos.get(combo, 0) + 1
                 next_id += 1
                 if next_id - batch.first >= _BATCH:
                     n = self._flush(batch, next_id)
@@ -758,14 +731,43 @@ def _primary(tag: str) -> str:
     return tag.split("-")[0]
 
 
-def _key(unit: Unit) -> int:
-    parts = sorted(f"{_base(v.lang)}\x1e{v.text}\x1e{v.markup or ''}" for v in unit.variants)
+def _plain_row(
+    tuid: str | None,
+    variants: Sequence[tuple[str, str, str | None]],
+    tags: dict[str, tuple[str, str]],
+) -> tuple[str, int, tuple[str, ...]]:
+    """The ``variants`` column of variants with nothing but ``(lang, text, markup)`` (the JSON
+    form when a text holds U+001F), the unit's key (a 64-bit hash of its texts and markup by
+    primary language, sorted) and its stored tags. ``tags`` caches ``(tag, base)`` by lang.
+    This runs once per unit of files with millions of them.
+
+    Raises:
+        InputError: if there is no variant.
+        LanguageError: if a variant has an unknown language.
+    """
+    if not variants:
+        raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
+    parts = []
+    fields = []
+    langs = []
+    for lang, text, markup in variants:
+        known = tags.get(lang)
+        if known is None:
+            known = tags[lang] = _tag_and_base(lang)
+        tag, base = known
+        langs.append(tag)
+        if markup is None:
+            fields.append(f"{tag}\x1f{text}\x1f")
+            parts.append(f"{base}\x1e{text}\x1e")
+        else:
+            fields.append(f"{tag}\x1f{text}\x1f={markup}")
+            parts.append(f"{base}\x1e{text}\x1e{markup}")
+    data = _SEP.join(fields)
+    if data.count(_SEP) != 3 * len(fields) - 1:
+        data = _encode_full([Variant(*v) for v in variants], tags)
+    parts.sort()
     digest = _blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True)
-
-
-def _base(tag: str) -> str:
-    return language_tag(tag).split("-")[0]
+    return data, int.from_bytes(digest, "little", signed=True), tuple(langs)
 
 
 def _tag_and_base(tag: str) -> tuple[str, str]:
@@ -800,11 +802,11 @@ class _Batch:
         self.full_units.clear()
         self.members.clear()
 
-    def add_unit(self, uid: int, unit: Unit, tags: dict[str, tuple[str, str]]) -> None:
-        """Add the row of ``unit`` under the id ``uid``."""
-        if not unit.variants:
-            raise InputError(f"a unit (tuid {unit.tuid!r}) has no language variant")
-        key = _key(unit)
+    def add_unit(self, uid: int, unit: Unit, tags: dict[str, tuple[str, str]]) -> tuple[str, ...]:
+        """Add the row of ``unit`` under the id ``uid``; return its variants' stored tags."""
+        data, key, combo = _plain_row(
+            unit.tuid, [(v.lang, v.text, v.markup) for v in unit.variants], tags
+        )
         if any(
             v.props
             or v.notes
@@ -815,19 +817,6 @@ class _Batch:
             for v in unit.variants
         ):
             data = _encode_full(unit.variants, tags)
-        else:
-            fields = []
-            for v in unit.variants:
-                known = tags.get(v.lang)
-                if known is None:
-                    known = tags[v.lang] = _tag_and_base(v.lang)
-                code = "" if v.markup is None else "=" + v.markup
-                fields.append(f"{known[0]}\x1f{v.text}\x1f{code}")
-            data = _SEP.join(fields)
-            if data.count(_SEP) != 3 * len(fields) - 1:
-                data = _encode_full(unit.variants, tags)
-        combo = tuple(tags[v.lang][0] for v in unit.variants)
-        self.combos[combo] = self.combos.get(combo, 0) + 1
         if (
             unit.props
             or unit.notes
@@ -846,8 +835,8 @@ class _Batch:
                     self.origin,
                     data,
                     unit.segtype,
-                    _dumps([list(p) for p in unit.props]),
-                    _dumps(list(unit.notes)),
+                    _props_text(unit.props),
+                    _notes_text(unit.notes),
                     _date_text(unit.creation_date),
                     unit.creation_id,
                     _date_text(unit.change_date),
@@ -858,6 +847,7 @@ class _Batch:
             self.members[uid] = unit
         else:
             self.plain_units.append((uid, key, unit.tuid, self.origin, data))
+        return combo
 
 
 def as_unit(record: PlainUnit | DatedUnit) -> Unit:
