@@ -279,39 +279,72 @@ class Memory:
             first_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
             batch = _Batch(origin, first_id + 1)
             # the loop below runs once per unit of files with millions of them: plain units
-            # go straight to one row tuple, with language tags looked up in a local dict
+            # go straight to one row tuple, with language tags looked up in a local dict;
+            # Unit values take the same steps, then _Batch.add_unit stores their other fields
             tags: dict[str, tuple[str, str]] = {}
             plain_units, full_units = batch.plain_units, batch.full_units
             combos, members = batch.combos, batch.members
             next_id = batch.first
             for unit in units:
                 if isinstance(unit, tuple):
-                    data, key, combo = _plain_row(unit[0], unit[1], tags)
-                    if len(unit) == 2:
-                        plain_units.append((next_id, key, unit[0], origin, data))
-                    else:
-                        tuid, _, props, notes, cdate, cid, mdate, mid = unit
-                        full_units.append(
-                            (
-                                next_id,
-                                key,
-                                tuid,
-                                origin,
-                                data,
-                                None,
-                                _props_text(props),
-                                _notes_text(notes),
-                                _date_text(cdate),
-                                cid,
-                                _date_text(mdate),
-                                mid,
-                                0,
-                            )
-                        )
-                        members[next_id] = unit
+                    tuid, variants = unit[0], unit[1]
                 else:
-                    combo = batch.add_unit(next_id, unit, tags)
+                    tuid = unit.tuid
+                    variants = tuple((v.lang, v.text, v.markup) for v in unit.variants)
+                if not variants:
+                    raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
+                # the variants column of plain variants (see _decode) and the key: a hash of
+                # the texts and markup by primary language, sorted
+                parts = []
+                fields = []
+                langs = []
+                for lang, text, markup in variants:
+                    known = tags.get(lang)
+                    if known is None:
+                        known = tags[lang] = _tag_and_base(lang)
+                    tag, base = known
+                    langs.append(tag)
+                    if markup is None:
+                        fields.append(f"{tag}\x1f{text}\x1f")
+                        parts.append(f"{base}\x1e{text}\x1e")
+                    else:
+                        fields.append(f"{tag}\x1f{text}\x1f={markup}")
+                        parts.append(f"{base}\x1e{text}\x1e{markup}")
+                data = _SEP.join(fields)
+                if data.count(_SEP) != 3 * len(fields) - 1:
+                    data = _encode_full([Variant(*v) for v in variants], tags)
+                parts.sort()
+                key = int.from_bytes(
+                    _blake2b("\x1f".join(parts).encode(), digest_size=8).digest(),
+                    "little",
+                    signed=True,
+                )
+                combo = tuple(langs)
                 combos[combo] = combos.get(combo, 0) + 1
+                if not isinstance(unit, tuple):
+                    batch.add_unit(next_id, key, data, unit, tags)
+                elif len(unit) == 2:
+                    plain_units.append((next_id, key, tuid, origin, data))
+                else:
+                    _, _, props, notes, cdate, cid, mdate, mid = unit
+                    full_units.append(
+                        (
+                            next_id,
+                            key,
+                            tuid,
+                            origin,
+                            data,
+                            None,
+                            _props_text(props),
+                            _notes_text(notes),
+                            _date_text(cdate),
+                            cid,
+                            _date_text(mdate),
+                            mid,
+                            0,
+                        )
+                    )
+                    members[next_id] = unit
                 next_id += 1
                 if next_id - batch.first >= _BATCH:
                     n = self._flush(batch, next_id)
@@ -731,45 +764,6 @@ def _primary(tag: str) -> str:
     return tag.split("-")[0]
 
 
-def _plain_row(
-    tuid: str | None,
-    variants: Sequence[tuple[str, str, str | None]],
-    tags: dict[str, tuple[str, str]],
-) -> tuple[str, int, tuple[str, ...]]:
-    """The ``variants`` column of variants with nothing but ``(lang, text, markup)`` (the JSON
-    form when a text holds U+001F), the unit's key (a 64-bit hash of its texts and markup by
-    primary language, sorted) and its stored tags. ``tags`` caches ``(tag, base)`` by lang.
-    This runs once per unit of files with millions of them.
-
-    Raises:
-        InputError: if there is no variant.
-        LanguageError: if a variant has an unknown language.
-    """
-    if not variants:
-        raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
-    parts = []
-    fields = []
-    langs = []
-    for lang, text, markup in variants:
-        known = tags.get(lang)
-        if known is None:
-            known = tags[lang] = _tag_and_base(lang)
-        tag, base = known
-        langs.append(tag)
-        if markup is None:
-            fields.append(f"{tag}\x1f{text}\x1f")
-            parts.append(f"{base}\x1e{text}\x1e")
-        else:
-            fields.append(f"{tag}\x1f{text}\x1f={markup}")
-            parts.append(f"{base}\x1e{text}\x1e{markup}")
-    data = _SEP.join(fields)
-    if data.count(_SEP) != 3 * len(fields) - 1:
-        data = _encode_full([Variant(*v) for v in variants], tags)
-    parts.sort()
-    digest = _blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
-    return data, int.from_bytes(digest, "little", signed=True), tuple(langs)
-
-
 def _tag_and_base(tag: str) -> tuple[str, str]:
     canonical = language_tag(tag)
     return canonical, canonical.split("-")[0]
@@ -802,11 +796,11 @@ class _Batch:
         self.full_units.clear()
         self.members.clear()
 
-    def add_unit(self, uid: int, unit: Unit, tags: dict[str, tuple[str, str]]) -> tuple[str, ...]:
-        """Add the row of ``unit`` under the id ``uid``; return its variants' stored tags."""
-        data, key, combo = _plain_row(
-            unit.tuid, [(v.lang, v.text, v.markup) for v in unit.variants], tags
-        )
+    def add_unit(
+        self, uid: int, key: int, data: str, unit: Unit, tags: dict[str, tuple[str, str]]
+    ) -> None:
+        """Add the row of ``unit`` under the id ``uid``, with its ``key`` and the ``data`` of
+        its plain variants (taken unless a variant has props, notes, dates or ids)."""
         if any(
             v.props
             or v.notes
@@ -847,7 +841,6 @@ class _Batch:
             self.members[uid] = unit
         else:
             self.plain_units.append((uid, key, unit.tuid, self.origin, data))
-        return combo
 
 
 def as_unit(record: PlainUnit | DatedUnit) -> Unit:
