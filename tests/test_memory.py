@@ -404,3 +404,14 @@ def test_records_are_the_units_as_tuples_where_plain(
     plain = [r[0] for r in records if isinstance(r, tuple)]
     # texts holding U+001F, variant notes and usage counts take the full form
     assert plain == (["p", "w"] if langs == ["fr"] else ["p", "w", None])
+
+
+def test_units_whose_joined_texts_look_alike_are_not_merged(memory: Memory) -> None:
+    # the key hashes each variant as language, text and markup joined with U+001E: these two
+    # units hash alike, and were once merged because they were also compared by that text
+    one = Unit((Variant("en", "a\x1eb"), Variant("fr", "c")))
+    two = Unit((Variant("en", "a", "b\x1e"), Variant("fr", "c")))
+    report = memory.add([one, two])
+    assert (report.added, report.merged) == (2, 0)
+    assert list(memory.units()) == [one, two]
+    assert memory.add([two, one]).merged == 2

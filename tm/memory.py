@@ -707,9 +707,11 @@ def _variants(data: str, keep: frozenset[str] | None) -> tuple[Variant, ...]:
     return tuple(out)
 
 
-def _texts(data: str) -> list[str]:
-    """What a unit's key is the hash of: its texts and markup by primary language, sorted."""
-    return sorted(f"{_primary(v[0])}\x1e{v[1]}\x1e{v[2] or ''}" for v in _decode(data))
+def _texts(data: str) -> list[tuple[str, str, str]]:
+    """What a unit's key is the hash of: its texts and markup by primary language, sorted.
+    Compared as tuples, not as the joined text hashed, which texts holding U+001E or U+001F
+    can make equal for different units."""
+    return sorted((_primary(v[0]), v[1], v[2] or "") for v in _decode(data))
 
 
 def _encode_full(variants: Sequence[Variant], tags: dict[str, tuple[str, str]]) -> str:
