@@ -17,12 +17,12 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from lxml import etree
 
@@ -39,6 +39,10 @@ from tm.memory import (
 )
 from tm.models import Unit, Variant
 from tmx import _xml
+
+if TYPE_CHECKING:
+    from tmx.po import PoReader
+    from tmx.tabular import TableReader
 
 __all__ = [
     "PROFILES",
@@ -169,7 +173,7 @@ class TmxReader:
         if self.header is None:
             raise FormatError("not a TMX file (no <header>)", path=self.name)
 
-    def _check_document(self, elem: Any) -> None:
+    def _check_document(self, elem: etree._Element) -> None:
         tree = elem.getroottree()
         dtd = tree.docinfo.internalDTD
         if dtd is not None and any(True for _ in dtd.iterentities()):
@@ -202,7 +206,7 @@ class TmxReader:
             line=root.sourceline,
         )
 
-    def _header(self, elem: Any) -> TmxHeader:
+    def _header(self, elem: etree._Element) -> TmxHeader:
         attributes = {k: v for k, v in elem.attrib.items()}
         srclang = attributes.get("srclang")
         if srclang is None:
@@ -216,7 +220,7 @@ class TmxReader:
             props=_props(elem),
         )
 
-    def _plain(self, tu: Any) -> PlainUnit | DatedUnit | None:
+    def _plain(self, tu: etree._Element) -> PlainUnit | DatedUnit | None:
         """The common ``<tu>`` as a tuple, else None: :meth:`_unit` reads the rest, with its
         warnings. Common: a tuid, dates and ids at most; ``<prop>`` and ``<note>``; each
         ``<tuv>`` only a language and a non-empty ``<seg>``. Units with no more than a tuid
@@ -275,13 +279,13 @@ class TmxReader:
             get("changeid"),
         )
 
-    def _language(self, raw: str, tuv: Any) -> str:
+    def _language(self, raw: str, tuv: etree._Element) -> str:
         try:
             return language_tag(raw)
         except LanguageError as err:
             raise LanguageError(f"{self.name}:{tuv.sourceline}: {err}") from err
 
-    def _unit(self, tu: Any) -> Unit | None:
+    def _unit(self, tu: etree._Element) -> Unit | None:
         # one pass over the children, attributes read only when there are any: this loop
         # runs once per unit of files with millions of them
         variants: list[Variant] = []
@@ -318,7 +322,7 @@ class TmxReader:
             segtype=attrib.get("segtype"),
         )
 
-    def _variant(self, tuv: Any) -> Variant | None:
+    def _variant(self, tuv: etree._Element) -> Variant | None:
         attrib = tuv.attrib
         raw = attrib.get(_XML_LANG) or attrib.get("lang")
         if raw is None:
@@ -362,7 +366,7 @@ class TmxReader:
             attrib.get("changeid"),
         )
 
-    def _date(self, elem: Any, name: str) -> datetime | None:
+    def _date(self, elem: etree._Element, name: str) -> datetime | None:
         value = elem.get(name)
         if value is None:
             return None
@@ -400,11 +404,11 @@ def read_tmx(source: str | Path | IO[bytes]) -> TmxReader:
     return TmxReader(source)
 
 
-def _props(elem: Any) -> tuple[tuple[str, str], ...]:
+def _props(elem: etree._Element) -> tuple[tuple[str, str], ...]:
     return tuple((p.get("type", ""), p.text or "") for p in elem.iterchildren("prop"))
 
 
-def _segment(seg: Any) -> tuple[str, str | None]:
+def _segment(seg: etree._Element) -> tuple[str, str | None]:
     """Plain text (codes dropped, ``hi`` text kept) and, with inline elements, the inner XML.
 
     Surrounding whitespace (NBSP included) is dropped: CAT tools match trimmed segments.
@@ -422,7 +426,7 @@ def _segment(seg: Any) -> tuple[str, str | None]:
     return _flatten(seg).strip(), markup
 
 
-def _flatten(elem: Any) -> str:
+def _flatten(elem: etree._Element) -> str:
     parts = [elem.text or ""]
     for child in elem:
         if child.tag == "hi":
@@ -780,7 +784,7 @@ def _base(tag: str) -> str:
 
 
 def _lxml_tu(
-    unit: Unit, select: frozenset[str] | None, src: str, form: Any, prof: Profile
+    unit: Unit, select: frozenset[str] | None, src: str, form: Callable[[str], str], prof: Profile
 ) -> str | None:
     tu = _tu(unit, select, src, form, prof)
     return None if tu is None else str(etree.tostring(tu, encoding="unicode"))
@@ -792,7 +796,11 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _plain_tu(
-    record: PlainUnit, select: frozenset[str] | None, src: str, form: Any, prof: Profile
+    record: PlainUnit,
+    select: frozenset[str] | None,
+    src: str,
+    form: Callable[[str], str],
+    prof: Profile,
 ) -> str | None:
     """The ``<tu>`` of a plain unit as text, exactly as lxml serialises :func:`_tu`'s element
     (same escaping; tested against it), or None as :func:`_tu`. Units with inline codes or
@@ -841,7 +849,7 @@ def _written_variants(unit: Unit, select: frozenset[str] | None, src: str) -> li
 
 
 def _text_tu(
-    unit: Unit, select: frozenset[str] | None, src: str, form: Any, prof: Profile
+    unit: Unit, select: frozenset[str] | None, src: str, form: Callable[[str], str], prof: Profile
 ) -> str | None:
     """The ``<tu>`` of any unit as text, exactly as lxml serialises :func:`_tu`'s element
     (tested byte for byte against it); units with inline codes or characters XML cannot
@@ -897,8 +905,9 @@ def _text_meta(
     for note in notes:
         parts.append(f"<note>{_escape_text(note)}</note>")
     for kind, value in props:
-        name = kind + prof.prop_suffix if kind.startswith("x-") and ":" not in kind else kind
-        parts.append(f'<prop type="{_escape_attr(name)}">{_escape_text(value)}</prop>')
+        parts.append(
+            f'<prop type="{_escape_attr(_prop_type(kind, prof))}">{_escape_text(value)}</prop>'
+        )
 
 
 def _escape_text(value: str) -> str:
@@ -916,9 +925,9 @@ def _tu(
     unit: Unit,
     select: frozenset[str] | None,
     src: str,
-    form: Any,
+    form: Callable[[str], str],
     prof: Profile,
-) -> Any:
+) -> etree._Element | None:
     """The ``<tu>`` element of ``unit`` (``select``: the primary languages to keep), or None
     when fewer than two languages or no source text would be written."""
     variants = _written_variants(unit, select, src)
@@ -947,7 +956,7 @@ def _tu(
     return tu
 
 
-def _seg(v: Variant) -> Any:
+def _seg(v: Variant) -> etree._Element:
     if v.markup is not None:
         return etree.fromstring(f"<seg>{v.markup.strip()}</seg>", _xml.safe_parser())
     seg = etree.Element("seg")
@@ -956,7 +965,11 @@ def _seg(v: Variant) -> Any:
 
 
 def _dates(
-    elem: Any, cdate: datetime | None, cid: str | None, mdate: datetime | None, mid: str | None
+    elem: etree._Element,
+    cdate: datetime | None,
+    cid: str | None,
+    mdate: datetime | None,
+    mid: str | None,
 ) -> None:
     if cdate is not None:
         elem.set("creationdate", _format_date(cdate))
@@ -968,12 +981,18 @@ def _dates(
         elem.set("changeid", mid)
 
 
-def _meta(elem: Any, notes: Sequence[str], props: Sequence[tuple[str, str]], prof: Profile) -> None:
+def _meta(
+    elem: etree._Element, notes: Sequence[str], props: Sequence[tuple[str, str]], prof: Profile
+) -> None:
     for note in notes:
         etree.SubElement(elem, "note").text = note
     for kind, value in props:
-        name = kind + prof.prop_suffix if kind.startswith("x-") and ":" not in kind else kind
-        etree.SubElement(elem, "prop", type=name).text = value
+        etree.SubElement(elem, "prop", type=_prop_type(kind, prof)).text = value
+
+
+def _prop_type(kind: str, prof: Profile) -> str:
+    """The written ``type`` of a prop: the profile's suffix on ``x-`` types that have none."""
+    return kind + prof.prop_suffix if kind.startswith("x-") and ":" not in kind else kind
 
 
 # --- files <-> memory --------------------------------------------------------------------
@@ -982,7 +1001,9 @@ _READERS = {".tmx": "tmx", ".po": "po", ".csv": "table", ".tsv": "table", ".tab"
 _FORMATS = ("tmx", "po", "csv", "tsv")
 
 
-def open_reader(path: str | Path, *, srclang: str = "en", lang: str | None = None) -> Any:
+def open_reader(
+    path: str | Path, *, srclang: str = "en", lang: str | None = None
+) -> TmxReader | PoReader | TableReader:
     """A reader for ``path`` chosen by its suffix (.tmx, .po, .csv, .tsv, .tab).
 
     Raises:
