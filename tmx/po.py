@@ -59,12 +59,12 @@ class PoReader:
             if entry.msgid_plural:
                 forms = entry.msgstr_plural
                 pairs = [(entry.msgid, forms.get(0, "")), (entry.msgid_plural, forms.get(1, ""))]
+            props = tuple(("x-document", f"{f}:{n}" if n else f) for f, n in entry.occurrences)
+            notes = (entry.tcomment,) if entry.tcomment else ()
             for source, translation in pairs:
                 if not source.strip() or not translation.strip():
                     self.skipped += 1
                     continue
-                props = tuple(("x-document", f"{f}:{n}" if n else f) for f, n in entry.occurrences)
-                notes = (entry.tcomment,) if entry.tcomment else ()
                 yield Unit(
                     (Variant(self.srclang, source.strip()), Variant(tgt, translation.strip())),
                     tuid=entry.msgctxt,
