@@ -207,11 +207,12 @@ class TmxReader:
         )
 
     def _header(self, elem: etree._Element) -> TmxHeader:
-        attributes = {k: v for k, v in elem.attrib.items()}
+        attributes = dict(elem.attrib)
         srclang = attributes.get("srclang")
         if srclang is None:
             self._warn(elem.sourceline, "the header has no srclang (CAT tools reject such files)")
-        version = elem.getparent().get("version", "") if elem.getparent() is not None else ""
+        root = elem.getparent()
+        version = "" if root is None else root.get("version", "")
         return TmxHeader(
             version=version,
             srclang=srclang,
