@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	mkdir -p $(OUT)
+	rm -f $(OUT)/letter.sqlite $(OUT)/letter.sqlite-wal $(OUT)/letter.sqlite-shm
 	$(BIN)/untm build examples/letter/letter.en.md examples/letter/letter.ar.md \
 		examples/letter/letter.es.md examples/letter/letter.fr.md \
 		examples/letter/letter.ru.md examples/letter/letter.zh.md \

@@ -151,6 +151,11 @@ def test_import_adds_user_concepts_everywhere(tmp_path: Path) -> None:
     draft.write_text("Les Parties à la Convention sur la diversité biologique.", encoding="utf-8")
     code, out, _ = _run("terms", str(draft), "--json")
     assert [h["concept"] for h in json.loads(out)] == ["mine-1"]
+    code, _, err = _run(
+        "glossary", "import", str(mine), "--source-lang", "en", "--target-lang", "fr"
+    )
+    assert code == 0
+    assert "mine.tsv replaces your earlier glossary of that name" in err
 
 
 def test_glossary_option_on_each_command(tmp_path: Path) -> None:

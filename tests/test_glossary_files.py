@@ -117,10 +117,12 @@ def test_user_glossaries_live_in_untm_home(tmp_path: Path) -> None:
     mine = Glossary([Concept("X-CBD", "instrument", (Term("en", "Convention on Biodiversity"),))])
     source = tmp_path / "mine.csv"
     write_table(mine, source)
-    stored, read = import_user(source)
+    stored, read, replaced = import_user(source)
     assert stored == home / "glossaries" / "mine.tsv"
     assert len(read) == 1
+    assert not replaced
     assert user_glossaries() == [stored]
+    assert import_user(source)[2]  # the same name again: an update that replaces it
     merged = with_user_glossaries(G)
     assert "X-CBD" in merged
     assert "INS-ICCPR" in merged

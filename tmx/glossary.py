@@ -315,11 +315,11 @@ def user_glossaries() -> list[Path]:
 
 def import_user(
     path: str | Path, *, src_lang: str | None = None, tgt_lang: str | None = None
-) -> tuple[Path, Glossary]:
+) -> tuple[Path, Glossary, bool]:
     """Read ``path`` (any format :func:`load` reads) and keep it as a user glossary.
 
-    Returns where it is stored and what was read. Importing a file of the same name again
-    replaces the earlier import.
+    Returns where it is stored, what was read, and whether it replaced an earlier import: a
+    file of the same name imported again (an updated version) replaces the earlier one.
     """
     glossary = load(path, src_lang=src_lang, tgt_lang=tgt_lang)
     folder = user_dir() / "glossaries"
@@ -328,8 +328,9 @@ def import_user(
     except OSError as err:
         raise InputError(f"cannot create the glossary folder {folder}: {err.strerror}") from err
     target = folder / f"{Path(path).stem}.tsv"
+    replaced = target.exists()
     write_table(glossary, target)
-    return target, glossary
+    return target, glossary, replaced
 
 
 def with_user_glossaries(base_glossary: Glossary, paths: Sequence[str | Path] = ()) -> Glossary:

@@ -91,7 +91,9 @@ def import_(
     from tmx.glossary import import_user
 
     with handle_errors():
-        stored, read = import_user(file, src_lang=source_lang, tgt_lang=target_lang)
+        stored, read, replaced = import_user(file, src_lang=source_lang, tgt_lang=target_lang)
+    if replaced:
+        render.warning(f"{stored.name} replaces your earlier glossary of that name")
     terms = sum(len(c.terms) for c in read.concepts)
     render.console().print(
         f"Imported {len(read.concepts)} concepts ({terms} terms) from {render.escape(str(file))}"
