@@ -116,6 +116,12 @@ def test_pretranslate_writes_bilingual_tmx(memory: Path, tmp_path: Path) -> None
         (["match", "missing.en.md", "-m", "{memory}"], EXIT_BAD_INPUT, "missing.en.md"),
         (["match", str(DRAFT), "-m", "{tmp}/none.sqlite"], EXIT_STORE, "no translation memory"),
         (["match", str(DRAFT), "-m", "{memory}", "-t", "f!r"], EXIT_BAD_INPUT, "language"),
+        (["match", str(DRAFT), "-m", "{memory}", "-t", "de"], EXIT_BAD_INPUT, "no text in 'de'"),
+        (
+            ["pretranslate", str(DRAFT), "-m", "{memory}", "-t", "zh", "-o", "{tmp}/o.tmx"],
+            EXIT_BAD_INPUT,
+            "no text in 'zh'",
+        ),
         (["match", str(DRAFT), "-m", "{memory}", "--top", "0"], 2, "top"),
         (["match", "{tmp}/empty.en.md", "-m", "{memory}"], EXIT_BAD_INPUT, "empty"),
         (["match", str(DRAFT), "-m", "{tmp}/junk.sqlite"], EXIT_STORE, "junk.sqlite"),

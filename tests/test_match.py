@@ -445,3 +445,24 @@ def test_index_recall_on_real_sentences(shared_data: Path) -> None:
         )
         expected = 100 * best[1] if best[1] >= 0.5 else 0.0
         assert (found[0][1] if found else 0.0) == pytest.approx(expected), query
+
+
+def test_pretranslate_never_fills_old_values_it_could_not_replace() -> None:
+    """A date whose month changed cannot be substituted in French: the segment stays to do."""
+    from tm.match import SegmentMatches, pretranslate
+
+    matcher = Matcher.from_units(
+        [
+            _unit("Letter dated 10 August 2023.", "Lettre datée du 10 août 2023."),
+            _unit("See Article 26 of the Covenant.", "Voir l'article 26 du Pacte."),
+        ]
+    )
+    drafts = ["Letter dated 14 October 2024.", "See Article 27 of the Covenant."]
+    results = [
+        SegmentMatches(i, 0, text, tuple(matcher.lookup(text))) for i, text in enumerate(drafts)
+    ]
+    assert results[0].matches[0].kind == "placeable"
+    assert "fr" not in results[0].matches[0].substituted
+    units, missing = pretranslate(results, src_lang="en", target_lang="fr")
+    assert missing == 1
+    assert [u.text("fr") for u in units] == ["Voir l'article 27 du Pacte."]

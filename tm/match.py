@@ -49,7 +49,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from tm import lang as _lang
-from tm.errors import StoreError
+from tm.errors import LanguageError, StoreError
 from tm.models import Match, Segment, TermHit, Unit, Variant
 from tm.tokens import PLACEABLE_KINDS, Token, masked, tokenize
 
@@ -788,7 +788,18 @@ def match_document(
     min_score: float = 50,
     glossary: Glossary | None = None,
 ) -> list[SegmentMatches]:
-    """Match a segmented draft against ``memory`` (see :meth:`Matcher.match_segments`)."""
+    """Match a segmented draft against ``memory`` (see :meth:`Matcher.match_segments`).
+
+    Raises:
+        LanguageError: a target language the memory holds no text in.
+    """
+    if target_langs is not None:
+        held = {_lang.base(tag) for tag in memory.languages()}
+        for tag in target_langs:
+            if _lang.base(tag) not in held:
+                raise LanguageError(
+                    f"the memory holds no text in {tag!r}; it has {', '.join(sorted(held))}"
+                )
     matcher = Matcher(memory, src_lang=src_lang)
     return matcher.match_segments(
         segments, target_langs=target_langs, top=top, min_score=min_score, glossary=glossary
@@ -839,10 +850,14 @@ def _filled(seg: SegmentMatches, lang: str, min_score: float) -> tuple[Match, st
 
 
 def _target(match: Match, lang: str) -> tuple[str, str] | None:
-    """The match's target in ``lang`` (its placeables substituted when offered)."""
+    """The match's target in ``lang``, its placeables substituted; None for a placeable match
+    whose new values could not be put in (a changed month, say): filling it would write the
+    old number or date into the translation at 99%."""
     for tag, text in match.targets.items():
         if _lang.base(tag) == lang:
-            return tag, match.substituted.get(tag, text)
+            if tag in match.substituted:
+                return tag, match.substituted[tag]
+            return None if match.kind == "placeable" else (tag, text)
     return None
 
 
