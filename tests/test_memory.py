@@ -415,3 +415,22 @@ def test_units_whose_joined_texts_look_alike_are_not_merged(memory: Memory) -> N
     assert (report.added, report.merged) == (2, 0)
     assert list(memory.units()) == [one, two]
     assert memory.add([two, one]).merged == 2
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("schema", [None, 1, SCHEMA_VERSION + 1])
+def test_a_refused_file_is_not_left_open(tmp_path: Path, schema: int | None) -> None:
+    path = tmp_path / "tm.sqlite"
+    if schema is None:
+        path.write_bytes(b"this is not a database at all" * 100)
+    else:
+        Memory.open(path).close()
+        with sqlite3.connect(path) as conn:
+            conn.execute(f"PRAGMA user_version = {schema}")
+        conn.close()
+    with pytest.raises(StoreError) as refused:
+        Memory.open(path)
+    # the traceback keeps open()'s frame (and a connection it did not close) alive
+    assert refused.traceback
+    held = [fd for fd in Path("/proc/self/fd").iterdir() if fd.resolve() == path.resolve()]
+    assert held == []

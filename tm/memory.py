@@ -189,17 +189,16 @@ class Memory:
             raise StoreError(f"{path}: no translation memory here (build or import one first)")
         if path.is_dir():
             raise StoreError(f"{path} is a directory; give a file name such as tm.sqlite")
+        conn: sqlite3.Connection | None = None
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                conn.close()
                 raise StoreError(
                     f"{path} has schema version {version}; this untm reads up to "
                     f"{SCHEMA_VERSION} (upgrade untm)"
                 )
             if 0 < version < SCHEMA_VERSION:
-                conn.close()
                 raise StoreError(
                     f"{path} was made by an older untm (schema version {version}; this untm "
                     f"reads {SCHEMA_VERSION}): re-import it into a new memory file"
@@ -216,7 +215,6 @@ class Memory:
                     "SELECT count(*) FROM sqlite_master WHERE type='table'"
                 ).fetchone()[0]
                 if tables:
-                    conn.close()
                     raise StoreError(f"{path} is an SQLite file but not an untm memory")
                 conn.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
                 conn.executemany(
@@ -224,8 +222,13 @@ class Memory:
                     [("signature", signature()), ("revision", "0")],
                 )
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as err:
-            raise StoreError(f"{path}: not a translation memory ({err})") from err
+        except BaseException as err:
+            # a refused file is closed at once, not left open until garbage collection
+            if conn is not None:
+                conn.close()
+            if isinstance(err, sqlite3.DatabaseError):
+                raise StoreError(f"{path}: not a translation memory ({err})") from err
+            raise
         conn.create_function("untm_find", 3, _find, deterministic=True)
         return cls(conn, path)
 
