@@ -168,3 +168,16 @@ def test_help_runs_in_a_subprocess() -> None:
         )
         assert out.returncode == 0, out.stderr
         assert "--memory" in out.stdout
+
+
+def test_a_failed_first_import_leaves_no_memory_file(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    result = _run("import", TMX / "malformed.tmx", "--memory", path)
+    assert result.exit_code == 2, result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_import_keeps_an_existing_memory(store: Path) -> None:
+    result = _run("import", TMX / "malformed.tmx", "--memory", store)
+    assert result.exit_code == 2, result.output
+    assert json.loads(_run("stats", "--memory", store, "--json").stdout)["units"] > 0

@@ -167,12 +167,15 @@ class MemoryStats:
 class Memory:
     """A translation memory in one SQLite file (WAL journal).
 
-    Open with :meth:`open`; use as a context manager or call :meth:`close`.
+    Open with :meth:`open`; use as a context manager or call :meth:`close`. A memory file
+    that :meth:`open` created is removed again when the ``with`` block fails before anything
+    was stored in it, so a failed first import leaves no empty memory behind.
     """
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, *, created: bool = False):
         self.connection = connection
         self.path = path
+        self._created = created
 
     # --- opening and closing --------------------------------------------------------------
 
@@ -189,6 +192,7 @@ class Memory:
             raise StoreError(f"{path}: no translation memory here (build or import one first)")
         if path.is_dir():
             raise StoreError(f"{path} is a directory; give a file name such as tm.sqlite")
+        created = not path.exists()
         conn: sqlite3.Connection | None = None
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -230,7 +234,7 @@ class Memory:
                 raise StoreError(f"{path}: not a translation memory ({err})") from err
             raise
         conn.create_function("untm_find", 3, _find, deterministic=True)
-        return cls(conn, path)
+        return cls(conn, path, created=created)
 
     def close(self) -> None:
         """Close the connection (the memory stays on disk)."""
@@ -245,7 +249,11 @@ class Memory:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        discard = exc is not None and self._created and self.count() == 0
         self.close()
+        if discard:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     # --- writing --------------------------------------------------------------------------
 
