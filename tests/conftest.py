@@ -24,3 +24,9 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside this checkout (reference data lives there)")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _isolated_untm_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Glossaries a user imported on this machine must not change what the tests see."""
+    monkeypatch.setenv("UNTM_HOME", str(tmp_path / "untm-home"))
