@@ -125,6 +125,13 @@ def train(memory: list[str], kind: str, vocab: int, coverage: float) -> tuple[To
     seconds = time.perf_counter() - t0
     model = spm.SentencePieceProcessor(model_proto=buffer.getvalue())
 
+    return _cut_runs(lambda run: model.encode(run, out_type=str)), seconds
+
+
+def _cut_runs(cut: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """Tokens of a text: untm's masked keys, with each run of Han/kana/Thai characters cut by
+    ``cut`` instead of one token per character."""
+
     def tokens(text: str) -> list[str]:
         out: list[str] = []
         run: list[str] = []
@@ -133,13 +140,13 @@ def train(memory: list[str], kind: str, vocab: int, coverage: float) -> tuple[To
                 run.append(key)
                 continue
             if run:
-                out.extend(model.encode("".join(run), out_type=str))
+                out.extend(cut("".join(run)))
                 run = []
             if key:
                 out.append(key)
         return out
 
-    return tokens, seconds
+    return tokens
 
 
 def proxy_words(memory: list[str]) -> list[str]:
@@ -279,19 +286,7 @@ def reference(
 
     jieba.setLogLevel(logging.WARNING)
 
-    def words(text: str) -> list[str]:
-        out: list[str] = []
-        run: list[str] = []
-        for key in [*masked(text, "zh"), ""]:
-            if len(key) == 1 and RUN.fullmatch(key):
-                run.append(key)
-                continue
-            if run:
-                out.extend(jieba.lcut("".join(run), HMM=False))
-                run = []
-            if key:
-                out.append(key)
-        return out
+    words = _cut_runs(lambda run: jieba.lcut(run, HMM=False))
 
     return {
         (source, label): similarity(words(query), words(memory[source]))
