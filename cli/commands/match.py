@@ -31,7 +31,7 @@ def match(
     ] = 50,
     top: Annotated[int, typer.Option("--top", min=1, max=50, help="Matches per segment.")] = 3,
     glossary: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option("--glossary", help="Your glossary (TBX/CSV/TSV), used beside the UN one."),
     ] = None,
     lang: Annotated[str | None, _LANG] = None,
@@ -45,7 +45,7 @@ def match(
 
     with handle_errors():
         targets = None if target_lang.lower() == "all" else [target_lang]
-        terms = active_glossary([glossary] if glossary else None)
+        terms = active_glossary(glossary)
         _, results = _match(draft, memory, lang, targets, top, min_score, terms)
     if json_:
         render.match_json(results)
