@@ -129,14 +129,20 @@ def test_format_only_difference_scores_99() -> None:
     assert (m.score, m.kind) == (99, "format")
 
 
+def _context_memory() -> Matcher:
+    """'Thank you.' twice: between 'First.' and 'Last.' in document a, alone in document b."""
+    return Matcher.from_units(
+        [
+            _unit("First.", "Premier.", doc="a"),
+            _unit("Thank you.", "Merci.", doc="a", tuid="ctx"),
+            _unit("Last.", "Dernier.", doc="a"),
+            _unit("Thank you.", "Je vous remercie.", doc="b", tuid="plain"),
+        ]
+    )
+
+
 def test_in_context_exact_ranks_above_exact() -> None:
-    units = [
-        _unit("First.", "Premier.", doc="a"),
-        _unit("Thank you.", "Merci.", doc="a", tuid="ctx"),
-        _unit("Last.", "Dernier.", doc="a"),
-        _unit("Thank you.", "Je vous remercie.", doc="b", tuid="plain"),
-    ]
-    matcher = Matcher.from_units(units)
+    matcher = _context_memory()
     found = matcher.lookup("Thank you.", previous="First.", following="Last.")
     assert [(m.tuid, m.score, m.kind) for m in found] == [
         ("ctx", 101, "context"),
@@ -168,13 +174,7 @@ def test_in_context_copy_found_among_many_exact_copies() -> None:
 def test_min_score_101_keeps_only_in_context_matches() -> None:
     # 101 is the in-context score (and the CLI's --min-score maximum): the search, whose
     # similarity stops at 100, must still find the row that becomes a 101
-    units = [
-        _unit("First.", "Premier.", doc="a"),
-        _unit("Thank you.", "Merci.", doc="a", tuid="ctx"),
-        _unit("Last.", "Dernier.", doc="a"),
-        _unit("Thank you.", "Je vous remercie.", doc="b", tuid="plain"),
-    ]
-    matcher = Matcher.from_units(units)
+    matcher = _context_memory()
     found = matcher.lookup("Thank you.", previous="First.", following="Last.", min_score=101)
     assert [(m.tuid, m.score, m.kind) for m in found] == [("ctx", 101, "context")]
     assert matcher.lookup("Thank you.", previous="Other.", following="Last.", min_score=101) == []

@@ -57,23 +57,19 @@ def test_a_file_that_is_not_a_memory_is_refused(tmp_path: Path) -> None:
         Memory.open(other)
 
 
-def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [(SCHEMA_VERSION + 1, "upgrade untm"), (1, "made by an older untm .*re-import it")],
+)
+def test_another_schema_version_is_refused_with_what_to_do(
+    tmp_path: Path, version: int, message: str
+) -> None:
     path = tmp_path / "tm.sqlite"
     Memory.open(path).close()
     with sqlite3.connect(path) as conn:
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        conn.execute(f"PRAGMA user_version = {version}")
     conn.close()
-    with pytest.raises(StoreError, match="upgrade untm"):
-        Memory.open(path)
-
-
-def test_an_older_schema_is_refused_with_what_to_do(tmp_path: Path) -> None:
-    path = tmp_path / "tm.sqlite"
-    Memory.open(path).close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 1")
-    conn.close()
-    with pytest.raises(StoreError, match="made by an older untm .*re-import it"):
+    with pytest.raises(StoreError, match=message):
         Memory.open(path)
 
 
