@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -142,15 +140,3 @@ def test_missing_file_is_an_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "b.fr.txt" in result.stderr
-
-
-def test_help_runs_in_a_subprocess() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", "from cli.main import main; main()", "align", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    assert done.returncode == 0
-    assert "--presegmented" in done.stdout

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -138,18 +136,6 @@ def test_bad_input_one_line_and_exit_code(
     assert result.exit_code == code, result.output
     assert message.lower() in result.output.lower()
     assert "Traceback" not in result.output
-
-
-def test_help_in_a_subprocess() -> None:
-    out = subprocess.run(
-        [str(Path(sys.executable).with_name("untm")), "match", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    assert out.returncode == 0
-    assert "--min-score" in out.stdout
 
 
 def test_user_glossary_is_added_to_the_shipped_one(memory: Path, tmp_path: Path) -> None:

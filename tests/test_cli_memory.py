@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -156,18 +154,6 @@ def test_export_bad_choices_exit_2(store: Path, tmp_path: Path) -> None:
     result = _run("export", "-m", store, "-o", tmp_path / "nodir" / "x.tmx")
     assert result.exit_code == 2
     assert "no such directory" in result.stderr
-
-
-def test_help_runs_in_a_subprocess() -> None:
-    for command in ("import", "export", "stats", "concordance"):
-        out = subprocess.run(
-            [sys.executable, "-c", "from cli.main import main; main()", command, "--help"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert out.returncode == 0, out.stderr
-        assert "--memory" in out.stdout
 
 
 def test_a_failed_first_import_leaves_no_memory_file(tmp_path: Path) -> None:

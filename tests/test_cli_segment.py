@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -115,14 +113,3 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["segment", str(tmp_path / "absent.en.md")])
     assert result.exit_code == 2
     assert "No such file" in result.stderr
-
-
-def test_help_in_a_subprocess() -> None:
-    code = "from cli.main import app; app(['segment', '--help'])"
-    root = Path(__file__).resolve().parent.parent
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=root
-    )
-    assert result.returncode == 0
-    assert "--srx" in result.stdout
-    assert "--json" in result.stdout

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+import pytest
 
 HEAVY = (
     "lxml",
@@ -32,10 +35,25 @@ def test_import_cli_main_loads_no_heavy_dependency() -> None:
     assert out == "", f"import cli.main loaded {out}"
 
 
-def test_help_runs_as_a_subprocess() -> None:
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), ("segment", "align", "build", "import", "export", "query", "match", "check")),
+        (("segment",), ("--srx", "--json")),
+        (("align",), ("--presegmented",)),
+        (("match",), ("--min-score",)),
+        *(((command,), ("--memory",)) for command in ("import", "export", "stats", "concordance")),
+    ],
+)
+def test_help_runs_as_a_subprocess(args: tuple[str, ...], expected: tuple[str, ...]) -> None:
+    """Each command's --help through the entry point, outside pytest's process."""
     result = subprocess.run(
-        [sys.executable, "-m", "cli.main", "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "cli.main", *args, "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
     )
     assert result.returncode == 0, result.stderr
-    for command in ("segment", "align", "build", "import", "export", "query", "match", "check"):
-        assert command in result.stdout
+    for word in expected:
+        assert word in result.stdout
