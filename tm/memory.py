@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from hashlib import blake2b as _blake2b
@@ -37,7 +38,9 @@ __all__ = [
     "MemoryStats",
     "DatedUnit",
     "PlainUnit",
+    "UnitRows",
     "as_unit",
+    "encode_units",
     "language_tag",
     "signature",
 ]
@@ -81,6 +84,8 @@ _BATCH = 2000
 _STORED_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _KEY_MAX = 2**63 - 1
 _ROWS_PER_STATEMENT = 100
+#: imports of more units than this check their tuids by hash first (see _check_tuids)
+_SORT_TUIDS = 50_000
 #: separates the fields of plain variants in the ``variants`` column
 _SEP = "\x1f"
 
@@ -278,6 +283,18 @@ class Memory:
             LanguageError: if a variant has an unknown language.
             StoreError: if the database cannot be written.
         """
+        return self.add_rows(encode_units(units), origin=origin, replace=replace)
+
+    def add_rows(
+        self, batches: Iterable[UnitRows], *, origin: str | None = None, replace: bool = False
+    ) -> ImportReport:
+        """Store units that :func:`encode_units` encoded, as :meth:`add` does (which calls
+        this): a bulk reader may encode on other cores while this stores in order.
+
+        Raises:
+            InputError: if two different units of this import share a tuid.
+            StoreError: if the database cannot be written.
+        """
         conn = self.connection
         added = merged = removed = 0
         try:
@@ -288,83 +305,16 @@ class Memory:
             if replace and origin is not None:
                 removed = self._delete_origin(origin)
             first_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
-            batch = _Batch(origin, first_id + 1)
-            # the loop below runs once per unit of files with millions of them: plain units
-            # go straight to one row tuple, with language tags looked up in a local dict;
-            # Unit values take the same steps, then _Batch.add_unit stores their other fields
-            tags: dict[str, tuple[str, str]] = {}
-            plain_units, full_units = batch.plain_units, batch.full_units
-            combos, members = batch.combos, batch.members
-            next_id = batch.first
-            for unit in units:
-                if isinstance(unit, tuple):
-                    tuid, variants = unit[0], unit[1]
-                else:
-                    tuid = unit.tuid
-                    variants = tuple((v.lang, v.text, v.markup) for v in unit.variants)
-                if not variants:
-                    raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
-                # the variants column of plain variants (see _decode) and the key: a hash of
-                # the texts and markup by primary language, sorted
-                parts = []
-                fields = []
-                langs = []
-                for lang, text, markup in variants:
-                    known = tags.get(lang)
-                    if known is None:
-                        known = tags[lang] = _tag_and_base(lang)
-                    tag, base = known
-                    langs.append(tag)
-                    if markup is None:
-                        fields.append(f"{tag}\x1f{text}\x1f")
-                        parts.append(f"{base}\x1e{text}\x1e")
-                    else:
-                        fields.append(f"{tag}\x1f{text}\x1f={markup}")
-                        parts.append(f"{base}\x1e{text}\x1e{markup}")
-                data = _SEP.join(fields)
-                if data.count(_SEP) != 3 * len(fields) - 1:
-                    data = _encode_full([Variant(*v) for v in variants], tags)
-                parts.sort()
-                key = int.from_bytes(
-                    _blake2b("\x1f".join(parts).encode(), digest_size=8).digest(),
-                    "little",
-                    signed=True,
-                )
-                combo = tuple(langs)
-                combos[combo] = combos.get(combo, 0) + 1
-                if not isinstance(unit, tuple):
-                    batch.add_unit(next_id, key, data, unit, tags)
-                elif len(unit) == 2:
-                    plain_units.append((next_id, key, tuid, origin, data))
-                else:
-                    _, _, props, notes, cdate, cid, mdate, mid = unit
-                    full_units.append(
-                        (
-                            next_id,
-                            key,
-                            tuid,
-                            origin,
-                            data,
-                            None,
-                            _props_text(props),
-                            _notes_text(notes),
-                            _date_text(cdate),
-                            cid,
-                            _date_text(mdate),
-                            mid,
-                            0,
-                        )
-                    )
-                    members[next_id] = unit
-                next_id += 1
-                if next_id - batch.first >= _BATCH:
-                    n = self._flush(batch, next_id)
-                    added, merged = added + n, merged + next_id - batch.first - n
-                    batch.clear(next_id)
-            n = self._flush(batch, next_id)
-            added, merged = added + n, merged + next_id - batch.first - n
-            self._check_tuids(first_id)
-            self._count_languages(batch.combos, 1)
+            next_id = first_id + 1
+            combos: dict[tuple[str, ...], int] = {}
+            tuids = array("q")
+            for batch in batches:
+                n = self._store(batch, next_id, origin, combos)
+                added, merged = added + n, merged + len(batch.keys) - n
+                next_id += len(batch.keys)
+                tuids.extend(hash(tuid) for tuid in batch.tuids if tuid is not None)
+            self._check_tuids(first_id, tuids)
+            self._count_languages(combos, 1)
             revision = self._bump() if added or merged or removed else self.revision()
             conn.execute("COMMIT")
         except BaseException as err:
@@ -374,69 +324,79 @@ class Memory:
             raise
         return ImportReport(added=added, merged=merged, removed=removed, revision=revision)
 
-    def _flush(self, batch: _Batch, end: int) -> int:
-        """Insert a batch of units (ids ``batch.first`` to ``end - 1``), one row each; merge
-        the duplicates. Returns how many units were new.
+    def _store(
+        self,
+        batch: UnitRows,
+        first: int,
+        origin: str | None,
+        combos: dict[tuple[str, ...], int],
+    ) -> int:
+        """Insert a batch of units under the ids from ``first``, one row each; merge the
+        duplicates; add the batch's language combinations to ``combos``. Returns how many
+        units were new.
 
         The common case (no duplicate) costs one ``executemany``; duplicates are found by
         the ids the insert skipped (``OR IGNORE`` skips only rows whose key is taken: ids are
         new and every NOT NULL column is given).
         """
-        if end == batch.first:
+        for combo, n in batch.combos.items():
+            combos[combo] = combos.get(combo, 0) + n
+        count = len(batch.keys)
+        if not count:
             return 0
         conn = self.connection
-        units = batch.plain_units
-        if batch.full_units:
-            # in id order, so that the first of two equal units is the one kept
-            padding = (None,) * 7 + (0,)
-            units = sorted(batch.full_units + [row + padding for row in units])
-            inserted = _insert_many(
-                conn,
-                f"INSERT OR IGNORE INTO units (id, key, tuid, origin, variants, {_UNIT_COLUMNS})",
-                units,
-            )
-        else:
-            inserted = _insert_many(
-                conn, "INSERT OR IGNORE INTO units (id, key, tuid, origin, variants)", units
-            )
-        if inserted != end - batch.first:
+        ids = range(first, first + count)
+        columns: list[Iterable[Any]] = [batch.keys, batch.tuids, batch.data]
+        if batch.extras:
+            extras = batch.extras
+            unit_columns = [extras.get(at, _PLAIN_HEAD) for at in range(count)]
+            columns.extend(zip(*unit_columns, strict=True))
+        inserted = _insert_many(conn, first, origin, columns)
+        if inserted != count:
             present = {
                 row[0]
                 for row in conn.execute(
-                    "SELECT id FROM units WHERE id BETWEEN ? AND ?", (batch.first, end - 1)
+                    "SELECT id FROM units WHERE id BETWEEN ? AND ?", (first, first + count - 1)
                 )
             }
-            for row in units:
-                if row[0] not in present:
-                    inserted += self._resolve(row, batch)
+            for uid in ids:
+                if uid not in present:
+                    inserted += self._resolve(uid, uid - first, batch, origin, combos)
         return int(inserted)
 
-    def _resolve(self, row: tuple[Any, ...], batch: _Batch) -> int:
-        """Store a unit whose key was taken: merge it into the stored unit with the same
-        texts, or (two different units with one 64-bit hash) insert it under the next free
-        key. Returns 1 if it was inserted, 0 if merged."""
+    def _resolve(
+        self,
+        uid: int,
+        at: int,
+        batch: UnitRows,
+        origin: str | None,
+        combos: dict[tuple[str, ...], int],
+    ) -> int:
+        """Store the unit at position ``at`` of ``batch`` (id ``uid``) whose key was taken:
+        merge it into the stored unit with the same texts, or (two different units with one
+        64-bit hash) insert it under the next free key. Returns 1 if it was inserted, 0 if
+        merged."""
         conn = self.connection
-        texts = _texts(row[4])
-        key = row[1]
+        data = batch.data[at]
+        extra = batch.extras.get(at)
+        texts = _texts(data)
+        key = batch.keys[at]
         while True:
             found = conn.execute("SELECT id, variants FROM units WHERE key = ?", (key,)).fetchone()
             if found is None:
-                marks = ",".join("?" * len(row))
+                row = (uid, key, batch.tuids[at], origin, data, *(extra or ()))
                 columns = "id, key, tuid, origin, variants"
-                if len(row) > 5:
+                if extra is not None:
                     columns += f", {_UNIT_COLUMNS}"
-                conn.execute(
-                    f"INSERT INTO units ({columns}) VALUES ({marks})", (row[0], key, *row[2:])
-                )
+                marks = ",".join("?" * len(row))
+                conn.execute(f"INSERT INTO units ({columns}) VALUES ({marks})", row)
                 return 1
             if _texts(found[1]) == texts:
                 break
             key = key + 1 if key < _KEY_MAX else -_KEY_MAX - 1
-        combo = tuple(v[0] for v in _decode(row[4]))
-        batch.combos[combo] -= 1
-        unit = batch.members.get(row[0])
-        if unit is not None:
-            self._merge(found[0], unit if isinstance(unit, Unit) else as_unit(unit))
+        combos[tuple(v[0] for v in _decode(data))] -= 1
+        if extra is not None:
+            self._merge(found[0], extra)
         # a merged plain unit changes nothing: it has no notes, props, dates
         return 0
 
@@ -464,28 +424,39 @@ class Memory:
         self._count_languages(combos, -1)
         return int(conn.execute("DELETE FROM units WHERE origin = ?", (origin,)).rowcount)
 
-    def _merge(self, uid: int, unit: Unit) -> None:
+    def _merge(self, uid: int, extra: tuple[Any, ...]) -> None:
+        """Merge the unit columns ``extra`` (segtype to usage_count) of an equal unit into
+        the stored unit ``uid``: props and notes joined, the later change date and the
+        higher usage count kept."""
         conn = self.connection
-        props, notes, change_date, usage = conn.execute(
+        _, props, notes, _, _, change_date, _, usage = extra
+        old_props, old_notes, old_date, old_usage = conn.execute(
             "SELECT props, notes, change_date, usage_count FROM units WHERE id = ?", (uid,)
         ).fetchone()
-        new_props = _join(_loads(props), [list(p) for p in unit.props])
-        new_notes = _join(_loads(notes), list(unit.notes))
-        new_date = _date_text(unit.change_date)
-        if change_date is not None and (new_date is None or change_date > new_date):
-            new_date = change_date
+        if old_date is not None and (change_date is None or old_date > change_date):
+            change_date = old_date
         conn.execute(
             "UPDATE units SET props = ?, notes = ?, change_date = ?, usage_count = ? WHERE id = ?",
             (
-                _dumps(new_props),
-                _dumps(new_notes),
-                new_date,
-                max(usage, unit.usage_count),
+                _dumps(_join(_loads(old_props), _loads(props))),
+                _dumps(_join(_loads(old_notes), _loads(notes))),
+                change_date,
+                max(old_usage, usage),
                 uid,
             ),
         )
 
-    def _check_tuids(self, first_id: int) -> None:
+    def _check_tuids(self, first_id: int, hashes: array[int]) -> None:
+        """Refuse two stored units of this import (ids above ``first_id``) with one tuid.
+        Large imports first look for two equal ``hashes`` of their tuids (a sort of 64-bit
+        numbers: a tenth of the SQL below at a million units); only then does SQL say which
+        tuid, if the equal hashes were two tuids or a unit that merged into another."""
+        if len(hashes) > _SORT_TUIDS:
+            import numpy as np
+
+            ordered = np.sort(np.frombuffer(hashes, dtype=np.int64))
+            if not (ordered[1:] == ordered[:-1]).any():
+                return
         clash = self.connection.execute(
             "SELECT tuid FROM units WHERE id > ? AND tuid IS NOT NULL "
             "GROUP BY tuid HAVING count(*) > 1 LIMIT 1",
@@ -647,25 +618,40 @@ class Memory:
 #   creation id, change date, change id]``.
 
 
-def _insert_many(conn: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]]) -> int:
-    """Insert ``rows`` (all of one width) after ``head``, 100 rows per statement: SQLite runs
-    one statement of 100 rows faster than 100 statements. ``head`` must say ``OR IGNORE``
-    (a statement that may abort halfway keeps a statement journal, which costs more than the
-    100 statements). Returns how many rows were inserted."""
-    width = len(rows[0])
-    whole = len(rows) - len(rows) % _ROWS_PER_STATEMENT
-    one = "(" + ",".join("?" * width) + ")"
+def _insert_many(
+    conn: sqlite3.Connection, first: int, origin: str | None, columns: list[Iterable[Any]]
+) -> int:
+    """Insert units under the ids from ``first``, with ``origin``, from the ``columns`` key,
+    tuid, variants and optionally segtype to usage_count; 100 rows per statement: SQLite runs
+    one statement of 100 rows faster than 100 statements. Each statement binds its first id
+    and the origin once (the rows say ``?1+k`` and ``?2``). ``OR IGNORE`` skips a unit whose
+    key is taken (a statement that may abort halfway keeps a statement journal, which costs
+    more than the 100 statements). Returns how many rows were inserted."""
+    width = len(columns)
+    flat = list(chain.from_iterable(zip(*columns, strict=True)))
+    step = width * _ROWS_PER_STATEMENT
+    whole = len(flat) - len(flat) % step
     count = 0
     if whole:
-        many = ",".join([one] * _ROWS_PER_STATEMENT)
         params = [
-            list(chain.from_iterable(rows[start : start + _ROWS_PER_STATEMENT]))
-            for start in range(0, whole, _ROWS_PER_STATEMENT)
+            [first + at // width, origin, *flat[at : at + step]] for at in range(0, whole, step)
         ]
-        count += conn.executemany(f"{head} VALUES {many}", params).rowcount
-    if whole < len(rows):
-        count += conn.executemany(f"{head} VALUES {one}", rows[whole:]).rowcount
+        count += conn.executemany(_insert_sql(width, _ROWS_PER_STATEMENT), params).rowcount
+    if whole < len(flat):
+        sql = _insert_sql(width, (len(flat) - whole) // width)
+        count += conn.execute(sql, [first + whole // width, origin, *flat[whole:]]).rowcount
     return count
+
+
+@cache
+def _insert_sql(width: int, rows: int) -> str:
+    """The statement inserting ``rows`` units of ``width`` columns (see :func:`_insert_many`)."""
+    names = "id, key, tuid, origin, variants" + (f", {_UNIT_COLUMNS}" if width > 3 else "")
+    values = []
+    for k in range(rows):
+        marks = [f"?{3 + k * width + c}" for c in range(width)]
+        values.append(f"(?1+{k},{marks[0]},{marks[1]},?2,{','.join(marks[2:])})")
+    return f"INSERT OR IGNORE INTO units ({names}) VALUES {','.join(values)}"
 
 
 def _find(data: str, needle: str, base: str) -> bool:
@@ -782,78 +768,149 @@ def _tag_and_base(tag: str) -> tuple[str, str]:
     return canonical, canonical.split("-")[0]
 
 
-class _Batch:
-    """The rows of the next units to insert: units with nothing but a tuid and variants
-    bind only the columns they fill (binding a NULL costs about as much as storing a short
-    text, and most units of a large file have nothing but texts)."""
+@dataclass(slots=True)
+class UnitRows:
+    """Units encoded as rows of the ``units`` table, in order, ready for
+    :meth:`Memory.add_rows`: each unit's key, tuid and ``variants`` column, and for units
+    with more than texts, their other columns (segtype to usage_count) by position. Plain
+    lists pickle fast, so a bulk reader can encode in other processes."""
 
-    __slots__ = ("combos", "first", "full_units", "members", "origin", "plain_units")
+    keys: list[int] = field(default_factory=list)
+    tuids: list[str | None] = field(default_factory=list)
+    data: list[str] = field(default_factory=list)
+    #: the unit columns of units with more than a tuid and texts, by position in the batch
+    extras: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    #: units by the tuple of their variants' tags (for the per-language counts)
+    combos: dict[tuple[str, ...], int] = field(default_factory=dict)
 
-    def __init__(self, origin: str | None, first: int) -> None:
-        self.origin = origin
-        self.first = first
-        #: (id, key, tuid, origin, variants)
-        self.plain_units: list[tuple[Any, ...]] = []
-        #: (id, key, tuid, origin, variants, segtype, props, notes, dates and ids, usage)
-        self.full_units: list[tuple[Any, ...]] = []
-        #: full units by id, to merge those whose key is already stored
-        self.members: dict[int, Unit | DatedUnit] = {}
-        #: units added by the tuple of their variants' tags (for the language counts; kept
-        #: over the whole import)
-        self.combos: dict[tuple[str, ...], int] = {}
 
-    def clear(self, first: int) -> None:
-        """Empty the row lists in place (callers hold them) for the units from id ``first``."""
-        self.first = first
-        self.plain_units.clear()
-        self.full_units.clear()
-        self.members.clear()
+def encode_units(
+    units: Iterable[Unit | PlainUnit | DatedUnit], *, size: int = _BATCH
+) -> Iterator[UnitRows]:
+    """Encode ``units`` as batches of ``size`` rows (the last may be shorter).
 
-    def add_unit(
-        self, uid: int, key: int, data: str, unit: Unit, tags: dict[str, tuple[str, str]]
-    ) -> None:
-        """Add the row of ``unit`` under the id ``uid``, with its ``key`` and the ``data`` of
-        its plain variants (taken unless a variant has props, notes, dates or ids)."""
-        if any(
-            v.props
-            or v.notes
-            or v.creation_date is not None
-            or v.creation_id is not None
-            or v.change_date is not None
-            or v.change_id is not None
-            for v in unit.variants
-        ):
-            data = _encode_full(unit.variants, tags)
-        if (
-            unit.props
-            or unit.notes
-            or unit.creation_date is not None
-            or unit.creation_id is not None
-            or unit.change_date is not None
-            or unit.change_id is not None
-            or unit.usage_count
-            or unit.segtype is not None
-        ):
-            self.full_units.append(
-                (
-                    uid,
-                    key,
-                    unit.tuid,
-                    self.origin,
-                    data,
-                    unit.segtype,
-                    _props_text(unit.props),
-                    _notes_text(unit.notes),
-                    _date_text(unit.creation_date),
-                    unit.creation_id,
-                    _date_text(unit.change_date),
-                    unit.change_id,
-                    unit.usage_count,
-                )
-            )
-            self.members[uid] = unit
+    Raises:
+        InputError: if a unit has no variant.
+        LanguageError: if a variant has an unknown language.
+    """
+    # the loop below runs once per unit of files with millions of them: plain units go
+    # straight to their columns, with language tags looked up in a local dict; Unit values
+    # take the same steps, then _unit_columns gives their other columns
+    tags: dict[str, tuple[str, str]] = {}
+    batch = UnitRows()
+    keys, tuids, datas, extras, combos = (
+        batch.keys,
+        batch.tuids,
+        batch.data,
+        batch.extras,
+        batch.combos,
+    )
+    for unit in units:
+        if isinstance(unit, tuple):
+            tuid, variants = unit[0], unit[1]
         else:
-            self.plain_units.append((uid, key, unit.tuid, self.origin, data))
+            tuid = unit.tuid
+            variants = tuple((v.lang, v.text, v.markup) for v in unit.variants)
+        if not variants:
+            raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
+        # the variants column of plain variants (see _decode) and the key: a hash of the
+        # texts and markup by primary language, sorted
+        parts = []
+        fields = []
+        langs = []
+        for lang, text, markup in variants:
+            known = tags.get(lang)
+            if known is None:
+                known = tags[lang] = _tag_and_base(lang)
+            tag, base = known
+            langs.append(tag)
+            if markup is None:
+                fields.append(f"{tag}\x1f{text}\x1f")
+                parts.append(f"{base}\x1e{text}\x1e")
+            else:
+                fields.append(f"{tag}\x1f{text}\x1f={markup}")
+                parts.append(f"{base}\x1e{text}\x1e{markup}")
+        data = _SEP.join(fields)
+        if data.count(_SEP) != 3 * len(fields) - 1:
+            data = _encode_full([Variant(*v) for v in variants], tags)
+        parts.sort()
+        combo = tuple(langs)
+        combos[combo] = combos.get(combo, 0) + 1
+        if not isinstance(unit, tuple):
+            data, extra = _unit_columns(unit, data, tags)
+            if extra is not None:
+                extras[len(keys)] = extra
+        elif len(unit) > 2:
+            _, _, props, notes, cdate, cid, mdate, mid = unit
+            extras[len(keys)] = (
+                None,
+                _props_text(props),
+                _notes_text(notes),
+                _date_text(cdate),
+                cid,
+                _date_text(mdate),
+                mid,
+                0,
+            )
+        keys.append(
+            int.from_bytes(
+                _blake2b("\x1f".join(parts).encode(), digest_size=8).digest(),
+                "little",
+                signed=True,
+            )
+        )
+        tuids.append(tuid)
+        datas.append(data)
+        if len(keys) == size:
+            yield batch
+            batch = UnitRows()
+            keys, tuids, datas, extras, combos = (
+                batch.keys,
+                batch.tuids,
+                batch.data,
+                batch.extras,
+                batch.combos,
+            )
+    if keys:
+        yield batch
+
+
+def _unit_columns(
+    unit: Unit, data: str, tags: dict[str, tuple[str, str]]
+) -> tuple[str, tuple[Any, ...] | None]:
+    """The ``variants`` column of ``unit`` (``data``, its plain variants, unless a variant
+    has props, notes, dates or ids) and its other columns (None when it has nothing else)."""
+    if any(
+        v.props
+        or v.notes
+        or v.creation_date is not None
+        or v.creation_id is not None
+        or v.change_date is not None
+        or v.change_id is not None
+        for v in unit.variants
+    ):
+        data = _encode_full(unit.variants, tags)
+    if not (
+        unit.props
+        or unit.notes
+        or unit.creation_date is not None
+        or unit.creation_id is not None
+        or unit.change_date is not None
+        or unit.change_id is not None
+        or unit.usage_count
+        or unit.segtype is not None
+    ):
+        return data, None
+    return data, (
+        unit.segtype,
+        _props_text(unit.props),
+        _notes_text(unit.notes),
+        _date_text(unit.creation_date),
+        unit.creation_id,
+        _date_text(unit.change_date),
+        unit.change_id,
+        unit.usage_count,
+    )
 
 
 def as_unit(record: PlainUnit | DatedUnit) -> Unit:

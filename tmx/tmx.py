@@ -101,10 +101,13 @@ class TmxReader:
         self.skipped = 0
         self._more_warnings = 0
         self._tags: dict[str, str] = {}
+        #: added to the lines of elements: a reader of a part of a file (see tmx.bulk) is
+        #: told how many lines precede it
+        self._line_base = 0
 
     def _warn(self, line: int | None, message: str) -> None:
         if len(self.warnings) < _MAX_WARNINGS:
-            where = f"{self.name}:{line}: " if line else f"{self.name}: "
+            where = f"{self.name}:{line + self._line_base}: " if line else f"{self.name}: "
             self.warnings.append(where + message)
         else:
             self._more_warnings += 1
@@ -114,6 +117,36 @@ class TmxReader:
         if self._more_warnings:
             return [*self.warnings, f"... and {self._more_warnings} more warnings"]
         return list(self.warnings)
+
+    def absorb(self, part: TmxReader) -> None:
+        """Add the warnings and skipped units of ``part``, a reader of a later part of this
+        reader's file (see :meth:`read_part`)."""
+        room = max(0, _MAX_WARNINGS - len(self.warnings))
+        self.warnings.extend(part.warnings[:room])
+        self._more_warnings += len(part.warnings[room:]) + part._more_warnings
+        self.skipped += part.skipped
+
+    def read_part(self, data: bytes, first_line: int) -> Iterator[Unit | PlainUnit | DatedUnit]:
+        """The units of ``data``, whole ``<tu>`` elements cut from the body of this reader's
+        (UTF-8) file, where ``data`` starts on line ``first_line``: how :mod:`tmx.bulk`
+        reads a large file in parts. Warnings name the lines of the whole file.
+
+        Raises:
+            FormatError: malformed XML, or anything but ``<tu>`` elements (a comment, a
+                processing instruction): such a file is to be read whole.
+            LanguageError: as :meth:`records`.
+        """
+        self._line_base = first_line - 1
+        try:
+            body = etree.fromstring(b"<body>" + data + b"</body>", _xml.safe_parser())
+        except etree.XMLSyntaxError as err:
+            raise FormatError(f"not well-formed XML: {err.msg}", path=self.name) from err
+        for tu in body:
+            if tu.tag != "tu":
+                raise FormatError("the body holds more than <tu> elements", path=self.name)
+            unit = self._read(tu)
+            if unit is not None:
+                yield unit
 
     def __iter__(self) -> Iterator[Unit]:
         for record in self.records():
@@ -159,9 +192,7 @@ class TmxReader:
             if elem.tag == "header":
                 self.header = self._header(elem)
                 continue
-            unit: Unit | PlainUnit | DatedUnit | None = self._plain(elem)
-            if unit is None:
-                unit = self._unit(elem)
+            unit = self._read(elem)
             elem.clear(keep_tail=False)
             parent = elem.getparent()
             while elem.getprevious() is not None and parent is not None:
@@ -172,6 +203,12 @@ class TmxReader:
             raise FormatError("not a TMX file (no <header> or <tu> found)", path=self.name)
         if self.header is None:
             raise FormatError("not a TMX file (no <header>)", path=self.name)
+
+    def _read(self, tu: etree._Element) -> Unit | PlainUnit | DatedUnit | None:
+        """The unit of one ``<tu>``: a tuple when :meth:`_plain` takes it, else a Unit (or
+        None, with a warning, when it has no non-empty segment)."""
+        unit = self._plain(tu)
+        return self._unit(tu) if unit is None else unit
 
     def _check_document(self, elem: etree._Element) -> None:
         tree = elem.getroottree()
@@ -227,20 +264,30 @@ class TmxReader:
         ``<tuv>`` only a language and a non-empty ``<seg>``. Units with no more than a tuid
         give a :data:`PlainUnit`, the others (what CAT tools export) a :data:`DatedUnit`.
         This runs once per unit of files with millions of them."""
-        names = tu.keys()
-        dated = bool(names) and names != ["tuid"]
-        if dated and not _DATED_ATTRIBUTES.issuperset(names):
+        attributes = tu.items()
+        if not attributes:
+            tuid = None
+            dated = False
+        elif len(attributes) == 1 and attributes[0][0] == "tuid":
+            tuid = attributes[0][1]
+            dated = False
+        elif _DATED_ATTRIBUTES.issuperset([name for name, _ in attributes]):
+            tuid = tu.get("tuid")
+            dated = True
+        else:
             return None
         variants = []
-        props: list[tuple[str, str]] = []
-        notes: list[str] = []
+        props: list[tuple[str, str]] | None = None
+        notes: list[str] | None = None
         tags = self._tags
         for tuv in tu:
             tag = tuv.tag
             if tag != "tuv":
                 if tag == "prop":
+                    props = props or []
                     props.append((tuv.get("type", ""), tuv.text or ""))
                 elif tag == "note":
+                    notes = notes or []
                     notes.append(tuv.text or "")
                 else:
                     return None
@@ -257,7 +304,10 @@ class TmxReader:
             if len(seg):
                 text, markup = _segment(seg)
             else:
-                text, markup = (seg.text or "").strip(), None
+                text, markup = seg.text, None
+                if text is None:
+                    return None
+                text = text.strip()
             if not text:
                 return None
             lang = tags.get(raw)
@@ -266,18 +316,17 @@ class TmxReader:
             variants.append((lang, text, markup))
         if not variants:
             return None
-        if not dated and not props and not notes:
-            return (tu.get("tuid") if names else None, tuple(variants))
-        get = tu.get
+        if not dated and props is None and notes is None:
+            return (tuid, tuple(variants))
         return (
-            get("tuid"),
+            tuid,
             tuple(variants),
-            tuple(props),
-            tuple(notes),
+            () if props is None else tuple(props),
+            () if notes is None else tuple(notes),
             self._date(tu, "creationdate"),
-            get("creationid"),
+            tu.get("creationid"),
             self._date(tu, "changedate"),
-            get("changeid"),
+            tu.get("changeid"),
         )
 
     def _language(self, raw: str, tuv: etree._Element) -> str:
@@ -1029,25 +1078,36 @@ def import_files(
     memory: Memory, paths: Sequence[str | Path], *, srclang: str = "en", lang: str | None = None
 ) -> ImportReport:
     """Import each file into ``memory`` in its own transaction (a bad file adds nothing).
+    Large TMX files are read on several cores (:mod:`tmx.bulk`).
 
     Raises:
         InputError: a file that cannot be read; earlier files stay imported.
     """
     from dataclasses import replace
 
+    from tmx import bulk
+
     total = ImportReport()
-    for path in paths:
-        if not Path(path).is_file():
+    for path in map(Path, paths):
+        if not path.is_file():
             raise InputError(f"{path}: no such file")
-        reader = open_reader(path, srclang=srclang, lang=lang)
-        records = reader.records() if isinstance(reader, TmxReader) else reader
-        report = memory.add(records, origin=Path(path).name)
+        report = None
+        if path.suffix.lower() == ".tmx":
+            report = bulk.import_tmx(memory, path, origin=path.name)
+        if report is None:
+            reader = open_reader(path, srclang=srclang, lang=lang)
+            records = reader.records() if isinstance(reader, TmxReader) else reader
+            report = replace(
+                memory.add(records, origin=path.name),
+                skipped=reader.skipped,
+                warnings=tuple(reader.all_warnings()),
+            )
         total = replace(
             total,
             added=total.added + report.added,
             merged=total.merged + report.merged,
-            skipped=total.skipped + reader.skipped,
-            warnings=(*total.warnings, *reader.all_warnings()),
+            skipped=total.skipped + report.skipped,
+            warnings=(*total.warnings, *report.warnings),
             revision=report.revision,
         )
     return total
