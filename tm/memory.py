@@ -312,7 +312,7 @@ class Memory:
                 n = self._store(batch, next_id, origin, combos)
                 added, merged = added + n, merged + len(batch.keys) - n
                 next_id += len(batch.keys)
-                tuids.extend(hash(tuid) for tuid in batch.tuids if tuid is not None)
+                tuids.extend(map(hash, [tuid for tuid in batch.tuids if tuid is not None]))
             self._check_tuids(first_id, tuids)
             self._count_languages(combos, 1)
             revision = self._bump() if added or merged or removed else self.revision()
@@ -638,8 +638,12 @@ def _insert_many(
         ]
         count += conn.executemany(_insert_sql(width, _ROWS_PER_STATEMENT), params).rowcount
     if whole < len(flat):
-        sql = _insert_sql(width, (len(flat) - whole) // width)
-        count += conn.execute(sql, [first + whole // width, origin, *flat[whole:]]).rowcount
+        # one row per statement: a statement of each remainder's size would be compiled
+        rest = [
+            [first + at // width, origin, *flat[at : at + width]]
+            for at in range(whole, len(flat), width)
+        ]
+        count += conn.executemany(_insert_sql(width, 1), rest).rowcount
     return count
 
 
