@@ -48,8 +48,9 @@ _MAX_WORKERS = 4
 #: the prolog (declaration, ``<tmx>``, ``<header>``, ``<body>``) must lie in the first MB
 _PROLOG_BYTES = 2**20
 _TAIL_BYTES = 4096
-#: a file with no ``</tu>`` in this many chunk sizes is not cut
-_MAX_GROWTH = 16
+#: a file with no ``</tu>`` in this many bytes (a huge unit, or end tags written
+#: ``</tu >``) is not cut: its chunk would grow to the whole file
+MAX_UNIT_BYTES = 64 * 2**20
 _ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BODY = re.compile(rb"<body[ \t\r\n]*>")
 _SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
@@ -180,8 +181,8 @@ def _chunks(path: Path, plan: _Plan, size: int) -> Iterator[tuple[int, bytes]]:
             data = rest + block
             cut = data.rfind(b"</tu>") + len(b"</tu>") if left else len(data)
             if cut < len(b"</tu>"):
-                if len(data) > _MAX_GROWTH * size:
-                    raise _Fallback  # e.g. every end tag written "</tu >"
+                if len(data) > MAX_UNIT_BYTES:
+                    raise _Fallback
                 rest = data
                 continue
             chunk, rest = data[:cut], data[cut:]
