@@ -40,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 POOL = ROOT.parent / "shared" / "data" / "corpus" / "opus-testsets-en-pool" / "pool.tsv.gz"
 PEAK_LIMIT_MB = 300
 RATIO_LIMIT = 2.0
+#: the size the targets are set at (issue 4); smaller runs print them for information
+TARGET_UNITS = 1_000_000
 
 
 def _code(three: str, aliases: dict[str, str], known: frozenset[str]) -> str | None:
@@ -269,13 +271,18 @@ def main(argv: list[str] | None = None) -> int:
         cpu_ratio = ours["cpu"] / base["cpu"]
         rate = ours["units"] / ours["seconds"]
         good = ratio <= RATIO_LIMIT and ours["peak_mb"] < PEAK_LIMIT_MB
-        ok = ok and good
+        verdict = "ok" if good else "OVER"
+        if units < TARGET_UNITS:
+            # a small file is mostly start-up (imports, language data, workers, the commit)
+            verdict = f"{verdict} (the target is set at {TARGET_UNITS:,} units)"
+        else:
+            ok = ok and good
         print(
             f"{label}: untm {ours['seconds']:.1f} s wall / {ours['cpu']:.1f} s CPU "
             f"({rate:,.0f} units/s, peak {ours['peak_mb']:.0f} MB) vs bare lxml "
             f"{base['seconds']:.1f} s wall / {base['cpu']:.1f} s CPU (peak "
             f"{base['peak_mb']:.0f} MB): ratio {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU "
-            f"[{'ok' if good else 'OVER'}: <= {RATIO_LIMIT}x, < {PEAK_LIMIT_MB} MB]"
+            f"[{verdict}: <= {RATIO_LIMIT}x, < {PEAK_LIMIT_MB} MB]"
         )
     print(
         f"import on one core (the streaming reader, as on a one-core machine): "

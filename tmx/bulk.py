@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 
-from tm.memory import ImportReport, Memory, UnitRows, encode_units
+from tm.memory import ImportReport, Memory, UnitRows, encode_units, language_tag
 from tmx.tmx import TmxReader
 
 __all__ = ["CHUNK_BYTES", "MIN_BYTES", "import_tmx"]
@@ -101,6 +101,7 @@ def import_tmx(
     reader = _prolog_reader(path, plan)
     if reader is None:
         return None
+    language_tag("en")  # load the language data once, before the workers are forked
     try:
         pool = ProcessPoolExecutor(count, mp_context=get_context("fork"), initializer=_worker)
     except (OSError, ImportError, NotImplementedError, ValueError):
