@@ -756,7 +756,7 @@ def _unit(row: tuple[Any, ...], keep: frozenset[str] | None) -> Unit | None:
         variants,
         tuid=tuid,
         props=_pairs(props),
-        notes=tuple(_loads(notes)),
+        notes=_notes(notes),
         creation_date=_date(cdate),
         creation_id=cid,
         change_date=_date(mdate),
@@ -960,10 +960,18 @@ def _loads(text: str | None) -> list[Any]:
     return [] if text is None else list(json.loads(text))
 
 
+@lru_cache(maxsize=1024)
 def _pairs(text: str | None) -> tuple[tuple[str, str], ...]:
+    """The props of a ``props`` column (cached: a file's units repeat their props)."""
     if text is None:
         return ()
     return tuple((k, v) for k, v in json.loads(text))
+
+
+@lru_cache(maxsize=1024)
+def _notes(text: str | None) -> tuple[str, ...]:
+    """The notes of a ``notes`` column (cached as :func:`_pairs`)."""
+    return tuple(_loads(text))
 
 
 def _join(old: list[Any], new: list[Any]) -> list[Any]:
@@ -983,6 +991,7 @@ def _date_text(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds")[:19] + "Z"
 
 
+@lru_cache(maxsize=4096)
 def _date(text: str | None) -> datetime | None:
     if text is None:
         return None

@@ -443,6 +443,7 @@ def _parse_date(value: str) -> datetime:
     return datetime.strptime(value, _DATE_FORMAT).replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=4096)
 def _format_date(value: datetime) -> str:
     """``value`` in UTC as ``YYYYMMDDThhmmssZ`` (four-digit years, as TMX and ISO 8601 ask;
     ``strftime`` leaves years before 1000 unpadded on glibc, which nothing reads back)."""
@@ -962,14 +963,22 @@ def _text_meta(
 
 
 def _escape_text(value: str) -> str:
+    if _TEXT_SPECIAL.search(value) is None:  # most texts: one scan instead of four
+        return value
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return value.replace("\r", "&#13;")
 
 
 def _escape_attr(value: str) -> str:
+    if _ATTR_SPECIAL.search(value) is None:
+        return value
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = value.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;")
     return value.replace("\t", "&#9;")
+
+
+_TEXT_SPECIAL = re.compile("[&<>\r]")
+_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
 
 
 def _tu(
