@@ -84,8 +84,10 @@ _BATCH = 2000
 _STORED_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _KEY_MAX = 2**63 - 1
 _ROWS_PER_STATEMENT = 100
-#: imports of more units than this check their tuids by hash first (see _check_tuids)
+#: imports of more units than this check their tuids by hash first (see _check_tuids), up to
+#: _MAX_HASHED_TUIDS units (32 MB of hashes; larger imports leave the check to SQL)
 _SORT_TUIDS = 50_000
+_MAX_HASHED_TUIDS = 4_000_000
 #: separates the fields of plain variants in the ``variants`` column
 _SEP = "\x1f"
 
@@ -307,12 +309,15 @@ class Memory:
             first_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
             next_id = first_id + 1
             combos: dict[tuple[str, ...], int] = {}
-            tuids = array("q")
+            tuids: array[int] | None = array("q")
             for batch in batches:
                 n = self._store(batch, next_id, origin, combos)
                 added, merged = added + n, merged + len(batch.keys) - n
                 next_id += len(batch.keys)
-                tuids.extend(map(hash, [tuid for tuid in batch.tuids if tuid is not None]))
+                if tuids is not None:
+                    tuids.extend(map(hash, [tuid for tuid in batch.tuids if tuid is not None]))
+                    if len(tuids) > _MAX_HASHED_TUIDS:
+                        tuids = None  # memory stays flat: the SQL check alone
             self._check_tuids(first_id, tuids)
             self._count_languages(combos, 1)
             revision = self._bump() if added or merged or removed else self.revision()
@@ -448,12 +453,12 @@ class Memory:
             ),
         )
 
-    def _check_tuids(self, first_id: int, hashes: array[int]) -> None:
+    def _check_tuids(self, first_id: int, hashes: array[int] | None) -> None:
         """Refuse two stored units of this import (ids above ``first_id``) with one tuid.
         Large imports first look for two equal ``hashes`` of their tuids (a sort of 64-bit
-        numbers: a tenth of the SQL below at a million units); only then does SQL say which
+        numbers: a third of the SQL below at a million units); only then does SQL say which
         tuid, if the equal hashes were two tuids or a unit that merged into another."""
-        if len(hashes) > _SORT_TUIDS:
+        if hashes is not None and len(hashes) > _SORT_TUIDS:
             import numpy as np
 
             ordered = np.sort(np.frombuffer(hashes, dtype=np.int64))
