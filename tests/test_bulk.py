@@ -49,9 +49,10 @@ UNITS = [
 ]
 
 
-def _write(path: Path, kinds: list[int], *, head: str = HEAD, tail: str = TAIL) -> Path:
+def _write(path: Path, kinds: list[int], *, newline: str = "\n") -> Path:
     body = "\n".join(UNITS[kind].format(n=n) for n, kind in enumerate(kinds))
-    path.write_text(head + body + "\n" + tail, encoding="utf-8")
+    text = HEAD + body + "\n" + TAIL
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
     return path
 
 
@@ -102,12 +103,13 @@ def test_bulk_import_stores_what_the_streaming_reader_stores(tmp_path: Path, chu
 @given(
     kinds=st.lists(st.integers(0, len(UNITS) - 1), min_size=1, max_size=40),
     chunk=st.integers(1, 3000),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
 )
 def test_any_mix_and_any_cut_store_what_the_streaming_reader_stores(
-    tmp_path_factory: pytest.TempPathFactory, kinds: list[int], chunk: int
+    tmp_path_factory: pytest.TempPathFactory, kinds: list[int], chunk: int, newline: str
 ) -> None:
     tmp_path = tmp_path_factory.mktemp("mix")
-    _same_as_streaming(tmp_path, _write(tmp_path / "mix.tmx", kinds), chunk)
+    _same_as_streaming(tmp_path, _write(tmp_path / "mix.tmx", kinds, newline=newline), chunk)
 
 
 def test_warnings_name_the_lines_of_the_whole_file(tmp_path: Path) -> None:
