@@ -39,7 +39,7 @@ from pathlib import Path
 from tm.memory import ImportReport, Memory, UnitRows, encode_units, language_tag
 from tmx.tmx import TmxReader
 
-__all__ = ["CHUNK_BYTES", "MIN_BYTES", "import_tmx"]
+__all__ = ["CHUNK_BYTES", "MAX_UNIT_BYTES", "MIN_BYTES", "import_tmx"]
 
 #: files smaller than this are read by the streaming reader (forking the workers and
 #: cutting the file gain nothing below some 2 MB: about 9,000 units)
@@ -126,6 +126,8 @@ def _can_fork() -> bool:
 
 
 def _cores() -> int:
+    """The workers to start: one per core this process may run on, at most four (this
+    process stores the rows of about four workers' reading)."""
     return min(len(os.sched_getaffinity(0)), _MAX_WORKERS)
 
 
