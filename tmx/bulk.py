@@ -46,7 +46,7 @@ __all__ = ["CHUNK_BYTES", "MAX_UNIT_BYTES", "MIN_BYTES", "import_tmx"]
 MIN_BYTES = 4 * 2**20
 #: the size of the chunks given to the workers
 CHUNK_BYTES = 2**20
-_MAX_WORKERS = 4
+_MAX_WORKERS = 3
 #: the prolog (declaration, ``<tmx>``, ``<header>``, ``<body>``) must lie in the first MB
 _PROLOG_BYTES = 2**20
 _TAIL_BYTES = 4096
@@ -87,7 +87,7 @@ def import_tmx(
     transaction; return None (with the memory untouched) when the file is smaller than
     ``min_bytes`` (default :data:`MIN_BYTES`), fewer than two cores are free, or the file
     must be read by the streaming reader (see the module docstring). ``chunk_bytes``
-    (default :data:`CHUNK_BYTES`) and ``workers`` (default: the free cores, at most 4) are
+    (default :data:`CHUNK_BYTES`) and ``workers`` (default: see :func:`_cores`) are
     for tests and benchmarks.
 
     Raises:
@@ -126,9 +126,12 @@ def _can_fork() -> bool:
 
 
 def _cores() -> int:
-    """The workers to start: one per core this process may run on, at most four (this
-    process stores the rows of about four workers' reading)."""
-    return min(len(os.sched_getaffinity(0)), _MAX_WORKERS)
+    """The workers to start: none on one core (1: too few); two on two or three cores (on
+    two, measured: one worker cannot keep this process busy, two beside it use both cores);
+    beyond that one per other core, at most three: storing takes this process about 4.5 us
+    a unit where a worker reads one in about 10 us."""
+    usable = len(os.sched_getaffinity(0))
+    return 1 if usable < 2 else min(max(usable - 1, 2), _MAX_WORKERS)
 
 
 def _plan(path: Path, min_bytes: int) -> _Plan | None:
