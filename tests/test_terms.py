@@ -411,6 +411,26 @@ def test_extract_a_name_without_its_article() -> None:
     assert [c.text for c in found] == ["Committee A", "Committee on Migrant Fishers"]
 
 
+def test_extract_skips_article_references_but_not_names_starting_with_articles() -> None:
+    # the letter's "Article 11 of the Covenant" was proposed as a name, and "Article 1 of
+    # Protocol No. 1 to ..." as "Article 1 of Protocol No"
+    en = (
+        "Article 11 of the Covenant and Articles 3 and 4 of the Convention apply. "
+        "The Articles of Agreement of the Fund were amended. "
+        "Article 2 of Protocol No. 12 to the Fund Agreement applies."
+    )
+    fr = (
+        "L'article 11 du Pacte et les articles 3 et 4 de la Convention s'appliquent. "
+        "Les Statuts du Fonds ont été modifiés. "
+        "L'article 2 du Protocole no 12 à l'Accord du Fonds s'applique."
+    )
+    found = extract_candidates([Unit((Variant("en", en), Variant("fr", fr)))], G)
+    assert sorted(c.text for c in found) == [
+        "Articles of Agreement of the Fund",
+        "Protocol No. 12 to the Fund Agreement",
+    ]
+
+
 def test_extract_a_name_written_with_a_double_space() -> None:
     # the name was once looked up by its folded text, not found, and placed on the known
     # "Security Council" hit, which then hid it

@@ -882,7 +882,7 @@ _HEADS = (
     "Organisation|Agency|Board|Forum|Rapporteur|Principles|Rules|Resolution|Union"
 )
 _LINK = r"(?:of|on|for|against|to|the|and|in|from|or|with|relating|concerning|between|at|by)"
-_CAP = r"(?:[A-Z][\w'’\-]*|No\.\s?\d+|\d+)"
+_CAP = r"(?:No\.\s?\d+|[A-Z][\w'’\-]*|\d+)"
 _NAME = regex.compile(
     rf"(?:(?:{_CAP})\s+(?:{_LINK}\s+)*)*?(?:{_HEADS})\b(?:,?\s+(?:{_LINK}\s+)*{_CAP})*"
 )
@@ -902,11 +902,15 @@ class Candidate:
 
 
 _NAME_PART = regex.compile(r"[^\s,]+|,")
+_ARTICLE_REF = regex.compile(r"\bArticles?\s+\d+(?:\s*(?:,|and|to)\s*\d+)*\s+of\b")
 
 
 def _names(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, name)`` of the names in ``text``, the name's spaces folded to one."""
     out = []
+    # "Article 11 of the Covenant" cites a part of a name ("Articles of Agreement" is one):
+    # the reference is blanked out, positions kept
+    text = _ARTICLE_REF.sub(lambda ref: "|" * len(ref.group()), text)
     for match in _NAME.finditer(text):
         parts = list(_NAME_PART.finditer(text, match.start(), match.end()))
         while parts and parts[0].group().lower() in _NAME_EDGES:
