@@ -389,6 +389,9 @@ def test_records_are_the_units_as_tuples_where_plain(
             Unit((Variant("en-GB", "Law"), Variant("fr", "Droit", notes=("n",)))),
             _unit("Court", "Cour", usage_count=2),
             (None, (("ru", "Мир", None), ("en", "World", ""))),
+            _unit("Charter", "Charte", tuid="d", props=(("x-document", "A/1"),), notes=("n",)),
+            _unit("Board", "Conseil", change_date=datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)),
+            _unit("Fund", "Fonds", segtype="paragraph"),
         ]
     )
     from tm.memory import as_unit
@@ -397,9 +400,14 @@ def test_records_are_the_units_as_tuples_where_plain(
     assert [r if isinstance(r, Unit) else as_unit(r) for r in records] == list(
         memory.units(langs=langs)
     )
-    plain = [r[0] for r in records if isinstance(r, tuple)]
-    # texts holding U+001F, variant notes and usage counts take the full form
+    plain = [r[0] for r in records if isinstance(r, tuple) and len(r) == 2]
+    dated = [r[2:] for r in records if isinstance(r, tuple) and len(r) == 8]
+    # texts holding U+001F, variant notes, usage counts and segtypes take the full form
     assert plain == (["p", "w"] if langs == ["fr"] else ["p", "w", None])
+    assert dated == [
+        ((("x-document", "A/1"),), ("n",), None, None, None, None),
+        ((), (), None, None, datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC), None),
+    ]
 
 
 def test_units_whose_joined_texts_look_alike_are_not_merged(memory: Memory) -> None:

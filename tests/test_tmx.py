@@ -598,6 +598,36 @@ def test_plain_units_are_written_as_lxml_writes_them(
     assert _written(tmp_path, units, profile) == _by_lxml(tmp_path, units, profile)
 
 
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(st.tuples(st.sampled_from(_LANGS), _ANY_TEXT), min_size=1, max_size=4),
+    tuid=st.none() | _ANY_TEXT,
+    notes=st.lists(st.just("") | _ANY_TEXT, max_size=2),
+    props=st.lists(st.tuples(st.sampled_from(["x-document", "x:y"]), _ANY_TEXT), max_size=2),
+    dates=st.tuples(_DATES, st.none() | _ANY_TEXT, _DATES, st.none() | _ANY_TEXT),
+    profile=st.sampled_from(["tmx", "trados", "omegat"]),
+)
+def test_dated_records_are_written_as_lxml_writes_their_units(
+    tmp_path: Path,
+    texts: list[tuple[str, str]],
+    tuid: str | None,
+    notes: list[str],
+    props: list[tuple[str, str]],
+    dates: tuple[Any, Any, Any, Any],
+    profile: str,
+) -> None:
+    """What Memory.records() gives for CAT-style units (unit-level props, notes, dates and
+    ids) is serialised as text: byte for byte what lxml writes for the same Unit."""
+    from tm.memory import as_unit
+
+    variants = tuple((lang, text, None) for lang, text in texts)
+    record = (tuid, variants, tuple(props), tuple(notes), *dates)
+    unit = as_unit(record)  # type: ignore[arg-type]
+    assert _written(tmp_path, [record], profile) == _by_lxml(tmp_path, [unit], profile)
+
+
 _SPECIAL = st.just(' a&b <c> "d"\r\t\nz ') | st.text(
     st.characters(min_codepoint=0, max_codepoint=0x2FFF), min_size=1, max_size=6
 )

@@ -552,21 +552,38 @@ class Memory:
             if unit is not None:
                 yield row[0], unit
 
-    def records(self, *, langs: Sequence[str] | None = None) -> Iterator[Unit | PlainUnit]:
+    def records(
+        self, *, langs: Sequence[str] | None = None
+    ) -> Iterator[Unit | PlainUnit | DatedUnit]:
         """The units of :meth:`units`, those with nothing but a tuid and texts as
-        :data:`PlainUnit` tuples: what bulk writers turn into text fastest."""
+        :data:`PlainUnit` tuples, those with unit-level props, notes, dates and ids besides
+        (what CAT tools export) as :data:`DatedUnit` tuples: what bulk writers turn into text
+        fastest."""
         keep = self._selection(langs)
         cursor = self.connection.cursor()
         cursor.execute(_SELECT + " ORDER BY id")
         for row in cursor:
             data = row[2]
-            if row[3:] == _PLAIN_HEAD and data[0] != "[":
+            if row[3] is None and not row[10] and data[0] != "[":
                 variants = _decode(data)
                 if keep is not None:
                     variants = tuple(v for v in variants if _primary(v[0]) in keep)
                     if not variants:
                         continue
-                yield row[1], variants
+                if row[3:] == _PLAIN_HEAD:
+                    yield row[1], variants
+                else:
+                    _, tuid, _, _, props, notes, cdate, cid, mdate, mid, _ = row
+                    yield (
+                        tuid,
+                        variants,
+                        _pairs(props),
+                        _notes(notes),
+                        _date(cdate),
+                        cid,
+                        _date(mdate),
+                        mid,
+                    )
             else:
                 unit = _unit(row, keep)
                 if unit is not None:

@@ -718,7 +718,7 @@ class _Sink:
 
 
 def write_tmx(
-    units: Iterable[Unit | PlainUnit],
+    units: Iterable[Unit | PlainUnit | DatedUnit],
     path: str | Path,
     *,
     srclang: str = "en",
@@ -730,8 +730,9 @@ def write_tmx(
     """Write ``units`` as TMX 1.4b (atomically; files appear only when complete).
 
     Args:
-        units: the units, e.g. ``memory.units()``, or ``memory.records()`` (faster: plain
-            units are written as text, the others with lxml; the output is the same).
+        units: the units, e.g. ``memory.units()``, or ``memory.records()`` (faster: units
+            without variant-level fields come as tuples, written without building
+            :class:`Unit` values; the output is the same).
         path: the output file; with a per-pair profile, ``letter.tmx`` becomes
             ``letter.en-fr.tmx`` and so on; with splitting, ``letter.part001.tmx``.
         srclang: the source language (header ``srclang``); every written unit has it.
@@ -848,16 +849,17 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _plain_tu(
-    record: PlainUnit,
+    record: PlainUnit | DatedUnit,
     select: frozenset[str] | None,
     src: str,
     form: Callable[[str], str],
     prof: Profile,
 ) -> str | None:
-    """The ``<tu>`` of a plain unit as text, exactly as lxml serialises :func:`_tu`'s element
-    (same escaping; tested against it), or None as :func:`_tu`. Units with inline codes or
-    characters XML cannot hold go through lxml, which keeps or refuses them as before."""
-    tuid, variants = record
+    """The ``<tu>`` of a plain or dated unit as text, exactly as lxml serialises
+    :func:`_tu`'s element (same escaping; tested against it), or None as :func:`_tu`. Units
+    with inline codes or characters XML cannot hold go through lxml, which keeps or refuses
+    them as before."""
+    tuid, variants = record[0], record[1]
     source = _base(src)
     first: list[tuple[str, str, str | None]] = []
     rest: list[tuple[str, str, str | None]] = []
@@ -869,7 +871,14 @@ def _plain_tu(
             (first if base == source else rest).append(variant)
     if len(bases) < 2 or source not in bases:
         return None
-    parts = ["<tu>" if tuid is None else f'<tu tuid="{_escape_attr(tuid)}">']
+    parts = ["<tu" if tuid is None else f'<tu tuid="{_escape_attr(tuid)}"']
+    if len(record) == 2:
+        parts.append(">")
+    else:
+        _, _, props, notes, cdate, cid, mdate, mid = record
+        _text_dates(parts, cdate, cid, mdate, mid)
+        parts.append(">")
+        _text_meta(parts, notes, props, prof)
     for lang, text, markup in first + rest:
         if markup is not None:
             return _lxml_tu(as_unit(record), select, src, form, prof)
