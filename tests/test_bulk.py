@@ -185,6 +185,17 @@ def test_end_tags_with_spaces_go_to_the_streaming_reader(
     assert report.added == 40
 
 
+@pytest.mark.parametrize("name", ["billion_laughs.tmx", "external_entity.tmx"])
+def test_files_declaring_entities_are_refused_as_the_streaming_reader_refuses_them(
+    tmp_path: Path, name: str
+) -> None:
+    path = Path(__file__).parent / "fixtures" / "tmx" / name
+    with Memory.open(tmp_path / "bulk.sqlite") as memory:
+        assert bulk.import_tmx(memory, path, min_bytes=0, chunk_bytes=50) is None
+        with pytest.raises(FormatError, match="declares XML entities"):
+            import_files(memory, [path])
+
+
 def test_a_utf16_file_goes_to_the_streaming_reader(tmp_path: Path) -> None:
     path = tmp_path / "utf16.tmx"
     path.write_bytes(
