@@ -51,8 +51,9 @@ _MAX_WORKERS = 3
 _PROLOG_BYTES = 2**20
 _TAIL_BYTES = 4096
 #: a file with no ``</tu>`` in this many bytes (a huge unit, or end tags written
-#: ``</tu >``) is not cut: its chunk would grow to the whole file
-MAX_UNIT_BYTES = 64 * 2**20
+#: ``</tu >``) is not cut: its chunk would grow to the whole file, and a worker parses a
+#: chunk whole (about ten times its size in memory)
+MAX_UNIT_BYTES = 16 * 2**20
 _ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BODY = re.compile(rb"<body[ \t\r\n]*>")
 _SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
