@@ -206,6 +206,22 @@ def test_plain_tuples_merge_with_full_units(memory: Memory) -> None:
     assert memory.count() == 1
 
 
+@pytest.mark.parametrize("limit", [999, 250_000])
+def test_many_units_store_whatever_sqlites_limit_on_bound_values(
+    memory: Memory, limit: int
+) -> None:
+    # SQLite before 3.32 binds at most 999 values a statement: rows per INSERT follow it
+    memory.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    # a first batch of plain units (3 values a row), then units with a usage count (11)
+    units = [
+        _unit(f"Peace {n}", f"Paix {n}", tuid=str(n), usage_count=n % 3 if n >= 2000 else 0)
+        for n in range(2345)
+    ]
+    report = memory.add([*units, units[7]])
+    assert (report.added, report.merged) == (2345, 1)
+    assert list(memory.units()) == units
+
+
 def test_two_different_units_with_one_tuid_are_refused(memory: Memory) -> None:
     with pytest.raises(InputError, match="tuid '7' is used by two different units"):
         memory.add([_unit("Peace", "Paix", tuid="7"), _unit("War", "Guerre", tuid="7")])

@@ -83,7 +83,7 @@ _PLAIN_HEAD: tuple[Any, ...] = (None, None, None, None, None, None, None, 0)
 _BATCH = 2000
 _STORED_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _KEY_MAX = 2**63 - 1
-_ROWS_PER_STATEMENT = 100
+_ROWS_PER_STATEMENT = 400
 #: imports of more units than this check their tuids by hash first (see _check_tuids), up to
 #: _MAX_HASHED_TUIDS units (32 MB of hashes; larger imports leave the check to SQL)
 _SORT_TUIDS = 50_000
@@ -650,20 +650,24 @@ def _insert_many(
     width: int,
 ) -> int:
     """Insert units under the ids from ``first``, with ``origin``, from ``rows`` of ``width``
-    values: key, tuid, variants and with 11, segtype to usage_count; 100 rows per statement:
-    SQLite runs one statement of 100 rows faster than 100 statements. Each statement binds
-    its first id and the origin once (the rows say ``?1+k`` and ``?2``). ``OR IGNORE`` skips
-    a unit whose key is taken (a statement that may abort halfway keeps a statement journal,
-    which costs more than the 100 statements). Returns how many rows were inserted."""
+    values: key, tuid, variants and with 11, segtype to usage_count; up to 400 rows per
+    statement (as many as SQLite's limit on bound values allows): SQLite runs one statement of
+    many rows faster than many statements. Each statement binds its first id and the origin
+    once (the rows say ``?1+k`` and ``?2``). ``OR IGNORE`` skips a unit whose key is taken (a
+    statement that may abort halfway keeps a statement journal, which costs more than the
+    separate statements). Returns how many rows were inserted."""
+    per_statement = min(
+        _ROWS_PER_STATEMENT, (conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - 2) // width
+    )
     flat = list(chain.from_iterable(rows))
-    step = width * _ROWS_PER_STATEMENT
+    step = width * per_statement
     whole = len(flat) - len(flat) % step
     count = 0
     if whole:
         params = [
             [first + at // width, origin, *flat[at : at + step]] for at in range(0, whole, step)
         ]
-        count += conn.executemany(_insert_sql(width, _ROWS_PER_STATEMENT), params).rowcount
+        count += conn.executemany(_insert_sql(width, per_statement), params).rowcount
     if whole < len(flat):
         # one row per statement: a statement of each remainder's size would be compiled
         rest = [
