@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from hashlib import blake2b as _blake2b
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -832,81 +832,74 @@ def encode_units(
     # straight to their columns, with language tags looked up in a local dict; Unit values
     # take the same steps, then _unit_columns gives their other columns
     tags: dict[str, tuple[str, str]] = {}
-    batch = UnitRows()
-    keys, tuids, datas, extras, combos = (
-        batch.keys,
-        batch.tuids,
-        batch.data,
-        batch.extras,
-        batch.combos,
-    )
-    for unit in units:
-        if isinstance(unit, tuple):
-            tuid, variants = unit[0], unit[1]
-        else:
-            tuid = unit.tuid
-            variants = tuple((v.lang, v.text, v.markup) for v in unit.variants)
-        if not variants:
-            raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
-        # the variants column of plain variants (see _decode) and the key: a hash of the
-        # texts and markup by primary language, sorted
-        parts = []
-        fields = []
-        langs = []
-        for lang, text, markup in variants:
-            known = tags.get(lang)
-            if known is None:
-                known = tags[lang] = _tag_and_base(lang)
-            tag, base = known
-            langs.append(tag)
-            if markup is None:
-                fields.append(f"{tag}\x1f{text}\x1f")
-                parts.append(f"{base}\x1e{text}\x1e")
-            else:
-                fields.append(f"{tag}\x1f{text}\x1f={markup}")
-                parts.append(f"{base}\x1e{text}\x1e{markup}")
-        data = _SEP.join(fields)
-        if data.count(_SEP) != 3 * len(fields) - 1:
-            data = _encode_full([Variant(*v) for v in variants], tags)
-        parts.sort()
-        combo = tuple(langs)
-        combos[combo] = combos.get(combo, 0) + 1
-        if not isinstance(unit, tuple):
-            data, extra = _unit_columns(unit, data, tags)
-            if extra is not None:
-                extras[len(keys)] = extra
-        elif len(unit) > 2:
-            _, _, props, notes, cdate, cid, mdate, mid = unit
-            extras[len(keys)] = (
-                None,
-                _props_text(props),
-                _notes_text(notes),
-                _date_text(cdate),
-                cid,
-                _date_text(mdate),
-                mid,
-                0,
-            )
-        keys.append(
-            int.from_bytes(
-                _blake2b("\x1f".join(parts).encode(), digest_size=8).digest(),
-                "little",
-                signed=True,
-            )
+    units = iter(units)
+    while True:
+        batch = UnitRows()
+        keys, tuids, datas, extras, combos = (
+            batch.keys,
+            batch.tuids,
+            batch.data,
+            batch.extras,
+            batch.combos,
         )
-        tuids.append(tuid)
-        datas.append(data)
-        if len(keys) == size:
-            yield batch
-            batch = UnitRows()
-            keys, tuids, datas, extras, combos = (
-                batch.keys,
-                batch.tuids,
-                batch.data,
-                batch.extras,
-                batch.combos,
+        for unit in islice(units, size):
+            if isinstance(unit, tuple):
+                tuid, variants = unit[0], unit[1]
+            else:
+                tuid = unit.tuid
+                variants = tuple((v.lang, v.text, v.markup) for v in unit.variants)
+            if not variants:
+                raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
+            # the variants column of plain variants (see _decode) and the key: a hash of the
+            # texts and markup by primary language, sorted
+            parts = []
+            fields = []
+            langs = []
+            for lang, text, markup in variants:
+                known = tags.get(lang)
+                if known is None:
+                    known = tags[lang] = _tag_and_base(lang)
+                tag, base = known
+                langs.append(tag)
+                if markup is None:
+                    fields.append(f"{tag}\x1f{text}\x1f")
+                    parts.append(f"{base}\x1e{text}\x1e")
+                else:
+                    fields.append(f"{tag}\x1f{text}\x1f={markup}")
+                    parts.append(f"{base}\x1e{text}\x1e{markup}")
+            data = _SEP.join(fields)
+            if data.count(_SEP) != 3 * len(fields) - 1:
+                data = _encode_full([Variant(*v) for v in variants], tags)
+            parts.sort()
+            combo = tuple(langs)
+            combos[combo] = combos.get(combo, 0) + 1
+            if not isinstance(unit, tuple):
+                data, extra = _unit_columns(unit, data, tags)
+                if extra is not None:
+                    extras[len(keys)] = extra
+            elif len(unit) > 2:
+                _, _, props, notes, cdate, cid, mdate, mid = unit
+                extras[len(keys)] = (
+                    None,
+                    _props_text(props),
+                    _notes_text(notes),
+                    _date_text(cdate),
+                    cid,
+                    _date_text(mdate),
+                    mid,
+                    0,
+                )
+            keys.append(
+                int.from_bytes(
+                    _blake2b("\x1f".join(parts).encode(), digest_size=8).digest(),
+                    "little",
+                    signed=True,
+                )
             )
-    if keys:
+            tuids.append(tuid)
+            datas.append(data)
+        if not keys:
+            return
         yield batch
 
 
