@@ -54,7 +54,8 @@ import sentencepiece as spm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tm.match import MatchIndex, similarity  # noqa: E402
+from tm.match import MatchIndex  # noqa: E402
+from tm.score import similarity  # noqa: E402
 from tm.tokens import masked  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "corpus"

@@ -23,6 +23,8 @@ HEAVY = (
     "tm.align",
     "tm.terms",
     "tm.match",
+    "tm.score",
+    "tm.placeables",
     "tm.memory",
 )
 

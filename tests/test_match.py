@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.match import Matcher, MatchIndex, band, similarity, substitute, word_diff
+from tm.match import Matcher, MatchIndex
 from tm.memory import Memory
 from tm.models import Segment, TermHit, Unit, Variant
+from tm.placeables import substitute, word_diff
+from tm.score import band, similarity
 from tm.tokens import masked
 
 FIXTURES = Path(__file__).parent / "fixtures" / "match"

@@ -41,7 +41,7 @@ _NAMES: dict[str, str] = {
     # matching and checking
     "Matcher": "tm.match",
     "match_document": "tm.match",
-    "similarity": "tm.match",
+    "similarity": "tm.score",
     "check_draft": "tm.check",
     "check_translation": "tm.check",
     "check_units": "tm.check",

@@ -1,18 +1,10 @@
 """Fuzzy matching of draft segments against a translation memory: retrieve, then score.
 
-**Score.** The match percentage is word-level edit similarity on normalised tokens
-(:mod:`tm.tokens`), as CAT tools compute it::
-
-    score = 100 * (1 - levenshtein(a, b) / max(len(a), len(b)))
-
-where ``a`` and ``b`` are the token sequences of the draft segment and of the memory source,
-``levenshtein`` counts token insertions, deletions and substitutions (rapidfuzz), and the result
-is rounded down to a whole percent. Placeables (numbers, dates, document symbols) compare by
-class, so a source that differs from the draft *only* in them scores 99 (kind ``placeable``),
-and its targets are offered with the new values substituted; one that differs only in case or
-punctuation spacing scores 99 too (kind ``format``). Identical text scores 100 (``exact``) and
-identical text whose previous and next segments are also identical to the draft's scores 101
-(``context``, an in-context exact match). Bands: 100, 95-99, 85-94, 75-84, 50-74.
+**Score.** The match percentage is word-level edit similarity on normalised tokens, as CAT
+tools compute it (:mod:`tm.score`); placeables (numbers, dates, document symbols) compare by
+class and are substituted in the targets (:mod:`tm.placeables`). Here an exact match whose
+previous and next segments are also the draft's scores 101 (``context``), and one sentence of
+a multi-sentence unit at most 99 (``partial``).
 
 **Retrieval.** :class:`MatchIndex` keeps each source as a string of token codes and an inverted
 index from token to rows. A candidate with score >= s must share at least ``s * len(a)`` tokens
@@ -44,57 +36,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import regex
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from tm import lang as _lang
 from tm.errors import LanguageError, StoreError
 from tm.models import Match, Segment, TermHit, Unit, Variant
-from tm.tokens import PLACEABLE_KINDS, Token, masked, tokenize
+from tm.score import band, rank, score_match
+from tm.tokens import masked
 
 if TYPE_CHECKING:
     from tm.memory import Memory
     from tm.terms import Glossary
 
-__all__ = [
-    "BANDS",
-    "MatchIndex",
-    "Matcher",
-    "SegmentMatches",
-    "band",
-    "match_document",
-    "pretranslate",
-    "similarity",
-    "substitute",
-    "word_diff",
-]
-
-#: Match bands as CAT tools show them, highest first: (name, lowest score).
-BANDS: tuple[tuple[str, float], ...] = (
-    ("100", 100.0),
-    ("95-99", 95.0),
-    ("85-94", 85.0),
-    ("75-84", 75.0),
-    ("50-74", 50.0),
-)
+__all__ = ["MatchIndex", "Matcher", "SegmentMatches", "match_document", "pretranslate"]
 
 _INDEX_VERSION = "2"
 _SURROGATES = 0x800  # code points U+D800..U+DFFF are skipped when tokens become characters
 _LIMIT = 0x10FFFF - _SURROGATES  # more distinct tokens than this fold together (never seen)
-_KIND_RANK = {"context": 4, "exact": 3, "placeable": 2, "format": 2, "fuzzy": 1, "partial": 0}
-
-
-def band(score: float) -> str:
-    """The band of a score: ``"100"``, ``"95-99"``, ..., or ``"<50"``.
-
-    >>> band(101), band(99), band(84), band(12)
-    ('100', '95-99', '75-84', '<50')
-    """
-    for name, low in BANDS:
-        if score >= low:
-            return name
-    return "<50"
 
 
 def _char(index: int) -> str:
@@ -106,19 +65,6 @@ def _char(index: int) -> str:
 def _index_of(char: str) -> int:
     code = ord(char)
     return (code - _SURROGATES if code >= 0xD800 else code) - 1
-
-
-def similarity(a: Sequence[str], b: Sequence[str]) -> float:
-    """Word-level edit similarity of two token sequences, in percent (not rounded).
-
-    ``100 * (1 - levenshtein(a, b) / max(len(a), len(b)))``; two empty sequences are 100.
-
-    >>> similarity(["the", "cat", "sat"], ["the", "dog", "sat"])
-    66.66666666666667
-    """
-    if not a and not b:
-        return 100.0
-    return 100.0 * Levenshtein.normalized_similarity(list(a), list(b))
 
 
 class MatchIndex:
@@ -501,115 +447,6 @@ class _Search:
         return [(-neg, score * 100.0) for score, neg in sorted(self.best, reverse=True)]
 
 
-# --- word diff and placeables ------------------------------------------------------------
-
-
-def _opcodes(
-    a: list[Token], b: list[Token], *, by_key: bool
-) -> list[tuple[str, int, int, int, int]]:
-    keys_a = [t.key if by_key else t.norm for t in a]
-    keys_b = [t.key if by_key else t.norm for t in b]
-    return [tuple(op) for op in Levenshtein.opcodes(keys_a, keys_b)]  # type: ignore[misc]
-
-
-def word_diff(source: str, draft: str, lang: str = "en") -> str:
-    """The memory ``source`` with the words the ``draft`` lacks as ``[-...-]`` and the words
-    the draft adds as ``{+...+}`` (wdiff style; case and placeable values count).
-
-    >>> word_diff("The rule of law at the national level.", "The rule of law at national level.")
-    'The rule of law at [-the-] national level.'
-    """
-    return _word_diff(source, tokenize(source, lang), draft, tokenize(draft, lang))
-
-
-def _word_diff(source: str, src: list[Token], draft: str, dft: list[Token]) -> str:
-    """:func:`word_diff` of two texts already cut into their tokens."""
-    out: list[str] = []
-
-    def gap(text: str, tokens: list[Token], i: int) -> str:
-        # the spacing before token i as the text has it
-        start = tokens[i - 1].end if i > 0 else 0
-        return text[start : tokens[i].start] if i < len(tokens) else ""
-
-    for tag, a0, a1, b0, b1 in _opcodes(src, dft, by_key=False):
-        old = "".join(
-            gap(source, src, i) + source[src[i].start : src[i].end] for i in range(a0, a1)
-        )
-        new = "".join(gap(draft, dft, j) + draft[dft[j].start : dft[j].end] for j in range(b0, b1))
-        if tag == "equal":
-            out.append(old)
-            continue
-        lead = old[: len(old) - len(old.lstrip())] or new[: len(new) - len(new.lstrip())]
-        mark = ""
-        if a1 > a0:
-            mark += f"[-{old.strip()}-]"
-        if b1 > b0:
-            mark += f"{{+{new.strip()}+}}"
-        out.append(lead + mark)
-    return "".join(out).strip()
-
-
-def _placeable_changes(
-    source: str, src: list[Token], draft: str, dft: list[Token]
-) -> list[tuple[str, str]] | None:
-    """Pairs (value in the source, value in the draft) of placeables that changed, aligned by
-    the token edit script; None when a placeable was added or removed (nothing to map)."""
-    changes: list[tuple[str, str]] = []
-    for _tag, a0, a1, b0, b1 in _opcodes(src, dft, by_key=True):
-        olds = [t for t in src[a0:a1] if t.kind in PLACEABLE_KINDS]
-        news = [t for t in dft[b0:b1] if t.kind in PLACEABLE_KINDS]
-        if len(olds) != len(news) or any(o.kind != n.kind for o, n in zip(olds, news, strict=True)):
-            return None
-        for old, new in zip(olds, news, strict=True):
-            a, b = source[old.start : old.end], draft[new.start : new.end]
-            if a != b:
-                changes.append((a, b))
-    return changes
-
-
-_DIGITS = regex.compile(r"\d+")
-
-
-def substitute(target: str, changes: Sequence[tuple[str, str]]) -> str | None:
-    """``target`` with each changed placeable value replaced, or None when one is not found.
-
-    A value is looked up as written; failing that, a date or symbol is changed number by
-    number (``12 September 2023`` -> ``14 September 2023`` also fixes ``14 septembre 2023``).
-
-    >>> substitute("Article 26 du Pacte", [("26", "9")])
-    'Article 9 du Pacte'
-    """
-    mapping: dict[str, str] = {}
-    for old, new in changes:
-        if regex.search(rf"(?<!\w){regex.escape(old)}(?!\w)", target):
-            pairs = [(old, new)]
-        else:
-            # number by number only when nothing but numbers changed (not "10 August")
-            if _DIGITS.sub("0", old) != _DIGITS.sub("0", new):
-                return None
-            old_n, new_n = _DIGITS.findall(old), _DIGITS.findall(new)
-            pairs = [(a, b) for a, b in zip(old_n, new_n, strict=True) if a != b]
-            if not pairs:
-                return None
-        for a, b in pairs:
-            if mapping.get(a, b) != b:
-                return None  # one old value, two new ones: ambiguous
-            mapping[a] = b
-    if not mapping:
-        return target
-    pattern = regex.compile(
-        "|".join(rf"(?<!\w){regex.escape(k)}(?!\w)" for k in sorted(mapping, key=len, reverse=True))
-    )
-    found: set[str] = set()
-
-    def put(m: regex.Match[str]) -> str:
-        found.add(m.group())
-        return mapping[m.group()]
-
-    result = pattern.sub(put, target)
-    return result if found == set(mapping) else None
-
-
 # --- matching against a memory -----------------------------------------------------------
 
 
@@ -726,16 +563,16 @@ class Matcher:
             part = int(index.parts[row])
             if part:
                 source = _sentences(source, lang)[part - 1]
-            m = _match(text, source, targets, similarity_, lang, unit, origin, unit_id)
+            m = score_match(text, source, targets, similarity_, lang, unit, origin, unit_id)
             if part:
                 # one sentence of a longer unit: its targets translate more than the draft
                 m = dataclasses.replace(m, score=min(m.score, 99.0), kind="partial")
             elif m.kind == "exact" and _in_context(index, row, near):
                 m = dataclasses.replace(m, score=101.0, kind="context")
             m = dataclasses.replace(m, band=band(m.score))
-            if unit_id not in best or _rank(m) < _rank(best[unit_id]):
+            if unit_id not in best or rank(m) < rank(best[unit_id]):
                 best[unit_id] = m
-        matches = sorted(best.values(), key=_rank)
+        matches = sorted(best.values(), key=rank)
         return [m for m in matches if m.score >= min_score][:top]
 
     def match_segments(
@@ -859,53 +696,6 @@ def _target(match: Match, lang: str) -> tuple[str, str] | None:
                 return tag, match.substituted[tag]
             return None if match.kind == "placeable" else (tag, text)
     return None
-
-
-def _match(
-    draft: str,
-    source: str,
-    targets: dict[str, str],
-    similarity_: float,
-    lang: str,
-    unit: Unit,
-    origin: str | None,
-    unit_id: int,
-) -> Match:
-    """A :class:`Match` with its CAT score and kind, diff and substituted targets."""
-    src, dft = tokenize(source, lang), tokenize(draft, lang)
-    changes = None
-    if similarity_ >= 100.0 - 1e-9:
-        if " ".join(source.split()) == " ".join(draft.split()):
-            score, kind = 100.0, "exact"
-        else:
-            changes = _placeable_changes(source, src, draft, dft)
-            score, kind = 99.0, "placeable" if changes else "format"
-    else:
-        score, kind = float(math.floor(similarity_ + 1e-9)), "fuzzy"
-        changes = _placeable_changes(source, src, draft, dft)
-    substituted: dict[str, str] = {}
-    if changes:
-        for tlang, text in targets.items():
-            new = substitute(text, changes)
-            if new is not None and new != text:
-                substituted[tlang] = new
-    return Match(
-        score=score,
-        band=band(score),
-        source=source,
-        targets=targets,
-        diff=_word_diff(source, src, draft, dft),
-        tuid=unit.tuid,
-        origin=origin,
-        kind=kind,
-        substituted=substituted,
-        unit_id=unit_id,
-    )
-
-
-def _rank(m: Match) -> tuple[float, int, int]:
-    """Sort key: best score first, then context > exact > placeable/format > fuzzy/partial."""
-    return (-m.score, -_KIND_RANK[m.kind], m.unit_id or 0)
 
 
 def _in_context(index: MatchIndex, row: int, near: tuple[str | None, str | None]) -> bool:
