@@ -374,7 +374,7 @@ def test_fixture_files_round_trip_through_the_memory(tmp_path: Path) -> None:
 def test_stored_dates_are_iso_8601_with_four_digit_years_and_read_back(
     value: datetime, aware: bool
 ) -> None:
-    from tm.memory import _date, _date_text
+    from tm.encoding import _date, _date_text
 
     if aware:
         value = value.replace(tzinfo=UTC)

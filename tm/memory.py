@@ -6,31 +6,47 @@ notes. Language tags are stored in canonical BCP 47 case with the region the use
 texts in the same languages are one unit: importing a file twice merges instead of
 multiplying.
 
-All SQL lives in this class and sticks to what PostgreSQL also accepts (``ON CONFLICT``)
-but for the bulk insert's ``OR IGNORE`` (PostgreSQL: ``ON CONFLICT DO NOTHING``), so a server
-backend can implement the same few methods for teams without touching callers.
+How a unit is encoded in its row is :mod:`tm.encoding`'s business. All SQL lives in this class
+and sticks to what PostgreSQL also accepts (``ON CONFLICT``) but for the bulk insert's ``OR
+IGNORE`` (PostgreSQL: ``ON CONFLICT DO NOTHING``), so a server backend can implement the same
+few methods for teams without touching callers.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import cache, lru_cache
-from hashlib import blake2b as _blake2b
-from itertools import chain, islice, repeat
+from dataclasses import dataclass
+from functools import cache
+from itertools import chain
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from tm import lang as _lang
-from tm.errors import InputError, LanguageError, StoreError
-from tm.models import Unit, Variant
+from tm.encoding import (
+    PLAIN_HEAD,
+    UNIT_COLUMNS,
+    DatedUnit,
+    PlainUnit,
+    UnitRows,
+    as_unit,
+    decode_variants,
+    encode_units,
+    join_json,
+    key_texts,
+    language_tag,
+    primary,
+    record_from_row,
+    unit_from_row,
+    variant_contains,
+)
+from tm.errors import InputError, StoreError
+from tm.models import Unit
 
+# DatedUnit, PlainUnit, UnitRows, as_unit, encode_units and language_tag live in tm.encoding;
+# they stay importable from here, where callers have always found them.
 __all__ = [
     "SCHEMA_VERSION",
     "ImportReport",
@@ -52,7 +68,7 @@ _VERSION = "0.1.0"
 
 # One row per unit: importing a unit costs one row insert (a millions-unit TMX imports at
 # the speed of its parsing). The variants of a unit are encoded in the ``variants`` column
-# (see _encode_plain and _encode_full); ``key`` is a 64-bit hash of the unit's texts by
+# (see tm.encoding); ``key`` is a 64-bit hash of the unit's texts by
 # primary language, so that equal units merge; ``languages`` counts units per stored tag.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -74,77 +90,18 @@ CREATE TABLE IF NOT EXISTS units (
 CREATE TABLE IF NOT EXISTS languages (lang TEXT PRIMARY KEY, units INTEGER NOT NULL);
 """
 
-_UNIT_COLUMNS = (
-    "segtype, props, notes, creation_date, creation_id, change_date, change_id, usage_count"
-)
-_SELECT = f"SELECT id, tuid, variants, {_UNIT_COLUMNS} FROM units"
-#: the unit columns (segtype to usage_count) of a unit with nothing but a tuid and variants
-_PLAIN_HEAD: tuple[Any, ...] = (None, None, None, None, None, None, None, 0)
-_BATCH = 2000
-_STORED_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_SELECT = f"SELECT id, tuid, variants, {UNIT_COLUMNS} FROM units"
 _KEY_MAX = 2**63 - 1
 _ROWS_PER_STATEMENT = 400
 #: imports of more units than this check their tuids by hash first (see _check_tuids), up to
 #: _MAX_HASHED_TUIDS units (32 MB of hashes; larger imports leave the check to SQL)
 _SORT_TUIDS = 50_000
 _MAX_HASHED_TUIDS = 4_000_000
-#: separates the fields of plain variants in the ``variants`` column
-_SEP = "\x1f"
-
-#: A unit holding nothing but a tuid and its variants' ``(lang, text, markup)``, as a plain
-#: tuple: the common case of large TMX files. :meth:`Memory.add` takes these beside
-#: :class:`~tm.models.Unit` values, so that a bulk reader need not build two dataclasses per
-#: unit; ``(tuid, variants)`` is stored exactly as ``Unit(variants, tuid=tuid)`` would be.
-PlainUnit = tuple[str | None, tuple[tuple[str, str, str | None], ...]]
-
-#: A :data:`PlainUnit` with the unit-level props, notes, dates and ids that CAT tools write:
-#: ``(tuid, variants, props, notes, creation_date, creation_id, change_date, change_id)``,
-#: stored exactly as the :class:`~tm.models.Unit` with these fields would be.
-DatedUnit = tuple[
-    str | None,
-    tuple[tuple[str, str, str | None], ...],
-    tuple[tuple[str, str], ...],
-    tuple[str, ...],
-    datetime | None,
-    str | None,
-    datetime | None,
-    str | None,
-]
 
 
 def signature() -> str:
     """The signature stored in the ``meta`` table and TMX headers: ``untm:0.1.0|schema:1``."""
     return f"untm:{_VERSION}|schema:{SCHEMA_VERSION}"
-
-
-@cache
-def _known_languages() -> frozenset[str]:
-    from babel import Locale
-
-    return frozenset(str(code).lower() for code in Locale("en").languages)
-
-
-@lru_cache(maxsize=4096)
-def language_tag(tag: str | None) -> str:
-    """Return ``tag`` as a canonical BCP 47 tag, keeping its region: ``EN_us`` -> ``en-US``.
-
-    Raises:
-        LanguageError: if the tag is missing, malformed, or its language is not in CLDR
-            (three-letter codes such as ``eng`` are refused: CAT tools expect ``en``).
-
-    >>> language_tag("EN-us")
-    'en-US'
-    """
-    if tag is None or not tag.strip():
-        raise LanguageError("a language code is missing (expected e.g. 'en', 'fr', 'zh-CN')")
-    canonical = _lang.normalize(tag)
-    primary = canonical.split("-")[0]
-    if primary not in _known_languages():
-        raise LanguageError(
-            f"{tag!r} is not a known language code (expected a two-letter code such as "
-            "'en', 'fr', 'zh-CN')"
-        )
-    return canonical
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +197,7 @@ class Memory:
             if isinstance(err, sqlite3.DatabaseError):
                 raise StoreError(f"{path}: not a translation memory ({err})") from err
             raise
-        conn.create_function("untm_find", 3, _find, deterministic=True)
+        conn.create_function("untm_find", 3, variant_contains, deterministic=True)
         return cls(conn, path, created=created)
 
     def close(self) -> None:
@@ -355,8 +312,7 @@ class Memory:
         if batch.extras:
             get = batch.extras.get
             rows = (
-                (key, tuid, data, *get(at, _PLAIN_HEAD))
-                for at, (key, tuid, data) in enumerate(rows)
+                (key, tuid, data, *get(at, PLAIN_HEAD)) for at, (key, tuid, data) in enumerate(rows)
             )
         inserted = _insert_many(conn, first, origin, rows, 11 if batch.extras else 3)
         if inserted != count:
@@ -386,7 +342,7 @@ class Memory:
         conn = self.connection
         data = batch.data[at]
         extra = batch.extras.get(at)
-        texts = _texts(data)
+        texts = key_texts(data)
         key = batch.keys[at]
         while True:
             found = conn.execute("SELECT id, variants FROM units WHERE key = ?", (key,)).fetchone()
@@ -394,14 +350,14 @@ class Memory:
                 row = (uid, key, batch.tuids[at], origin, data, *(extra or ()))
                 columns = "id, key, tuid, origin, variants"
                 if extra is not None:
-                    columns += f", {_UNIT_COLUMNS}"
+                    columns += f", {UNIT_COLUMNS}"
                 marks = ",".join("?" * len(row))
                 conn.execute(f"INSERT INTO units ({columns}) VALUES ({marks})", row)
                 return 1
-            if _texts(found[1]) == texts:
+            if key_texts(found[1]) == texts:
                 break
             key = key + 1 if key < _KEY_MAX else -_KEY_MAX - 1
-        combos[tuple(v[0] for v in _decode(data))] -= 1
+        combos[tuple(v[0] for v in decode_variants(data))] -= 1
         if extra is not None:
             self._merge(found[0], extra)
         # a merged plain unit changes nothing: it has no notes, props, dates
@@ -426,7 +382,7 @@ class Memory:
         conn = self.connection
         combos: dict[tuple[str, ...], int] = {}
         for (data,) in conn.execute("SELECT variants FROM units WHERE origin = ?", (origin,)):
-            combo = tuple(v[0] for v in _decode(data))
+            combo = tuple(v[0] for v in decode_variants(data))
             combos[combo] = combos.get(combo, 0) + 1
         self._count_languages(combos, -1)
         return int(conn.execute("DELETE FROM units WHERE origin = ?", (origin,)).rowcount)
@@ -445,8 +401,8 @@ class Memory:
         conn.execute(
             "UPDATE units SET props = ?, notes = ?, change_date = ?, usage_count = ? WHERE id = ?",
             (
-                _dumps(_join(_loads(old_props), _loads(props))),
-                _dumps(_join(_loads(old_notes), _loads(notes))),
+                join_json(old_props, props),
+                join_json(old_notes, notes),
                 change_date,
                 max(old_usage, usage),
                 uid,
@@ -548,7 +504,7 @@ class Memory:
         cursor = self.connection.cursor()
         cursor.execute(_SELECT + " ORDER BY id")
         for row in cursor:
-            unit = _unit(row, keep)
+            unit = unit_from_row(row, keep)
             if unit is not None:
                 yield row[0], unit
 
@@ -563,38 +519,16 @@ class Memory:
         cursor = self.connection.cursor()
         cursor.execute(_SELECT + " ORDER BY id")
         for row in cursor:
-            data = row[2]
-            if row[3] is None and not row[10] and data[0] != "[":
-                variants = _decode(data)
-                if keep is not None:
-                    variants = tuple(v for v in variants if _primary(v[0]) in keep)
-                    if not variants:
-                        continue
-                if row[3:] == _PLAIN_HEAD:
-                    yield row[1], variants
-                else:
-                    _, tuid, _, _, props, notes, cdate, cid, mdate, mid, _ = row
-                    yield (
-                        tuid,
-                        variants,
-                        _pairs(props),
-                        _notes(notes),
-                        _date(cdate),
-                        cid,
-                        _date(mdate),
-                        mid,
-                    )
-            else:
-                unit = _unit(row, keep)
-                if unit is not None:
-                    yield unit
+            record = record_from_row(row, keep)
+            if record is not None:
+                yield record
 
     def _selection(self, langs: Sequence[str] | None) -> frozenset[str] | None:
         """The primary languages to keep, or None when every stored language is wanted."""
         if not langs:
             return None
         keep = frozenset(_lang.base(lang) for lang in langs)
-        if {_primary(tag) for tag in self.languages()} <= keep:
+        if {primary(tag) for tag in self.languages()} <= keep:
             return None
         return keep
 
@@ -607,7 +541,7 @@ class Memory:
                 f"{_SELECT} WHERE id IN ({','.join('?' * len(chunk))})", chunk
             )
             for row in cursor:
-                unit = _unit(row, None)
+                unit = unit_from_row(row, None)
                 if unit is not None:
                     found[row[0]] = unit
         return [found[i] for i in ids if i in found]
@@ -630,16 +564,6 @@ class Memory:
             )
         ]
         return self.get(ids)
-
-
-# --- rows <-> values ----------------------------------------------------------------------
-#
-# The ``variants`` column holds a unit's variants in order, in one of two forms:
-# - plain variants (language, text, inline markup; nothing else): for each, its tag, its
-#   text and ``=`` + its markup (empty without markup), all joined by U+001F. Tags never
-#   start with ``[``; texts that hold U+001F themselves take the second form.
-# - any variants: a JSON list of ``[tag, text, markup, props, notes, creation date,
-#   creation id, change date, change id]``.
 
 
 def _insert_many(
@@ -681,340 +605,9 @@ def _insert_many(
 @cache
 def _insert_sql(width: int, rows: int) -> str:
     """The statement inserting ``rows`` units of ``width`` columns (see :func:`_insert_many`)."""
-    names = "id, key, tuid, origin, variants" + (f", {_UNIT_COLUMNS}" if width > 3 else "")
+    names = "id, key, tuid, origin, variants" + (f", {UNIT_COLUMNS}" if width > 3 else "")
     values = []
     for k in range(rows):
         marks = [f"?{3 + k * width + c}" for c in range(width)]
         values.append(f"(?1+{k},{marks[0]},{marks[1]},?2,{','.join(marks[2:])})")
     return f"INSERT OR IGNORE INTO units ({names}) VALUES {','.join(values)}"
-
-
-def _find(data: str, needle: str, base: str) -> bool:
-    """SQL ``untm_find``: whether a variant's text (of primary language ``base``, or of any
-    language when ``base`` is empty) contains ``needle`` (casefolded), case-insensitively."""
-    return any(
-        needle in text.casefold()
-        for tag, text, *_ in _decode(data)
-        if not base or _primary(tag) == base
-    )
-
-
-def _decode(data: str) -> tuple[tuple[Any, ...], ...]:
-    """The variants of a ``variants`` column: tuples starting ``(tag, text, markup)``,
-    followed by props, notes, dates and ids in the JSON form."""
-    if data[0] == "[":
-        return tuple(tuple(v) for v in json.loads(data))
-    fields = data.split(_SEP)
-    codes = fields[2::3]
-    if not any(codes):
-        # no variant has markup: the common case of large exports
-        return tuple(zip(fields[0::3], fields[1::3], repeat(None)))
-    return tuple(
-        zip(fields[0::3], fields[1::3], [c[1:] if c else None for c in codes], strict=True)
-    )
-
-
-def _variants(data: str, keep: frozenset[str] | None) -> tuple[Variant, ...]:
-    out = []
-    for item in _decode(data):
-        if keep is not None and _primary(item[0]) not in keep:
-            continue
-        if len(item) == 3:
-            out.append(Variant(*item))
-        else:
-            tag, text, markup, props, notes, cdate, cid, mdate, mid = item
-            out.append(
-                Variant(
-                    tag,
-                    text,
-                    markup,
-                    tuple((k, v) for k, v in props),
-                    tuple(notes),
-                    _date(cdate),
-                    cid,
-                    _date(mdate),
-                    mid,
-                )
-            )
-    return tuple(out)
-
-
-def _texts(data: str) -> list[tuple[str, str, str]]:
-    """What a unit's key is the hash of: its texts and markup by primary language, sorted.
-    Compared as tuples, not as the joined text hashed, which texts holding U+001E or U+001F
-    can make equal for different units."""
-    return sorted((_primary(v[0]), v[1], v[2] or "") for v in _decode(data))
-
-
-def _encode_full(variants: Sequence[Variant], tags: dict[str, tuple[str, str]]) -> str:
-    """The JSON form of the ``variants`` column (variants with props, notes, dates, ids)."""
-    items = []
-    for v in variants:
-        known = tags.get(v.lang)
-        if known is None:
-            known = tags[v.lang] = _tag_and_base(v.lang)
-        items.append(
-            [
-                known[0],
-                v.text,
-                v.markup,
-                [list(p) for p in v.props],
-                list(v.notes),
-                _date_text(v.creation_date),
-                v.creation_id,
-                _date_text(v.change_date),
-                v.change_id,
-            ]
-        )
-    return json.dumps(items, ensure_ascii=False)
-
-
-def _unit(row: tuple[Any, ...], keep: frozenset[str] | None) -> Unit | None:
-    """A unit from a row of :data:`_SELECT` with the variants of ``keep`` (None: all), or
-    None when none of them is left."""
-    _, tuid, data, segtype, props, notes, cdate, cid, mdate, mid, usage = row
-    variants = _variants(data, keep)
-    if not variants:
-        return None
-    if row[3:] == _PLAIN_HEAD:
-        return Unit(variants, tuid=tuid)
-    return Unit(
-        variants,
-        tuid=tuid,
-        props=_pairs(props),
-        notes=_notes(notes),
-        creation_date=_date(cdate),
-        creation_id=cid,
-        change_date=_date(mdate),
-        change_id=mid,
-        usage_count=usage,
-        segtype=segtype,
-    )
-
-
-@lru_cache(maxsize=4096)
-def _primary(tag: str) -> str:
-    """The primary language of a stored (canonical) tag."""
-    return tag.split("-")[0]
-
-
-def _tag_and_base(tag: str) -> tuple[str, str]:
-    canonical = language_tag(tag)
-    return canonical, canonical.split("-")[0]
-
-
-@dataclass(slots=True)
-class UnitRows:
-    """Units encoded as rows of the ``units`` table, in order, ready for
-    :meth:`Memory.add_rows`: each unit's key, tuid and ``variants`` column, and for units
-    with more than texts, their other columns (segtype to usage_count) by position. Plain
-    lists pickle fast, so a bulk reader can encode in other processes."""
-
-    keys: list[int] = field(default_factory=list)
-    tuids: list[str | None] = field(default_factory=list)
-    data: list[str] = field(default_factory=list)
-    #: the unit columns of units with more than a tuid and texts, by position in the batch
-    extras: dict[int, tuple[Any, ...]] = field(default_factory=dict)
-    #: units by the tuple of their variants' tags (for the per-language counts)
-    combos: dict[tuple[str, ...], int] = field(default_factory=dict)
-
-
-def encode_units(
-    units: Iterable[Unit | PlainUnit | DatedUnit], *, size: int = _BATCH
-) -> Iterator[UnitRows]:
-    """Encode ``units`` as batches of ``size`` rows (the last may be shorter).
-
-    Raises:
-        InputError: if a unit has no variant.
-        LanguageError: if a variant has an unknown language.
-    """
-    # the loop below runs once per unit of files with millions of them: plain units go
-    # straight to their columns, with language tags looked up in a local dict; Unit values
-    # take the same steps, then _unit_columns gives their other columns
-    tags: dict[str, tuple[str, str]] = {}
-    units = iter(units)
-    while True:
-        batch = UnitRows()
-        keys, tuids, datas, extras, combos = (
-            batch.keys,
-            batch.tuids,
-            batch.data,
-            batch.extras,
-            batch.combos,
-        )
-        for unit in islice(units, size):
-            if isinstance(unit, tuple):
-                tuid, variants = unit[0], unit[1]
-            else:
-                tuid = unit.tuid
-                variants = tuple((v.lang, v.text, v.markup) for v in unit.variants)
-            if not variants:
-                raise InputError(f"a unit (tuid {tuid!r}) has no language variant")
-            # the variants column of plain variants (see _decode) and the key: a hash of the
-            # texts and markup by primary language, sorted
-            parts = []
-            fields = []
-            langs = []
-            for lang, text, markup in variants:
-                known = tags.get(lang)
-                if known is None:
-                    known = tags[lang] = _tag_and_base(lang)
-                tag, base = known
-                langs.append(tag)
-                if markup is None:
-                    fields.append(f"{tag}\x1f{text}\x1f")
-                    parts.append(f"{base}\x1e{text}\x1e")
-                else:
-                    fields.append(f"{tag}\x1f{text}\x1f={markup}")
-                    parts.append(f"{base}\x1e{text}\x1e{markup}")
-            data = _SEP.join(fields)
-            if data.count(_SEP) != 3 * len(fields) - 1:
-                data = _encode_full([Variant(*v) for v in variants], tags)
-            parts.sort()
-            combo = tuple(langs)
-            combos[combo] = combos.get(combo, 0) + 1
-            if not isinstance(unit, tuple):
-                data, extra = _unit_columns(unit, data, tags)
-                if extra is not None:
-                    extras[len(keys)] = extra
-            elif len(unit) > 2:
-                _, _, props, notes, cdate, cid, mdate, mid = unit
-                extras[len(keys)] = (
-                    None,
-                    _props_text(props),
-                    _notes_text(notes),
-                    _date_text(cdate),
-                    cid,
-                    _date_text(mdate),
-                    mid,
-                    0,
-                )
-            keys.append(
-                int.from_bytes(
-                    _blake2b("\x1f".join(parts).encode(), digest_size=8).digest(),
-                    "little",
-                    signed=True,
-                )
-            )
-            tuids.append(tuid)
-            datas.append(data)
-        if not keys:
-            return
-        yield batch
-
-
-def _unit_columns(
-    unit: Unit, data: str, tags: dict[str, tuple[str, str]]
-) -> tuple[str, tuple[Any, ...] | None]:
-    """The ``variants`` column of ``unit`` (``data``, its plain variants, unless a variant
-    has props, notes, dates or ids) and its other columns (None when it has nothing else)."""
-    if any(
-        v.props
-        or v.notes
-        or v.creation_date is not None
-        or v.creation_id is not None
-        or v.change_date is not None
-        or v.change_id is not None
-        for v in unit.variants
-    ):
-        data = _encode_full(unit.variants, tags)
-    if not (
-        unit.props
-        or unit.notes
-        or unit.creation_date is not None
-        or unit.creation_id is not None
-        or unit.change_date is not None
-        or unit.change_id is not None
-        or unit.usage_count
-        or unit.segtype is not None
-    ):
-        return data, None
-    return data, (
-        unit.segtype,
-        _props_text(unit.props),
-        _notes_text(unit.notes),
-        _date_text(unit.creation_date),
-        unit.creation_id,
-        _date_text(unit.change_date),
-        unit.change_id,
-        unit.usage_count,
-    )
-
-
-def as_unit(record: PlainUnit | DatedUnit) -> Unit:
-    """The :class:`~tm.models.Unit` a :data:`PlainUnit` or :data:`DatedUnit` stands for."""
-    if len(record) == 2:
-        tuid, variants = record
-        return Unit(tuple(Variant(*v) for v in variants), tuid=tuid)
-    tuid, variants, props, notes, cdate, cid, mdate, mid = record
-    return Unit(
-        tuple(Variant(*v) for v in variants),
-        tuid=tuid,
-        props=props,
-        notes=notes,
-        creation_date=cdate,
-        creation_id=cid,
-        change_date=mdate,
-        change_id=mid,
-    )
-
-
-@lru_cache(maxsize=1024)
-def _props_text(props: tuple[tuple[str, str], ...]) -> str | None:
-    """The ``props`` column (cached: the props of a file's units repeat, e.g. its document)."""
-    return _dumps([list(p) for p in props])
-
-
-@lru_cache(maxsize=1024)
-def _notes_text(notes: tuple[str, ...]) -> str | None:
-    """The ``notes`` column (cached as :func:`_props_text`)."""
-    return _dumps(list(notes))
-
-
-def _dumps(items: list[Any]) -> str | None:
-    return json.dumps(items, ensure_ascii=False) if items else None
-
-
-def _loads(text: str | None) -> list[Any]:
-    return [] if text is None else list(json.loads(text))
-
-
-@lru_cache(maxsize=1024)
-def _pairs(text: str | None) -> tuple[tuple[str, str], ...]:
-    """The props of a ``props`` column (cached: a file's units repeat their props)."""
-    if text is None:
-        return ()
-    return tuple((k, v) for k, v in json.loads(text))
-
-
-@lru_cache(maxsize=1024)
-def _notes(text: str | None) -> tuple[str, ...]:
-    """The notes of a ``notes`` column (cached as :func:`_pairs`)."""
-    return tuple(_loads(text))
-
-
-def _join(old: list[Any], new: list[Any]) -> list[Any]:
-    out = list(old)
-    out.extend(item for item in new if item not in old)
-    return out
-
-
-@lru_cache(maxsize=4096)
-def _date_text(value: datetime | None) -> str | None:
-    """``value`` in UTC as ``YYYY-MM-DDThh:mm:ssZ`` (ISO 8601, four-digit years)."""
-    if value is None:
-        return None
-    if value.tzinfo is not UTC:
-        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    # isoformat pads years to four digits: 0999-01-01T00:00:00
-    return value.isoformat(timespec="seconds")[:19] + "Z"
-
-
-@lru_cache(maxsize=4096)
-def _date(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    if _STORED_DATE.fullmatch(text):
-        # what _date_text writes, read at a twentieth of strptime's cost
-        return datetime.fromisoformat(text)
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
