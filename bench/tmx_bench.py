@@ -141,7 +141,7 @@ def phase_import(tmx: Path, db: Path, streaming: bool = False) -> dict[str, floa
     sys.path.insert(0, str(ROOT))
     from tm.memory import Memory
     from tmx import bulk
-    from tmx.tmx import import_files
+    from tmx.interchange import import_files
 
     if streaming:
         bulk.MIN_BYTES = sys.maxsize
@@ -194,7 +194,7 @@ def phase_baseline_write(db: Path, out: Path) -> dict[str, float]:
 def phase_export(db: Path, out: Path) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
     from tm.memory import Memory
-    from tmx.tmx import export_memory
+    from tmx.interchange import export_memory
 
     start = time.perf_counter()
     with Memory.open(db, create=False) as memory:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from tm.memory import ImportReport, MemoryStats
     from tm.models import Alignment, Concept, Finding, TermHit, Unit
     from tm.terms import Candidate
-    from tmx.tmx import WriteReport
+    from tmx.output import WriteReport
 
 __all__ = [
     "alignments",

@@ -17,7 +17,8 @@ import tm.memory
 from tm.errors import FormatError, InputError, LanguageError
 from tm.memory import ImportReport, Memory
 from tmx import bulk
-from tmx.tmx import import_files, read_tmx
+from tmx.interchange import import_files
+from tmx.tmx import read_tmx
 
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n'

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tm.errors import InputError, LanguageError, StoreError
 from tm.memory import SCHEMA_VERSION, Memory, language_tag, signature
 from tm.models import Unit, Variant
-from tmx.tmx import export_memory, import_files
+from tmx.interchange import export_memory, import_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tmx"
 

@@ -365,7 +365,7 @@ def letter_tmx(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path
     """The six-language TMX of examples/letter, built and exported as `make demo` does."""
     from tm.build import build_memory
     from tm.memory import Memory
-    from tmx.tmx import export_memory
+    from tmx.interchange import export_memory
 
     out = tmp_path_factory.mktemp("letter")
     others = [examples / f"letter.{lang}.md" for lang in ("ar", "es", "fr", "ru", "zh")]
@@ -384,7 +384,7 @@ def test_omegat_pretranslates_the_letter(tmp_path: Path, letter_tmx: Path, examp
     from tm.document import read_document
     from tm.memory import Memory
     from tm.segment import segment_document
-    from tmx.tmx import export_memory
+    from tmx.interchange import export_memory
 
     if not OMEGAT_JAR.is_file():
         pytest.skip("OmegaT (Debian package omegat) is not installed")

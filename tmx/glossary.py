@@ -28,7 +28,7 @@ from tm.errors import GlossaryError, InputError, LanguageError
 from tm.lang import base, normalize
 from tm.models import Concept, Term
 from tm.terms import Glossary, concepts_from_rows, is_abbreviation
-from tmx.tmx import atomic_paths
+from tmx.output import atomic_paths
 
 __all__ = [
     "COLUMNS",

@@ -18,7 +18,7 @@ from tm import lang as _lang
 from tm.errors import FormatError, LanguageError
 from tm.memory import language_tag
 from tm.models import Unit, Variant
-from tmx.tmx import WriteReport, atomic_paths
+from tmx.output import WriteReport, atomic_paths
 
 __all__ = ["PoReader", "read_po", "write_po"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from tm.errors import FormatError, LanguageError
 from tm.memory import language_tag
 from tm.models import Unit, Variant
-from tmx.tmx import WriteReport, atomic_paths
+from tmx.output import WriteReport, atomic_paths
 
 __all__ = ["TableReader", "read_table", "write_table"]
 

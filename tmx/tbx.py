@@ -23,7 +23,7 @@ from tm.errors import FormatError
 from tm.models import Concept, Term, TermStatus
 from tm.terms import STATUSES, Glossary, is_abbreviation
 from tmx import _xml
-from tmx.tmx import atomic_paths
+from tmx.output import atomic_paths
 
 __all__ = ["TBX_NS", "TbxVersion", "read_tbx", "write_tbx"]
 

@@ -14,15 +14,13 @@ two byte for byte equal). Profiles adapt the output to OmegaT, Trados, memoQ and
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from lxml import etree
 
@@ -30,8 +28,6 @@ from tm import lang as _lang
 from tm.errors import FormatError, InputError, LanguageError
 from tm.memory import (
     DatedUnit,
-    ImportReport,
-    Memory,
     PlainUnit,
     as_unit,
     language_tag,
@@ -39,21 +35,13 @@ from tm.memory import (
 )
 from tm.models import Unit, Variant
 from tmx import _xml
-
-if TYPE_CHECKING:
-    from tmx.po import PoReader
-    from tmx.tabular import TableReader
+from tmx.output import WriteReport, atomic_paths
 
 __all__ = [
     "PROFILES",
     "Profile",
     "TmxHeader",
     "TmxReader",
-    "WriteReport",
-    "atomic_paths",
-    "export_memory",
-    "import_files",
-    "open_reader",
     "read_tmx",
     "write_tmx",
 ]
@@ -551,67 +539,6 @@ def _region_tag(tag: str) -> str:
 # --- writing -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class WriteReport:
-    """What an export wrote: the files and the units in each, and units left out."""
-
-    files: tuple[tuple[str, int], ...]
-    skipped: int = 0
-
-    @property
-    def units(self) -> int:
-        """Units written over all files."""
-        return sum(n for _, n in self.files)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-class atomic_paths:  # noqa: N801 - used like a function in a with statement
-    """Context manager handing out temporary paths that replace their targets only on success.
-
-    >>> with atomic_paths() as tmp:  # doctest: +SKIP
-    ...     part = tmp("out.tmx"); Path(part).write_text("...")
-    """
-
-    def __init__(self) -> None:
-        self._pairs: list[tuple[str, Path]] = []
-        self._temps: list[str] = []
-
-    def __call__(self, target: str | Path) -> str:
-        tmp = self.temp(target)
-        self.commit(tmp, target)
-        return tmp
-
-    def temp(self, near: str | Path) -> str:
-        """A temporary file beside ``near`` (removed unless committed and successful)."""
-        near = Path(near)
-        if near.parent and not near.parent.is_dir():
-            raise InputError(f"{near.parent}: no such directory for the output")
-        fd, tmp = tempfile.mkstemp(prefix=f".{near.name}.", suffix=".part", dir=near.parent)
-        os.close(fd)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
-        self._temps.append(tmp)
-        return tmp
-
-    def commit(self, tmp: str, target: str | Path) -> None:
-        """Have ``tmp`` replace ``target`` when the block ends without an error."""
-        self._pairs.append((tmp, Path(target)))
-
-    def __enter__(self) -> atomic_paths:
-        return self
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            for tmp, target in self._pairs:
-                os.replace(tmp, target)
-        for tmp in self._temps:
-            Path(tmp).unlink(missing_ok=True)
-
-
 _CLOSING = len(b"</body></tmx>\n")
 _PROLOGUE = "<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n"
 #: serialised units kept before one write to the file
@@ -1062,133 +989,3 @@ def _meta(
 def _prop_type(kind: str, prof: Profile) -> str:
     """The written ``type`` of a prop: the profile's suffix on ``x-`` types that have none."""
     return kind + prof.prop_suffix if kind.startswith("x-") and ":" not in kind else kind
-
-
-# --- files <-> memory --------------------------------------------------------------------
-
-_READERS = {".tmx": "tmx", ".po": "po", ".csv": "table", ".tsv": "table", ".tab": "table"}
-_FORMATS = ("tmx", "po", "csv", "tsv")
-
-
-def open_reader(
-    path: str | Path, *, srclang: str = "en", lang: str | None = None
-) -> TmxReader | PoReader | TableReader:
-    """A reader for ``path`` chosen by its suffix (.tmx, .po, .csv, .tsv, .tab).
-
-    Raises:
-        InputError: for any other suffix.
-    """
-    path = Path(path)
-    kind = _READERS.get(path.suffix.lower())
-    if kind == "tmx":
-        return read_tmx(path)
-    if kind == "po":
-        from tmx.po import read_po
-
-        return read_po(path, srclang=srclang, lang=lang)
-    if kind == "table":
-        from tmx.tabular import read_table
-
-        return read_table(path)
-    raise InputError(f"{path}: cannot import this kind of file (use .tmx, .po, .csv or .tsv)")
-
-
-def import_files(
-    memory: Memory, paths: Sequence[str | Path], *, srclang: str = "en", lang: str | None = None
-) -> ImportReport:
-    """Import each file into ``memory`` in its own transaction (a bad file adds nothing).
-    Large TMX files are read on several cores (:mod:`tmx.bulk`).
-
-    Raises:
-        InputError: a file that cannot be read; earlier files stay imported.
-    """
-    from dataclasses import replace
-
-    from tmx import bulk
-
-    total = ImportReport()
-    for path in map(Path, paths):
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        report = None
-        if path.suffix.lower() == ".tmx":
-            report = bulk.import_tmx(memory, path, origin=path.name)
-        if report is None:
-            reader = open_reader(path, srclang=srclang, lang=lang)
-            records = reader.records() if isinstance(reader, TmxReader) else reader
-            report = replace(
-                memory.add(records, origin=path.name),
-                skipped=reader.skipped,
-                warnings=tuple(reader.all_warnings()),
-            )
-        total = replace(
-            total,
-            added=total.added + report.added,
-            merged=total.merged + report.merged,
-            skipped=total.skipped + report.skipped,
-            warnings=(*total.warnings, *report.warnings),
-            revision=report.revision,
-        )
-    return total
-
-
-def export_memory(
-    memory: Memory,
-    path: str | Path,
-    *,
-    fmt: str = "tmx",
-    langs: Sequence[str] | None = None,
-    srclang: str = "en",
-    profile: str | None = None,
-    max_units: int | None = None,
-) -> WriteReport:
-    """Export ``memory`` as TMX (with a CAT-tool profile), PO or CSV/TSV (atomically).
-
-    Raises:
-        InputError: unknown format or profile, or a language the memory does not hold.
-    """
-    if fmt not in _FORMATS:
-        raise InputError(f"unknown export format {fmt!r} (choose from {', '.join(_FORMATS)})")
-    stored = memory.languages()
-    if not stored:
-        raise InputError(f"{memory.path}: the memory is empty; nothing to export")
-    tags = _tags_for(stored, langs)
-    src = _tags_for(stored, [srclang])[0]
-    if fmt == "tmx":
-        return write_tmx(
-            memory.records(langs=tags),
-            path,
-            srclang=src,
-            langs=tags,
-            profile=profile or "tmx",
-            max_units=max_units,
-        )
-    units = memory.units(langs=tags)
-    if profile is not None:
-        raise InputError("profiles apply to TMX exports only (drop --profile or use --format tmx)")
-    if fmt == "po":
-        from tmx.po import write_po
-
-        return write_po(units, path, srclang=src, langs=tags)
-    from tmx.tabular import write_table
-
-    return write_table(units, path, langs=tags)
-
-
-def _tags_for(stored: dict[str, int], wanted: Sequence[str] | None) -> list[str]:
-    """The stored tag used most for each wanted language (all stored languages by default)."""
-    best: dict[str, tuple[int, str]] = {}
-    for tag, n in stored.items():
-        base = _lang.base(tag)
-        if base not in best or n > best[base][0]:
-            best[base] = (n, tag)
-    if not wanted:
-        return [tag for _, tag in best.values()]
-    out = []
-    for tag in wanted:
-        base = _lang.base(language_tag(tag))
-        if base not in best:
-            have = ", ".join(sorted(best))
-            raise LanguageError(f"the memory has no {tag!r} text (it holds {have})")
-        out.append(best[base][1])
-    return out

@@ -45,7 +45,7 @@ def build(
     from cli import render
     from tm.build import build_memory
     from tm.memory import Memory
-    from tmx.tmx import export_memory
+    from tmx.interchange import export_memory
 
     with handle_errors(), Memory.open(memory) as store:
         with render.progress_steps("building") as advance:

@@ -54,7 +54,7 @@ def import_(
     """Import translation units into the memory; each file is one transaction."""
     from cli import render
     from tm.memory import Memory
-    from tmx.tmx import import_files
+    from tmx.interchange import import_files
 
     with handle_errors(), Memory.open(memory) as store:
         report = import_files(store, files, srclang=src, lang=lang)
@@ -84,7 +84,7 @@ def export(
     """Export the memory as TMX 1.4b, PO (one per pair) or CSV/TSV; files are written whole."""
     from cli import render
     from tm.memory import Memory
-    from tmx.tmx import export_memory
+    from tmx.interchange import export_memory
 
     with handle_errors(), Memory.open(memory, create=False) as store:
         report = export_memory(
