@@ -1,4 +1,4 @@
-"""Benchmark of tm/check.py: speed on the letter, findings on clean text, recall on planted errors.
+"""Benchmark of tm/check/: speed on the letter, findings on clean text, recall on planted errors.
 
 1. Speed: the English letter (../shared/data/letter) checked as a draft, and each of its five
    working translations checked against it (segmenting, aligning and checking), with the

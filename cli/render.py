@@ -20,10 +20,10 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from tm.build import BuildReport
+    from tm.extract import Candidate
     from tm.match import SegmentMatches
     from tm.memory import ImportReport, MemoryStats
     from tm.models import Alignment, Concept, Finding, TermHit, Unit
-    from tm.terms import Candidate
     from tmx.output import WriteReport
 
 __all__ = [

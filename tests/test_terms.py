@@ -1,4 +1,4 @@
-"""Term recognition (tm/terms.py) over the shipped UN glossary and the six-language letter."""
+"""Term recognition (tm/recognition.py) over the shipped UN glossary and the six-language letter."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from glossaries import load_shipped
 from tm.errors import GlossaryError
+from tm.extract import extract_candidates
 from tm.lang import UN_LANGUAGES
 from tm.models import Concept, Term, TermHit, Unit, Variant
-from tm.terms import Glossary, concepts_from_rows, extract_candidates, recognize, stems
+from tm.terms import Glossary, concepts_from_rows, recognize, stems
 
 G = load_shipped()
 

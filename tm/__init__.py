@@ -37,7 +37,7 @@ _NAMES: dict[str, str] = {
     # glossary
     "Glossary": "tm.terms",
     "recognize": "tm.terms",
-    "extract_candidates": "tm.terms",
+    "extract_candidates": "tm.extract",
     # matching and checking
     "Matcher": "tm.match",
     "match_document": "tm.match",

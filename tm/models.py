@@ -208,7 +208,7 @@ class Concept:
 
 @dataclass(frozen=True, slots=True)
 class TermHit:
-    """A glossary term recognised in a text (tm/terms.py).
+    """A glossary term recognised in a text (tm/recognition.py).
 
     ``status`` is the found form's status, or ``"variant"`` for an unlisted form found by
     tolerant matching; ``equivalents`` maps each other language to its preferred term.
@@ -253,14 +253,14 @@ class Match:
     unit_id: int | None = None
 
 
-# --- checking (tm/check.py) -------------------------------------------------------------------
+# --- checking (tm/check/) ----------------------------------------------------------------------
 
 Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One departure from official terminology or consistency (tm/check.py)."""
+    """One departure from official terminology or consistency (tm/check/)."""
 
     rule: str
     severity: Severity

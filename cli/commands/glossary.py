@@ -150,8 +150,8 @@ def extract(
     from dataclasses import asdict
 
     from cli import render
+    from tm.extract import extract_candidates
     from tm.memory import Memory
-    from tm.terms import extract_candidates
 
     with handle_errors(), Memory.open(memory, create=False) as store:
         found = extract_candidates(
