@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/untm build examples/letter/letter.en.md examples/letter/letter.ar.md \
 		examples/letter/letter.es.md examples/letter/letter.fr.md \
 		examples/letter/letter.ru.md examples/letter/letter.zh.md \
-		--memory $(OUT)/letter.sqlite --tmx $(OUT)/letter.tmx
+		--memory $(OUT)/letter.sqlite --tmx $(OUT)/letter.tmx --glossary $(OUT)/letter.tbx
 
 test: $(STAMP) check
 	$(BIN)/python -m pytest -q

@@ -19,11 +19,14 @@ from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tm.build import BuildReport
     from tm.extract import Candidate
     from tm.match import SegmentMatches
     from tm.memory import ImportReport, MemoryStats
     from tm.models import Alignment, Concept, Finding, TermHit, Unit
+    from tm.reference import ReferenceGlossary
     from tmx.output import WriteReport
 
 __all__ = [
@@ -49,6 +52,8 @@ __all__ = [
     "memory_stats",
     "pretranslate_summary",
     "progress_steps",
+    "reference_data",
+    "reference_summary",
     "table",
     "term_hits",
     "warning",
@@ -201,6 +206,56 @@ def build_summary(report: BuildReport, export: WriteReport | None) -> None:
         )
     if export is not None:
         export_summary(export)
+
+
+def reference_data(reference: ReferenceGlossary, files: Sequence[Path]) -> dict[str, object]:
+    """A reference glossary in JSON: files, concepts, and every departure (0-based places)."""
+    return {
+        "files": [str(path) for path in files],
+        "concepts": len(reference.entries),
+        "proposed": sum(entry.proposed for entry in reference.entries),
+        "flagged": [
+            {
+                "concept": entry.concept.id,
+                "lang": use.lang,
+                "status": use.status,
+                "text": use.text,
+                "segment": use.segment,
+                "paragraph": use.paragraph,
+            }
+            for entry in reference.entries
+            for use in entry.uses
+            if use.departs
+        ],
+    }
+
+
+def reference_summary(reference: ReferenceGlossary, files: Sequence[Path]) -> None:
+    """What a reference glossary holds, its flagged departures (counted from 1), its files."""
+    proposed = sum(entry.proposed for entry in reference.entries)
+    out = console()
+    out.print(
+        f"Reference glossary: {len(reference.entries) - proposed} concept(s) cited, "
+        f"{proposed} proposed for review, {reference.flagged} use(s) departing from the "
+        "official form."
+    )
+    places: dict[tuple[str, str, str, str], list[str]] = {}
+    for entry in reference.entries:
+        for use in entry.uses:
+            if use.departs:
+                key = (entry.concept.id, use.lang, use.status, use.text or "-")
+                where = f"¶{use.paragraph + 1}"
+                if use.segment is not None:
+                    where = f"s{use.segment + 1}"
+                places.setdefault(key, []).append(where)
+    if places:
+        table(
+            "Departures from the official form (s: segment, ¶: paragraph)",
+            ("concept", "lang", "as", "form", "where"),
+            [(*key, ", ".join(where)) for key, where in places.items()],
+        )
+    for path in files:
+        out.print(f"Wrote {escape(str(path))}")
 
 
 def memory_stats(stats: MemoryStats) -> None:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
 from glossaries import load_shipped
+from tm.align import align, multilingual
+from tm.document import read_document
 from tm.errors import GlossaryError, InputError
 from tm.models import Concept, Term
+from tm.reference import ReferenceGlossary, document_glossary
+from tm.segment import segment_document
 from tm.terms import Glossary
 from tmx.glossary import (
     import_user,
@@ -22,9 +27,11 @@ from tmx.glossary import (
     write_omegat,
     write_table,
 )
+from tmx.reference import write_reference
 from tmx.tbx import write_tbx
 
 G = load_shipped()
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "letter"
 SHARED_TOOLS = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "cat-clients"
 
 
@@ -139,7 +146,12 @@ def test_user_dir_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 @pytest.mark.omegat
 @pytest.mark.parametrize(
     ("name", "lang"),
-    [("un.txt", "fr"), pytest.param("un.tbx", "zh", marks=pytest.mark.slow)],  # ~6 s per run
+    [
+        ("un.txt", "fr"),
+        pytest.param("un.tbx", "zh", marks=pytest.mark.slow),  # ~6 s per run
+        ("letter-reference.txt", "ru"),
+        ("letter-reference.tbx", "fr"),
+    ],
 )
 def test_omegat_reads_the_exports(tmp_path: Path, name: str, lang: str) -> None:
     if shutil.which("omegat") is None and not Path("/usr/share/omegat/OmegaT.jar").is_file():
@@ -148,11 +160,19 @@ def test_omegat_reads_the_exports(tmp_path: Path, name: str, lang: str) -> None:
     if not script.is_file():
         pytest.skip("../shared/tools/cat-clients is not beside this checkout")
     out = tmp_path / name
-    if name.endswith(".txt"):
+    expected: int | None = None
+    least = len(G)
+    if name.startswith("letter-reference"):  # the letter's own glossary (build --glossary)
+        reference = _letter_reference()
+        least = len(reference.entries)
+        fmt: Literal["omegat", "tbx2"] = "omegat" if name.endswith(".txt") else "tbx2"
+        write_reference(reference, out, fmt=fmt, target_lang=lang)
+        if fmt == "omegat":
+            expected = sum(1 for x in out.read_text(encoding="utf-8").splitlines() if x[:1] != "#")
+    elif name.endswith(".txt"):
         expected = write_omegat(G, out, src_lang="en", tgt_lang=lang)
     else:
         write_tbx(G, out, version="tbx2")
-        expected = None
     sample = SHARED_TOOLS / "sample"
     result = subprocess.run(
         [
@@ -174,10 +194,23 @@ def test_omegat_reads_the_exports(tmp_path: Path, name: str, lang: str) -> None:
     if expected is not None:
         assert read == expected
     else:
-        assert read >= len(G)
+        assert read >= least
     terms = [x for x in result.stdout.splitlines() if x.startswith("  term ")]
     assert terms
     assert all(" => " in x for x in terms)
+
+
+def _letter_reference() -> ReferenceGlossary:
+    """The letter's reference glossary, aligned with its French and Russian versions."""
+    source = read_document(EXAMPLES / "letter.en.md")
+    src = segment_document(source)
+    alignments, segments = [], {}
+    for lang in ("fr", "ru"):
+        tgt = segment_document(read_document(EXAMPLES / f"letter.{lang}.md"))
+        alignments.append(align(src, tgt, src_lang="en", tgt_lang=lang, glossary=G))
+        segments[lang] = tgt
+    rows = multilingual(alignments)
+    return document_glossary(source, G, document="letter", rows=rows, segments=segments)
 
 
 def test_messages_without_a_file_name() -> None:

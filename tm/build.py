@@ -11,7 +11,7 @@ sentence (a CAT tool re-segments such units or leaves them to fuzzy matching).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from tm.memory import ImportReport, Memory, language_tag
 from tm.models import Alignment, MultiBead, Unit, Variant
 
 if TYPE_CHECKING:
+    from tm.reference import ReferenceGlossary
     from tm.terms import Glossary
 
 __all__ = ["BuildReport", "build_memory", "units_from_rows"]
@@ -31,13 +32,17 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
-    """What a build stored: rows, units per language, suspect and multi-sentence rows."""
+    """What a build stored: rows, units per language, suspect and multi-sentence rows.
+
+    ``reference`` is the document's reference glossary when the build was asked for one.
+    """
 
     rows: int
     languages: dict[str, int]
     suspect: int
     multi_sentence: int
     stored: ImportReport
+    reference: ReferenceGlossary | None = field(default=None, repr=False)
 
 
 def build_memory(
@@ -47,12 +52,15 @@ def build_memory(
     *,
     srx: str | Path | None = None,
     glossary: Glossary | None = None,
+    reference: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Align ``pivot`` (the English document) with each of ``others`` and store the rows.
 
     Rebuilding the same pivot document replaces the units it stored before, in the same
-    transaction, so the memory holds its latest alignment only.
+    transaction, so the memory holds its latest alignment only. With ``reference`` (and a
+    ``glossary``) the report carries the document's reference glossary: the names it cites,
+    official and as its versions write them (:func:`tm.reference.document_glossary`).
 
     Raises:
         InputError: no other document, a language given twice, unreadable documents.
@@ -85,6 +93,14 @@ def build_memory(
         step(f"aligned {pivot_doc.lang}-{doc.lang}")
     rows = multilingual(alignments)
     origin = Path(pivot).name
+    cited = None
+    if reference and glossary is not None:
+        from tm.reference import document_glossary
+
+        segments = {al.tgt_lang: al.tgt for al in alignments}
+        cited = document_glossary(
+            pivot_doc, glossary, document=origin, rows=rows, segments=segments
+        )
     units = units_from_rows(rows, document=origin)
     stored = memory.add(units, origin=origin, replace=True)
     step("stored")
@@ -98,6 +114,7 @@ def build_memory(
         suspect=sum(1 for row in rows if row.suspect),
         multi_sentence=sum(1 for u in units if u.segtype == "paragraph"),
         stored=stored,
+        reference=cited,
     )
 
 

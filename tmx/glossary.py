@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from tm.document import decode_text
@@ -37,6 +37,7 @@ __all__ = [
     "load",
     "read_omegat",
     "read_table",
+    "table_rows",
     "user_dir",
     "user_glossaries",
     "with_user_glossaries",
@@ -219,21 +220,21 @@ def read_omegat(
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _rows(glossary: Glossary) -> Iterator[list[str]]:
-    for concept in glossary.concepts:
-        for term in concept.terms:
-            yield [
-                concept.id,
-                concept.category,
-                term.lang,
-                term.text,
-                term.abbreviation or "",
-                term.status,
-                term.confidence or "",
-                term.source or "",
-                term.note or "",
-                concept.note or "",
-            ]
+def table_rows(concept: Concept) -> Iterator[list[str]]:
+    """The rows of ``concept`` in the one-term-a-row layout (:data:`COLUMNS`), term by term."""
+    for term in concept.terms:
+        yield [
+            concept.id,
+            concept.category,
+            term.lang,
+            term.text,
+            term.abbreviation or "",
+            term.status,
+            term.confidence or "",
+            term.source or "",
+            term.note or "",
+            concept.note or "",
+        ]
 
 
 def write_table(glossary: Glossary, path: str | Path) -> int:
@@ -246,19 +247,28 @@ def write_table(glossary: Glossary, path: str | Path) -> int:
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0
-    for row in _rows(glossary):
-        writer.writerow(row)
-        count += 1
+    for concept in glossary.concepts:
+        for row in table_rows(concept):
+            writer.writerow(row)
+            count += 1
     with atomic_paths() as tmp:
         Path(tmp(path)).write_text(buffer.getvalue(), encoding="utf-8")
     return count
 
 
-def write_omegat(glossary: Glossary, path: str | Path, *, src_lang: str, tgt_lang: str) -> int:
+def write_omegat(
+    glossary: Glossary,
+    path: str | Path,
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    comments: Mapping[str, str] | None = None,
+) -> int:
     """Write OmegaT's glossary for one pair: every source form -> the preferred target form.
 
     The comment says the concept, the source form's status and, for a form to avoid, the
-    preferred source form. Returns the number of lines written.
+    preferred source form, then ``comments[concept id]`` where given. Returns the number of
+    lines written.
 
     Raises:
         InputError: for a ``.tsv`` name (OmegaT ignores such files).
@@ -278,6 +288,8 @@ def write_omegat(glossary: Glossary, path: str | Path, *, src_lang: str, tgt_lan
             comment = f"{concept.id}; {term.status}"
             if term.status == "deprecated":
                 comment += f"; use: {preferred.text}"
+            if comments and concept.id in comments:
+                comment += f"; {comments[concept.id]}"
             text = target.text
             if is_abbreviation(term) and not is_abbreviation(target):
                 short = next(

@@ -13,7 +13,7 @@ a term note -> ``note`` (``confidence: ...``, ``abbreviation: ...``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +25,7 @@ from tm.terms import STATUSES, Glossary, is_abbreviation
 from tmx import _xml
 from tmx.output import atomic_paths
 
-__all__ = ["TBX_NS", "TbxVersion", "read_tbx", "write_tbx"]
+__all__ = ["TBX_NS", "Annotator", "TbxVersion", "read_tbx", "write_tbx"]
 
 #: The namespace of TBX v3 (ISO 30042:2019).
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -36,6 +36,11 @@ _RNG = (
 )
 
 TbxVersion = Literal["tbx", "tbx2"]
+
+#: Called for each language section written, with the concept, the language, the section
+#: (``langSec`` or ``langSet``) and each term with its holder (``termSec`` or ``tig``), so that
+#: a caller can add data categories (context, projectSubset, notes) in the file's namespace.
+Annotator = Callable[[Concept, str, etree._Element, Sequence[tuple[Term, etree._Element]]], None]
 
 _STATUS_OUT = {status: f"{status}Term-admn-sts" for status in STATUSES}
 _STATUS_IN: dict[str, TermStatus] = {
@@ -49,14 +54,21 @@ _STATUS_IN: dict[str, TermStatus] = {
 
 
 def write_tbx(
-    glossary: Glossary, path: str | Path, *, version: TbxVersion = "tbx", source_lang: str = "en"
+    glossary: Glossary,
+    path: str | Path,
+    *,
+    version: TbxVersion = "tbx",
+    source_lang: str = "en",
+    title: str = "untm glossary export",
+    annotate: Annotator | None = None,
 ) -> int:
     """Write ``glossary`` as TBX-Basic v3 (``"tbx"``) or TBX v2 martif (``"tbx2"``), atomically.
 
-    Returns the number of concepts written.
+    ``title`` is the header's source description; ``annotate`` may add data categories to
+    each language section. Returns the number of concepts written.
     """
     data = etree.tostring(
-        _tree(glossary, version, source_lang),
+        _tree(glossary, version, source_lang, title, annotate),
         xml_declaration=True,
         encoding="UTF-8",
         pretty_print=True,
@@ -78,7 +90,13 @@ _NAMES: dict[TbxVersion, tuple[str, str, str, str]] = {
 }
 
 
-def _tree(glossary: Glossary, version: TbxVersion, source_lang: str) -> etree._Element:
+def _tree(
+    glossary: Glossary,
+    version: TbxVersion,
+    source_lang: str,
+    title: str,
+    annotate: Annotator | None,
+) -> etree._Element:
     """The document of ``version``: v3 in the TBX namespace, v2 ``martif`` in none."""
     if version == "tbx":
         ns = f"{{{TBX_NS}}}"
@@ -90,7 +108,7 @@ def _tree(glossary: Glossary, version: TbxVersion, source_lang: str) -> etree._E
     root.set(_XML_LANG, source_lang)
     header = etree.SubElement(root, f"{ns}{header_tag}")
     source_desc = etree.SubElement(etree.SubElement(header, f"{ns}fileDesc"), f"{ns}sourceDesc")
-    etree.SubElement(source_desc, f"{ns}p").text = "untm glossary export"
+    etree.SubElement(source_desc, f"{ns}p").text = title
     if version == "tbx2":
         encoding = etree.SubElement(header, "encodingDesc")
         etree.SubElement(encoding, "p", type="XCSURI").text = "TBXXCSV02.xcs"
@@ -101,8 +119,13 @@ def _tree(glossary: Glossary, version: TbxVersion, source_lang: str) -> etree._E
         for lang, terms in _by_language(concept.terms):
             lang_sec = etree.SubElement(entry, f"{ns}{lang_tag}")
             lang_sec.set(_XML_LANG, lang)
+            holders = []
             for term in terms:
-                _term(etree.SubElement(lang_sec, f"{ns}{holder_tag}"), term, ns)
+                holder = etree.SubElement(lang_sec, f"{ns}{holder_tag}")
+                _term(holder, term, ns)
+                holders.append((term, holder))
+            if annotate is not None:
+                annotate(concept, lang, lang_sec, holders)
     return root
 
 

@@ -22,6 +22,15 @@ class Format(StrEnum):
     csv = "csv"
 
 
+class GlossaryFormat(StrEnum):
+    """Formats of a reference glossary (``--glossary``)."""
+
+    tbx = "tbx"
+    tbx2 = "tbx2"
+    omegat = "omegat"
+    csv = "csv"
+
+
 def build(
     en_file: Annotated[Path, typer.Argument(help="The English document (.md/.txt/.docx/.pdf).")],
     xx_files: Annotated[
@@ -34,11 +43,26 @@ def build(
         Path | None, typer.Option("--tmx", help="Also export the memory to this file.")
     ] = None,
     format_: Annotated[Format, typer.Option("--format", help="Format of --tmx.")] = Format.tmx,
+    glossary_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--glossary",
+            help="Also write the document's reference glossary: the names it cites, official "
+            "and as its versions write them (.tbx, .tbx2, OmegaT .txt, .csv).",
+        ),
+    ] = None,
+    glossary_format: Annotated[
+        GlossaryFormat | None,
+        typer.Option("--glossary-format", help="Format of --glossary (default: its extension)."),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Segment, align and store the documents as multilingual units; optionally export them.
 
-    The UN glossary's treaty and organ names serve as alignment anchors.
+    The UN glossary's treaty and organ names serve as alignment anchors. With --glossary, the
+    document's reference glossary is written too: every instrument, body and agenda item the
+    English document cites, with its official names in the six languages and the forms each
+    version uses (departures flagged), plus names the glossary lacks, proposed for review.
     """
     from dataclasses import asdict
 
@@ -46,15 +70,32 @@ def build(
     from tm.build import build_memory
     from tm.memory import Memory
     from tmx.interchange import export_memory
+    from tmx.reference import reference_format, write_reference
 
-    with handle_errors(), Memory.open(memory) as store:
-        with render.progress_steps("building") as advance:
-            report = build_memory(
-                en_file, xx_files, store, glossary=active_glossary(), progress=advance
-            )
-        written = export_memory(store, tmx, fmt=format_.value) if tmx is not None else None
+    with handle_errors():
+        chosen = glossary_format.value if glossary_format else None
+        fmt = reference_format(glossary_out, chosen) if glossary_out is not None else None
+        with Memory.open(memory) as store:
+            with render.progress_steps("building") as advance:
+                report = build_memory(
+                    en_file,
+                    xx_files,
+                    store,
+                    glossary=active_glossary(),
+                    reference=glossary_out is not None,
+                    progress=advance,
+                )
+            written = export_memory(store, tmx, fmt=format_.value) if tmx is not None else None
+        glossaries = []
+        if glossary_out is not None and fmt is not None and report.reference is not None:
+            glossaries = write_reference(report.reference, glossary_out, fmt=fmt)
     if json_:
         files = [list(f) for f in written.files] if written else []
-        render.json_out({**asdict(report), "files": files})
+        summary = {k: v for k, v in asdict(report).items() if k != "reference"}
+        if report.reference is not None:
+            summary["reference"] = render.reference_data(report.reference, glossaries)
+        render.json_out({**summary, "files": files})
     else:
         render.build_summary(report, written)
+        if report.reference is not None:
+            render.reference_summary(report.reference, glossaries)
