@@ -353,6 +353,13 @@ def _match_data(seg: SegmentMatches) -> dict[str, object]:
                 "diff": m.diff,
                 "tuid": m.tuid,
                 "origin": m.origin,
+                "suspect": m.suspect,
+                "changes": [
+                    {"old": c.old, "new": c.new, "kind": c.kind, "month_changed": c.month_changed}
+                    for c in m.changes
+                ],
+                "part": m.part,
+                "sentences": m.sentences,
             }
             for m in seg.matches
         ],
@@ -416,14 +423,23 @@ def match_report(results: Sequence[SegmentMatches], *, draft: str) -> None:
                 "partial": "partial: the memory's target also translates other sentences",
             }.get(m.kind, m.kind)
             where = " ".join(escape(x) for x in (m.tuid, m.origin) if x)
-            out.print(f"  [bold]{m.score:g}%[/] [dim]{m.band} {label} {where}[/]")
+            flag = " [bold red]SUSPECT alignment: check the target[/]" if m.suspect else ""
+            out.print(f"  [bold]{m.score:g}%[/] [dim]{m.band} {label} {where}[/]{flag}")
             if m.kind != "exact" and m.kind != "context":
                 out.print(f"    {_diff_markup(m.diff)}")
+            for change in m.changes:
+                if change.month_changed:
+                    out.print(
+                        f"    [bold red]month changed[/]: {escape(change.old)} -> "
+                        f"{escape(change.new)} [dim](not substituted: translate the date)[/]"
+                    )
             for lang, text in m.targets.items():
                 new = m.substituted.get(lang)
                 out.print(f"    [yellow]{escape(lang)}[/] {escape(new or text)}")
                 if new:
-                    out.print(f"       [dim](numbers updated; memory: {escape(text)})[/]")
+                    out.print(f"       [dim](placeables updated; memory: {escape(text)})[/]")
+                if lang in m.sentences:
+                    out.print(f"       [dim]this sentence:[/] {escape(m.sentences[lang])}")
         for t in seg.terms:
             equivalents = "; ".join(f"{k}: {v}" for k, v in t.equivalents.items())
             status = "" if t.status == "preferred" else f" ({t.status}, use: {t.preferred})"

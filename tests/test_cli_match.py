@@ -158,3 +158,74 @@ def test_broken_user_glossary_is_one_line(memory: Path, tmp_path: Path) -> None:
     assert result.exit_code == EXIT_BAD_INPUT, result.output
     assert "broken.tbx" in result.output
     assert "Traceback" not in result.output
+
+
+_OWN_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="test" creationtoolversion="1" segtype="sentence"
+ o-tmf="test" adminlang="en" srclang="en" datatype="plaintext"/><body>
+<tu><tuv xml:lang="en"><seg>Letter dated 12 September 2023.</seg></tuv>
+<tuv xml:lang="fr"><seg>Lettre datée du 12 septembre 2023.</seg></tuv></tu>
+<tu><prop type="x-align-suspect">yes</prop>
+<tuv xml:lang="en"><seg>The report is annexed.</seg></tuv>
+<tuv xml:lang="fr"><seg>Le rapport est joint.</seg></tuv></tu>
+<tu segtype="paragraph">
+<tuv xml:lang="en"><seg>Armenia refuses a dialogue. It ignores our calls.</seg></tuv>
+<tuv xml:lang="fr"><seg>L'Arménie refuse tout dialogue et ignore nos appels.</seg></tuv></tu>
+</body></tmx>
+"""
+# our own sentences, not official UN text
+_OWN_DRAFT = (
+    "Letter dated 12 October 2023.\n\nThe report is annexed.\n\n"
+    "Armenia refuses a dialogue. It ignores our calls.\n"
+)
+
+
+@pytest.fixture
+def own(tmp_path: Path) -> tuple[Path, Path]:
+    """A memory with a dated letter, a suspect unit and a merged two-sentence unit; a draft."""
+    (tmp_path / "own.tmx").write_text(_OWN_TMX, encoding="utf-8")
+    path = tmp_path / "own.sqlite"
+    result = runner.invoke(app, ["import", str(tmp_path / "own.tmx"), "--memory", str(path)])
+    assert result.exit_code == EXIT_OK, result.output
+    draft = tmp_path / "draft.en.md"
+    draft.write_text(_OWN_DRAFT, encoding="utf-8")
+    return path, draft
+
+
+def test_match_shows_changed_month_and_suspect_beads(own: tuple[Path, Path]) -> None:
+    memory, draft = own
+    segments = _json(draft, "--memory", memory, "-t", "fr")
+    month = _segment(segments, "Letter dated")["matches"][0]
+    assert month["kind"] == "placeable"
+    assert month["changes"] == [
+        {
+            "old": "12 September 2023",
+            "new": "12 October 2023",
+            "kind": "date",
+            "month_changed": True,
+        }
+    ]
+    assert month["substituted"] == {}
+    assert _segment(segments, "The report")["matches"][0]["suspect"] is True
+    assert month["suspect"] is False
+    human = runner.invoke(app, ["match", str(draft), "--memory", str(memory), "-t", "fr"]).output
+    assert "month changed" in human
+    assert "SUSPECT" in human
+
+
+def test_pretranslate_fills_no_target_twice(own: tuple[Path, Path], tmp_path: Path) -> None:
+    memory, draft = own
+    out = tmp_path / "draft.en-fr.tmx"
+    args = ["pretranslate", str(draft), "-m", str(memory), "-t", "fr", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == EXIT_OK, result.output
+    # the month changed (left), the suspect unit (filled, flagged), the merged unit: its
+    # target fills the first of its two sentences only
+    assert "2 segments filled from the memory, 2 left to translate" in result.output
+    units = list(read_tmx(out))
+    targets = [u.text("fr") for u in units]
+    assert targets == [
+        "Le rapport est joint.",
+        "L'Arménie refuse tout dialogue et ignore nos appels.",
+    ]
+    assert dict(units[0].props)["x-align-suspect"] == "yes"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tm.match import Matcher, MatchIndex
 from tm.memory import Memory
-from tm.models import Segment, TermHit, Unit, Variant
+from tm.models import Change, Segment, TermHit, Unit, Variant
 from tm.placeables import substitute, word_diff
 from tm.score import band, similarity
 from tm.tokens import masked
@@ -102,14 +102,16 @@ def test_word_diff_marks_removed_and_added_words() -> None:
 
 
 def test_substitute_changes_every_value_or_gives_up() -> None:
-    assert substitute("Articles 6 et 9", [("6", "7"), ("9", "10")]) == "Articles 7 et 10"
-    # dates are changed number by number when the target writes the month its own way
-    assert substitute("le 12 septembre 2023", [("12 September 2023", "14 September 2023")]) == (
-        "le 14 septembre 2023"
+    assert substitute("Articles 6 et 9", [Change("6", "7", "num"), Change("9", "10", "num")]) == (
+        "Articles 7 et 10"
     )
-    assert substitute("article 5", [("26", "27")]) is None
+    # dates are changed number by number when the target writes the month its own way
+    sept = Change("12 September 2023", "14 September 2023", "date")
+    assert substitute("le 12 septembre 2023", [sept]) == "le 14 septembre 2023"
+    assert substitute("article 5", [Change("26", "27", "num")]) is None
     # the month changed too: the French month cannot be guessed, so nothing is offered
-    assert substitute("le 10 août 2023", [("10 August 2023", "12 September 2023")]) is None
+    month = Change("10 August 2023", "12 September 2023", "date", month_changed=True)
+    assert substitute("le 10 août 2023", [month]) is None
 
 
 # --- matching --------------------------------------------------------------------------------
@@ -451,7 +453,8 @@ def test_index_recall_on_real_sentences(shared_data: Path) -> None:
 
 def test_pretranslate_never_fills_old_values_it_could_not_replace() -> None:
     """A date whose month changed cannot be substituted in French: the segment stays to do."""
-    from tm.match import SegmentMatches, pretranslate
+    from tm.match import SegmentMatches
+    from tm.pretranslate import pretranslate
 
     matcher = Matcher.from_units(
         [
@@ -468,3 +471,96 @@ def test_pretranslate_never_fills_old_values_it_could_not_replace() -> None:
     units, missing = pretranslate(results, src_lang="en", target_lang="fr")
     assert missing == 1
     assert [u.text("fr") for u in units] == ["Voir l'article 27 du Pacte."]
+
+
+def _pretranslated(units: list[Unit], drafts: list[str]) -> tuple[list[Unit], int]:
+    from tm.match import SegmentMatches
+    from tm.pretranslate import pretranslate
+
+    matcher = Matcher.from_units(units)
+    results = []
+    for i, text in enumerate(drafts):
+        found = matcher.lookup(
+            text,
+            previous=drafts[i - 1] if i else None,
+            following=drafts[i + 1] if i + 1 < len(drafts) else None,
+        )
+        results.append(SegmentMatches(i, 0, text, tuple(found)))
+    return pretranslate(results, src_lang="en", target_lang="fr")
+
+
+def test_pretranslate_splits_a_two_sentence_unit_by_sentence() -> None:
+    unit = Unit(
+        (
+            Variant("en", "The Committee met on 3 May. It adopted 2 decisions."),
+            Variant("fr", "Le Comité s'est réuni le 3 mai. Il a adopté 2 décisions."),
+        ),
+        segtype="paragraph",
+    )
+    drafts = ["The Committee met on 3 May.", "It adopted 2 decisions."]
+    units, missing = _pretranslated([unit], drafts)
+    assert missing == 0
+    assert [u.text("fr") for u in units] == [
+        "Le Comité s'est réuni le 3 mai.",
+        "Il a adopté 2 décisions.",
+    ]
+    assert [dict(u.props)["x-match-sentence"] for u in units] == ["1", "2"]
+
+
+def test_pretranslate_substitutes_in_the_split_sentence() -> None:
+    unit = Unit(
+        (
+            Variant("en", "The Committee met on 3 May. It adopted 2 decisions."),
+            Variant("fr", "Le Comité s'est réuni le 3 mai. Il a adopté 2 décisions."),
+        ),
+        segtype="paragraph",
+    )
+    units, missing = _pretranslated([unit], ["It adopted 5 decisions."])
+    assert (missing, [u.text("fr") for u in units]) == (0, ["Il a adopté 5 décisions."])
+
+
+def test_pretranslate_never_fills_two_segments_with_one_merged_target() -> None:
+    """The French joins the two sentences into one: the first segment gets it, not both."""
+    unit = Unit(
+        (
+            Variant("en", "Armenia refuses to start a dialogue. It ignores our calls."),
+            Variant("fr", "L'Arménie refuse tout dialogue et ignore nos appels."),
+        ),
+        segtype="paragraph",
+    )
+    drafts = ["Armenia refuses to start a dialogue.", "It ignores our calls.", "Thank you."]
+    units, missing = _pretranslated([unit, _unit("Thank you.", "Merci.")], drafts)
+    assert [u.text("fr") for u in units] == [
+        "L'Arménie refuse tout dialogue et ignore nos appels.",
+        "Merci.",
+    ]
+    assert missing == 1
+    assert [dict(u.props)["x-segment"] for u in units] == ["0", "2"]
+
+
+def test_pretranslate_leaves_a_changed_month_and_marks_suspect_units() -> None:
+    suspect = Unit(
+        (Variant("en", "The report is annexed."), Variant("fr", "Le rapport est joint.")),
+        props=(("x-align-suspect", "yes"),),
+    )
+    units, missing = _pretranslated(
+        [_unit("Letter dated 12 September 2023.", "Lettre datée du 12 septembre 2023."), suspect],
+        ["Letter dated 12 October 2023.", "The report is annexed."],
+    )
+    assert missing == 1
+    (unit,) = units
+    assert unit.text("fr") == "Le rapport est joint."
+    assert dict(unit.props)["x-align-suspect"] == "yes"
+
+
+def test_a_match_from_a_suspect_bead_says_so() -> None:
+    suspect = Unit(
+        (Variant("en", "The report is annexed."), Variant("fr", "Le rapport est joint.")),
+        props=(("x-align-suspect", "yes"),),
+    )
+    (m,) = Matcher.from_units([suspect]).lookup("The report is annexed.")
+    assert m.suspect
+    (m,) = Matcher.from_units([_unit("The report is annexed.", "Joint.")]).lookup(
+        "The report is annexed."
+    )
+    assert not m.suspect

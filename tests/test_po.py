@@ -80,3 +80,27 @@ def test_export_writes_one_po_per_pair_and_reads_back(tmp_path: Path) -> None:
         props=(("x-document", "letter.en.md"),),
     )
     assert back[1].text("fr") == "Annexe (suite)"
+
+
+def test_suspect_units_are_exported_fuzzy_and_read_back_as_suspect(tmp_path: Path) -> None:
+    suspect = Unit(
+        (Variant("en", "The report is annexed."), Variant("zh", "报告附后。")),
+        props=(("x-align-suspect", "yes"),),
+    )
+    sure = Unit((Variant("en", "Thank you."), Variant("zh", "谢谢。")))
+    write_po([suspect, sure], tmp_path / "own.po", langs=["zh"])
+    path = tmp_path / "own.en-zh.po"
+    entries = {e.msgid: e for e in polib.pofile(str(path))}
+    assert entries["The report is annexed."].fuzzy
+    assert "x-align-suspect" in entries["The report is annexed."].comment
+    assert not entries["Thank you."].fuzzy
+    reader = read_po(path)
+    back = {u.text("en"): u for u in reader}
+    assert dict(back["The report is annexed."].props) == {"x-align-suspect": "yes"}
+    assert back["Thank you."].props == ()
+    assert reader.skipped == 0
+    # a fuzzy entry of another tool is still skipped
+    po = polib.pofile(str(path))
+    po.find("Thank you.").flags.append("fuzzy")
+    po.save(str(path))
+    assert [u.text("en") for u in read_po(path)] == ["The report is annexed."]

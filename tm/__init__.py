@@ -54,6 +54,7 @@ _NAMES: dict[str, str] = {
             "Document",
             "Finding",
             "Match",
+            "Change",
             "MultiBead",
             "Paragraph",
             "Segment",

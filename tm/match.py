@@ -41,17 +41,19 @@ from rapidfuzz.distance import Levenshtein
 
 from tm import lang as _lang
 from tm.errors import LanguageError, StoreError
-from tm.models import Match, Segment, TermHit, Unit, Variant
+from tm.models import Match, Segment, TermHit, Unit
+from tm.placeables import substitute
 from tm.score import band, rank, score_match
+from tm.split import sentence_target
 from tm.tokens import masked
 
 if TYPE_CHECKING:
     from tm.memory import Memory
     from tm.terms import Glossary
 
-__all__ = ["MatchIndex", "Matcher", "SegmentMatches", "match_document", "pretranslate"]
+__all__ = ["MatchIndex", "Matcher", "SegmentMatches", "match_document"]
 
-_INDEX_VERSION = "2"
+_INDEX_VERSION = "3"  # 3: structure labels are placeables
 _SURROGATES = 0x800  # code points U+D800..U+DFFF are skipped when tokens become characters
 _LIMIT = 0x10FFFF - _SURROGATES  # more distinct tokens than this fold together (never seen)
 
@@ -562,13 +564,23 @@ class Matcher:
                 continue
             part = int(index.parts[row])
             if part:
-                source = _sentences(source, lang)[part - 1]
-            m = score_match(text, source, targets, similarity_, lang, unit, origin, unit_id)
-            if part:
+                whole, sentences = source, _sentences(source, lang)
+                source = sentences[part - 1]
+                m = score_match(
+                    text, source, targets, similarity_, lang, unit, origin, unit_id, whole=whole
+                )
                 # one sentence of a longer unit: its targets translate more than the draft
-                m = dataclasses.replace(m, score=min(m.score, 99.0), kind="partial")
-            elif m.kind == "exact" and _in_context(index, row, near):
-                m = dataclasses.replace(m, score=101.0, kind="context")
+                m = dataclasses.replace(
+                    m,
+                    score=min(m.score, 99.0),
+                    kind="partial",
+                    part=part,
+                    sentences=_sentence_targets(m, sentences, part),
+                )
+            else:
+                m = score_match(text, source, targets, similarity_, lang, unit, origin, unit_id)
+                if m.kind == "exact" and _in_context(index, row, near):
+                    m = dataclasses.replace(m, score=101.0, kind="context")
             m = dataclasses.replace(m, band=band(m.score))
             if unit_id not in best or rank(m) < rank(best[unit_id]):
                 best[unit_id] = m
@@ -643,59 +655,17 @@ def match_document(
     )
 
 
-def pretranslate(
-    results: Sequence[SegmentMatches], *, src_lang: str, target_lang: str, min_score: float = 95
-) -> tuple[list[Unit], int]:
-    """Bilingual units of the draft filled in with each segment's best match in
-    ``target_lang`` scoring at least ``min_score`` (substituted placeables preferred), and
-    the number of segments left without one (written by no unit: CAT tools skip units
-    without a target).
-
-    Each unit keeps where its target came from in props: ``x-match-score``,
-    ``x-match-kind``, ``x-match-tuid`` and ``x-segment`` (the draft segment's index).
-    """
-    want = _lang.base(target_lang)
-    units: list[Unit] = []
-    missing = 0
-    for seg in results:
-        filled = _filled(seg, want, min_score)
-        if filled is None:
-            missing += 1
-            continue
-        best, lang_tag, text = filled
-        props = [
-            ("x-match-score", f"{best.score:g}"),
-            ("x-match-kind", best.kind),
-            ("x-segment", str(seg.index)),
-        ]
-        if best.tuid:
-            props.append(("x-match-tuid", best.tuid))
-        units.append(
-            Unit((Variant(src_lang, seg.text), Variant(lang_tag, text)), props=tuple(props))
-        )
-    return units, missing
-
-
-def _filled(seg: SegmentMatches, lang: str, min_score: float) -> tuple[Match, str, str] | None:
-    """The segment's best match scoring at least ``min_score`` that has a target in ``lang``,
-    with that target's language tag and text."""
-    for m in seg.matches:
-        found = _target(m, lang) if m.score >= min_score else None
-        if found is not None:
-            return m, *found
-    return None
-
-
-def _target(match: Match, lang: str) -> tuple[str, str] | None:
-    """The match's target in ``lang``, its placeables substituted; None for a placeable match
-    whose new values could not be put in (a changed month, say): filling it would write the
-    old number or date into the translation at 99%."""
-    for tag, text in match.targets.items():
-        if _lang.base(tag) == lang:
-            if tag in match.substituted:
-                return tag, match.substituted[tag]
-            return None if match.kind == "placeable" else (tag, text)
-    return None
+def _sentence_targets(m: Match, sentences: Sequence[str], part: int) -> dict[str, str]:
+    """Per target language, the sentence translating ``sentences[part - 1]`` (placeables
+    substituted), where the target cuts into corresponding sentences."""
+    found = {}
+    for tag, target in m.targets.items():
+        sentence = sentence_target(sentences, target, _lang.base(tag), part)
+        if sentence is not None and m.changes:
+            sentence = substitute(sentence, m.changes, source=sentences[part - 1])
+        if sentence is not None:
+            found[tag] = sentence
+    return found
 
 
 def _in_context(index: MatchIndex, row: int, near: tuple[str | None, str | None]) -> bool:

@@ -229,6 +229,21 @@ class TermHit:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """A placeable whose value differs between a memory source and the draft (tm/placeables.py).
+
+    ``kind`` is the token kind: ``num``, ``date``, ``sym``, or ``label`` (a paragraph number or
+    sub-paragraph letter at the start of the segment). ``month_changed`` marks a date whose
+    month changed: it is left to the translator, never substituted.
+    """
+
+    old: str
+    new: str
+    kind: str
+    month_changed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     """A fuzzy match of a draft segment against a memory unit (tm/match.py).
 
@@ -237,8 +252,12 @@ class Match:
     case or punctuation spacing), ``fuzzy``, or ``partial`` (at most 99: ``source`` is one
     sentence of a unit holding several, whose targets translate them all). ``substituted``
     holds, per target language, the target with the draft's placeable values put in (when
-    every changed value was found). ``diff`` marks the memory source's words
-    ``[-removed-]`` and the draft's ``{+added+}``.
+    every changed value was found); ``changes`` lists the changed placeables. ``diff`` marks
+    the memory source's words ``[-removed-]`` and the draft's ``{+added+}``. ``suspect``: the
+    unit comes from an alignment bead flagged for review (prop ``x-align-suspect``). ``part``
+    is k when ``source`` is the k-th sentence of a multi-sentence unit (from 1), else 0; then
+    ``sentences`` holds, per target language, the target's k-th sentence (placeables
+    substituted) where the target's sentences correspond one to one (tm/split.py).
     """
 
     score: float
@@ -251,6 +270,10 @@ class Match:
     kind: str = "fuzzy"
     substituted: dict[str, str] = field(default_factory=dict)
     unit_id: int | None = None
+    changes: tuple[Change, ...] = ()
+    suspect: bool = False
+    part: int = 0
+    sentences: dict[str, str] = field(default_factory=dict)
 
 
 # --- checking (tm/check/) ----------------------------------------------------------------------

@@ -71,8 +71,12 @@ def score_match(
     unit: Unit,
     origin: str | None,
     unit_id: int,
+    *,
+    whole: str | None = None,
 ) -> Match:
-    """A :class:`Match` with its CAT score and kind, diff and substituted targets."""
+    """A :class:`Match` with its CAT score and kind, diff and substituted targets; ``whole``
+    is the unit's whole source when ``source`` is one of its sentences (the targets translate
+    it all)."""
     src, dft = tokenize(source, lang), tokenize(draft, lang)
     changes = None
     if similarity_ >= 100.0 - 1e-9:
@@ -87,7 +91,7 @@ def score_match(
     substituted: dict[str, str] = {}
     if changes:
         for tlang, text in targets.items():
-            new = substitute(text, changes)
+            new = substitute(text, changes, source=whole or source)
             if new is not None and new != text:
                 substituted[tlang] = new
     return Match(
@@ -101,6 +105,8 @@ def score_match(
         kind=kind,
         substituted=substituted,
         unit_id=unit_id,
+        changes=tuple(changes or ()),
+        suspect=any(key == "x-align-suspect" for key, _ in unit.props),
     )
 
 

@@ -6,7 +6,8 @@ unspaced scripts (Han, kana, Thai, ...): CAT tools count each ideogram as a word
 measure better than the pieces of a sentencepiece model trained on the memory (recall, and
 scores that grow with the size of the edit; see bench/zh_tokens_bench.py). Numbers, dates and UN
 document symbols are *placeables*: they keep their value but match as a class (``<num>``,
-``<date>``, ``<sym>``), so "Article 26" and "Article 3" differ only in a placeable.
+``<date>``, ``<sym>``), so "Article 26" and "Article 3" differ only in a placeable; so does a
+paragraph number or sub-paragraph letter that starts a segment (``<label>``, :mod:`tm.labels`).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from functools import cache
 import regex
 from babel import Locale, UnknownLocaleError
 
+from tm.labels import label_span
 from tm.numbers import month_names
 
-__all__ = ["PLACEABLE_KINDS", "Token", "masked", "tokenize"]
+__all__ = ["PLACEABLE_KINDS", "SPACED_WORD", "Token", "masked", "tokenize"]
 
 #: Kinds of token that are placeables (matched by class, substituted by value).
-PLACEABLE_KINDS: frozenset[str] = frozenset({"num", "date", "sym"})
+PLACEABLE_KINDS: frozenset[str] = frozenset({"num", "date", "sym", "label"})
 
 # UN document symbols: A/78/367, S/2023/123, E/CN.4/2005/L.10, A/RES/77/1, ST/SGB/2019/8.
 _SYMBOL = (
@@ -33,8 +35,8 @@ _NUMERIC_DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?!\d)"
 _NUMBER = r"\d+(?:[.,\u00a0\u202f]\d+)*(?:\.\d+)?"
 _UNSPACED_CLASS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
 _UNSPACED = rf"[{_UNSPACED_CLASS}]"
-# A word character of a spaced script: placeables may touch unspaced text (2023年9月13日).
-_W = rf"[\w--[{_UNSPACED_CLASS}]]"
+#: A word character of a spaced script: placeables may touch unspaced text (2023年9月13日).
+SPACED_WORD = rf"[\w--[{_UNSPACED_CLASS}]]"
 _WM = rf"[[\w\p{{M}}]--[{_UNSPACED_CLASS}]]"
 _CJK_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 
@@ -81,13 +83,14 @@ def _dates(lang: str) -> regex.Pattern[str]:
         rf"|(?i:{month})\.?\s+{day},?\s+{year}"
     )
     return regex.compile(
-        rf"(?<!{_W})(?:{worded}|{_NUMERIC_DATE}|{_CJK_DATE})(?!{_W})", regex.VERSION1
+        rf"(?<!{SPACED_WORD})(?:{worded}|{_NUMERIC_DATE}|{_CJK_DATE})(?!{SPACED_WORD})",
+        regex.VERSION1,
     )
 
 
 _TOKEN = regex.compile(
-    rf"(?P<sym>(?<!{_W}){_SYMBOL}(?!{_W}))"
-    rf"|(?P<num>(?<!{_W}){_NUMBER}(?!{_W}))"
+    rf"(?P<sym>(?<!{SPACED_WORD}){_SYMBOL}(?!{SPACED_WORD}))"
+    rf"|(?P<num>(?<!{SPACED_WORD}){_NUMBER}(?!{SPACED_WORD}))"
     rf"|(?P<cjk>{_UNSPACED})"
     rf"|(?P<word>{_WM}+(?:['\u2019\-]{_WM}+)*)"
     r"|(?P<punct>[^\w\s])",
@@ -100,11 +103,12 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def _date_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    """The spans of the dates in ``text``, then an empty span at its end: the other tokens
-    are read between them."""
+def _date_spans(text: str, lang: str, pos: int) -> list[tuple[int, int]]:
+    """The spans of the dates in ``text`` from ``pos``, then an empty span at its end: the
+    other tokens are read between them."""
     # dates need a digit: most segments skip the date pattern entirely
-    spans = [m.span() for m in _dates(lang).finditer(text)] if _DIGIT.search(text) else []
+    found = _DIGIT.search(text, pos)
+    spans = [m.span() for m in _dates(lang).finditer(text, pos)] if found else []
     spans.append((len(text), len(text)))
     return spans
 
@@ -117,7 +121,11 @@ def tokenize(text: str, lang: str = "en") -> list[Token]:
     """
     tokens: list[Token] = []
     pos = 0
-    for start, end in _date_spans(text, lang):
+    label = label_span(text)
+    if label is not None:
+        tokens.append(Token(" ".join(text[slice(*label)].split()), *label, "label"))
+        pos = label[1]
+    for start, end in _date_spans(text, lang, pos):
         for m in _TOKEN.finditer(text, pos, start):
             kind = m.lastgroup or "word"
             value = m.group()
@@ -142,7 +150,11 @@ def masked(text: str, lang: str = "en") -> list[str]:
     """
     keys: list[str] = []
     pos = 0
-    for start, end in _date_spans(text, lang):
+    label = label_span(text)
+    if label is not None:
+        keys.append("<label>")
+        pos = label[1]
+    for start, end in _date_spans(text, lang, pos):
         for m in _TOKEN.finditer(text, pos, start):
             kind = m.lastgroup
             if kind == "sym" or kind == "num":

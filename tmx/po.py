@@ -4,6 +4,10 @@ Import takes translated, non-fuzzy, non-obsolete entries: ``msgid`` in the sourc
 ``msgstr`` in the language of the PO header (or the one given). ``msgctxt`` becomes the unit's
 tuid, translator comments its notes, references a ``x-document`` prop. Export writes
 ``msgctxt`` only where a msgid would otherwise repeat, since gettext requires unique ids.
+
+A unit from a suspect alignment bead (prop ``x-align-suspect``) is exported ``fuzzy`` with an
+extracted comment saying why, so that PO editors show it for review; import reads such an
+entry back as a suspect unit (a fuzzy entry without that comment is skipped as before).
 """
 
 from __future__ import annotations
@@ -20,7 +24,11 @@ from tm.memory import language_tag
 from tm.models import Unit, Variant
 from tmx.output import WriteReport, atomic_paths
 
-__all__ = ["PoReader", "read_po", "write_po"]
+__all__ = ["SUSPECT_COMMENT", "PoReader", "read_po", "write_po"]
+
+#: The extracted comment of a suspect unit's entry (exported fuzzy, read back as suspect);
+#: short enough that an editor re-wrapping comments at 78 columns keeps it on one line.
+SUSPECT_COMMENT = "x-align-suspect: doubtful alignment, check it before reuse"
 
 
 class PoReader:
@@ -52,7 +60,8 @@ class PoReader:
             )
         tgt = language_tag(target)
         for entry in po:
-            if entry.obsolete or entry.fuzzy:
+            suspect = entry.fuzzy and entry.comment.startswith("x-align-suspect")
+            if entry.obsolete or (entry.fuzzy and not suspect):
                 self.skipped += 1
                 continue
             pairs = [(entry.msgid, entry.msgstr)]
@@ -60,6 +69,8 @@ class PoReader:
                 forms = entry.msgstr_plural
                 pairs = [(entry.msgid, forms.get(0, "")), (entry.msgid_plural, forms.get(1, ""))]
             props = tuple(("x-document", f"{f}:{n}" if n else f) for f, n in entry.occurrences)
+            if suspect:
+                props += (("x-align-suspect", "yes"),)
             notes = (entry.tcomment,) if entry.tcomment else ()
             for source, translation in pairs:
                 if not source.strip() or not translation.strip():
@@ -112,12 +123,15 @@ def write_po(
             if context is None and source in seen[tgt]:
                 context = f"unit-{len(po) + 1}"
             seen[tgt].add(source)
+            suspect = any(k == "x-align-suspect" for k, _ in unit.props)
             po.append(
                 polib.POEntry(
                     msgid=source,
                     msgstr=translation,
                     msgctxt=context,
                     tcomment="\n".join(unit.notes),
+                    comment=SUSPECT_COMMENT if suspect else "",
+                    flags=["fuzzy"] if suspect else [],
                     occurrences=[(v, "") for k, v in unit.props if k == "x-document"],
                 )
             )

@@ -65,7 +65,7 @@ def pretranslate(
 ) -> None:
     """Write a bilingual TMX of DRAFT with the best matches filled in, for the CAT tool."""
     from cli import render
-    from tm.match import pretranslate as fill
+    from tm.pretranslate import pretranslate as fill
     from tmx.tmx import write_tmx
 
     with handle_errors():

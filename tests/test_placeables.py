@@ -1,0 +1,242 @@
+"""tm/placeables.py and tm/labels.py: placeables and structure labels substituted in six languages.
+
+Every sentence here is our own text (not official UN text), written the way UN documents write
+paragraph numbers, sub-paragraph letters, article references and dates in each language.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tm.labels import label_span, relabel
+from tm.match import Matcher
+from tm.models import Change, Unit, Variant
+from tm.placeables import substitute
+from tm.tokens import masked
+
+
+def _matcher(en: str, **targets: str) -> Matcher:
+    variants = (Variant("en", en), *(Variant(lang, text) for lang, text in targets.items()))
+    return Matcher.from_units([Unit(variants)])
+
+
+# --- numbers, dates and articles in every script ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "target", "expected"),
+    [
+        ("fr", "Les articles 31, 61, 69 et 129 s'appliquent.", "32, 61, 69 et 130"),
+        ("es", "Se aplican los artículos 31, 61, 69 y 129.", "32, 61, 69 y 130"),
+        ("ru", "Применяются статьи 31, 61, 69 и 129.", "32, 61, 69 и 130"),
+        ("zh", "第31、61、69和129条适用。", "第32、61、69和130条"),
+        ("ar", "تنطبق المواد 31 و 61 و 69 و 129.", "32 و 61 و 69 و 130"),
+        ("ar", "تنطبق المواد ٣١ و ٦١ و ٦٩ و ١٢٩.", "٣٢ و ٦١ و ٦٩ و ١٣٠"),
+    ],
+)
+def test_enumerated_articles_are_substituted(lang: str, target: str, expected: str) -> None:
+    matcher = _matcher("Articles 31, 61, 69 and 129 apply.", **{lang: target})
+    (m,) = matcher.lookup("Articles 32, 61, 69 and 130 apply.")
+    assert (m.score, m.kind) == (99, "placeable")
+    assert expected in m.substituted[lang]
+
+
+def test_chinese_source_enumeration_gives_new_numbers_in_every_target() -> None:
+    unit = Unit(
+        (
+            Variant("zh", "委员会审议了第31、61、69和129段。"),
+            Variant("en", "The Committee considered paragraphs 31, 61, 69 and 129."),
+            Variant("ar", "ونظرت اللجنة في الفقرات ٣١ و ٦١ و ٦٩ و ١٢٩."),
+        )
+    )
+    (m,) = Matcher.from_units([unit], src_lang="zh").lookup("委员会审议了第32、61、69和130段。")
+    assert (m.score, m.kind) == (99, "placeable")
+    assert m.substituted == {
+        "en": "The Committee considered paragraphs 32, 61, 69 and 130.",
+        "ar": "ونظرت اللجنة في الفقرات ٣٢ و ٦١ و ٦٩ و ١٣٠.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("lang", "target", "expected"),
+    [
+        ("fr", "Lettre datée du 12 septembre 2023.", "Lettre datée du 14 septembre 2023."),
+        (
+            "es",
+            "Carta de fecha 12 de septiembre de 2023.",
+            "Carta de fecha 14 de septiembre de 2023.",
+        ),
+        ("ru", "Письмо от 12 сентября 2023 года.", "Письмо от 14 сентября 2023 года."),
+        ("zh", "2023年9月12日的信。", "2023年9月14日的信。"),
+        ("ar", "رسالة مؤرخة 12 أيلول/سبتمبر 2023.", "رسالة مؤرخة 14 أيلول/سبتمبر 2023."),
+    ],
+)
+def test_a_changed_day_is_substituted_in_the_target_date(
+    lang: str, target: str, expected: str
+) -> None:
+    matcher = _matcher("Letter dated 12 September 2023.", **{lang: target})
+    (m,) = matcher.lookup("Letter dated 14 September 2023.")
+    assert m.substituted == {lang: expected}
+    assert [c.month_changed for c in m.changes] == [False]
+
+
+@pytest.mark.parametrize(
+    ("lang", "target"),
+    [
+        ("fr", "Lettre datée du 12 septembre 2023."),
+        ("zh", "2023年9月12日的信。"),
+        ("ar", "رسالة مؤرخة 12 أيلول/سبتمبر 2023."),
+    ],
+)
+def test_a_changed_month_is_reported_and_never_substituted(lang: str, target: str) -> None:
+    matcher = _matcher("Letter dated 12 September 2023.", **{lang: target})
+    (m,) = matcher.lookup("Letter dated 12 October 2023.")
+    assert m.kind == "placeable"
+    assert m.substituted == {}
+    (change,) = m.changes
+    assert (change.old, change.new, change.month_changed) == (
+        "12 September 2023",
+        "12 October 2023",
+        True,
+    )
+
+
+def test_a_chinese_draft_date_with_a_new_month_is_reported() -> None:
+    unit = Unit(
+        (Variant("zh", "2023年9月12日的信。"), Variant("en", "Letter dated 12 September 2023."))
+    )
+    (m,) = Matcher.from_units([unit], src_lang="zh").lookup("2023年10月12日的信。")
+    assert [c.month_changed for c in m.changes] == [True]
+    assert m.substituted == {}
+
+
+def test_chinese_article_number_touching_ideographs_is_substituted() -> None:
+    matcher = _matcher("See article 27 of the Covenant.", zh="见《公约》第27条。")
+    (m,) = matcher.lookup("See article 28 of the Covenant.")
+    assert m.substituted == {"zh": "见《公约》第28条。"}
+
+
+def test_a_value_also_cited_unchanged_is_not_substituted() -> None:
+    """Which '9' of the target is the day cannot be known: the translator decides."""
+    matcher = _matcher("Letter dated 9 September 2023.", zh="2023年9月9日的信。")
+    (m,) = matcher.lookup("Letter dated 10 September 2023.")
+    assert m.kind == "placeable"
+    assert m.substituted == {}
+
+
+def test_substitute_keeps_decimals_and_longer_numbers_whole() -> None:
+    assert substitute("131 et 31 et 1.31", [Change("31", "32", "num")]) == "131 et 32 et 1.31"
+    assert substitute("المادة ۲۶", [Change("26", "27", "num")]) == "المادة ۲۷"  # Persian digits
+
+
+# --- structure labels: paragraph numbers and sub-paragraph letters --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("12. Decides to remain seized of the matter;", "12."),
+        ("(a) To report on the implementation;", "(a)"),
+        ("(iv) Regional commissions;", "(iv)"),
+        ("1.1 By 2030, eradicate extreme poverty", "1.1"),
+        ("1.a Ensure significant mobilization", "1.a"),
+        ("a) Informar sobre la aplicación;", "a)"),
+        ("б) представить доклад;", "б)"),
+        ("（a）报告执行情况；", "（a）"),
+        ("1．决定继续处理此案。", "1．"),
+        ("㈣ 区域委员会；", "㈣"),
+        ("(أ) تقديم تقرير عن التنفيذ؛", "(أ)"),
+        ("12 - يقرر أن يبقي المسألة قيد نظره.", "12 -"),
+        ("’4‘ اللجان الإقليمية؛", "’4‘"),
+    ],
+)
+def test_labels_are_found_at_the_start(text: str, label: str) -> None:
+    span = label_span(text)
+    assert span is not None
+    assert text[slice(*span)] == label
+    assert masked(text)[0] == "<label>"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2030 Agenda for Sustainable Development", "a new approach", "(see A/78/367)", "1.5 million"],
+)
+def test_other_starts_are_not_labels(text: str) -> None:
+    assert label_span(text) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "target", "expected"),
+    [
+        ("fr", "b) De faire rapport sur l'application;", "c) De faire rapport sur l'application;"),
+        ("es", "b) Informar sobre la aplicación;", "c) Informar sobre la aplicación;"),
+        (
+            "ru",
+            "b) представить доклад об осуществлении;",
+            "c) представить доклад об осуществлении;",
+        ),
+        ("zh", "（b）报告执行情况；", "（c）报告执行情况；"),
+        ("ar", "(ب) تقديم تقرير عن التنفيذ؛", "(ج) تقديم تقرير عن التنفيذ؛"),
+    ],
+)
+def test_a_new_sub_paragraph_letter_scores_99_and_is_substituted(
+    lang: str, target: str, expected: str
+) -> None:
+    matcher = _matcher("(b) To report on the implementation;", **{lang: target})
+    (m,) = matcher.lookup("(c) To report on the implementation;")
+    assert (m.score, m.kind) == (99, "placeable")
+    assert m.substituted == {lang: expected}
+
+
+@pytest.mark.parametrize(
+    ("lang", "target", "expected"),
+    [
+        (
+            "fr",
+            "3. Décide de rester saisi de la question.",
+            "4. Décide de rester saisi de la question.",
+        ),
+        (
+            "ru",
+            "3. постановляет продолжать заниматься этим вопросом.",
+            "4. постановляет продолжать заниматься этим вопросом.",
+        ),
+        ("zh", "3．决定继续处理此案。", "4．决定继续处理此案。"),
+        ("ar", "٣ - يقرر أن يبقي المسألة قيد نظره.", "٤ - يقرر أن يبقي المسألة قيد نظره."),
+    ],
+)
+def test_a_new_paragraph_number_changes_only_the_label(
+    lang: str, target: str, expected: str
+) -> None:
+    matcher = _matcher("3. Decides to remain seized of the matter.", **{lang: target})
+    (m,) = matcher.lookup("4. Decides to remain seized of the matter.")
+    assert (m.score, m.kind) == (99, "placeable")
+    assert m.substituted == {lang: expected}
+
+
+def test_paragraph_number_change_leaves_the_same_number_in_the_text() -> None:
+    matcher = _matcher(
+        "1. Requests a report within 1 year.", fr="1. Demande un rapport dans un délai de 1 an."
+    )
+    (m,) = matcher.lookup("2. Requests a report within 1 year.")
+    assert m.substituted == {"fr": "2. Demande un rapport dans un délai de 1 an."}
+
+
+@pytest.mark.parametrize(
+    ("target", "old", "new", "expected"),
+    [
+        ("㈠ 报告", "(i)", "(ii)", "㈡ 报告"),
+        ("’1‘ التقارير", "(i)", "(ii)", "’2‘ التقارير"),
+        ("ii) los informes", "(ii)", "(iii)", "iii) los informes"),
+        ("(i) reports", "(i)", "(j)", "(j) reports"),  # after (h), (i) is a letter
+        ("1.a D'ici à 2030", "1.a", "1.b", "1.b D'ici à 2030"),
+        ("1.1 D'ici à 2030", "1.1", "1.2", "1.2 D'ici à 2030"),
+        ("(z) x", "(z)", "(aa)", "(aa) x"),
+        ("1-1 القضاء على الفقر المدقع", "1.1", "1.2", "1-2 القضاء على الفقر المدقع"),
+        ("1-أ كفالة حشد موارد كبيرة", "1.a", "1.b", "1-ب كفالة حشد موارد كبيرة"),
+        ("(b) x", "(a)", "(b)", None),  # the target's label is not the source's
+        ("Sans numéro", "(a)", "(b)", None),
+    ],
+)
+def test_relabel(target: str, old: str, new: str, expected: str | None) -> None:
+    assert relabel(target, old, new) == expected
