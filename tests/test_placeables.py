@@ -41,20 +41,40 @@ def test_enumerated_articles_are_substituted(lang: str, target: str, expected: s
     assert expected in m.substituted[lang]
 
 
-def test_chinese_source_enumeration_gives_new_numbers_in_every_target() -> None:
-    unit = Unit(
+@pytest.mark.parametrize(
+    ("memory", "draft", "expected"),
+    [
         (
-            Variant("zh", "委员会审议了第31、61、69和129段。"),
-            Variant("en", "The Committee considered paragraphs 31, 61, 69 and 129."),
-            Variant("ar", "ونظرت اللجنة في الفقرات ٣١ و ٦١ و ٦٩ و ١٢٩."),
-        )
-    )
-    (m,) = Matcher.from_units([unit], src_lang="zh").lookup("委员会审议了第32、61、69和130段。")
+            {
+                "zh": "委员会审议了第31、61、69和129段。",
+                "en": "The Committee considered paragraphs 31, 61, 69 and 129.",
+                "ar": "ونظرت اللجنة في الفقرات ٣١ و ٦١ و ٦٩ و ١٢٩.",
+            },
+            "委员会审议了第32、61、69和130段。",
+            {
+                "en": "The Committee considered paragraphs 32, 61, 69 and 130.",
+                "ar": "ونظرت اللجنة في الفقرات ٣٢ و ٦١ و ٦٩ و ١٣٠.",
+            },
+        ),
+        (
+            {
+                "ar": "انظر المادة ٢٦ من العهد.",
+                "en": "See article 26 of the Covenant.",
+                "zh": "见《公约》第26条。",
+            },
+            "انظر المادة ٢٧ من العهد.",
+            {"en": "See article 27 of the Covenant.", "zh": "见《公约》第27条。"},
+        ),
+    ],
+)
+def test_a_chinese_or_arabic_source_gives_new_numbers_in_every_target(
+    memory: dict[str, str], draft: str, expected: dict[str, str]
+) -> None:
+    src = next(iter(memory))
+    unit = Unit(tuple(Variant(lang, text) for lang, text in memory.items()))
+    (m,) = Matcher.from_units([unit], src_lang=src).lookup(draft)
     assert (m.score, m.kind) == (99, "placeable")
-    assert m.substituted == {
-        "en": "The Committee considered paragraphs 32, 61, 69 and 130.",
-        "ar": "ونظرت اللجنة في الفقرات ٣٢ و ٦١ و ٦٩ و ١٣٠.",
-    }
+    assert m.substituted == expected
 
 
 _DATE = ("Letter dated 12 September 2023.", "Letter dated 14 September 2023.")
@@ -210,3 +230,85 @@ def test_paragraph_number_change_leaves_the_same_number_in_the_text() -> None:
 )
 def test_relabel(target: str, old: str, new: str, expected: str | None) -> None:
     assert relabel(target, old, new) == expected
+
+
+_LATIN = [*"abcdefghijklmnopqrstuvwxyz", "aa", "bb"]
+_CYRILLIC = "абвгдежзиклмнопрстуфхцчшщэюя"
+_ABJAD = [
+    "أ",
+    "ب",
+    "ج",
+    "د",
+    "هـ",
+    "و",
+    "ز",
+    "ح",
+    "ط",
+    "ي",
+    "ك",
+    "ل",
+    "م",
+    "ن",
+    "س",
+    "ع",
+    "ف",
+    "ص",
+    "ق",
+    "ر",
+    "ش",
+    "ت",
+    "ث",
+    "خ",
+    "ذ",
+    "ض",
+    "ظ",
+    "غ",
+]
+_ROMAN = [
+    "i",
+    "ii",
+    "iii",
+    "iv",
+    "v",
+    "vi",
+    "vii",
+    "viii",
+    "ix",
+    "x",
+    "xi",
+    "xii",
+    "xiii",
+    "xiv",
+    "xv",
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "styles"),
+    [
+        (_LATIN, ["({}) text", "{}) text", "（{}）文本"]),
+        (_LATIN, ["{}) текст"]),
+        (_LATIN[:26], ["({}) نص"]),
+    ],
+)
+def test_every_next_letter_in_every_style(source: list[str], styles: list[str]) -> None:
+    """(a) -> (b) ... (z) -> (aa): each target style gets its own next letter."""
+    for style in styles:
+        alphabet = _ABJAD if "نص" in style else _LATIN
+        for n in range(len(source) - 1):
+            old, new = f"({source[n]})", f"({source[n + 1]})"
+            target = style.format(alphabet[n])
+            assert relabel(target, old, new) == style.format(alphabet[n + 1]), (target, old)
+
+
+def test_every_next_cyrillic_letter_and_roman_numeral() -> None:
+    for n in range(len(_CYRILLIC) - 1):
+        assert relabel(f"{_CYRILLIC[n]}) текст", f"{_CYRILLIC[n]})", f"{_CYRILLIC[n + 1]})") == (
+            f"{_CYRILLIC[n + 1]}) текст"
+        )
+    for n in range(len(_ROMAN) - 1):
+        old, new = f"({_ROMAN[n]})", f"({_ROMAN[n + 1]})"
+        assert relabel(f"{_ROMAN[n]}) los informes", old, new) == f"{_ROMAN[n + 1]}) los informes"
+        assert relabel(f"’{n + 1}‘ التقارير", old, new) == f"’{n + 2}‘ التقارير"
+        if n + 2 <= 10:
+            assert relabel(f"{chr(0x3220 + n)} 报告", old, new) == f"{chr(0x3221 + n)} 报告"
