@@ -7,6 +7,8 @@ paragraph numbers, sub-paragraph letters, article references and dates in each l
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tm.labels import label_span, relabel
 from tm.match import Matcher
@@ -312,3 +314,36 @@ def test_every_next_cyrillic_letter_and_roman_numeral() -> None:
         assert relabel(f"’{n + 1}‘ التقارير", old, new) == f"’{n + 2}‘ التقارير"
         if n + 2 <= 10:
             assert relabel(f"{chr(0x3220 + n)} 报告", old, new) == f"{chr(0x3221 + n)} 报告"
+
+
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    old=st.lists(st.integers(1, 999), min_size=1, max_size=5, unique=True),
+    data=st.data(),
+)
+def test_substitution_equals_writing_the_new_numbers_in(
+    old: list[int], data: st.DataObject
+) -> None:
+    """Against a naive reference: the target written afresh with the draft's numbers."""
+    new = [
+        data.draw(st.integers(1, 999).filter(lambda v, o=o: v != o))
+        if data.draw(st.booleans())
+        else o
+        for o in old
+    ]
+
+    def en(values: list[int]) -> str:
+        return f"Articles {', '.join(map(str, values))} apply."
+
+    def zh(values: list[int]) -> str:
+        return f"第{'、'.join(map(str, values))}条适用。"
+
+    def ar(values: list[int]) -> str:
+        return f"تنطبق المواد {' و '.join(map(str, values))}.".translate(_ARABIC_INDIC)
+
+    (m,) = _matcher(en(old), zh=zh(old), ar=ar(old)).lookup(en(new))
+    expected = {} if new == old else {"zh": zh(new), "ar": ar(new)}
+    assert m.substituted == expected
