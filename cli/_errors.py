@@ -36,6 +36,8 @@ def handle_errors() -> Iterator[None]:
     except UntmError as err:
         render.error(str(err))
         raise typer.Exit(_code(err)) from None
+    except BrokenPipeError:
+        raise  # the reader went away (``| head``): cli/main.py ends quietly
     except OSError as err:
         name = f"{err.filename}: " if err.filename else ""
         render.error(f"{name}{err.strerror or err}")

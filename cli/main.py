@@ -1,22 +1,50 @@
 """The ``untm`` command: a typer app that registers one thin module per command.
 
 Command modules import the library inside their functions, so ``untm --help`` stays fast.
+Help is click's plain layout (typer's rich panels print ``<bool>`` beside every flag), and a
+reader that stops early (``untm ... | head``) ends the command quietly with status 0.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 __all__ = ["app", "main"]
 
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that nothing more is written to the closed pipe
+    (Python flushes stdout at exit and would report the broken pipe there)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+class _Untm(TyperGroup):
+    """The root group: a reader that closed the pipe is not an error (click exits 1)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(0) from None
+
+
 app = typer.Typer(
     name="untm",
+    cls=_Untm,
     help="Terminology and translation memory for United Nations documents.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 # (module under cli.commands, attribute): a function becomes a command, a Typer a group.
@@ -52,7 +80,14 @@ _register()
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(0)
 
 
 if __name__ == "__main__":

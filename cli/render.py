@@ -60,16 +60,24 @@ __all__ = [
 ]
 
 
+class _Console(Console):
+    """A rich console that leaves a closed pipe to ``cli/main.py`` (rich would exit with 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 @cache
 def console() -> Console:
     """The stdout console (soft-wrapped, so long segments are not cut)."""
-    return Console(soft_wrap=True, highlight=False)
+    return _Console(soft_wrap=True, highlight=False)
 
 
 @cache
 def err_console() -> Console:
     """The stderr console for errors, warnings and progress."""
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return _Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def error(message: str) -> None:
