@@ -34,7 +34,7 @@ def handle_errors() -> Iterator[None]:
     try:
         yield
     except UntmError as err:
-        render.error(str(err))
+        render.error(" ".join([str(err), *getattr(err, "__notes__", ())]))  # cli/_hints.py
         raise typer.Exit(_code(err)) from None
     except BrokenPipeError:
         raise  # the reader went away (``| head``): cli/main.py ends quietly

@@ -68,8 +68,9 @@ def test_wide_table(tmp_path: Path) -> None:
 def test_omegat_file_needs_languages(tmp_path: Path) -> None:
     path = tmp_path / "pairs.txt"
     path.write_text("# comment\nSecurity Council\tConseil de sécurité\torgan\n", encoding="utf-8")
-    with pytest.raises(GlossaryError, match="--source-lang"):
+    with pytest.raises(GlossaryError, match="does not say its languages") as raised:
         load(path)
+    assert raised.value.parameter == "languages"
     glossary = load(path, src_lang="en", tgt_lang="fr")
     (concept,) = glossary.concepts
     assert concept.preferred("fr").text == "Conseil de sécurité"

@@ -865,7 +865,9 @@ def _lang_of(path: str | Path, given: str | None) -> str:
     found = from_filename(path)
     if found is None:
         raise LanguageError(
-            f"{path}: cannot tell the language: name the file like 'letter.fr.md' or pass --langs"
+            f"{path}: cannot tell the language: name the file like 'letter.fr.md' or give the "
+            "languages",
+            parameter="langs",
         )
     return found
 
@@ -892,7 +894,8 @@ def align_files(
         raise AlignmentError("give the pivot file and at least one other file to align")
     if langs is not None and len(langs) != len(paths):
         raise LanguageError(
-            f"--langs names {len(langs)} languages for {len(paths)} files: give one per file"
+            f"{len(langs)} languages given for {len(paths)} files: give one per file",
+            parameter="langs",
         )
     codes = [_lang_of(p, langs[k] if langs else None) for k, p in enumerate(paths)]
     for path, code in zip(paths[1:], codes[1:], strict=True):

@@ -96,7 +96,7 @@ def read_document(path: str | Path, *, lang: str | None = None) -> Document:
     code = normalize(lang) if lang else from_filename(path)
     if code is None:
         raise LanguageError(
-            f"{path}: cannot tell the language; name the file like letter.fr.md or pass --lang"
+            f"{path}: cannot tell the language; name the file like letter.fr.md", parameter="lang"
         )
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:

@@ -22,7 +22,16 @@ __all__ = [
 
 
 class UntmError(Exception):
-    """Root of every error untm raises on purpose."""
+    """Root of every error untm raises on purpose.
+
+    ``parameter`` names the keyword argument that would fix the error (e.g. ``lang`` when a
+    file's language cannot be told): messages name no command-line option, since the same
+    call serves commands whose options differ; each command adds its own (``cli/_hints.py``).
+    """
+
+    def __init__(self, *args: object, parameter: str | None = None) -> None:
+        super().__init__(*args)
+        self.parameter = parameter
 
 
 class InputError(UntmError):

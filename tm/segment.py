@@ -422,7 +422,8 @@ class Segmenter:
             if base(self.lang) not in _SHIPPED_LANGS:
                 raise LanguageError(
                     f"no segmentation rules for language {lang!r}: untm ships rules for "
-                    f"{', '.join(sorted(_SHIPPED_LANGS))}; pass --srx FILE for others"
+                    f"{', '.join(sorted(_SHIPPED_LANGS))}; give your own SRX rules for others",
+                    parameter="srx",
                 )
         else:
             rules_file = _cached_srx(str(Path(srx).resolve()))

@@ -193,8 +193,8 @@ def read_omegat(
     """
     if not src_lang or not tgt_lang:
         raise GlossaryError(
-            f"{_where(origin)}an OmegaT glossary does not say its languages; "
-            "give them (--source-lang en --target-lang fr)"
+            f"{_where(origin)}an OmegaT glossary does not say its languages; give them",
+            parameter="languages",
         )
     src, tgt = normalize(src_lang), normalize(tgt_lang)
     name = Path(str(origin)).stem if origin else "omegat"

@@ -113,7 +113,7 @@ def export_memory(
         )
     units = memory.units(langs=tags)
     if profile is not None:
-        raise InputError("profiles apply to TMX exports only (drop --profile or use --format tmx)")
+        raise InputError("profiles apply to TMX exports only", parameter="profile")
     if fmt == "po":
         return write_po(units, path, srclang=src, langs=tags)
     return write_table(units, path, langs=tags)

@@ -56,7 +56,7 @@ class PoReader:
         target = self.lang or po.metadata.get("Language") or _lang.from_filename(self.path)
         if not target:
             raise LanguageError(
-                f"{self.path}: the PO header has no Language; give the language (--lang xx)"
+                f"{self.path}: the PO header has no Language; give the language", parameter="lang"
             )
         tgt = language_tag(target)
         for entry in po:

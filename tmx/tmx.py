@@ -682,8 +682,8 @@ def write_tmx(
     wanted = tuple(language_tag(t) for t in langs) if langs else None
     if prof.per_pair and not wanted:
         raise InputError(
-            f"the {prof.name} profile writes one file per language pair: give the languages "
-            "(e.g. --langs en,fr,es)"
+            f"the {prof.name} profile writes one file per language pair: give the languages",
+            parameter="langs",
         )
     if wanted and not any(_lang.same_language(t, src) for t in wanted):
         wanted = (src, *wanted)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli._hints import options
 from cli.commands.glossary import active_glossary
 
 __all__ = ["align"]
@@ -54,7 +55,7 @@ def align(
         raise typer.BadParameter(
             "--format beads takes exactly one other file", param_hint="--format"
         )
-    with handle_errors():
+    with handle_errors(), options(langs="with --langs en,fr"):
         from tm.align import align_files
 
         codes = [code.strip() for code in langs.split(",")] if langs else None

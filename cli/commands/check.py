@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli._errors import EXIT_FOUND, handle_errors
+from cli._hints import options
 from cli.commands.glossary import active_glossary
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def check(
     """Check official terminology, numbers and consistency; exit 1 when problems are found."""
     from cli import render
 
-    with handle_errors():
+    with handle_errors(), options(lang="or pass --lang xx"):
         terms = active_glossary(glossary)
         findings = _findings(draft, lang, target, target_lang, terms)
     if json_:
@@ -66,6 +67,8 @@ def _findings(
     from tm.document import read_document
     from tm.errors import InputError
 
+    if target is not None and _same_file(draft, target):
+        raise InputError(f"{target}: --target names DRAFT itself; give the translation's file.")
     suffix = draft.suffix.lower()
     if suffix in (".tmx", ".po", ".pot"):
         if target is not None:
@@ -76,8 +79,17 @@ def _findings(
         if target_lang is not None:
             raise InputError("--target-lang needs --target TRANSLATION.")
         return check_draft(source, glossary=terms)
-    translation = read_document(target, lang=target_lang)
+    with options(lang="or pass --target-lang xx"):
+        translation = read_document(target, lang=target_lang)
     return check_translation(source, translation, glossary=terms)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True when both paths name one file (through links or different spellings)."""
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
 
 
 def _memory_findings(
@@ -98,7 +110,8 @@ def _memory_findings(
         source = lang or (declared if declared and declared != "*all*" else "en")
     else:
         source = lang or "en"
-        units = list(read_po(path, srclang=source, lang=target_lang))
+        with options(lang="with --target-lang xx"):
+            units = list(read_po(path, srclang=source, lang=target_lang))
     if target_lang is None:
         others = sorted({base(v.lang) for unit in units for v in unit.variants} - {base(source)})
         if len(others) != 1:

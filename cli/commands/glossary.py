@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli._hints import options
 
 if TYPE_CHECKING:
     from tm.terms import Glossary
@@ -90,7 +91,7 @@ def import_(
     from cli import render
     from tmx.glossary import import_user
 
-    with handle_errors():
+    with handle_errors(), options(languages="with --source-lang en --target-lang fr"):
         stored, read, replaced = import_user(file, src_lang=source_lang, tgt_lang=target_lang)
     if replaced:
         render.warning(f"{stored.name} replaces your earlier glossary of that name")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli._hints import options
 from cli.commands.glossary import active_glossary
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def match(
     """
     from cli import render
 
-    with handle_errors():
+    with handle_errors(), options(lang="or pass --lang xx"):
         targets = None if target_lang.lower() == "all" else [target_lang]
         terms = active_glossary(glossary)
         _, results = _match(draft, memory, lang, targets, top, min_score, terms)
@@ -65,11 +66,18 @@ def pretranslate(
 ) -> None:
     """Write a bilingual TMX of DRAFT with the best matches filled in, for the CAT tool."""
     from cli import render
+    from tm.errors import LanguageError
+    from tm.lang import same_language
     from tm.pretranslate import pretranslate as fill
     from tmx.tmx import write_tmx
 
-    with handle_errors():
+    with handle_errors(), options(lang="or pass --lang xx"):
         src, results = _match(draft, memory, lang, [target_lang], 1, min_score, None)
+        if same_language(src, target_lang):
+            raise LanguageError(
+                f"{draft} is in {src} already: give the language to translate into "
+                "with --target-lang"
+            )
         units, missing = fill(results, src_lang=src, target_lang=target_lang, min_score=min_score)
         report = write_tmx(units, output, srclang=src, langs=[src, target_lang])
     render.pretranslate_summary(report, filled=len(units), missing=missing, output=str(output))

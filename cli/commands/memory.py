@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli._hints import options
 
 __all__ = ["concordance", "export", "import_", "stats"]
 
@@ -56,7 +57,7 @@ def import_(
     from tm.memory import Memory
     from tmx.interchange import import_files
 
-    with handle_errors(), Memory.open(memory) as store:
+    with handle_errors(), options(lang="with --lang xx"), Memory.open(memory) as store:
         report = import_files(store, files, srclang=src, lang=lang)
         total = store.count()
     if json_:
@@ -86,7 +87,8 @@ def export(
     from tm.memory import Memory
     from tmx.interchange import export_memory
 
-    with handle_errors(), Memory.open(memory, create=False) as store:
+    hints = options(langs="with --langs en,fr,es", profile="(use --format tmx, or no --profile)")
+    with handle_errors(), hints, Memory.open(memory, create=False) as store:
         report = export_memory(
             store,
             out,

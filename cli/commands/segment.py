@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli._hints import options
 
 __all__ = ["segment"]
 
@@ -29,7 +30,7 @@ def segment(
     from cli import render
     from tm.segment import segment_file
 
-    with handle_errors():
+    with handle_errors(), options(lang="or pass --lang xx", srx="with --srx FILE"):
         segments = segment_file(file, lang=lang, srx=srx)
     if json_:
         render.json_out(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli._hints import options
 
 __all__ = ["terms"]
 
@@ -56,7 +57,7 @@ def terms(
     from tm.terms import terms_in_document
     from tmx.reference import reference_format, write_reference
 
-    with handle_errors():
+    with handle_errors(), options(lang="or pass --lang xx"):
         fmt = reference_format(output, output_format) if output is not None else None
         langs = None if target_lang is None else [normalize(target_lang)]
         document = read_document(file, lang=lang)
