@@ -127,7 +127,15 @@ def test_concordance_in_any_language_and_one(store: Path) -> None:
             ["--format", "tmx", "--profile", "omegat", "--langs", "en,fr,es"],
             ["out.en-es.tmx", "out.en-fr.tmx"],
         ),
-        (["--format", "po", "--langs", "en,fr"], ["out.en-fr.po"]),
+        (["--format", "po", "--langs", "en,fr"], ["out.po"]),
+        (["--format", "po", "--langs", "en,fr,es"], ["out.en-es.po", "out.en-fr.po"]),
+        (["--profile", "omegat", "--langs", "en,fr"], ["out.tmx"]),
+        (["--profile", "trados", "--langs", "fr"], ["out.tmx"]),
+        (
+            ["--profile", "omegat", "--langs", "en,fr,es", "--split", "2"],
+            # two en-es units fit one file; the three en-fr units take two
+            ["out.en-es.tmx", "out.en-fr.part001.tmx", "out.en-fr.part002.tmx"],
+        ),
         (["--profile", "memoq"], ["out.en-es.tmx", "out.en-fr.tmx", "out.en-ru.tmx"]),
         (["--format", "csv"], ["out.csv"]),
         (["--format", "tmx", "--split", "2"], ["out.part001.tmx", "out.part002.tmx"]),

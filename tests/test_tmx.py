@@ -179,7 +179,7 @@ def test_per_pair_profile_writes_one_file_per_pair(tmp_path: Path) -> None:
 def test_trados_profile_adds_regions_and_field_types(tmp_path: Path) -> None:
     report = write_tmx(LETTER_UNITS, tmp_path / "out.tmx", langs=["en", "fr"], profile="trados")
     ((name, _),) = report.files
-    assert Path(name).name == "out.en-fr.tmx"
+    assert Path(name).name == "out.tmx"  # one pair: the file asked for
     root = etree.parse(name).getroot()
     assert root.find("header").get("srclang") == "en-US"
     langs = [t.get("{http://www.w3.org/XML/1998/namespace}lang") for t in root.iter("tuv")]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tm.errors import InputError
 
-__all__ = ["WriteReport", "atomic_paths"]
+__all__ = ["WriteReport", "atomic_paths", "numbered_path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,18 @@ class WriteReport:
     def units(self) -> int:
         """Units written over all files."""
         return sum(n for _, n in self.files)
+
+
+def numbered_path(target: Path, *, pair: str | None = None, part: int | None = None) -> Path:
+    """The name of one of several files an export writes for ``target``, in one pattern:
+    ``STEM[.SRC-TGT][.partNNN]SUFFIX``. A part appears only where it tells files apart: one
+    file is ``target`` itself; pairs give ``tm.en-fr.tmx``, ``tm.en-es.tmx``; a split gives
+    ``tm.part001.tmx``, ``tm.part002.tmx``; both give ``tm.en-fr.part001.tmx``.
+    """
+    suffix = target.suffix
+    stem = target.name[: -len(suffix)] if suffix else target.name
+    parts = [stem, *([pair] if pair else []), *([f"part{part:03d}"] if part else [])]
+    return target.with_name(".".join(parts) + suffix)
 
 
 def _umask() -> int:

@@ -22,7 +22,7 @@ from tm import lang as _lang
 from tm.errors import FormatError, LanguageError
 from tm.memory import language_tag
 from tm.models import Unit, Variant
-from tmx.output import WriteReport, atomic_paths
+from tmx.output import WriteReport, atomic_paths, numbered_path
 
 __all__ = ["SUSPECT_COMMENT", "PoReader", "read_po", "write_po"]
 
@@ -96,7 +96,8 @@ def read_po(path: str | Path, *, srclang: str = "en", lang: str | None = None) -
 def write_po(
     units: Iterable[Unit], path: str | Path, *, srclang: str = "en", langs: Sequence[str]
 ) -> WriteReport:
-    """Write one PO file per target language: ``out.po`` -> ``out.en-fr.po``, ... (atomically).
+    """Write one PO file per target language (atomically): ``out.po`` itself for one, else
+    ``out.en-fr.po``, ``out.en-es.po``, ... (:func:`~tmx.output.numbered_path`).
 
     Units lacking the source or the target language are left out of that file.
     """
@@ -139,11 +140,10 @@ def write_po(
         if not wrote:
             skipped += 1
     out = Path(path)
-    stem = out.name[:-3] if out.name.endswith(".po") else out.name
     written = []
     with atomic_paths() as tmp:
         for tgt, po in files.items():
-            target = out.with_name(f"{stem}.{src}-{tgt}.po")
+            target = numbered_path(out, pair=f"{src}-{tgt}" if len(files) > 1 else None)
             po.save(tmp(target))
             written.append((str(target), len(po)))
     return WriteReport(files=tuple(written), skipped=skipped)

@@ -35,7 +35,7 @@ from tm.memory import (
 )
 from tm.models import Unit, Variant
 from tmx import _xml
-from tmx.output import WriteReport, atomic_paths
+from tmx.output import WriteReport, atomic_paths, numbered_path
 
 __all__ = [
     "PROFILES",
@@ -551,7 +551,7 @@ class _Sink:
     Units arrive serialised (:func:`_plain_tu` or ``etree.tostring``) and are written in
     chunks, with the prologue and closing tags lxml's ``xmlfile`` writes. Files are written
     to temporary paths and named at :meth:`finish`: the target name when one file was
-    enough, else ``<stem>.part001.tmx``, ``<stem>.part002.tmx``, ...
+    enough, else ``<stem>.part001.tmx``, ``<stem>.part002.tmx``, ... (:func:`numbered_path`).
     """
 
     def __init__(
@@ -574,12 +574,6 @@ class _Sink:
         self._chunk: list[str] = []
         self._count = 0
         self._bytes = 0
-
-    def _part(self, number: int) -> Path:
-        stem, suffix = self.target.name, ""
-        if stem.endswith(".tmx"):
-            stem, suffix = stem[:-4], ".tmx"
-        return self.target.with_name(f"{stem}.part{number:03d}{suffix}")
 
     def _open(self) -> None:
         temp = self.tmp.temp(self.target)
@@ -638,7 +632,7 @@ class _Sink:
         single = len(self._temps) == 1
         named = []
         for number, (temp, (_, count)) in enumerate(zip(self._temps, self.files, strict=True), 1):
-            target = self.target if single else self._part(number)
+            target = self.target if single else numbered_path(self.target, part=number)
             self.tmp.commit(temp, target)
             named.append((str(target), count))
         self.files = named
@@ -660,8 +654,9 @@ def write_tmx(
         units: the units, e.g. ``memory.units()``, or ``memory.records()`` (faster: units
             without variant-level fields come as tuples, written without building
             :class:`Unit` values; the output is the same).
-        path: the output file; with a per-pair profile, ``letter.tmx`` becomes
-            ``letter.en-fr.tmx`` and so on; with splitting, ``letter.part001.tmx``.
+        path: the output file, written under exactly this name when one file results;
+            several files (pairs of a per-pair profile, splitting) are named by
+            :func:`~tmx.output.numbered_path`: ``letter.en-fr.tmx``, ``letter.part001.tmx``.
         srclang: the source language (header ``srclang``); every written unit has it.
         langs: the languages to write (default: all found, decided per unit).
         profile: a name in :data:`PROFILES` or a :class:`Profile`.
@@ -696,7 +691,8 @@ def write_tmx(
         if prof.per_pair and wanted:
             others = [t for t in wanted if not _lang.same_language(t, src)]
             for other in others:
-                pair_path = _pair_path(target, src, other)
+                label = f"{src}-{other}" if len(others) > 1 else None
+                pair_path = numbered_path(target, pair=label)
                 head = _header_attrs(form(src), prof, date)
                 pair = frozenset({_base(src), _base(other)})
                 sink = _Sink(pair_path, head, tmp, max_units=limit, max_bytes=prof.max_bytes)
@@ -737,12 +733,6 @@ def _profile(profile: str | Profile) -> Profile:
         raise InputError(
             f"unknown export profile {profile!r} (choose from {', '.join(sorted(PROFILES))})"
         ) from None
-
-
-def _pair_path(target: Path, src: str, other: str) -> Path:
-    name = target.name
-    stem, suffix = (name[:-4], ".tmx") if name.endswith(".tmx") else (name, "")
-    return target.with_name(f"{stem}.{src}-{other}{suffix}")
 
 
 def _header_attrs(srclang: str, prof: Profile, date: str) -> dict[str, str]:

@@ -68,7 +68,15 @@ def import_(
 
 def export(
     memory: MemoryOption,
-    out: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write (exactly this name when one file results). Several files "
+            "(pairs, --split) are named STEM.en-fr.tmx, STEM.part001.tmx, STEM.en-fr.part001.tmx.",
+        ),
+    ],
     format_: Annotated[Format, typer.Option("--format", "-f", help="File format.")] = Format.tmx,
     langs: Annotated[
         str | None, typer.Option("--langs", help="Languages to export, e.g. en,fr (default all).")
@@ -82,7 +90,10 @@ def export(
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Export the memory as TMX 1.4b, PO (one per pair) or CSV/TSV; files are written whole."""
+    """Export the memory as TMX 1.4b, PO (one per pair) or CSV/TSV; files are written whole.
+
+    One file is written under the name given; several are named STEM[.SRC-TGT][.partNNN].EXT.
+    """
     from cli import render
     from tm.memory import Memory
     from tmx.interchange import export_memory
