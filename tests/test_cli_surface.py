@@ -192,6 +192,7 @@ def test_the_audit_sees_a_wrong_option() -> None:
         (("terms", "{bare}"), "pass --lang xx", "--target-lang"),
         (("segment", "{en}", "--lang", "de"), "with --srx FILE", "--lang"),
         (("align", "{en}", "{bare}"), "with --langs", "--lang "),
+        (("terms", "{en}", "-o", "{tmp}/g.foo"), "with --format", "--glossary-format"),
     ],
 )
 def test_hints_name_the_option_of_the_command(

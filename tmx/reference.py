@@ -39,7 +39,7 @@ from tmx.tbx import write_tbx
 __all__ = ["REFERENCE_FORMATS", "ReferenceFormat", "reference_format", "write_reference"]
 
 ReferenceFormat = Literal["tbx", "tbx2", "omegat", "csv"]
-#: Formats of a reference glossary file, as ``--glossary-format`` takes them.
+#: Formats of a reference glossary file (``build --glossary-format``, ``terms --format``).
 REFERENCE_FORMATS: tuple[ReferenceFormat, ...] = ("tbx", "tbx2", "omegat", "csv")
 
 
@@ -65,7 +65,8 @@ def reference_format(path: str | Path, given: str | None = None) -> ReferenceFor
         return "csv"
     raise InputError(
         f"{path}: cannot tell the glossary format from {suffix or 'no extension'!r}; "
-        "name it .tbx, .tbx2, .txt (OmegaT) or .csv, or pass --glossary-format"
+        "name it .tbx, .tbx2, .txt (OmegaT) or .csv, or give the format",
+        parameter="format",
     )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli._hints import options
 from cli.commands.glossary import active_glossary
 
 __all__ = ["build"]
@@ -72,7 +73,7 @@ def build(
     from tmx.interchange import export_memory
     from tmx.reference import reference_format, write_reference
 
-    with handle_errors():
+    with handle_errors(), options(format="with --glossary-format"):
         chosen = glossary_format.value if glossary_format else None
         fmt = reference_format(glossary_out, chosen) if glossary_out is not None else None
         with Memory.open(memory) as store:

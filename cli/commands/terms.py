@@ -57,7 +57,7 @@ def terms(
     from tm.terms import terms_in_document
     from tmx.reference import reference_format, write_reference
 
-    with handle_errors(), options(lang="or pass --lang xx"):
+    with handle_errors(), options(lang="or pass --lang xx", format="with --format"):
         fmt = reference_format(output, output_format) if output is not None else None
         langs = None if target_lang is None else [normalize(target_lang)]
         document = read_document(file, lang=lang)
