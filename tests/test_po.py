@@ -89,7 +89,7 @@ def test_suspect_units_are_exported_fuzzy_and_read_back_as_suspect(tmp_path: Pat
     )
     sure = Unit((Variant("en", "Thank you."), Variant("zh", "谢谢。")))
     write_po([suspect, sure], tmp_path / "own.po", langs=["zh"])
-    path = tmp_path / "own.en-zh.po"
+    path = tmp_path / "own.po"  # one pair: the file asked for
     entries = {e.msgid: e for e in polib.pofile(str(path))}
     assert entries["The report is annexed."].fuzzy
     assert "x-align-suspect" in entries["The report is annexed."].comment
