@@ -35,6 +35,7 @@ from tm.document import decode_text, read_document
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.lang import base, from_filename, normalize, script_for
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
+from tm.paragraphs import closes
 
 __all__ = [
     "SUSPECT",
@@ -70,6 +71,9 @@ _PRIOR_COST = tuple(-math.log(p) for p in _PRIORS.values())
 # Paragraphs: translations keep the paragraph structure, so a 2-2 bead (two paragraphs cut
 # differently) is all but impossible; it would otherwise absorb an extra paragraph.
 _PARA_PRIOR_COST = tuple(-math.log(1e-6 if bead == (2, 2) else p) for bead, p in _PRIORS.items())
+# ...and a paragraph that ends as paragraphs end (a stop, or the comma of a preambular
+# paragraph) is one the translator kept: merging it with the next costs this much more.
+_CLOSED_MERGE = 5.0
 _MAX_SPAN = 3
 
 _DEFAULT_VARIANCE = 6.8  # Gale & Church's variance per character, before measuring our own
@@ -128,11 +132,13 @@ def _length_cost(l1: float, l2: float, variance: float, floor: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _Item:
-    """One unit to align (a sentence, or a paragraph): its length and anchor keys."""
+    """One unit to align (a sentence, or a paragraph): its length and anchor keys; ``closed``
+    when it ends as a paragraph ends (stop, comma, semicolon, colon)."""
 
     length: float
     strong: _Keys
     weak: _Keys
+    closed: bool = False
 
 
 class _Costs:
@@ -147,10 +153,14 @@ class _Costs:
         variance: float,
         floor: float,
         priors: Sequence[float] = _PRIOR_COST,
+        merge: float = 0.0,
     ) -> None:
         self.n, self.m = len(src), len(tgt)
         self.ratio, self.variance, self.floor = ratio, variance, floor
         self.priors = priors
+        self.merge = merge
+        self._cs = _prefix([float(it.closed) for it in src])
+        self._ct = _prefix([float(it.closed) for it in tgt])
         self._ps = _prefix([it.length for it in src])
         self._pt = _prefix([it.length / ratio for it in tgt])
         self._ss = _spans([it.strong for it in src])
@@ -186,6 +196,8 @@ class _Costs:
         """
         di, dj = _BEADS[k]
         total = self.priors[k]
+        if self.merge and (di > 1 or dj > 1):
+            total += self.merge * (self._merged(self._cs, i, di) + self._merged(self._ct, j, dj))
         if di and dj:
             l1 = self._ps[i] - self._ps[i - di]
             l2 = self._pt[j] - self._pt[j - dj]
@@ -203,6 +215,11 @@ class _Costs:
             shared = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
             total += _WEAK * (ta_w + tb_w - 2 * shared)
         return total
+
+    @staticmethod
+    def _merged(closed: Sequence[float], end: int, count: int) -> float:
+        """How many of the items a bead merges, its last one aside, are closed."""
+        return closed[end - 1] - closed[end - count] if count > 1 else 0.0
 
     def score(self, i: int, j: int, di: int, dj: int, margin: float) -> float:
         """A confidence in [0, 1]: high when lengths agree, anchors match and no nearby
@@ -509,13 +526,14 @@ def _items(
     items = []
     for pos, text in enumerate(texts):
         if anchorer is None:
-            items.append(_Item(_measure(text, lang), {}, {}))
+            items.append(_Item(_measure(text, lang), {}, {}, closes(text)))
             continue
         anchors = anchorer.anchors(text)
         strong = dict.fromkeys(anchors.strong, 1)
         if kinds is not None and kinds[pos] != "body":
             strong["k:" + kinds[pos]] = 1
-        items.append(_Item(_measure(text, lang), strong, dict.fromkeys(anchors.weak, 1)))
+        weak = dict.fromkeys(anchors.weak, 1)
+        items.append(_Item(_measure(text, lang), strong, weak, closes(text)))
     return items
 
 
@@ -525,6 +543,7 @@ def _group(items: Sequence[_Item], groups: Sequence[Sequence[int]]) -> list[_Ite
             sum(items[i].length for i in group),
             _merge(items[i].strong for i in group),
             _merge(items[i].weak for i in group),
+            items[group[-1]].closed,
         )
         for group in groups
     ]
@@ -596,7 +615,13 @@ def _two_level(
         para_beads = [(0, 0, 1, 1)]
     else:
         costs = _Costs(
-            p_src, p_tgt, ratio=ratio, variance=variance, floor=floor, priors=_PARA_PRIOR_COST
+            p_src,
+            p_tgt,
+            ratio=ratio,
+            variance=variance,
+            floor=floor,
+            priors=_PARA_PRIOR_COST,
+            merge=_CLOSED_MERGE,
         )
         if para_guide is None:
             _, path = _search(costs, _anchor_centre(p_src, p_tgt))

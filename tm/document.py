@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from tm.errors import FormatError, InputError, LanguageError
 from tm.lang import from_filename, normalize
 from tm.models import Document, Paragraph, ParagraphKind
+from tm.paragraphs import closes, continues, ends_open, item_start
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph as DocxParagraph
@@ -51,6 +52,7 @@ _NOISE = [
     ),
     re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$"),  # horizontal rule
 ]
+_PAGE_END = "\f"  # between the pages of a PDF
 _SYMBOL_LINE = re.compile(rf"^\s*{_SYMBOL}(?:\s*[-–—]?\s*{_SYMBOL})*\s*$")
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -70,7 +72,22 @@ _SIGNED = re.compile(
     r"[(（]\s*(?:signed|signé|signée|firmado|firmada|подпись|подписано|توقيع|签名|簽名)\s*[)）]",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?:;。！？：；…»”\"')）]\s*$")
+# Footnotes: Markdown's "[^1]" references and "[^1]: text" definitions; in text converted from
+# PDF, a rule of underscores at the foot of the page, then "1 See ..." lines.
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]{1,20}\](?!:)")
+_MD_FOOTNOTE = re.compile(r"^\s*\[\^([^\]\s]{1,20})\]:\s*(.*)$")
+_FOOTNOTE_RULE = re.compile(r"^\s*_{5,}\s*$")
+_FOOTNOTE_LINE = re.compile(r"^\s*(?:\d{1,3}|[*†‡]{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s+\S")
+_CUT_WORD = re.compile(r"[^\W\d_][-‐]$")  # "co-" at the end of a line
+# Markdown pipe tables: each cell is a unit.
+_TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+# Plain-text titles: at most this long, and not opened by a paragraph number.
+_TITLE_MAX = 200
+_PARAGRAPH_NUMBER = re.compile(
+    r"^\s*(?:\(?\d{1,3}(?:\.(?:\d{1,3}|[a-z]))*[.)]?(?:\s|$)"
+    r"|\((?:[a-z]{1,2}|[ivxlc]{1,6}|\d{1,3})\)|[a-z]\)\s|\d{1,3}\s?[-–]\s)"
+)
 
 
 @dataclass(slots=True)
@@ -80,6 +97,8 @@ class _Block:
     lines: list[str]
     hard: list[bool]  # hard[k]: lines[k] ends with a hard break
     style: str | None = None  # Word style name, if any
+    broken: bool = False  # a page break (page number, running header, rule...) came before it
+    footnote: bool = False  # footnote text
 
 
 def read_document(path: str | Path, *, lang: str | None = None) -> Document:
@@ -126,6 +145,7 @@ def parse_text(text: str, lang: str, *, source: str | None = None) -> Document:
     """
     code = normalize(lang)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = text.replace("\f", "\n\n---\n\n")  # a form feed is a page break, as a rule is
     blocks: list[_Block] = []
     current = _Block([], [])
     for raw in text.split("\n"):
@@ -224,19 +244,21 @@ def _pdf_blocks(path: Path) -> list[_Block]:
                 if not (i in edge and _SYMBOL_LINE.match(line))
             ]
         lines.extend(page_lines)
-        lines.append("")
-    if not any(lines):
+        lines.append(_PAGE_END)
+    if not any(line.strip() for line in lines):
         raise InputError(f"{path}: the PDF has no text layer (a scan?); run OCR first")
     # A PDF line ends its paragraph when it is clearly shorter than a full line.
-    lengths = sorted(len(line) for line in lines if line)
+    lengths = sorted(len(line) for line in lines if line.strip())
     width = lengths[int(0.9 * (len(lengths) - 1))]
     blocks: list[_Block] = []
     current = _Block([], [])
     for line in lines:
-        if not line or _is_noise(line):
-            if not line and current.lines:
+        if line == _PAGE_END or not line or _is_noise(line):
+            if current.lines and not _is_noise(line):
                 blocks.append(current)
                 current = _Block([], [])
+            # what follows a new page may continue the paragraph the page cut
+            current.broken = current.broken or line == _PAGE_END
             continue
         current.lines.append(line)
         current.hard.append(False)
@@ -256,8 +278,9 @@ def _is_noise(line: str) -> bool:
 
 
 def _strip_marks(text: str) -> str:
-    """Remove Markdown emphasis; backslash-escaped marks ("\\*", "1\\.") become plain text."""
+    """Remove Markdown emphasis and footnote references; escaped marks ("\\*") stay as text."""
     text = _ESCAPED.sub(lambda m: chr(_SHELTER + ord(m.group(1))), text)
+    text = _FOOTNOTE_REF.sub("", text)
     text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
     text = _ITALIC.sub(lambda m: m.group(1) or m.group(2), text)
     return _SHELTERED.sub(lambda m: chr(ord(m.group()) - _SHELTER), text).strip()
@@ -271,13 +294,15 @@ def _is_cjk(char: str) -> bool:
 
 
 def _join(lines: Iterable[str]) -> str:
-    """Join wrapped lines: a space between words, nothing between Chinese characters."""
+    """Join wrapped lines: a space between words, nothing between Chinese characters, nothing
+    after a hyphen that ends a line before a lower-case word ("co-" / "operation")."""
     out = ""
     for line in lines:
         line = line.strip()
         if not line:
             continue
-        if out and not (_is_cjk(out.rstrip("*_")[-1:]) and _is_cjk(line.lstrip("*_")[:1])):
+        glued = _is_cjk(out.rstrip("*_")[-1:]) and _is_cjk(line.lstrip("*_")[:1])
+        if out and not glued and not (_CUT_WORD.search(out) and line[:1].islower()):
             out += " "
         out += line
     return out
@@ -293,38 +318,55 @@ def _emphasis(lines: Sequence[str]) -> str | None:
     return None
 
 
-def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Document:
+def _clean(blocks: list[_Block]) -> list[_Block]:
+    """Drop conversion noise; a block is cut where noise interrupts it, and the block after a
+    page break (page or job number, running header, rule, form feed) remembers it.
+
+    Lines after a footnote rule ("______") that open with a footnote number form footnote
+    blocks, up to the next page break or the first block that is not a footnote.
+    """
     symbols_seen: set[str] = set()
     kept: list[_Block] = []
+    pending = False  # a page break was seen since the last kept block
+    in_notes = False
     for block in blocks:
-        keep_lines: list[str] = []
-        keep_hard: list[bool] = []
+        current = _Block([], [], block.style, block.broken or pending)
         for line, hard in zip(block.lines, block.hard, strict=True):
-            if _is_noise(line):
-                continue
+            noise = _is_noise(line)
             if _SYMBOL_LINE.match(line):
                 key = re.sub(r"\s+", " ", line.strip())
-                if key in symbols_seen:  # running header repeating the symbol
-                    continue
+                noise = key in symbols_seen  # running header repeating the symbol
                 symbols_seen.add(key)
-            keep_lines.append(line)
-            keep_hard.append(hard)
-        if keep_lines:
-            kept.append(_Block(keep_lines, keep_hard, block.style))
+            if noise or _FOOTNOTE_RULE.match(line):
+                if current.lines:
+                    kept.append(current)
+                in_notes = _FOOTNOTE_RULE.match(line) is not None
+                current = _Block([], [], block.style, True)
+                continue
+            if not current.lines:
+                in_notes = in_notes and _FOOTNOTE_LINE.match(line) is not None
+                current.footnote = in_notes or _MD_FOOTNOTE.match(line) is not None
+            current.lines.append(line)
+            current.hard.append(hard)
+        if current.lines:
+            kept.append(current)
+        pending = not current.lines and current.broken
+    return kept
 
+
+def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Document:
     paragraphs: list[tuple[ParagraphKind, str]] = []
     in_header = True
-    for block in kept:
-        kind, text, ends_header = _classify(block, in_header)
+    for block in _clean(blocks):
+        parts, ends_header = _classify(block, in_header, lang)
         if ends_header:
             in_header = False
-        if not text:
-            continue
-        if paragraphs and _continues(paragraphs[-1], kind, text):
-            prev_kind, prev_text = paragraphs[-1]
-            paragraphs[-1] = (prev_kind, _join([prev_text, text]))
-            continue
-        paragraphs.append((kind, text))
+        for n, (kind, text) in enumerate(parts):
+            target = _continued(paragraphs, kind, text, lang, block.broken) if n == 0 else None
+            if target is None:
+                paragraphs.append((kind, text))
+            else:
+                paragraphs[target] = ("body", _join([paragraphs[target][1], text]))
     if not paragraphs:
         where = f"{source}: " if source else ""
         raise InputError(f"{where}the document contains no text")
@@ -335,13 +377,40 @@ def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Documen
     )
 
 
-def _classify(block: _Block, in_header: bool) -> tuple[ParagraphKind, str, bool]:
-    """(kind, clean text, whether this block ends the header zone)."""
+def _continued(
+    paragraphs: Sequence[tuple[ParagraphKind, str]],
+    kind: ParagraphKind,
+    text: str,
+    lang: str,
+    page_break: bool,
+) -> int | None:
+    """The index of the body paragraph that ``text`` continues across a page break, if any.
+
+    Footnotes printed at the foot of the page between the two parts stay out of the joined
+    paragraph (they are a sign of the page break themselves).
+    """
+    if kind != "body":
+        return None
+    last = len(paragraphs) - 1
+    while last >= 0 and paragraphs[last][0] == "footnote":
+        last -= 1
+    if last < 0 or paragraphs[last][0] != "body":
+        return None
+    page_break = page_break or last < len(paragraphs) - 1
+    return last if continues(paragraphs[last][1], text, lang, page_break=page_break) else None
+
+
+def _classify(
+    block: _Block, in_header: bool, lang: str
+) -> tuple[list[tuple[ParagraphKind, str]], bool]:
+    """(the block's paragraphs with their kinds, whether this block ends the header zone)."""
     lines = block.lines
     style = (block.style or "").lower()
     first = lines[0]
+    if block.footnote:
+        return [("footnote", text) for text in _footnotes(lines)], True
     if len(first) <= 120 and _SIGNED.search(first):
-        return "signature", _strip_marks("\n".join(lines)), True
+        return [("signature", _strip_marks("\n".join(lines)))], True
     heading = _HEADING.match(first)
     if heading or style.startswith(("heading", "title")):
         if heading:
@@ -349,16 +418,19 @@ def _classify(block: _Block, in_header: bool) -> tuple[ParagraphKind, str, bool]
         level = len(heading.group(1)) if heading else 2
         text = _strip_marks(_join(lines))
         if in_header and level == 1:
-            return "header", text, False
-        return "heading", text, True
-    if all(_BULLET.match(line) for line in lines) or style.startswith("list"):
-        items = [_strip_marks(m.group(1) if (m := _BULLET.match(line)) else line) for line in lines]
-        return "list_item", "\n".join(items), True
-    if len(lines) > 1 and all(_NUMBERED.match(line) for line in lines):
-        return "list_item", "\n".join(_strip_marks(line) for line in lines), True
+            return [("header", text)], False
+        return [("heading", text)], True
+    if all(line.startswith("|") for line in lines):
+        return [("table", "\n".join(_cells(lines)))], True
+    items = _items(lines)
+    if all(_BULLET.match(item[0]) for item in items) or style.startswith("list"):
+        texts = [_strip_marks(_join([_BULLET.sub(r"\1", item[0]), *item[1:]])) for item in items]
+        return [("list_item", "\n".join(texts))], True
+    if len(items) > 1:
+        return [("list_item", "\n".join(_strip_marks(_join(item)) for item in items))], True
     emphasis = _emphasis(lines)
     if emphasis is not None or style == "bold":
-        return "heading", _strip_marks(_join(lines)), False
+        return [("heading", _strip_marks(_join(lines)))], False
     if (
         in_header
         and (len(lines) == 1 or all(block.hard[:-1]) or all(len(line) <= 40 for line in lines))
@@ -366,15 +438,58 @@ def _classify(block: _Block, in_header: bool) -> tuple[ParagraphKind, str, bool]
         and not re.search(r"[.!?。！？]\W*$", lines[-1])
     ):
         # Header block lines ("Distr.: General" / date / "Original: English") stay units.
-        return "header", _strip_marks("\n".join(lines)), False
-    return "body", _strip_marks(_join(lines)), True
+        return [("header", _strip_marks("\n".join(lines)))], False
+    text = _strip_marks(_join(lines))
+    return [("heading" if _is_title(text, lang) else "body", text)], True
 
 
-def _continues(prev: tuple[ParagraphKind, str], kind: ParagraphKind, text: str) -> bool:
-    """True when a page break split one body paragraph in two ("... of the" / "Covenant")."""
-    prev_kind, prev_text = prev
-    if prev_kind != "body" or kind != "body":
-        return False
-    if _SENTENCE_END.search(prev_text):
-        return False
-    return len(prev_text) > 80
+def _is_title(text: str, lang: str) -> bool:
+    """A title or heading of plain text: short, one line's worth, and not ended as paragraphs
+    end (no stop, comma, semicolon or colon), nor opened as a paragraph or list item."""
+    return (
+        len(text) <= _TITLE_MAX
+        and not closes(text)
+        and not text[:1].islower()
+        and not _PARAGRAPH_NUMBER.match(text)
+        and not ends_open(text, lang)
+    )
+
+
+def _items(lines: Sequence[str]) -> list[list[str]]:
+    """Lines grouped into list items: an item starts at a line that opens with a number,
+    letter or bullet, when the block is a list or the line before ended a clause."""
+    groups: list[list[str]] = [[lines[0]]]
+    listed = item_start(lines[0])
+    for line in lines[1:]:
+        if item_start(line) and (listed or closes(groups[-1][-1])):
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return groups
+
+
+def _cells(lines: Sequence[str]) -> list[str]:
+    """The non-empty cells of a Markdown pipe table, row by row (the rule row left out)."""
+    cells: list[str] = []
+    for line in lines:
+        if _TABLE_RULE.match(line):
+            continue
+        for cell in _CELL_SPLIT.split(line.strip().strip("|")):
+            text = _strip_marks(cell.replace("\\|", "|"))
+            if text:
+                cells.append(text)
+    return cells
+
+
+def _footnotes(lines: Sequence[str]) -> list[str]:
+    """Footnotes of a footnote block, each with its number: "[^2]: Text" -> "2 Text"."""
+    notes: list[list[str]] = []
+    for line in lines:
+        md = _MD_FOOTNOTE.match(line)
+        if md is not None:
+            notes.append([f"{md.group(1)} {md.group(2)}"])
+        elif _FOOTNOTE_LINE.match(line) or not notes:
+            notes.append([line])
+        else:
+            notes[-1].append(line)
+    return [_strip_marks(_join(note)) for note in notes]

@@ -28,7 +28,7 @@ __all__ = [
 
 # --- documents and segments (tm/document.py, tm/segment.py) -----------------------------------
 
-ParagraphKind = Literal["header", "heading", "body", "list_item", "signature"]
+ParagraphKind = Literal["header", "heading", "body", "list_item", "signature", "footnote", "table"]
 
 
 @dataclass(frozen=True, slots=True)
