@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from tm.errors import FormatError, InputError, LanguageError
 from tm.lang import from_filename, normalize
 from tm.models import Document, Paragraph, ParagraphKind
-from tm.paragraphs import closes, continues, ends_open, item_start
+from tm.paragraphs import closes, continues, ends_open, item_start, numbered
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph as DocxParagraph
@@ -84,10 +84,6 @@ _TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 # Plain-text titles: at most this long, and not opened by a paragraph number.
 _TITLE_MAX = 200
-_PARAGRAPH_NUMBER = re.compile(
-    r"^\s*(?:\(?\d{1,3}(?:\.(?:\d{1,3}|[a-z]))*[.)]?(?:\s|$)"
-    r"|\((?:[a-z]{1,2}|[ivxlc]{1,6}|\d{1,3})\)|[a-z]\)\s|\d{1,3}\s?[-–]\s)"
-)
 
 
 @dataclass(slots=True)
@@ -293,6 +289,11 @@ def _is_cjk(char: str) -> bool:
     return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "FULLWIDTH", "IDEOGRAPHIC"))
 
 
+def _width(line: str) -> int:
+    """The width of a line in columns: a Chinese character takes two."""
+    return sum(2 if _is_cjk(char) else 1 for char in line)
+
+
 def _join(lines: Iterable[str]) -> str:
     """Join wrapped lines: a space between words, nothing between Chinese characters, nothing
     after a hyphen that ends a line before a lower-case word ("co-" / "operation")."""
@@ -356,8 +357,9 @@ def _clean(blocks: list[_Block]) -> list[_Block]:
 
 def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Document:
     paragraphs: list[tuple[ParagraphKind, str]] = []
-    in_header = True
-    for block in _clean(blocks):
+    cleaned = _clean(blocks)
+    in_header = bool(cleaned) and _opens_masthead(cleaned[0])
+    for block in cleaned:
         parts, ends_header = _classify(block, in_header, lang)
         if ends_header:
             in_header = False
@@ -374,6 +376,19 @@ def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Documen
         lang,
         tuple(Paragraph(i, kind, text) for i, (kind, text) in enumerate(paragraphs)),
         source,
+    )
+
+
+def _opens_masthead(block: _Block) -> bool:
+    """True when a document opens with a UN masthead (a symbol, the organ's name as a level-1
+    heading, or "Distr."), whose short lines are units of their own; a document that opens
+    with its title has none."""
+    first = block.lines[0]
+    return (
+        re.search(_SYMBOL, "\n".join(block.lines)) is not None
+        or re.match(r"#\s", first) is not None
+        or (block.style or "").lower().startswith("title")
+        or "distr" in first.lower()
     )
 
 
@@ -433,9 +448,10 @@ def _classify(
         return [("heading", _strip_marks(_join(lines)))], False
     if (
         in_header
-        and (len(lines) == 1 or all(block.hard[:-1]) or all(len(line) <= 40 for line in lines))
-        and all(len(line) <= 80 for line in lines)
+        and (len(lines) == 1 or all(block.hard[:-1]) or all(_width(line) <= 40 for line in lines))
+        and all(_width(line) <= 80 for line in lines)
         and not re.search(r"[.!?。！？]\W*$", lines[-1])
+        and not item_start(first)
     ):
         # Header block lines ("Distr.: General" / date / "Original: English") stay units.
         return [("header", _strip_marks("\n".join(lines)))], False
@@ -450,7 +466,7 @@ def _is_title(text: str, lang: str) -> bool:
         len(text) <= _TITLE_MAX
         and not closes(text)
         and not text[:1].islower()
-        and not _PARAGRAPH_NUMBER.match(text)
+        and not numbered(text)
         and not ends_open(text, lang)
     )
 

@@ -25,7 +25,7 @@ import regex
 
 from tm.lang import base
 
-__all__ = ["closes", "continues", "ends_open", "item_start", "opens_structure"]
+__all__ = ["closes", "continues", "ends_open", "item_start", "numbered", "opens_structure"]
 
 # Paragraph, list and heading numbers as the six languages write them: "1.", "1)", "1.1",
 # "1.a", "(a)", "a)", "(i)", "ii)", "I.", "A." (headings), Arabic "1 -", "(أ)", "'1'",
@@ -37,6 +37,7 @@ _ITEM = regex.compile(
       | \d{1,3}\.(?:\d{1,3}|[a-z])(?:\.\d{1,3})*\s
       | \(\d{1,3}\)\s?
       | \d{1,3}\s?[-–]\s
+      | \d{1,3}-(?:\d{1,3}|\p{Arabic})\s
       | \((?:[a-z]{1,2}|[ivxlc]{1,6}|[\p{Arabic}]{1,2}|[а-я]{1,2})\)\s?
       | (?:[a-z]|[ivxlc]{1,6}|[а-я])\)\s
       | ['‘’]\d{1,2}['‘’]\s
@@ -45,6 +46,20 @@ _ITEM = regex.compile(
       | (?:ألف|باء|جيم|دال|هاء|واو|زاي|حاء|طاء|ياء|كاف|لام|ميم|نون)\s?[-–]\s
       | (?:أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا)ً?\s?[-–]\s
       | [㈠-㈩]
+      | [(（][一二三四五六七八九十]{1,3}[)）]
+      | [一二三四五六七八九十]{1,3}[、．.]
+      | 第[一二三四五六七八九十百零〇\d]{1,5}[条章节款编部分]
+    )""",
+    regex.VERBOSE,
+)
+
+# Numbers that open headings rather than paragraphs: "IV.", "B.", "ثانيا -", "باء -", "二、".
+_HEADING_NUMBER = regex.compile(
+    r"""^\s*(?:
+        [IVXLC]{1,6}\.\s
+      | [A-Z]\.\s
+      | (?:ألف|باء|جيم|دال|هاء|واو|زاي|حاء|طاء|ياء|كاف|لام|ميم|نون)\s?[-–]\s
+      | (?:أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا)ً?\s?[-–]\s
       | [(（][一二三四五六七八九十]{1,3}[)）]
       | [一二三四五六七八九十]{1,3}[、．.]
       | 第[一二三四五六七八九十百零〇\d]{1,5}[条章节款编部分]
@@ -142,6 +157,11 @@ _STARTS_LOWER = regex.compile(r"^[\"'‘“«(]*\p{Ll}")
 def item_start(line: str) -> bool:
     """True when ``line`` opens with a paragraph, list or heading number, or a bullet."""
     return _ITEM.match(line) is not None
+
+
+def numbered(text: str) -> bool:
+    """True when ``text`` opens with a paragraph or list number or a bullet (not a heading's)."""
+    return item_start(text) and _HEADING_NUMBER.match(text) is None
 
 
 def opens_structure(text: str, lang: str) -> bool:
