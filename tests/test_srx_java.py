@@ -178,6 +178,11 @@ PARAGRAPHS = [
         "3 p.m. The U.N. Secretariat, etc., replied.",
     ),
     ("en", "1. The first item 2. The second item 3. The third item"),
+    ("en", "Goal 1. End poverty in all its forms everywhere"),
+    ("en", "70/1. Transforming our world: the 2030 Agenda for Sustainable Development"),
+    ("fr", "Objectif 1. Éliminer la pauvreté sous toutes ses formes et partout dans le monde"),
+    ("zh", "目标1. 在全世界消除一切形式的贫困"),
+    ("ru", "2. рекомендует государствам-членам: a) составить карту; b) привлекать общины."),
     (
         "en",
         'He said: "We are ready." Then he left... I thought so. Was it art. 5 or No. 6? '
