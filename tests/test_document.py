@@ -297,3 +297,153 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
     path.write_bytes(_pdf([[]]))
     with pytest.raises(InputError, match="no text layer"):
         read_document(path)
+
+
+# --- paragraphs are the source's: page-break repair only on evidence ----------------------------
+
+_PAGE_BREAK = "\n\n23-17645 (E)\n\n2/5\n\n"
+
+
+def _texts(text: str, lang: str = "en") -> list[str]:
+    return [p.text for p in parse_text(text, lang).paragraphs]
+
+
+def test_sdg_like_titles_and_targets_stay_paragraphs() -> None:
+    title = (
+        "Transforming our world: goals and targets for safe drinking water and sanitation in "
+        "rural communities by the year 2030"
+    )
+    targets = [f"1.{n} By 2030, achieve target {n} for every rural community" for n in range(1, 60)]
+    text = "\n\n".join([title, "Goal 1. Ensure water for all", *targets, "1.a Expand cooperation"])
+    doc = parse_text(text, "en")
+    assert [p.text for p in doc.paragraphs] == [
+        title,
+        "Goal 1. Ensure water for all",
+        *targets,
+        "1.a Expand cooperation",
+    ]
+    assert [p.kind for p in doc.paragraphs[:3]] == ["heading", "heading", "body"]
+    assert max(len(s.text) for s in segment_document(doc)) < 120
+
+
+def test_a_draft_of_one_sentence_per_paragraph_is_never_merged() -> None:
+    sentences = [
+        "The Committee met in Geneva",
+        "It adopted its agenda without a vote",
+        "the report was introduced by the Chair",
+        "Delegations welcomed the report.",
+    ]
+    assert _texts("\n\n".join(sentences)) == sentences
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "second"),
+    [
+        ("en", "Recalling its resolution 70/1 of 25 September 2015,", "Noting with concern that"),
+        ("en", "The Council will consider the matter at", "Reaffirming its commitment"),
+        ("fr", "Rappelant sa résolution 70/1 du 25 septembre 2015,", "Notant avec préoccupation"),
+        ("fr", "Le Conseil examinera la question à sa session de", "Réaffirmant son engagement"),
+        ("es", "Recordando su resolución 70/1, de 25 de septiembre de 2015,", "Observando con"),
+        ("es", "El Consejo examinará la cuestión en su período de", "Reafirmando su compromiso"),
+        (
+            "ru",
+            "ссылаясь на свою резолюцию 70/1 от 25 сентября 2015 года,",
+            "отмечая с озабоченностью",
+        ),
+        ("ru", "Совет рассмотрит этот вопрос на своей сессии в", "вновь подтверждая"),
+        ("ar", "إذ تشير إلى قرارها 70/1 المؤرخ 25 أيلول/سبتمبر 2015،", "وإذ تلاحظ مع القلق"),
+        ("ar", "وسينظر المجلس في المسألة في", "وإذ تؤكد من جديد التزامها"),
+        ("zh", "回顾其2015年9月25日第70/1号决议，", "关切地注意到"),
+        ("zh", "安理会将在下届会议上审议的", "重申其承诺"),
+        (
+            "en",
+            "The Council will consider the matter at",
+            "(a) The report of the Secretary-General;",
+        ),
+        ("en", "2. Encourages Member States:", "(a) To map the water sources;"),
+        ("ar", "2 - تشجع الدول الأعضاء على ما يلي:", "(أ) تحديد مصادر المياه؛"),
+        ("zh", "2. 鼓励会员国：", "(a) 绘制水源分布图；"),
+        ("ru", "вновь подтверждая обязательство", "a) составить карту источников воды;"),
+        ("en", "Goal 1. End poverty of the", "1.1 By 2030, eradicate extreme poverty"),
+    ],
+)
+def test_never_joined_after_a_clause_end_or_before_a_structure(
+    lang: str, first: str, second: str
+) -> None:
+    """Across a page break, a preambular paragraph, a numbered or lettered paragraph and a
+    participle each stay a paragraph of their own, whatever the first part ends with."""
+    assert len(_texts(first + _PAGE_BREAK + second, lang)) == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "second", "joined"),
+    [
+        ("en", "It recalled Article 15 of the", "International Covenant.", " "),
+        ("fr", "Il a rappelé l'article 15 du Pacte et de la", "Déclaration universelle.", " "),
+        ("es", "Recordó el artículo 15 del Pacto y de la", "Declaración Universal.", " "),
+        ("ru", "Он сослался на статью 15 Пакта и на", "Всеобщую декларацию.", " "),
+        ("ar", "وأشار إلى المادة 15 من العهد وإلى", "الإعلان العالمي.", " "),
+        ("zh", "它回顾了公约第15条和", "世界人权宣言。", ""),
+        ("en", "The programme supports co-", "operation among States.", ""),
+    ],
+)
+def test_a_part_that_cannot_end_a_paragraph_is_joined(
+    lang: str, first: str, second: str, joined: str
+) -> None:
+    assert _texts(f"{first}\n\n{second}", lang) == [first + joined + second]
+
+
+def test_a_page_break_joins_a_continuation_only() -> None:
+    first = "The Committee decided that the next session would be held in Geneva and would"
+    assert _texts(first + _PAGE_BREAK + "last three weeks.") == [first + " last three weeks."]
+    assert _texts(first + "\f" + "last three weeks.") == [first + " last three weeks."]
+    assert _texts(first + "\n\n---\n\nlast three weeks.") == [first + " last three weeks."]
+    # no page break: two paragraphs, as the source has them
+    assert _texts(first + "\n\nlast three weeks.") == [first, "last three weeks."]
+    # a page break before a capital: a new paragraph (a title without a stop ends the page)
+    assert len(_texts(first + _PAGE_BREAK + "Last three weeks.")) == 2
+
+
+def test_footnotes_leave_the_running_text() -> None:
+    text = (
+        "The Office supported 14 countries in preparing national strategies for the\n\n"
+        "__________________\n"
+        "1 The countries are listed in annex I to the present\n"
+        "report.\n"
+        "2 See A/78/100.\n\n"
+        "23-17645\n\n"
+        "supply of water to rural communities.[^3] Most support was remote.\n\n"
+        "[^3]: Markdown footnote text.\n"
+    )
+    doc = parse_text(text, "en")
+    assert [(p.kind, p.text) for p in doc.paragraphs] == [
+        (
+            "body",
+            "The Office supported 14 countries in preparing national strategies for the supply "
+            "of water to rural communities. Most support was remote.",
+        ),
+        ("footnote", "1 The countries are listed in annex I to the present report."),
+        ("footnote", "2 See A/78/100."),
+        ("footnote", "3 Markdown footnote text."),
+    ]
+
+
+def test_pipe_table_cells_are_units() -> None:
+    text = "| Region | 2023 |\n|:---|---:|\n| **Africa** | 12 |\n| Asia \\| Pacific | |"
+    doc = parse_text(text, "en")
+    assert [(p.kind, p.text) for p in doc.paragraphs] == [
+        ("table", "Region\n2023\nAfrica\n12\nAsia | Pacific")
+    ]
+
+
+def test_wrapped_sub_paragraphs_of_one_block_stay_apart() -> None:
+    text = (
+        "2. Encourages Member States:\n(a) To map the water sources used by rural\n"
+        "households;\n(b) To involve local communities, in particular women, in\n"
+        "the planning of water facilities;"
+    )
+    assert _texts(text) == [
+        "2. Encourages Member States:\n(a) To map the water sources used by rural households;\n"
+        "(b) To involve local communities, in particular women, in the planning of water "
+        "facilities;"
+    ]

@@ -360,7 +360,7 @@ def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Documen
     cleaned = _clean(blocks)
     in_header = bool(cleaned) and _opens_masthead(cleaned[0])
     for block in cleaned:
-        parts, ends_header = _classify(block, in_header, lang)
+        parts, ends_header = _classify(block, in_header)
         if ends_header:
             in_header = False
         for n, (kind, text) in enumerate(parts):
@@ -372,9 +372,13 @@ def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Documen
     if not paragraphs:
         where = f"{source}: " if source else ""
         raise InputError(f"{where}the document contains no text")
+    # A body paragraph that page-break repair left alone and that reads as a title is one.
     return Document(
         lang,
-        tuple(Paragraph(i, kind, text) for i, (kind, text) in enumerate(paragraphs)),
+        tuple(
+            Paragraph(i, "heading" if kind == "body" and _is_title(text, lang) else kind, text)
+            for i, (kind, text) in enumerate(paragraphs)
+        ),
         source,
     )
 
@@ -415,9 +419,7 @@ def _continued(
     return last if continues(paragraphs[last][1], text, lang, page_break=page_break) else None
 
 
-def _classify(
-    block: _Block, in_header: bool, lang: str
-) -> tuple[list[tuple[ParagraphKind, str]], bool]:
+def _classify(block: _Block, in_header: bool) -> tuple[list[tuple[ParagraphKind, str]], bool]:
     """(the block's paragraphs with their kinds, whether this block ends the header zone)."""
     lines = block.lines
     style = (block.style or "").lower()
@@ -455,8 +457,7 @@ def _classify(
     ):
         # Header block lines ("Distr.: General" / date / "Original: English") stay units.
         return [("header", _strip_marks("\n".join(lines)))], False
-    text = _strip_marks(_join(lines))
-    return [("heading" if _is_title(text, lang) else "body", text)], True
+    return [("body", _strip_marks(_join(lines)))], True
 
 
 def _is_title(text: str, lang: str) -> bool:

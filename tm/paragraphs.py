@@ -135,9 +135,12 @@ _OPEN_WORDS = {
     ),
     "ar": "في من إلى على عن مع و أو ثم حتى بين لدى ضد نحو الذي التي الذين اللذين بشأن",
 }
+# Arabic writes "and" and "so" as prefixes: "وإلى", "وفي", "فمن".
+_PREFIXES = {"ar": "[وف]?"}
 _OPEN_WORD = {
     lang: regex.compile(
-        rf"(?:^|[\s'’(«])(?:{'|'.join(sorted(set(words.split()), key=len, reverse=True))})$",
+        rf"(?:^|[\s'’(«]){_PREFIXES.get(lang, '')}"
+        rf"(?:{'|'.join(sorted(set(words.split()), key=len, reverse=True))})$",
         regex.I,
     )
     for lang, words in _OPEN_WORDS.items()
@@ -151,6 +154,8 @@ _HYPHEN = regex.compile(r"\p{L}[-‐]$")
 # preambular paragraphs, operative paragraphs and list items end; closing quotes and brackets
 # may follow.
 _CLOSED = regex.compile(r"[.!?…:;,。！？：；，、؛،؟۔][\"'’”»)）\]】」』*_]*$")
+# Scripts without letter case, and the length up to which a part without a stop may be a title.
+_UNCASED = {"zh": 60, "ar": 150}
 _STARTS_LOWER = regex.compile(r"^[\"'‘“«(]*\p{Ll}")
 
 
@@ -208,6 +213,8 @@ def continues(first: str, second: str, lang: str, *, page_break: bool) -> bool:
         return True
     if not page_break:
         return False
-    if base(lang) in ("zh", "ar"):  # no letter case to tell a continuation: the break decides
-        return True
+    if base(lang) in _UNCASED:
+        # no letter case to tell a continuation: the break decides, unless the first part is
+        # as short as a title (UN typesetting keeps a title with the paragraph after it)
+        return len(first) > _UNCASED[base(lang)]
     return _STARTS_LOWER.match(second) is not None
