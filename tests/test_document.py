@@ -447,3 +447,84 @@ def test_wrapped_sub_paragraphs_of_one_block_stay_apart() -> None:
         "(b) To involve local communities, in particular women, in the planning of water "
         "facilities;"
     ]
+
+
+def _numbered_docx(path: Path) -> None:
+    """A Word resolution whose operative paragraphs and sub-paragraphs Word numbers itself:
+    level 0 "%1." (decimal), level 1 "(%2)" (lowerLetter), level 2 "(%3)" (lowerRoman)."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate(
+            [("decimal", "%1."), ("lowerLetter", "(%2)"), ("lowerRoman", "(%3)")]
+        )
+    )
+    numbering.insert(
+        0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>')
+    )
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    )
+    document.add_paragraph("The General Assembly,")
+    document.add_paragraph("Recalling its resolution 64/292,")
+    for level, text in [
+        (0, "Calls upon Member States to act;"),
+        (0, "Encourages Member States:"),
+        (1, "To map the water sources;"),
+        (1, "To mobilize resources, including through:"),
+        (2, "Domestic public funding;"),
+        (2, "International cooperation;"),
+        (0, "Decides to remain seized of the matter."),
+    ]:
+        para = document.add_paragraph(text)
+        para._p.get_or_add_pPr().append(
+            parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+            )
+        )
+    document.add_paragraph("First point", style="List Number")
+    document.add_paragraph("Second point", style="List Number")
+    document.save(str(path))
+
+
+def test_docx_list_numbering_is_rendered_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "resolution.en.docx"
+    _numbered_docx(path)
+    doc = read_document(path)
+    assert [p.text for p in doc.paragraphs] == [
+        "The General Assembly,",
+        "Recalling its resolution 64/292,",
+        "1. Calls upon Member States to act;",
+        "2. Encourages Member States:",
+        "(a) To map the water sources;",
+        "(b) To mobilize resources, including through:",
+        "(i) Domestic public funding;",
+        "(ii) International cooperation;",
+        "3. Decides to remain seized of the matter.",
+        "1. First point",
+        "2. Second point",
+    ]
+    assert [s.text for s in segment_document(doc)][2] == "1. Calls upon Member States to act;"
+
+
+def test_word_number_formats() -> None:
+    from tm.numbering import render
+
+    assert [render(n, "lowerLetter") for n in (1, 26, 27)] == ["a", "z", "aa"]
+    assert [render(n, "upperRoman") for n in (4, 9, 14, 40)] == ["IV", "IX", "XIV", "XL"]
+    assert [render(n, "arabicAbjad") for n in (1, 2, 3)] == ["أ", "ب", "ج"]
+    assert [render(n, "chineseCounting") for n in (1, 10, 11, 20, 35)] == [
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "三十五",
+    ]
+    assert render(2, "ideographEnclosedCircle") == "㈡"
+    assert render(7, "decimal") == "7"

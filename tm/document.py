@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ from tm.paragraphs import closes, continues, ends_open, item_start, numbered
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph as DocxParagraph
+
+    from tm.numbering import Numbering
 
 __all__ = ["SUFFIXES", "decode_text", "parse_text", "read_document"]
 
@@ -187,12 +190,15 @@ def _docx_blocks(path: Path) -> list[_Block]:
     from docx.table import Table
     from lxml.etree import XMLSyntaxError
 
+    from tm.numbering import Numbering
+
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as err:
         raise FormatError(f"not a readable Word document ({err})", path=path) from err
     blocks: list[_Block] = []
     seen_cells: set[int] = set()
+    read = partial(_docx_block, numbering=Numbering(document))
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             # UN Word files often lay the header (symbol, distribution, date) out in a table.
@@ -201,16 +207,19 @@ def _docx_blocks(path: Path) -> list[_Block]:
                     if id(cell._tc) in seen_cells:  # a merged cell repeats
                         continue
                     seen_cells.add(id(cell._tc))
-                    blocks.extend(filter(None, map(_docx_block, cell.paragraphs)))
-        elif (block := _docx_block(item)) is not None:
+                    blocks.extend(filter(None, map(read, cell.paragraphs)))
+        elif (block := read(item)) is not None:
             blocks.append(block)
     return blocks
 
 
-def _docx_block(para: DocxParagraph) -> _Block | None:
+def _docx_block(para: DocxParagraph, *, numbering: Numbering) -> _Block | None:
+    label = numbering.label(para)  # counted even when the paragraph is empty, as Word does
     lines = [line.strip() for line in para.text.split("\n") if line.strip()]
     if not lines:
         return None
+    if label is not None:
+        lines[0] = f"{label} {lines[0]}"
     style = para.style.name if para.style is not None else None
     bold = bool(para.runs) and all(run.bold for run in para.runs if run.text.strip())
     if bold and not (style or "").lower().startswith(("heading", "title")):
