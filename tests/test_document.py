@@ -528,3 +528,46 @@ def test_word_number_formats() -> None:
     ]
     assert render(2, "ideographEnclosedCircle") == "㈡"
     assert render(7, "decimal") == "7"
+
+
+def _pdf_laid_out(lines: list[tuple[float, float, str]]) -> bytes:
+    """A one-page PDF with each line placed at (x, y), as a typeset document lays it out."""
+    body = " ".join(f"1 0 0 1 {x} {y} Tm ({text}) Tj" for x, y, text in lines)
+    stream = f"BT /F1 10 Tf {body} ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{obj}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_pdf_paragraphs_come_from_vertical_gaps_and_indents(tmp_path: Path) -> None:
+    """Full-width last lines give no hint; the gap and the first-line indent do."""
+    lines = [
+        (72, 700, "1. The Committee met in Geneva from 5 to 9 May and adopted its agenda"),
+        (72, 686, "and the programme of work proposed by the Chair without a vote, as usual."),
+        (72, 660, "2. The Committee elected its officers for the coming two years by consensus"),
+        (72, 646, "and thanked the outgoing Bureau for its work during the previous period."),
+        (90, 632, "The Committee also heard a statement by the representative of the Office"),
+        (72, 618, "of the United Nations High Commissioner for Human Rights on the session."),
+    ]
+    path = tmp_path / "report.en.pdf"
+    path.write_bytes(_pdf_laid_out(lines))
+    texts = [p.text for p in read_document(path).paragraphs]
+    assert len(texts) == 3
+    assert texts[0].startswith("1. The Committee met") and texts[0].endswith("as usual.")
+    assert texts[1].startswith("2. The Committee elected")
+    assert texts[2].startswith("The Committee also heard")

@@ -31,6 +31,7 @@ from tm.paragraphs import closes, continues, ends_open, item_start, numbered
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph as DocxParagraph
+    from pypdf import PageObject
 
     from tm.numbering import Numbering
 
@@ -56,6 +57,11 @@ _NOISE = [
     re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$"),  # horizontal rule
 ]
 _PAGE_END = "\f"  # between the pages of a PDF
+# PDF layout, in points: lines closer than this share a line; a gap this many times the
+# page's usual line spacing, or an indent this deep, starts a paragraph.
+_SAME_LINE = 2.0
+_GAP = 1.5
+_INDENT = 8.0
 _SYMBOL_LINE = re.compile(rf"^\s*{_SYMBOL}(?:\s*[-–—]?\s*{_SYMBOL})*\s*$")
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -235,7 +241,7 @@ def _pdf_blocks(path: Path) -> list[_Block]:
 
     try:
         reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_pdf_page_text(page) for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError, zlib.error) as err:
         raise FormatError(f"not a readable PDF file ({err})", path=path) from err
     lines: list[str] = []
@@ -273,6 +279,37 @@ def _pdf_blocks(path: Path) -> list[_Block]:
     if current.lines:
         blocks.append(current)
     return blocks
+
+
+def _pdf_page_text(page: PageObject) -> str:
+    """A PDF page's text lines, with a blank line where the layout starts a paragraph: a
+    vertical gap clearly wider than the page's line spacing, or a first-line indent after a
+    line that ends as a paragraph ends. Without positions, the plain text."""
+    starts: list[tuple[float, float]] = []  # (x, y) of each line, from the text matrices
+
+    def visit(text: str, cm: Sequence[float], tm: Sequence[float], *_: object) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if not starts or abs(starts[-1][1] - y) > _SAME_LINE:
+                starts.append((x, y))
+
+    lines = [line for line in (page.extract_text(visitor_text=visit) or "").split("\n")]
+    lines = [line for line in lines if line.strip()]
+    if len(lines) != len(starts) or len(lines) < 3:
+        return "\n".join(lines)
+    gaps = sorted(a[1] - b[1] for a, b in zip(starts, starts[1:], strict=False) if a[1] > b[1])
+    spacing = gaps[len(gaps) // 2] if gaps else 0.0
+    margin = min(x for x, _ in starts)
+    out = [lines[0]]
+    for k in range(1, len(lines)):
+        (x0, y0), (x1, y1) = starts[k - 1], starts[k]
+        gap = y0 - y1
+        indented = x1 > margin + _INDENT and x1 > x0 + _INDENT and closes(lines[k - 1])
+        if (spacing and gap > _GAP * spacing) or indented:
+            out.append("")
+        out.append(lines[k])
+    return "\n".join(out)
 
 
 # --- classification and repair ----------------------------------------------------------------
