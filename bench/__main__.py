@@ -15,6 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = (
     "segment_bench.py",
+    "structure_bench.py",
     "align_bench.py",
     "terms_bench.py",
     "check_bench.py",

@@ -568,6 +568,7 @@ def test_pdf_paragraphs_come_from_vertical_gaps_and_indents(tmp_path: Path) -> N
     path.write_bytes(_pdf_laid_out(lines))
     texts = [p.text for p in read_document(path).paragraphs]
     assert len(texts) == 3
-    assert texts[0].startswith("1. The Committee met") and texts[0].endswith("as usual.")
+    assert texts[0].startswith("1. The Committee met")
+    assert texts[0].endswith("as usual.")
     assert texts[1].startswith("2. The Committee elected")
     assert texts[2].startswith("The Committee also heard")
