@@ -206,6 +206,11 @@ def _pdf(pages: list[list[str]]) -> bytes:
         )
         objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
     objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    return _pdf_file(objects)
+
+
+def _pdf_file(objects: list[str]) -> bytes:
+    """A PDF file of numbered objects (the first is the catalogue) with its cross-reference."""
     out = b"%PDF-1.4\n"
     offsets = []
     for number, obj in enumerate(objects, 1):
@@ -542,16 +547,7 @@ def _pdf_laid_out(lines: list[tuple[float, float, str]]) -> bytes:
         f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{obj}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return _pdf_file(objects)
 
 
 def test_pdf_paragraphs_come_from_vertical_gaps_and_indents(tmp_path: Path) -> None:
