@@ -5,8 +5,9 @@ Documents, six languages each:
 - the Universal Declaration of Human Rights (../shared/data/udhr, official text), written out
   as plain text the way a converted UN document reads: its title, the preamble (paragraphs
   ending in commas), each article's title and paragraphs ("1. ..." for numbered ones), one
-  paragraph each, blank lines between; and the same text with every paragraph wrapped at 70
-  columns (35 characters in Chinese), as text converted from PDF is;
+  paragraph each, blank lines between; the same text with every paragraph wrapped at 70
+  columns (35 characters in Chinese), as text converted from PDF is; and that wrapped text
+  with a page break (job number, page number) in the middle of every third long paragraph;
 - our own test documents in tests/fixtures/un/ (a resolution, a report section, a goal and
   target list: written for testing, not official UN text).
 
@@ -47,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tm.document import read_document  # noqa: E402
+from tm.paragraphs import closes  # noqa: E402
 from tm.segment import segment_document  # noqa: E402
 
 UDHR = ROOT.parent / "shared" / "data" / "udhr"
@@ -109,8 +111,10 @@ class Figures:
 # --- the documents ------------------------------------------------------------------------------
 
 
-def udhr_version(path: Path, lang: str, *, wrap: bool = False) -> Version:
-    """A UDHR XML file as plain text: one paragraph per <title> or <para>, blank lines between."""
+def udhr_version(path: Path, lang: str, *, wrap: bool = False, paged: bool = False) -> Version:
+    """A UDHR XML file as plain text: one paragraph per <title> or <para>, blank lines between;
+    ``wrap``: lines wrapped at 70 columns (35 in Chinese); ``paged``: wrapped, and page breaks
+    inside some paragraphs."""
     from lxml import etree
 
     root = etree.parse(str(path)).getroot()
@@ -136,8 +140,38 @@ def udhr_version(path: Path, lang: str, *, wrap: bool = False) -> Version:
         paragraphs.append(text)
         sections.append("title" if section == "udhr" else section)
     width = 35 if lang == "zh" else 70
-    lines = [_wrap(p, width, lang) if wrap else p for p in paragraphs]
-    return Version(lang, "\n\n".join(lines) + "\n", tuple(paragraphs), tuple(sections))
+    blocks = [_wrap(p, width, lang) if wrap or paged else p for p in paragraphs]
+    if paged:
+        blocks = _paged(blocks, lang)
+    return Version(lang, "\n\n".join(blocks) + "\n", tuple(paragraphs), tuple(sections))
+
+
+def _paged(blocks: list[str], lang: str) -> list[str]:
+    """Every third paragraph of over 200 characters cut at its middle line by a page break
+    (a job number and a page number), as text converted from a PDF shows it.
+
+    The cut follows a line that does not end in a comma, semicolon or colon: after those, a
+    page break looks exactly like the end of a preambular or operative paragraph, which the
+    repair never joins (issue 11), so such a cut stays two paragraphs by design."""
+    out: list[str] = []
+    long = 0
+    for block in blocks:
+        lines = block.split("\n")
+        if len(block) > 200 and len(lines) > 1:
+            long += 1
+            if long % 3 == 1:
+                middle = len(lines) // 2
+                while middle < len(lines) - 1 and closes(lines[middle - 1]):
+                    middle += 1  # see _paged's docstring
+                out += [
+                    "\n".join(lines[:middle]),
+                    "18-12345 (E)",
+                    str(long),
+                    "\n".join(lines[middle:]),
+                ]
+                continue
+        out.append(block)
+    return out
 
 
 def _wrap(text: str, width: int, lang: str) -> str:
@@ -268,12 +302,16 @@ def documents() -> dict[str, tuple[dict[str, Version], GoldPairs]]:
     """Every document the bench measures, by name: (versions by language, gold pairs)."""
     docs: dict[str, tuple[dict[str, Version], GoldPairs]] = {}
     if UDHR.is_dir():
-        for wrap in (False, True):
+        for name, wrap, paged in (
+            ("udhr", False, False),
+            ("udhr-wrapped", True, False),
+            ("udhr-paged", True, True),
+        ):
             versions = {
-                lang: udhr_version(UDHR / f"udhr_{code}.xml", lang, wrap=wrap)
+                lang: udhr_version(UDHR / f"udhr_{code}.xml", lang, wrap=wrap, paged=paged)
                 for lang, code in UDHR_FILES.items()
             }
-            docs["udhr-wrapped" if wrap else "udhr"] = (versions, udhr_pairs)
+            docs[name] = (versions, udhr_pairs)
     for name in FIXTURE_DOCS:
         files = {lang: FIXTURES / f"{name}.{lang}.md" for lang in LANGS}
         if all(path.is_file() for path in files.values()):

@@ -402,6 +402,8 @@ def test_a_page_break_joins_a_continuation_only() -> None:
     first = "The Committee decided that the next session would be held in Geneva and would"
     assert _texts(first + _PAGE_BREAK + "last three weeks.") == [first + " last three weeks."]
     assert _texts(first + "\f" + "last three weeks.") == [first + " last three weeks."]
+    assert _texts(first + _PAGE_BREAK + "15 days.") == [first + " 15 days."]
+    assert len(_texts(first + _PAGE_BREAK + "15. The Committee adopted its report.")) == 2
     assert _texts(first + "\n\n---\n\nlast three weeks.") == [first + " last three weeks."]
     # no page break: two paragraphs, as the source has them
     assert _texts(first + "\n\nlast three weeks.") == [first, "last three weeks."]

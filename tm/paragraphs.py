@@ -4,7 +4,8 @@ A blank line ends a paragraph in the source, and untm keeps the source's paragra
 converted from PDF also splits a paragraph where a page breaks; :func:`continues` decides
 whether two paragraphs are one paragraph split that way. It joins them only on evidence: a
 page break between them (page or job number, running header, ``---``, form feed, a new PDF
-page) with a next part that continues the sentence (it starts in lower case), or a first part
+page) with a next part that continues the sentence (it starts in lower case or with a number
+that is no paragraph number), or a first part
 that cannot end a paragraph (it ends in an article, preposition or conjunction of its
 language, or in a hyphen). It never joins when the first part ends as UN paragraphs do: a
 full stop, or the comma, semicolon or colon of preambular paragraphs, operative paragraphs
@@ -155,8 +156,11 @@ _HYPHEN = regex.compile(r"\p{L}[-‐]$")
 # may follow.
 _CLOSED = regex.compile(r"[.!?…:;,。！？：；，、؛،؟۔][\"'’”»)）\]】」』*_]*$")
 # Scripts without letter case, and the length up to which a part without a stop may be a title.
-_UNCASED = {"zh": 60, "ar": 150}
+_UNCASED = {"zh": 40, "ar": 100}
 _STARTS_LOWER = regex.compile(r"^[\"'‘“«(]*\p{Ll}")
+# A next part that continues a sentence: lower case, or a number that is no paragraph number
+# ("... supported" / "14 countries ...").
+_CONTINUATION = regex.compile(r"^[\"'‘“«(]*[\p{Ll}\p{N}]")
 
 
 def item_start(line: str) -> bool:
@@ -217,4 +221,4 @@ def continues(first: str, second: str, lang: str, *, page_break: bool) -> bool:
         # no letter case to tell a continuation: the break decides, unless the first part is
         # as short as a title (UN typesetting keeps a title with the paragraph after it)
         return len(first) > _UNCASED[base(lang)]
-    return _STARTS_LOWER.match(second) is not None
+    return _CONTINUATION.match(second) is not None
