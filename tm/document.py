@@ -1,17 +1,23 @@
 """UN document intake: Markdown-like text, Word and PDF files -> a :class:`Document`.
 
 UN documents reach translators as PDF, Word, or text converted from PDF. This module turns any
-of them into paragraphs with a kind (header line, heading, body, list item, signature) and
-repairs what conversion leaves behind: a paragraph split by a page break, lines that merely
-wrap a paragraph or a heading, page numbers, job numbers such as ``23-17645 (E)``, "Please
-recycle", running headers that repeat the document symbol, and a trailing ``---``.
+of them into paragraphs with a kind (header line, heading, body, list item, signature,
+footnote, table) and removes what conversion leaves behind: page numbers, job numbers such as
+``23-17645 (E)``, "Please recycle", running headers that repeat the document symbol, rules.
+
+Paragraphs are the source's: in text a blank line ends one, Word gives its own (with list
+numbering written out, :mod:`tm.numbering`), a PDF's come from its layout. Lines inside a
+paragraph are joined; two paragraphs are joined only where a page break cut one in two, as
+:func:`tm.paragraphs.continues` decides. Footnotes (Markdown ``[^1]: ...``, or "1 See ..."
+lines under a ``______`` rule) become paragraphs of their own, out of the running text; a
+Markdown pipe table is one paragraph whose cells are lines. A short paragraph without a final
+stop that no repair joined is a title (kind ``heading``).
 
 Layout conventions kept from UN documents: in the header block ("Distr.: General" / date) and
 in signature blocks (name / title / function) each line is a unit of its own, so those lines
-are joined with ``"\\n"`` (a hard segment break); consecutive list lines form one paragraph of
-kind ``list_item`` with one line per item, as they share one paragraph in the UN versions.
-Paragraph indices are therefore the same in every language version of a document, which the
-aligner relies on.
+are joined with ``"\\n"`` (a hard segment break), as are the items of a list and the cells of
+a table. Paragraph indices are therefore the same in every language version of a document,
+which the aligner relies on.
 """
 
 from __future__ import annotations
