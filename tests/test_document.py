@@ -570,3 +570,33 @@ def test_pdf_paragraphs_come_from_vertical_gaps_and_indents(tmp_path: Path) -> N
     assert texts[0].endswith("as usual.")
     assert texts[1].startswith("2. The Committee elected")
     assert texts[2].startswith("The Committee also heard")
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        ("en", ["The General Assembly,", "Recalling its resolution 70/1,", "Noting the report,"]),
+        (
+            "ru",
+            [
+                "Генеральная Ассамблея,",
+                "ссылаясь на резолюцию 70/1,",
+                "принимая во внимание доклад,",
+            ],
+        ),
+        ("ar", ["إن الجمعية العامة،", "إذ تشير إلى قرارها 70/1،", "وإذ تحيط علما بالتقرير،"]),
+        ("zh", ["大会，", "回顾其第70/1号决议，", "注意到报告，"]),
+    ],
+)
+def test_a_resolution_without_blank_lines_keeps_its_paragraphs_apart(
+    lang: str, lines: list[str]
+) -> None:
+    """Converted text sometimes has no blank lines: a participle after a comma still opens a
+    paragraph, and the operative paragraph keeps its number."""
+    operative = {"ar": "1 - تقرر أن تبقي المسألة قيد نظرها.", "zh": "1. 决定继续处理此案。"}.get(
+        lang, "1. Decides to remain seized of the matter."
+    )
+    (paragraph,) = parse_text("\n".join([*lines, operative]), lang).paragraphs
+    assert paragraph.text.split("\n") == [*lines, operative]
+    segments = segment_document(parse_text("\n".join([*lines, operative]), lang))
+    assert [s.text for s in segments] == [*lines, operative]

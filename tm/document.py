@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from tm.errors import FormatError, InputError, LanguageError
 from tm.lang import from_filename, normalize
 from tm.models import Document, Paragraph, ParagraphKind
-from tm.paragraphs import closes, continues, ends_open, item_start, numbered
+from tm.paragraphs import closes, continues, ends_open, item_start, numbered, opens_structure
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph as DocxParagraph
@@ -412,7 +412,7 @@ def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Documen
     cleaned = _clean(blocks)
     in_header = bool(cleaned) and _opens_masthead(cleaned[0])
     for block in cleaned:
-        parts, ends_header = _classify(block, in_header)
+        parts, ends_header = _classify(block, in_header, lang)
         if ends_header:
             in_header = False
         for n, (kind, text) in enumerate(parts):
@@ -471,7 +471,9 @@ def _continued(
     return last if continues(paragraphs[last][1], text, lang, page_break=page_break) else None
 
 
-def _classify(block: _Block, in_header: bool) -> tuple[list[tuple[ParagraphKind, str]], bool]:
+def _classify(
+    block: _Block, in_header: bool, lang: str
+) -> tuple[list[tuple[ParagraphKind, str]], bool]:
     """(the block's paragraphs with their kinds, whether this block ends the header zone)."""
     lines = block.lines
     style = (block.style or "").lower()
@@ -491,7 +493,7 @@ def _classify(block: _Block, in_header: bool) -> tuple[list[tuple[ParagraphKind,
         return [("heading", text)], True
     if all(line.startswith("|") for line in lines):
         return [("table", "\n".join(_cells(lines)))], True
-    items = _items(lines)
+    items = _items(lines, lang)
     if all(_BULLET.match(item[0]) for item in items) or style.startswith("list"):
         texts = [_strip_marks(_join([_BULLET.sub(r"\1", item[0]), *item[1:]])) for item in items]
         return [("list_item", "\n".join(texts))], True
@@ -524,13 +526,16 @@ def _is_title(text: str, lang: str) -> bool:
     )
 
 
-def _items(lines: Sequence[str]) -> list[list[str]]:
-    """Lines grouped into list items: an item starts at a line that opens with a number,
-    letter or bullet, when the block is a list or the line before ended a clause."""
+def _items(lines: Sequence[str], lang: str) -> list[list[str]]:
+    """Lines grouped into items: an item starts at a line that opens with a number, letter or
+    bullet when the block is a list, or at a line that opens a structure (a number, letter or
+    preambular participle) after a line that ended a clause."""
     groups: list[list[str]] = [[lines[0]]]
     listed = item_start(lines[0])
     for line in lines[1:]:
-        if item_start(line) and (listed or closes(groups[-1][-1])):
+        if (listed and item_start(line)) or (
+            closes(groups[-1][-1]) and opens_structure(line, lang)
+        ):
             groups.append([line])
         else:
             groups[-1].append(line)
