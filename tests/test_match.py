@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -251,23 +252,22 @@ def test_match_segments_equals_lookup_and_carries_terms() -> None:
     assert out.terms[0].equivalents == {"fr": "Conseil de sécurité"}
 
 
-def test_matcher_over_memory_keeps_index_until_revision_changes(tmp_path: Path) -> None:
+def test_matcher_over_memory_reads_the_index_its_writes_kept(tmp_path: Path) -> None:
     path = tmp_path / "tm.sqlite"
     with Memory.open(path) as memory:
         memory.add(
             [_unit("The meeting rose at noon.", "La séance est levée à midi.")], origin="a.tmx"
         )
-        matcher = Matcher(memory)
-        (m,) = matcher.lookup("The meeting rose at 1 p.m.", min_score=40)
+        (m,) = Matcher(memory).lookup("The meeting rose at 1 p.m.", min_score=40)
         assert m.origin == "a.tmx"
-        stored = memory.connection.execute("SELECT revision FROM match_meta").fetchone()[0]
-        assert stored == memory.revision()
+        files = memory.connection.execute("SELECT seq FROM match_files").fetchall()
         memory.add([_unit("The meeting was suspended.", "La séance est suspendue.")])
-        # a new matcher sees the stale index and rebuilds it
+        # the write added a delta file for its unit; the main file stayed
+        later = memory.connection.execute("SELECT seq FROM match_files").fetchall()
+        assert later[: len(files)] == files
+        assert len(later) == len(files) + 1
         found = Matcher(memory).lookup("The meeting was suspended.")
         assert found[0].kind == "exact"
-        stored = memory.connection.execute("SELECT revision FROM match_meta").fetchone()[0]
-        assert stored == memory.revision()
 
 
 # --- the index is exact: hypothesis against exhaustive scoring -------------------------------
@@ -384,13 +384,14 @@ class _ReadOnly:
 def test_read_only_memory_matches_without_saving_the_index(tmp_path: Path) -> None:
     with Memory.open(tmp_path / "tm.sqlite") as memory:
         memory.add([_unit("The meeting rose at noon.", "La séance est levée à midi.")])
+        # the memory was copied without its index directory, and cannot be written
+        shutil.rmtree(tmp_path / "tm.sqlite-index")
         conn = memory.connection
         memory.connection = _ReadOnly(conn)  # type: ignore[assignment]
         (m,) = Matcher(memory).lookup("The meeting rose at noon.")
         assert m.kind == "exact"
         memory.connection = conn
-        tables = conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'match_%'").fetchall()
-        assert tables == []
+        assert not (tmp_path / "tm.sqlite-index").exists()
 
 
 def test_context_across_a_multi_sentence_neighbour() -> None:

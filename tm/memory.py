@@ -14,9 +14,10 @@ few methods for teams without touching callers.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
@@ -140,6 +141,8 @@ class Memory:
         self.connection = connection
         self.path = path
         self._created = created
+        #: called as ``(done, total)`` while a write builds a large match index
+        self.index_progress: Callable[[int, int], None] | None = None
 
     # --- opening and closing --------------------------------------------------------------
 
@@ -218,6 +221,7 @@ class Memory:
         if discard:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            shutil.rmtree(f"{self.path}-index", ignore_errors=True)
 
     # --- writing --------------------------------------------------------------------------
 
@@ -278,6 +282,7 @@ class Memory:
             self._check_tuids(first_id, tuids)
             self._count_languages(combos, 1)
             revision = self._bump() if added or merged or removed else self.revision()
+            self._follow_index()
             conn.execute("COMMIT")
         except BaseException as err:
             conn.execute("ROLLBACK")
@@ -431,6 +436,15 @@ class Memory:
                 "unit (nothing was imported)"
             )
 
+    def _follow_index(self) -> None:
+        """Bring the match index up to date with the units this transaction changed, in it
+        (:func:`tm.live_index.follow`). Every write that changes units calls this just before
+        it commits; triggers record the changes themselves, so a write that did not call it
+        leaves the index correct, only slower to read until the next write."""
+        from tm.live_index import follow
+
+        follow(self, progress=self.index_progress)
+
     def _bump(self) -> int:
         conn = self.connection
         conn.execute(
@@ -447,6 +461,7 @@ class Memory:
             removed = self._delete_origin(origin)
             if removed:
                 self._bump()
+                self._follow_index()
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -1,0 +1,498 @@
+"""The memory's match index, kept in step with its units: index files, tombstones, deltas.
+
+The match index of a source language is a few immutable :class:`~tm.index.MatchIndex` files
+in the directory ``<memory>-index`` beside the memory: a main one and small deltas, each
+registered in the memory's ``match_files`` table under a sequence number. Files are mapped,
+never loaded, so a ``match`` process starts in constant time and memory and processes share
+the page cache.
+
+**In step with the units.** SQLite triggers on the ``units`` table record, in the very
+transaction that changes units, which units went (``match_dead``: the unit's rows in files
+up to the current sequence number are dead) and which ids were reused or changed in place
+(``match_fresh``); ``match_state.high`` says up to which unit id every unit was indexed. So
+whatever code path changes units, the index knows it, atomically: a crash at any moment leaves
+units and index in step. Units not yet in a file are *pending*; a reader indexes them in RAM
+(they are few). :meth:`tm.memory.Memory.add_rows` and :meth:`~tm.memory.Memory.remove_origin`
+call :func:`follow` before they commit, which writes the pending units as a delta file (cost
+proportional to the change; a first import writes the main file, on two workers). When the
+deltas and dead rows pass a quarter of the main file, the language is rebuilt whole; more than
+eight deltas are merged into one. ``untm optimize`` rebuilds whole (:func:`optimize`).
+
+**Never trusted blindly.** Each file's header carries the memory's random id and the file's
+sequence number, and mapping checks them and the array lengths: a missing, foreign or damaged
+file makes the next match rebuild the language (or, on a read-only memory, index in RAM).
+Files no longer registered (replaced, or written by a transaction that rolled back) are
+deleted by the next write.
+
+**Snapshots.** Readers read the registered files, tombstones and pending units in one read
+transaction (WAL): a match running during an import sees the memory before or after it,
+never half of it, and never blocks the import.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tm import lang as _lang
+from tm.errors import StoreError
+from tm.index import IndexRow, MatchIndex
+from tm.models import Unit
+
+if TYPE_CHECKING:
+    from tm.memory import Memory
+
+__all__ = ["LiveIndex", "follow", "index_dir", "load", "optimize", "prepare", "unit_rows"]
+
+_FORMAT = 3  # the version of the index files and tables; others are rebuilt
+#: deltas and dead rows past this share of the main file: the language is rebuilt whole
+MERGE_SHARE = 0.25
+#: more delta files than this: they are merged into one
+MAX_DELTAS = 8
+#: more pending units than this: a reader that can write indexes them in a file first
+MAX_PENDING = 20_000
+_PARALLEL = 50_000  # builds of more rows than this tokenise on two worker processes
+
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS match_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS match_files (seq INTEGER PRIMARY KEY, lang TEXT NOT NULL, "
+    "name TEXT NOT NULL, rows INTEGER NOT NULL, bytes INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS match_dead (unit_id INTEGER NOT NULL, seq INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS match_fresh (unit_id INTEGER PRIMARY KEY)",
+    # a removed unit's rows are dead in every file written so far
+    "CREATE TRIGGER IF NOT EXISTS match_units_delete AFTER DELETE ON units BEGIN "
+    "INSERT INTO match_dead (unit_id, seq) "
+    "VALUES (old.id, (SELECT value FROM match_state WHERE key = 'seq')); END",
+    # an id at or below the high-water mark is reused: that unit is pending
+    "CREATE TRIGGER IF NOT EXISTS match_units_insert AFTER INSERT ON units "
+    "WHEN new.id <= (SELECT value FROM match_state WHERE key = 'high') BEGIN "
+    "INSERT OR IGNORE INTO match_fresh (unit_id) VALUES (new.id); END",
+    # texts changed in place: the old rows are dead, the unit is pending
+    "CREATE TRIGGER IF NOT EXISTS match_units_update AFTER UPDATE OF variants, segtype ON units "
+    "WHEN old.variants IS NOT new.variants OR old.segtype IS NOT new.segtype BEGIN "
+    "INSERT INTO match_dead (unit_id, seq) "
+    "VALUES (old.id, (SELECT value FROM match_state WHERE key = 'seq')); "
+    "INSERT OR IGNORE INTO match_fresh (unit_id) VALUES (new.id); END",
+)
+
+
+def index_dir(memory_path: Path) -> Path:
+    """The directory holding the index files of the memory at ``memory_path``."""
+    return Path(f"{memory_path}-index")
+
+
+class LiveIndex:
+    """The match index of one language as one snapshot of the memory saw it: its files
+    (mapped, dead rows marked) and the pending units indexed in RAM."""
+
+    def __init__(self, parts: Sequence[MatchIndex], *, lang: str) -> None:
+        self.parts = list(parts)
+        self.lang = lang
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def search(
+        self, text: str, *, top: int = 3, min_score: float = 50, window: float | None = 10.0
+    ) -> list[tuple[int, int, float]]:
+        """:meth:`MatchIndex.search` over every part: ``(part, row, similarity)``, best
+        first. Each part's result is exact for its best and its window, so the merged one is
+        too for the whole."""
+        hits = [
+            (p, row, score)
+            for p, part in enumerate(self.parts)
+            for row, score in part.search(text, top=top, min_score=min_score, window=window)
+        ]
+        hits.sort(key=lambda h: (-h[2], h[0], h[1]))
+        return hits[:top]
+
+
+# --- rows of units -------------------------------------------------------------------------
+
+
+def unit_rows(items: Iterable[tuple[int, Unit]], lang: str) -> Iterator[IndexRow]:
+    """The rows indexing the units' sources in ``lang``. A unit holding several sentences
+    (segtype ``paragraph``, from a 2-1 alignment) also gets one row per sentence, after all
+    the whole rows (so whole rows stay neighbours for context), each in a document of its own.
+    Documents are numbered by the ``x-document`` prop, else by runs of consecutive ids."""
+    extra: list[tuple[int, str]] = []
+    names: dict[str, int] = {}
+    run, last = -1, None
+    lowest = 0
+    for unit_id, unit in items:
+        text = unit.text(lang)
+        name = dict(unit.props).get("x-document")
+        if name is not None:
+            doc = names.setdefault(name, len(names))
+        else:
+            if last is None or unit_id != last + 1:
+                run -= 1
+            doc = run
+        last = unit_id
+        if text is None:
+            continue
+        lowest = min(lowest, doc)
+        yield unit_id, text, doc, 0
+        if unit.segtype == "paragraph":
+            extra.append((unit_id, text))
+    lone = lowest - 1
+    for unit_id, text in extra:
+        for k, sentence in enumerate(sentences(text, lang), 1):
+            yield unit_id, sentence, lone, k
+            lone -= 1
+
+
+def sentences(text: str, lang: str) -> list[str]:
+    """The sentences of a multi-sentence source (none when it is one sentence)."""
+    from tm.segment import segment
+
+    found = segment(text, lang)
+    return found if len(found) > 1 else []
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    found = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name IN "
+        "('match_state', 'match_files', 'match_dead', 'match_fresh')"
+    ).fetchone()[0]
+    if found != 4:
+        return False
+    row = conn.execute("SELECT value FROM match_state WHERE key = 'format'").fetchone()
+    return row is not None and row[0] == _FORMAT
+
+
+def _state(conn: sqlite3.Connection) -> dict[str, int]:
+    return {k: int(v) for k, v in conn.execute("SELECT key, value FROM match_state")}
+
+
+def _files(conn: sqlite3.Connection, lang: str) -> list[tuple[int, str, int]]:
+    """The registered files of ``lang``: ``(seq, name, rows)``, oldest first."""
+    rows = conn.execute(
+        "SELECT seq, name, rows FROM match_files WHERE lang = ? ORDER BY seq", (lang,)
+    )
+    return [(int(s), str(n), int(r)) for s, n, r in rows]
+
+
+def _pending_ids(conn: sqlite3.Connection, high: int) -> list[int]:
+    """The units no file indexes yet: above the high-water mark, or reused or changed."""
+    rows = conn.execute(
+        "SELECT id FROM units WHERE id > ? UNION "
+        "SELECT u.id FROM match_fresh f JOIN units u ON u.id = f.unit_id ORDER BY 1",
+        (high,),
+    )
+    return [int(r[0]) for r in rows]
+
+
+def _units(memory: Memory, ids: Sequence[int]) -> Iterator[tuple[int, Unit]]:
+    """The units with ``ids`` (all present), with their ids, in the order given."""
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        yield from zip(chunk, memory.get(chunk), strict=True)
+
+
+def _map_all(memory: Memory, lang: str, state: dict[str, int]) -> list[MatchIndex]:
+    """The registered files of ``lang``, mapped, their dead rows marked.
+
+    Raises:
+        StoreError: if a file is missing or damaged.
+    """
+    conn = memory.connection
+    folder = index_dir(memory.path)
+    files = _files(conn, lang)
+    parts = [
+        MatchIndex.map(folder / name, stamp={"memory": state["memory"], "seq": seq})
+        for seq, name, _ in files
+    ]
+    for part, (seq, _, rows) in zip(parts, files, strict=True):
+        if len(part) != rows:
+            raise StoreError(f"{folder / files[0][1]}: the match index is damaged (rows)")
+        dead = [r[0] for r in conn.execute("SELECT unit_id FROM match_dead WHERE seq >= ?", (seq,))]
+        if dead:
+            part.dead = np.isin(part.ids, np.asarray(dead, dtype=np.int64))
+    return parts
+
+
+def load(memory: Memory, lang: str) -> LiveIndex | None:
+    """The index of ``lang`` as the connection's current snapshot sees it (call inside a
+    read transaction to keep that snapshot), or None when the memory has no index file of
+    ``lang``.
+
+    Raises:
+        StoreError: if a registered file is missing or damaged.
+    """
+    conn = memory.connection
+    if not _has_tables(conn):
+        return None
+    state = _state(conn)
+    if not _files(conn, lang):
+        return None
+    parts = _map_all(memory, lang, state)
+    pending = _pending_ids(conn, state["high"])
+    if pending:
+        rows = list(unit_rows(_units(memory, pending), lang))
+        parts.append(_in_ram(rows, lang))
+    return LiveIndex(parts, lang=lang)
+
+
+def in_ram(items: Iterable[tuple[int, Unit]], lang: str) -> LiveIndex:
+    """An index of ``items`` built in RAM (units held in memory, read-only memories)."""
+    return LiveIndex([_in_ram(list(unit_rows(items, lang)), lang)], lang=lang)
+
+
+def _in_ram(rows: list[IndexRow], lang: str) -> MatchIndex:
+    return MatchIndex.build(
+        ((r[0], r[1]) for r in rows),
+        lang=lang,
+        docs=[r[2] for r in rows],
+        parts=[r[3] for r in rows],
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def prepare(memory: Memory, lang: str) -> None:
+    """Make sure ``lang`` has index files that map and few pending units, writing what is
+    missing in a transaction of its own; does nothing on a read-only or busy memory (the
+    reader then indexes in RAM what it needs). Reads first, so that a memory whose index is
+    in order is never locked for writing."""
+    conn = memory.connection
+    if conn.in_transaction:
+        return
+    if _needs_work(memory, lang) is None:
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return
+    try:
+        if not _has_tables(conn):
+            _create(conn)
+        follow(memory)
+        if _needs_work(memory, lang) is not None:
+            _rebuild(memory, lang)
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError:
+        # read-only after all: nothing was written
+        conn.execute("ROLLBACK")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _needs_work(memory: Memory, lang: str) -> str | None:
+    """Why ``lang``'s index needs writing (None: it does not)."""
+    conn = memory.connection
+    if not _has_tables(conn):
+        return "no index"
+    if not _files(conn, lang):
+        return "not indexed"
+    state = _state(conn)
+    try:
+        _map_all(memory, lang, state)
+    except StoreError as err:
+        return str(err)
+    if len(_pending_ids(conn, state["high"])) > MAX_PENDING:
+        return "many pending units"
+    return None
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    """The index tables and triggers (in the caller's transaction)."""
+    for statement in ("DROP TABLE IF EXISTS match_meta", "DROP TABLE IF EXISTS match_index"):
+        conn.execute(statement)  # the single-blob index of earlier untm versions
+    for name in ("match_units_delete", "match_units_insert", "match_units_update"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for table in ("match_state", "match_files", "match_dead", "match_fresh"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in _TABLES:
+        conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO match_state (key, value) VALUES (?, ?)",
+        [
+            ("format", _FORMAT),
+            ("memory", random.getrandbits(62)),
+            ("seq", 0),
+            ("high", _max_id(conn)),
+        ],
+    )
+
+
+def _max_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0])
+
+
+def follow(memory: Memory, *, progress: Callable[[int, int], None] | None = None) -> None:
+    """Index the units the current write transaction changed, in it (the hook of
+    :class:`~tm.memory.Memory`'s writes). A memory without an index gets one for English
+    when it holds English (what ``match`` reads by default); ``progress(done, total)``
+    follows a large build."""
+    conn = memory.connection
+    if not _has_tables(conn):
+        if "en" not in {_lang.base(tag) for tag in memory.languages()}:
+            return
+        _create(conn)
+        _rebuild(memory, "en", progress=progress)
+        return
+    _clean(memory)
+    state = _state(conn)
+    langs = [r[0] for r in conn.execute("SELECT DISTINCT lang FROM match_files ORDER BY lang")]
+    pending = _pending_ids(conn, state["high"])
+    if pending:
+        for lang in langs:
+            _write(memory, lang, unit_rows(_units(memory, pending), lang), progress, len(pending))
+        conn.execute("DELETE FROM match_fresh")
+        _set(conn, "high", max(_max_id(conn), state["high"]))
+    for lang in langs:
+        _merge(memory, lang, progress)
+
+
+def optimize(memory: Memory, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the index of every indexed language (English when none is) in one file each,
+    in a transaction of its own; returns the bytes of the index files.
+
+    Raises:
+        StoreError: if the memory cannot be written.
+    """
+    conn = memory.connection
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as err:
+        raise StoreError(f"{memory.path}: the memory is busy or read-only ({err})") from err
+    try:
+        if not _has_tables(conn):
+            _create(conn)
+        langs = [r[0] for r in conn.execute("SELECT DISTINCT lang FROM match_files")] or ["en"]
+        for lang in langs:
+            _rebuild(memory, lang, progress=progress)
+        conn.execute("COMMIT")
+    except BaseException as err:
+        conn.execute("ROLLBACK")
+        if isinstance(err, sqlite3.DatabaseError):
+            raise StoreError(f"{memory.path}: cannot write the memory ({err})") from err
+        raise
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _clean(memory)
+    finally:
+        conn.execute("COMMIT")
+    total = conn.execute("SELECT coalesce(sum(bytes), 0) FROM match_files").fetchone()[0]
+    return int(total)
+
+
+def _set(conn: sqlite3.Connection, key: str, value: int) -> None:
+    conn.execute("UPDATE match_state SET value = ? WHERE key = ?", (value, key))
+
+
+def _write(
+    memory: Memory,
+    lang: str,
+    rows: Iterable[IndexRow],
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> int:
+    """Write ``rows`` as a new file of ``lang`` and register it; returns its sequence
+    number."""
+    conn = memory.connection
+    state = _state(conn)
+    seq = state["seq"] + 1
+    _set(conn, "seq", seq)
+    folder = index_dir(memory.path)
+    folder.mkdir(exist_ok=True)
+    name = f"{lang}.{seq}.idx"
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(min(done, total), total)
+
+    size = MatchIndex.write(
+        folder / name,
+        rows,
+        lang=lang,
+        stamp={"memory": state["memory"], "seq": seq},
+        workers=2 if total > _PARALLEL and (os.cpu_count() or 1) > 1 else 1,
+        progress=advance,
+    )
+    count = len(MatchIndex.map(folder / name, stamp={"memory": state["memory"], "seq": seq}))
+    conn.execute(
+        "INSERT INTO match_files (seq, lang, name, rows, bytes) VALUES (?, ?, ?, ?, ?)",
+        (seq, lang, name, count, size),
+    )
+    return seq
+
+
+def _rebuild(
+    memory: Memory, lang: str, *, progress: Callable[[int, int], None] | None = None
+) -> None:
+    """Index every unit of ``lang`` in one file that replaces the language's files (in the
+    caller's transaction). Pending units of the other languages are written first, so that
+    the high-water mark stays true of every language."""
+    conn = memory.connection
+    state = _state(conn)
+    others = [
+        r[0] for r in conn.execute("SELECT DISTINCT lang FROM match_files WHERE lang != ?", (lang,))
+    ]
+    pending = _pending_ids(conn, state["high"])
+    if pending:
+        for other in others:
+            rows = unit_rows(_units(memory, pending), other)
+            _write(memory, other, rows, progress, len(pending))
+    conn.execute("DELETE FROM match_files WHERE lang = ?", (lang,))
+    total = memory.count()
+    _write(memory, lang, unit_rows(memory.units_with_ids(langs=[lang]), lang), progress, total)
+    conn.execute("DELETE FROM match_fresh")
+    _set(conn, "high", max(_max_id(conn), state["high"]))
+    # tombstones older than every file are of no use any more
+    conn.execute("DELETE FROM match_dead WHERE seq < (SELECT min(seq) FROM match_files)")
+
+
+def _merge(memory: Memory, lang: str, progress: Callable[[int, int], None] | None) -> None:
+    """Rebuild ``lang`` whole when its deltas and dead rows pass :data:`MERGE_SHARE` of its
+    main file; merge its deltas into one when there are more than :data:`MAX_DELTAS`."""
+    conn = memory.connection
+    files = _files(conn, lang)
+    if len(files) < 2:
+        dead = conn.execute("SELECT count(*) FROM match_dead").fetchone()[0]
+        if files and dead > MERGE_SHARE * files[0][2] and dead > 1000:
+            _rebuild(memory, lang, progress=progress)
+        return
+    main_rows = files[0][2]
+    dead = conn.execute("SELECT count(*) FROM match_dead").fetchone()[0]
+    if sum(f[2] for f in files[1:]) + dead > MERGE_SHARE * max(main_rows, 1000):
+        _rebuild(memory, lang, progress=progress)
+        return
+    if len(files) - 1 <= MAX_DELTAS:
+        return
+    state = _state(conn)
+    deltas = _map_all(memory, lang, state)[1:]
+    live: set[int] = set()
+    for part in deltas:
+        live.update((part.ids if part.dead is None else part.ids[~part.dead]).tolist())
+    ids = sorted(live)
+    for seq, _, _ in files[1:]:
+        conn.execute("DELETE FROM match_files WHERE seq = ?", (seq,))
+    _write(memory, lang, unit_rows(_units(memory, ids), lang), progress, len(ids))
+
+
+def _clean(memory: Memory) -> None:
+    """Delete the files of the index directory that no longer are registered (replaced, or
+    written by a transaction that rolled back). Call holding the write lock."""
+    folder = index_dir(memory.path)
+    if not folder.is_dir():
+        return
+    keep = {r[0] for r in memory.connection.execute("SELECT name FROM match_files")}
+    for path in folder.iterdir():
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
