@@ -46,9 +46,20 @@ from tm.index import IndexRow, MatchIndex
 from tm.models import Unit
 
 if TYPE_CHECKING:
-    from tm.memory import Memory
+    from tm.memory import Memory, SourceRow
 
-__all__ = ["LiveIndex", "follow", "index_dir", "load", "optimize", "prepare", "unit_rows"]
+__all__ = [
+    "LiveIndex",
+    "follow",
+    "in_ram",
+    "index_dir",
+    "load",
+    "of_units",
+    "optimize",
+    "prepare",
+    "sentences",
+    "unit_rows",
+]
 
 _FORMAT = 3  # the version of the index files and tables; others are rebuilt
 #: deltas and dead rows past this share of the main file: the language is rebuilt whole
@@ -116,30 +127,27 @@ class LiveIndex:
 # --- rows of units -------------------------------------------------------------------------
 
 
-def unit_rows(items: Iterable[tuple[int, Unit]], lang: str) -> Iterator[IndexRow]:
-    """The rows indexing the units' sources in ``lang``. A unit holding several sentences
-    (segtype ``paragraph``, from a 2-1 alignment) also gets one row per sentence, after all
-    the whole rows (so whole rows stay neighbours for context), each in a document of its own.
-    Documents are numbered by the ``x-document`` prop, else by runs of consecutive ids."""
+def unit_rows(items: Iterable[SourceRow], lang: str) -> Iterator[IndexRow]:
+    """The rows indexing units' sources (:meth:`~tm.memory.Memory.sources`), by id. A unit
+    holding several sentences (segtype ``paragraph``, from a 2-1 alignment) also gets one row
+    per sentence, after all the whole rows (so whole rows stay neighbours for context), each
+    in a document of its own. Documents are numbered by the ``x-document`` prop, else by runs
+    of consecutive ids."""
     extra: list[tuple[int, str]] = []
     names: dict[str, int] = {}
     run, last = -1, None
     lowest = 0
-    for unit_id, unit in items:
-        text = unit.text(lang)
-        name = dict(unit.props).get("x-document")
+    for unit_id, text, segtype, name in items:
         if name is not None:
             doc = names.setdefault(name, len(names))
         else:
             if last is None or unit_id != last + 1:
                 run -= 1
             doc = run
+            lowest = min(lowest, doc)
         last = unit_id
-        if text is None:
-            continue
-        lowest = min(lowest, doc)
         yield unit_id, text, doc, 0
-        if unit.segtype == "paragraph":
+        if segtype == "paragraph":
             extra.append((unit_id, text))
     lone = lowest - 1
     for unit_id, text in extra:
@@ -148,8 +156,16 @@ def unit_rows(items: Iterable[tuple[int, Unit]], lang: str) -> Iterator[IndexRow
             lone -= 1
 
 
+def of_units(items: Iterable[tuple[int, Unit]], lang: str) -> Iterator[SourceRow]:
+    """The :data:`~tm.memory.SourceRow` of units held in memory."""
+    for unit_id, unit in items:
+        text = unit.text(lang)
+        if text is not None:
+            yield unit_id, text, unit.segtype, dict(unit.props).get("x-document")
+
+
 def sentences(text: str, lang: str) -> list[str]:
-    """The sentences of a multi-sentence source (none when it is one sentence)."""
+    """The sentences of a multi-sentence source in ``lang`` (none when it is one)."""
     from tm.segment import segment
 
     found = segment(text, lang)
@@ -192,13 +208,6 @@ def _pending_ids(conn: sqlite3.Connection, high: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def _units(memory: Memory, ids: Sequence[int]) -> Iterator[tuple[int, Unit]]:
-    """The units with ``ids`` (all present), with their ids, in the order given."""
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        yield from zip(chunk, memory.get(chunk), strict=True)
-
-
 def _map_all(memory: Memory, lang: str, state: dict[str, int]) -> list[MatchIndex]:
     """The registered files of ``lang``, mapped, their dead rows marked.
 
@@ -238,14 +247,14 @@ def load(memory: Memory, lang: str) -> LiveIndex | None:
     parts = _map_all(memory, lang, state)
     pending = _pending_ids(conn, state["high"])
     if pending:
-        rows = list(unit_rows(_units(memory, pending), lang))
+        rows = list(unit_rows(memory.sources(lang, ids=pending), lang))
         parts.append(_in_ram(rows, lang))
     return LiveIndex(parts, lang=lang)
 
 
 def in_ram(items: Iterable[tuple[int, Unit]], lang: str) -> LiveIndex:
     """An index of ``items`` built in RAM (units held in memory, read-only memories)."""
-    return LiveIndex([_in_ram(list(unit_rows(items, lang)), lang)], lang=lang)
+    return LiveIndex([_in_ram(list(unit_rows(of_units(items, lang), lang)), lang)], lang=lang)
 
 
 def _in_ram(rows: list[IndexRow], lang: str) -> MatchIndex:
@@ -349,7 +358,8 @@ def follow(memory: Memory, *, progress: Callable[[int, int], None] | None = None
     pending = _pending_ids(conn, state["high"])
     if pending:
         for lang in langs:
-            _write(memory, lang, unit_rows(_units(memory, pending), lang), progress, len(pending))
+            rows = unit_rows(memory.sources(lang, ids=pending), lang)
+            _write(memory, lang, rows, progress, len(pending))
         conn.execute("DELETE FROM match_fresh")
         _set(conn, "high", max(_max_id(conn), state["high"]))
     for lang in langs:
@@ -447,11 +457,11 @@ def _rebuild(
     pending = _pending_ids(conn, state["high"])
     if pending:
         for other in others:
-            rows = unit_rows(_units(memory, pending), other)
+            rows = unit_rows(memory.sources(other, ids=pending), other)
             _write(memory, other, rows, progress, len(pending))
     conn.execute("DELETE FROM match_files WHERE lang = ?", (lang,))
     total = memory.count()
-    _write(memory, lang, unit_rows(memory.units_with_ids(langs=[lang]), lang), progress, total)
+    _write(memory, lang, unit_rows(memory.sources(lang), lang), progress, total)
     conn.execute("DELETE FROM match_fresh")
     _set(conn, "high", max(_max_id(conn), state["high"]))
     # tombstones older than every file are of no use any more
@@ -483,7 +493,7 @@ def _merge(memory: Memory, lang: str, progress: Callable[[int, int], None] | Non
     ids = sorted(live)
     for seq, _, _ in files[1:]:
         conn.execute("DELETE FROM match_files WHERE seq = ?", (seq,))
-    _write(memory, lang, unit_rows(_units(memory, ids), lang), progress, len(ids))
+    _write(memory, lang, unit_rows(memory.sources(lang, ids=ids), lang), progress, len(ids))
 
 
 def _clean(memory: Memory) -> None:

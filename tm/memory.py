@@ -14,12 +14,13 @@ few methods for teams without touching callers.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
 from types import TracebackType
@@ -55,6 +56,7 @@ __all__ = [
     "MemoryStats",
     "DatedUnit",
     "PlainUnit",
+    "SourceRow",
     "UnitRows",
     "as_unit",
     "encode_units",
@@ -103,6 +105,10 @@ _MAX_HASHED_TUIDS = 4_000_000
 def signature() -> str:
     """The signature stored in the ``meta`` table and TMX headers: ``untm:0.1.0|schema:1``."""
     return f"untm:{_VERSION}|schema:{SCHEMA_VERSION}"
+
+
+#: What the match index reads of a unit: ``(id, source text, segtype, x-document prop)``.
+SourceRow = tuple[int, str, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,6 +529,30 @@ class Memory:
             if unit is not None:
                 yield row[0], unit
 
+    def sources(self, lang: str, *, ids: Sequence[int] | None = None) -> Iterator[SourceRow]:
+        """``(id, text, segtype, document)`` of every unit (or of those with ``ids``, in
+        ascending id order) holding text in primary language ``lang``: what the match index
+        reads, without making :class:`Unit` values. ``document`` is the ``x-document``
+        prop."""
+        base = _lang.base(lang)
+        cursor = self.connection.cursor()
+        query = "SELECT id, variants, segtype, props FROM units"
+        chunks: Iterable[Sequence[int] | None] = [None]
+        if ids is not None:
+            ordered = sorted(ids)
+            chunks = [ordered[at : at + 500] for at in range(0, len(ordered), 500)]
+        for chunk in chunks:
+            if chunk is None:
+                cursor.execute(query + " ORDER BY id")
+            else:
+                marks = ",".join("?" * len(chunk))
+                cursor.execute(f"{query} WHERE id IN ({marks}) ORDER BY id", list(chunk))
+            for unit_id, data, segtype, props in cursor:
+                for tag, text, *_ in decode_variants(data):
+                    if primary(tag) == base:
+                        yield unit_id, text, segtype, None if props is None else _document(props)
+                        break
+
     def records(
         self, *, langs: Sequence[str] | None = None
     ) -> Iterator[Unit | PlainUnit | DatedUnit]:
@@ -626,3 +656,9 @@ def _insert_sql(width: int, rows: int) -> str:
         marks = [f"?{3 + k * width + c}" for c in range(width)]
         values.append(f"(?1+{k},{marks[0]},{marks[1]},?2,{','.join(marks[2:])})")
     return f"INSERT OR IGNORE INTO units ({names}) VALUES {','.join(values)}"
+
+
+@lru_cache(maxsize=1024)
+def _document(props: str) -> str | None:
+    """The ``x-document`` prop of a ``props`` column (cached: a document's units share it)."""
+    return dict(json.loads(props)).get("x-document")

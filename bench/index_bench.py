@@ -1,0 +1,180 @@
+"""Benchmark the memory's match index as a translator meets it: import, match, add, match.
+
+For each size (1M and 3M by default, 10M with ``--big``; ``--sizes`` for others) a memory is
+made of the English side of ``../shared/data/corpus/opus-testsets-en-pool`` and seeded
+synthetic padding (as ``bench/match_bench.py`` does), written as a TMX file and imported with
+``untm import``; then, each as its own ``untm`` process:
+
+- import of the TMX, index included (the index is built by the import, under its transaction);
+- index on disk (the ``<memory>-index`` directory);
+- ``untm match`` of a one-sentence draft: wall time and peak RSS of the whole process;
+- marginal cost per query: ``untm match`` of 187 edited sentences, less the one-sentence run,
+  over 186 (JSON output written, to /dev/null);
+- next ``untm match`` of one sentence after ``untm build`` added a 118-unit document (the
+  letter in ``examples/letter``, English and French);
+- recall: share of 200 edited queries whose best score (``Matcher`` over the memory) equals the
+  exhaustive best (every row scored, same tokens and formula);
+- the naive rapidfuzz scan (``process.extractOne`` over every source, ``fuzz.ratio``) on 10
+  queries, in the same run, as the baseline.
+
+Each figure is printed with its growth against the first size. Run:
+``.venv/bin/python bench/index_bench.py [--sizes 100000] [--big]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from match_bench import POOL, SEED, edit, memory_of  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+UNTM = [sys.executable, "-m", "cli.main"]
+LETTER = ROOT / "examples" / "letter"
+
+
+def run(args: list[str], *, out: int | None = subprocess.DEVNULL) -> tuple[float, float]:
+    """Run an untm command; its wall time (s) and peak RSS (MB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([*UNTM, *args], cwd=ROOT, stdout=out, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"untm {' '.join(args)} failed: {proc.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def write_tmx(path: Path, memory: list[tuple[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header ')
+        out.write('creationtool="bench" creationtoolversion="1" segtype="sentence" ')
+        out.write('o-tmf="bench" adminlang="en" srclang="en" datatype="plaintext"/><body>\n')
+        for en, fr in memory:
+            out.write(
+                f'<tu><tuv xml:lang="en"><seg>{escape(en)}</seg></tuv>'
+                f'<tuv xml:lang="fr"><seg>{escape(fr)}</seg></tuv></tu>\n'
+            )
+        out.write("</body></tmx>\n")
+
+
+def measure(size: int, folder: Path) -> dict[str, float]:
+    """The figures of one memory size."""
+    memory, synthetic = memory_of(size)
+    sources = [en for en, _ in memory]
+    rng = random.Random(SEED + size)
+    picks = rng.sample(range(len(memory) - synthetic), 200)
+    queries = [edit(sources[i], rng, sources[:1000]) for i in picks]
+    tmx = folder / "memory.tmx"
+    write_tmx(tmx, memory)
+    del memory
+    store = folder / "tm.sqlite"
+    r: dict[str, float] = {"size": size, "synthetic": synthetic}
+    r["import_s"], r["import_rss"] = run(["import", str(tmx), "--memory", str(store)])
+    tmx.unlink()
+    index = Path(f"{store}-index")
+    r["disk_mb"] = sum(p.stat().st_size for p in index.iterdir()) / 1e6
+    one = folder / "one.en.txt"
+    one.write_text(queries[0] + "\n", encoding="utf-8")
+    many = folder / "many.en.txt"
+    many.write_text("\n\n".join(queries[:187]) + "\n", encoding="utf-8")
+    match_one = ["match", str(one), "--memory", str(store), "--json"]
+    runs = [run(match_one) for _ in range(3)]
+    r["one_s"] = min(w for w, _ in runs)
+    r["one_rss"] = max(m for _, m in runs)
+    walls = [run(["match", str(many), "--memory", str(store), "--json"])[0] for _ in range(2)]
+    r["marginal_ms"] = 1000 * (min(walls) - r["one_s"]) / 186
+    letter = [str(LETTER / f"letter.{lang}.md") for lang in ("en", "fr")]
+    run(["build", *letter, "--memory", str(store)])
+    r["after_add_s"], r["after_add_rss"] = run(match_one)
+    r["recall"] = recall(store, queries)
+    naive = []
+    from rapidfuzz import fuzz, process
+
+    for q in queries[:10]:
+        t0 = time.perf_counter()
+        process.extractOne(q, sources, scorer=fuzz.ratio, score_cutoff=50)
+        naive.append(time.perf_counter() - t0)
+    r["naive_ms"] = 1000 * statistics.median(naive)
+    return r
+
+
+def recall(store: Path, queries: list[str]) -> float:
+    """Share of queries whose best match score is the exhaustive best over every row."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from tm.match import Matcher
+    from tm.memory import Memory
+
+    with Memory.open(store, create=False) as memory:
+        live = Matcher(memory).index("en")
+        codes = []
+        for part in live.parts:
+            rows = range(len(part)) if part.dead is None else (~part.dead).nonzero()[0]
+            codes.append([part.row_codes(int(row)) for row in rows])
+        hits = 0
+        for q in queries:
+            found = live.search(q, top=3, min_score=50)
+            got = found[0][2] if found else 0.0
+            best = 0.0
+            for part, rows in zip(live.parts, codes, strict=True):
+                top = process.extractOne(
+                    part.encode(q), rows, scorer=Levenshtein.normalized_similarity
+                )
+                if top is not None:
+                    best = max(best, 100 * top[1])
+            best = best if best >= 50 else 0.0
+            hits += abs(got - best) < 1e-6
+    return hits / len(queries)
+
+
+ROWS = [
+    ("import of the TMX, index included", "import_s", "s", "<= 30 s at 1M"),
+    ("index on disk", "disk_mb", "MB", "<= 150 MB at 1M"),
+    ("match of one sentence, whole process", "one_s", "s", "<= 0.5 s at 1M"),
+    ("  its peak RSS", "one_rss", "MB", "<= 200 MB at 1M"),
+    ("marginal per query, output included", "marginal_ms", "ms", "<= 1.5 ms at 1M"),
+    ("next match after adding 118 units", "after_add_s", "s", "<= 2 s at 1M"),
+    ("recall of the exhaustive best", "recall", "", "100%"),
+    ("naive rapidfuzz scan, one query", "naive_ms", "ms", "baseline"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", help="memory sizes to run")
+    parser.add_argument("--big", action="store_true", help="also 10,000,000 segments")
+    args = parser.parse_args()
+    if not POOL.is_file():
+        raise SystemExit(f"{POOL} not found: the bench needs ../shared/data beside the checkout")
+    sizes = args.sizes or [1_000_000, 3_000_000]
+    if args.big:
+        sizes.append(10_000_000)
+    results = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+            r = measure(size, Path(tmp))
+        results.append(r)
+        print(f"\n== {size:,} segments ({int(r['synthetic']):,} synthetic padding)")
+        first = results[0]
+        for label, key, unit, target in ROWS:
+            value = r[key]
+            shown = f"{100 * value:.1f}%" if key == "recall" else f"{value:,.2f} {unit}"
+            growth = f"x{value / first[key]:.2f}" if first[key] and r is not first else ""
+            print(f"  {label:<40} {shown:>14} {growth:>7}   target {target}")
+        speed = r["naive_ms"] / 1000 / max(r["marginal_ms"] / 1000, 1e-9)
+        print(f"  the naive scan takes {speed:,.0f}x the marginal cost of a query")
+
+
+if __name__ == "__main__":
+    main()
