@@ -293,9 +293,11 @@ def prepare(memory: Memory, lang: str) -> None:
     except sqlite3.OperationalError:
         # read-only after all: nothing was written
         conn.execute("ROLLBACK")
+        return
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    _clean_now(memory)
 
 
 def _needs_work(memory: Memory, lang: str) -> str | None:
@@ -390,11 +392,7 @@ def optimize(memory: Memory, *, progress: Callable[[int, int], None] | None = No
         if isinstance(err, sqlite3.DatabaseError):
             raise StoreError(f"{memory.path}: cannot write the memory ({err})") from err
         raise
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        _clean(memory)
-    finally:
-        conn.execute("COMMIT")
+    _clean_now(memory)
     total = conn.execute("SELECT coalesce(sum(bytes), 0) FROM match_files").fetchone()[0]
     return int(total)
 
@@ -494,6 +492,19 @@ def _merge(memory: Memory, lang: str, progress: Callable[[int, int], None] | Non
     for seq, _, _ in files[1:]:
         conn.execute("DELETE FROM match_files WHERE seq = ?", (seq,))
     _write(memory, lang, unit_rows(memory.sources(lang, ids=ids), lang), progress, len(ids))
+
+
+def _clean_now(memory: Memory) -> None:
+    """:func:`_clean` in a write transaction of its own (none when the memory is busy)."""
+    conn = memory.connection
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return
+    try:
+        _clean(memory)
+    finally:
+        conn.execute("COMMIT")
 
 
 def _clean(memory: Memory) -> None:
