@@ -92,7 +92,8 @@ def test_index_after_any_writes_returns_what_a_fresh_index_returns(
     ops: list[tuple[str, str, list[str]]], queries: list[str], thresholds: tuple[int, float]
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp, _thresholds(*thresholds):
-        with Memory.open(Path(tmp) / "tm.sqlite") as memory:
+        memory = Memory.open(Path(tmp) / "tm.sqlite")
+        with memory:
             memory.add(_units("base", ["the council of human rights", "a report on rights"]))
             for op, doc, sentences in ops:
                 _apply(memory, op, doc, sentences)
@@ -228,18 +229,18 @@ def test_a_writer_killed_at_any_moment_leaves_a_consistent_memory(tmp_path: Path
     with Memory.open(path) as memory:
         memory.add(_units("d", ["the council met", "the new report 7 on human rights"]))
     for delay in (0.05, 0.3, 0.8, 1.5):
-        proc = subprocess.Popen(
+        with subprocess.Popen(
             [sys.executable, "-c", textwrap.dedent(_CRASH), str(path), "killed", "20000"],
             cwd=ROOT,
             stdout=subprocess.PIPE,
-        )
-        assert proc.stdout is not None
-        proc.stdout.readline()
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        ) as proc:
+            assert proc.stdout is not None
+            proc.stdout.readline()
+            try:
+                proc.wait(timeout=delay)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         with Memory.open(path, create=False) as memory:
             for query in ("the new report 7 on human rights", "the new report 19999 on rights"):
                 assert _live(memory, query) == _fresh(memory, query)
