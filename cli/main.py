@@ -56,6 +56,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("memory", "export"),
     ("memory", "stats"),
     ("memory", "concordance"),
+    ("memory", "optimize"),
     ("query", "query"),
     ("terms", "terms"),
     ("glossary", "app"),

@@ -1,4 +1,4 @@
-"""``untm import/export/stats/concordance`` through the CLI: exit codes and messages."""
+"""``untm import/export/stats/concordance/optimize`` through the CLI: exit codes and messages."""
 
 from __future__ import annotations
 
@@ -175,3 +175,13 @@ def test_a_failed_import_keeps_an_existing_memory(store: Path) -> None:
     result = _run("import", TMX / "malformed.tmx", "--memory", store)
     assert result.exit_code == 2, result.output
     assert json.loads(_run("stats", "--memory", store, "--json").stdout)["units"] > 0
+
+
+def test_optimize_rewrites_the_match_index(store: Path) -> None:
+    result = _run("optimize", "--memory", store, "--json")
+    assert result.exit_code == 0, result.output
+    size = json.loads(result.stdout)["index_bytes"]
+    index = Path(f"{store}-index")
+    assert size == sum(p.stat().st_size for p in index.iterdir())
+    missing = _run("optimize", "--memory", store.with_name("absent.sqlite"))
+    assert missing.exit_code == 4

@@ -44,7 +44,10 @@ def test_import_cli_main_loads_no_heavy_dependency() -> None:
         (("segment",), ("--srx", "--json")),
         (("align",), ("--presegmented",)),
         (("match",), ("--min-score",)),
-        *(((command,), ("--memory",)) for command in ("import", "export", "stats", "concordance")),
+        *(
+            ((command,), ("--memory",))
+            for command in ("import", "export", "stats", "concordance", "optimize")
+        ),
     ],
 )
 def test_help_runs_as_a_subprocess(args: tuple[str, ...], expected: tuple[str, ...]) -> None:

@@ -78,6 +78,7 @@ def build(
         fmt = reference_format(glossary_out, chosen) if glossary_out is not None else None
         with Memory.open(memory) as store:
             with render.progress_steps("building") as advance:
+                store.index_progress = lambda done, total: advance("match index", done, total)
                 report = build_memory(
                     en_file,
                     xx_files,

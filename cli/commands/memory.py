@@ -1,4 +1,5 @@
-"""``untm import``, ``untm export``, ``untm stats``, ``untm concordance``: the memory store."""
+"""``untm import``, ``untm export``, ``untm stats``, ``untm concordance``, ``untm optimize``:
+the memory store."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import typer
 from cli._errors import handle_errors
 from cli._hints import options
 
-__all__ = ["concordance", "export", "import_", "stats"]
+__all__ = ["concordance", "export", "import_", "optimize", "stats"]
 
 MemoryOption = Annotated[
     Path, typer.Option("--memory", "-m", help="The memory file (SQLite), e.g. tm.sqlite.")
@@ -58,7 +59,9 @@ def import_(
     from tmx.interchange import import_files
 
     with handle_errors(), options(lang="with --lang xx"), Memory.open(memory) as store:
-        report = import_files(store, files, srclang=src, lang=lang)
+        with render.progress_steps("importing") as advance:
+            store.index_progress = lambda done, total: advance("match index", done, total)
+            report = import_files(store, files, srclang=src, lang=lang)
         total = store.count()
     if json_:
         render.json_out({**asdict(report), "units": total})
@@ -147,3 +150,22 @@ def concordance(
         )
     else:
         render.concordance_table(hits, text=text)
+
+
+def optimize(memory: MemoryOption, json_: JsonOption = False) -> None:
+    """Rewrite the memory's match index whole: one file per language, deltas merged and
+    removed units dropped (writes do this by themselves when the deltas grow large)."""
+    from cli import render
+    from tm.live_index import optimize as rewrite
+    from tm.memory import Memory
+
+    with (
+        handle_errors(),
+        Memory.open(memory, create=False) as store,
+        render.progress_steps("match index") as advance,
+    ):
+        size = rewrite(store, progress=lambda done, total: advance("indexing", done, total))
+    if json_:
+        render.json_out({"index_bytes": size})
+    else:
+        render.console().print(f"The match index was rewritten: {size / 1e6:.1f} MB.")
