@@ -21,6 +21,7 @@ SCRIPTS = (
     "check_bench.py",
     "tmx_bench.py",
     "match_bench.py",
+    "index_bench.py",
     "zh_tokens_bench.py",
 )
 
