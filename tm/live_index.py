@@ -61,7 +61,9 @@ __all__ = [
     "unit_rows",
 ]
 
-_FORMAT = 3  # the version of the index files and tables; others are rebuilt
+#: the version of the index files and tables, and of the token keys (:func:`tm.tokens.masked`)
+#: they hold: an index of another version is rebuilt. Bump it when tokens change.
+_FORMAT = 4
 #: deltas and dead rows past this share of the main file: the language is rebuilt whole
 MERGE_SHARE = 0.25
 #: more delta files than this: they are merged into one
