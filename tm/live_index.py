@@ -36,7 +36,7 @@ import random
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -45,11 +45,28 @@ from tm.errors import StoreError
 from tm.index import IndexRow, MatchIndex
 from tm.models import Unit
 
-if TYPE_CHECKING:
-    from tm.memory import Memory, SourceRow
+#: What the index reads of a unit: ``(id, source text, segtype, x-document prop)``.
+SourceRow = tuple[int, str, str | None, str | None]
+
+
+class Memory(Protocol):
+    """What the index needs of a memory (:class:`tm.memory.Memory`, which calls
+    :func:`follow` from its writes: the index does not import it)."""
+
+    connection: sqlite3.Connection
+    path: Path
+
+    def languages(self) -> dict[str, int]: ...
+
+    def count(self) -> int: ...
+
+    def sources(self, lang: str, *, ids: Sequence[int] | None = None) -> Iterator[SourceRow]: ...
+
 
 __all__ = [
     "LiveIndex",
+    "Memory",
+    "SourceRow",
     "follow",
     "in_ram",
     "index_dir",

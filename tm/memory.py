@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tm import lang as _lang
 from tm.encoding import (
@@ -47,6 +47,9 @@ from tm.encoding import (
 from tm.errors import InputError, StoreError
 from tm.models import Unit
 
+if TYPE_CHECKING:
+    from tm.live_index import SourceRow
+
 # DatedUnit, PlainUnit, UnitRows, as_unit, encode_units and language_tag live in tm.encoding;
 # they stay importable from here, where callers have always found them.
 __all__ = [
@@ -56,7 +59,6 @@ __all__ = [
     "MemoryStats",
     "DatedUnit",
     "PlainUnit",
-    "SourceRow",
     "UnitRows",
     "as_unit",
     "encode_units",
@@ -105,10 +107,6 @@ _MAX_HASHED_TUIDS = 4_000_000
 def signature() -> str:
     """The signature stored in the ``meta`` table and TMX headers: ``untm:0.1.0|schema:1``."""
     return f"untm:{_VERSION}|schema:{SCHEMA_VERSION}"
-
-
-#: What the match index reads of a unit: ``(id, source text, segtype, x-document prop)``.
-SourceRow = tuple[int, str, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,9 +445,9 @@ class Memory:
         (:func:`tm.live_index.follow`). Every write that changes units calls this just before
         it commits; triggers record the changes themselves, so a write that did not call it
         leaves the index correct, only slower to read until the next write."""
-        from tm.live_index import follow
+        from tm import live_index  # numpy and the tokenizer: loaded by writes only
 
-        follow(self, progress=self.index_progress)
+        live_index.follow(self, progress=self.index_progress)
 
     def _bump(self) -> int:
         conn = self.connection
