@@ -36,7 +36,7 @@ test-clients: $(STAMP)
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy tm tmx glossaries cli
+	$(BIN)/mypy tm tmx glossaries cli server
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .

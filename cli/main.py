@@ -63,6 +63,8 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("match", "match"),
     ("match", "pretranslate"),
     ("check", "check"),
+    ("serve", "serve"),
+    ("tokens", "app"),
 )
 
 

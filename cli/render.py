@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tm import jsonable
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -34,7 +36,6 @@ __all__ = [
     "build_summary",
     "candidates_table",
     "check_report",
-    "concept_data",
     "concept_list",
     "concept_view",
     "concordance_table",
@@ -43,7 +44,6 @@ __all__ = [
     "escape",
     "export_summary",
     "findings_json",
-    "hit_data",
     "import_summary",
     "json_out",
     "lines_out",
@@ -114,8 +114,7 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[obj
 
 def findings_json(findings: Sequence[Finding]) -> None:
     """``{"issues": [...]}`` with one object per check finding."""
-    keys = ("rule", "severity", "segment", "source", "target", "found", "expected", "message")
-    json_out({"issues": [{key: getattr(f, key) for key in keys} for f in findings]})
+    json_out(jsonable.findings_data(findings))
 
 
 def _marked(text: str | None, found: Sequence[str]) -> str:
@@ -311,7 +310,7 @@ def alignments(results: Sequence[Alignment], fmt: str) -> None:
     if fmt == "beads":
         lines_out(bead_lines(results[0]))
     elif fmt == "json":
-        json_out({"alignments": [_alignment_data(result) for result in results]})
+        json_out({"alignments": [jsonable.alignment_data(result) for result in results]})
     else:
         rows = multilingual(results)
         langs = [results[0].src_lang, *(result.tgt_lang for result in results)]
@@ -321,74 +320,12 @@ def alignments(results: Sequence[Alignment], fmt: str) -> None:
         )
 
 
-def _alignment_data(result: Alignment) -> dict[str, object]:
-    """One alignment of ``untm align --format json``: its beads with texts and scores."""
-    return {
-        "src_lang": result.src_lang,
-        "tgt_lang": result.tgt_lang,
-        "beads": [
-            {
-                "src": list(bead.src),
-                "tgt": list(bead.tgt),
-                "src_text": " ".join(result.src[i].text for i in bead.src),
-                "tgt_text": " ".join(result.tgt[j].text for j in bead.tgt),
-                "score": bead.score,
-                "suspect": bead.suspect,
-            }
-            for bead in result.beads
-        ],
-        "warnings": list(result.warnings),
-    }
-
-
 # --- untm match / pretranslate -----------------------------------------------------------
-
-
-def _match_data(seg: SegmentMatches) -> dict[str, object]:
-    """One segment of ``untm match --json``: its text, matches and glossary terms."""
-    return {
-        "index": seg.index,
-        "paragraph": seg.paragraph,
-        "text": seg.text,
-        "matches": [
-            {
-                "score": m.score,
-                "band": m.band,
-                "kind": m.kind,
-                "source": m.source,
-                "targets": m.targets,
-                "substituted": m.substituted,
-                "diff": m.diff,
-                "tuid": m.tuid,
-                "origin": m.origin,
-                "suspect": m.suspect,
-                "changes": [
-                    {"old": c.old, "new": c.new, "kind": c.kind, "month_changed": c.month_changed}
-                    for c in m.changes
-                ],
-                "part": m.part,
-                "sentences": m.sentences,
-            }
-            for m in seg.matches
-        ],
-        "terms": [
-            {
-                "start": t.start,
-                "end": t.end,
-                "text": t.text,
-                "concept": t.concept,
-                "status": t.status,
-                "preferred": t.preferred,
-                "equivalents": t.equivalents,
-            }
-            for t in seg.terms
-        ],
-    }
 
 
 def match_json(results: Sequence[SegmentMatches]) -> None:
     """``untm match --json``: ``{"segments": [...]}`` with matches and terms per segment."""
-    json_out({"segments": [_match_data(seg) for seg in results]})
+    json_out(jsonable.matches_data(results))
 
 
 _DIFF_MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
@@ -470,34 +407,6 @@ def pretranslate_summary(report: WriteReport, *, filled: int, missing: int, outp
 _STATUS_STYLE = {"preferred": "green", "admitted": "cyan", "deprecated": "red", "variant": "yellow"}
 
 
-def concept_data(concept: Concept, score: float | None = None) -> dict[str, object]:
-    """A concept as JSON: preferred form per language, then every term."""
-    data: dict[str, object] = {"id": concept.id, "category": concept.category}
-    if score is not None:
-        data["score"] = score
-    # every language of the concept has a preferred form (else its first term)
-    data["preferred"] = {
-        t.lang: preferred.text
-        for t in concept.terms
-        if (preferred := concept.preferred(t.lang)) is not None
-    }
-    data["terms"] = [
-        {
-            "lang": t.lang,
-            "text": t.text,
-            "status": t.status,
-            "abbreviation": t.abbreviation,
-            "confidence": t.confidence,
-            "source": t.source,
-            "note": t.note,
-        }
-        for t in concept.terms
-    ]
-    if concept.note:
-        data["note"] = concept.note
-    return data
-
-
 def concept_view(concept: Concept, *, score: float | None = None, sources: bool = False) -> None:
     """One concept in every language: its terms with status, abbreviation and confidence."""
     title = f"{concept.id}  ({concept.category})"
@@ -530,15 +439,6 @@ def concept_list(concepts: Sequence[Concept], *, lang: str = "en") -> None:
         langs = " ".join(dict.fromkeys(t.lang for t in concept.terms))
         rows.append((concept.id, concept.category, term.text if term else "", langs))
     table(f"{len(concepts)} concepts", ("id", "category", f"term ({lang})", "languages"), rows)
-
-
-def hit_data(hit: TermHit, paragraph: int | None = None) -> dict[str, object]:
-    """A term found in a text as JSON (with its paragraph when given)."""
-    data: dict[str, object] = {} if paragraph is None else {"paragraph": paragraph}
-    for key in ("start", "end", "text", "lang", "concept", "status", "form", "preferred"):
-        data[key] = getattr(hit, key)
-    data["equivalents"] = dict(hit.equivalents)
-    return data
 
 
 def term_hits(found: Sequence[tuple[int, TermHit]], *, source: str) -> None:

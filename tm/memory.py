@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
@@ -70,6 +71,8 @@ __all__ = [
 SCHEMA_VERSION = 2
 
 _VERSION = "0.1.0"
+#: keys of the ``meta`` table that the memory itself maintains
+_OWN_META = frozenset({"signature", "revision"})
 
 # One row per unit: importing a unit costs one row insert (a millions-unit TMX imports at
 # the speed of its parsing). The variants of a unit are encoded in the ``variants`` column
@@ -459,18 +462,49 @@ class Memory:
 
     def remove_origin(self, origin: str) -> int:
         """Remove every unit stored from ``origin``; return how many were removed."""
-        conn = self.connection
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             removed = self._delete_origin(origin)
             if removed:
                 self._bump()
                 self._follow_index()
+        return int(removed)
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep ``value`` under ``key`` in the ``meta`` table (settings stored with the memory,
+        such as access tokens: tm/access.py); the memory's own keys cannot be changed.
+
+        Raises:
+            InputError: ``key`` is one of the memory's own keys.
+        """
+        self._settable(key)
+        with self._transaction():
+            self.connection.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def delete_meta(self, key: str) -> None:
+        """Remove ``key`` from the ``meta`` table (a key set with :meth:`set_meta`)."""
+        self._settable(key)
+        with self._transaction():
+            self.connection.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+    @staticmethod
+    def _settable(key: str) -> None:
+        if key in _OWN_META:
+            raise InputError(f"{key!r} belongs to the memory itself and cannot be set")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        conn = self.connection
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        return int(removed)
 
     # --- reading --------------------------------------------------------------------------
 

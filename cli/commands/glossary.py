@@ -51,11 +51,12 @@ def list_(
 ) -> None:
     """List the concepts of the glossary (the UN one and yours)."""
     from cli import render
+    from tm import jsonable
 
     with handle_errors():
         concepts = active_glossary(glossary).concepts
     if json_:
-        render.json_out([render.concept_data(c) for c in concepts])
+        render.json_out([jsonable.concept_data(c) for c in concepts])
     else:
         render.concept_list(concepts, lang=lang)
 
@@ -68,11 +69,12 @@ def show(
 ) -> None:
     """Show one concept: every term with status, abbreviation, confidence and source."""
     from cli import render
+    from tm import jsonable
 
     with handle_errors():
         concept = active_glossary(glossary).get(concept_id)
     if json_:
-        render.json_out(render.concept_data(concept))
+        render.json_out(jsonable.concept_data(concept))
     else:
         render.concept_view(concept, sources=True)
 

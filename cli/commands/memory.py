@@ -140,14 +140,13 @@ def concordance(
 ) -> None:
     """Find units containing TEXT in any language (or in --lang)."""
     from cli import render
+    from tm import jsonable
     from tm.memory import Memory
 
     with handle_errors(), Memory.open(memory, create=False) as store:
         hits = store.concordance(text, lang=lang, limit=limit)
     if json_:
-        render.json_out(
-            [{"tuid": u.tuid, "texts": {v.lang: v.text for v in u.variants}} for u in hits]
-        )
+        render.json_out(jsonable.units_data(hits))
     else:
         render.concordance_table(hits, text=text)
 

@@ -30,12 +30,13 @@ def query(
     """Show the concepts that best match TERM, with their terms in every language."""
     from cli import render
     from cli.commands.glossary import active_glossary
+    from tm import jsonable
 
     with handle_errors():
         found = active_glossary(glossary).lookup(term, lang=lang, limit=limit)
     found = [(concept, score) for concept, score in found if score >= MIN_SCORE]
     if json_:
-        render.json_out({"query": term, "results": [render.concept_data(c, s) for c, s in found]})
+        render.json_out({"query": term, "results": [jsonable.concept_data(c, s) for c, s in found]})
     else:
         for concept, score in found:
             render.concept_view(concept, score=score)

@@ -51,6 +51,7 @@ def terms(
     """
     from cli import render
     from cli.commands.glossary import active_glossary
+    from tm import jsonable
     from tm.document import read_document
     from tm.lang import normalize
     from tm.reference import document_glossary
@@ -69,6 +70,6 @@ def terms(
             if not json_:
                 render.reference_summary(reference, written)
     if json_:
-        render.json_out([render.hit_data(hit, paragraph) for paragraph, hit in found])
+        render.json_out([jsonable.hit_data(hit, paragraph) for paragraph, hit in found])
     else:
         render.term_hits(found, source=str(file))

@@ -1,0 +1,204 @@
+"""The library calls behind the HTTP API: the same ones the CLI makes, over one shared memory.
+
+Requests run in a thread pool; SQLite connections belong to one thread, so each thread opens
+the memory once and keeps it, with its matchers, until the memory's revision moves (a build
+or import through any process), when the matchers are made anew. The glossary (UN + the
+user's imported ones) is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glossaries import load_shipped
+from tm.check import check_draft, check_translation
+from tm.document import parse_text, read_document
+from tm.errors import InputError, LanguageError
+from tm.lang import base, normalize
+from tm.match import Matcher, SegmentMatches
+from tm.memory import Memory, MemoryStats
+from tm.models import Concept, Document, Finding, Unit
+from tm.segment import segment_document
+from tm.terms import Glossary
+from tmx.glossary import with_user_glossaries
+from tmx.interchange import export_memory
+
+__all__ = ["Limits", "Service"]
+
+#: Lowest fuzzy score of a term look-up shown (as ``untm query``).
+_MIN_TERM_SCORE = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on what one request may ask, so that no client can exhaust the server."""
+
+    body_bytes: int = 2 * 1024 * 1024
+    upload_bytes: int = 32 * 1024 * 1024
+    text_chars: int = 200_000
+    results: int = 200
+
+
+@dataclass(slots=True)
+class _Local:
+    memory: Memory | None = None
+    revision: int = -1
+    matchers: dict[str, Matcher] = field(default_factory=dict)
+
+
+class Service:
+    """One memory (a path), the glossary, and the calls the endpoints make."""
+
+    def __init__(
+        self, memory: str | Path, *, glossaries: Sequence[Path] = (), limits: Limits | None = None
+    ) -> None:
+        self.path = Path(memory)
+        self.limits = limits or Limits()
+        self._glossary_paths = tuple(glossaries)
+        self._glossary: Glossary | None = None
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        Memory.open(self.path, create=False).close()  # fail at start, not at the first request
+
+    # --- state --------------------------------------------------------------------------------
+
+    @property
+    def glossary(self) -> Glossary:
+        """The UN glossary with the user's imported glossaries (and ``--glossary`` files)."""
+        with self._lock:
+            if self._glossary is None:
+                self._glossary = with_user_glossaries(load_shipped(), self._glossary_paths)
+            return self._glossary
+
+    def _state(self) -> _Local:
+        state: _Local | None = getattr(self._local, "state", None)
+        if state is None:
+            state = self._local.state = _Local()
+        return state
+
+    def memory(self) -> Memory:
+        """This thread's connection to the memory."""
+        local = self._state()
+        if local.memory is None:
+            local.memory = Memory.open(self.path, create=False)
+        return local.memory
+
+    def _matcher(self, src_lang: str) -> Matcher:
+        local = self._state()
+        memory = self.memory()
+        revision = memory.revision()
+        if revision != local.revision:
+            local.matchers.clear()
+            local.revision = revision
+        key = base(src_lang)
+        if key not in local.matchers:
+            local.matchers[key] = Matcher(memory, src_lang=key)
+        return local.matchers[key]
+
+    def _text(self, text: str, what: str) -> str:
+        if not text.strip():
+            raise InputError(f"the {what} is empty")
+        if len(text) > self.limits.text_chars:
+            raise InputError(
+                f"the {what} has {len(text):,} characters; at most "
+                f"{self.limits.text_chars:,} are taken in one request"
+            )
+        return text
+
+    def _limit(self, value: int) -> int:
+        if not 1 <= value <= self.limits.results:
+            raise InputError(f"limit must be between 1 and {self.limits.results}")
+        return value
+
+    # --- look-ups -----------------------------------------------------------------------------
+
+    def terms(self, query: str, *, lang: str | None, limit: int) -> list[tuple[Concept, float]]:
+        """``untm query``: the concepts that best match ``query``."""
+        found = self.glossary.lookup(
+            self._text(query, "query"), lang=lang, limit=self._limit(limit)
+        )
+        return [(concept, score) for concept, score in found if score >= _MIN_TERM_SCORE]
+
+    def concordance(self, query: str, *, lang: str | None, limit: int) -> list[Unit]:
+        """``untm concordance``: units holding ``query``."""
+        return self.memory().concordance(
+            self._text(query, "query"), lang=lang, limit=self._limit(limit)
+        )
+
+    def stats(self) -> MemoryStats:
+        """``untm stats``."""
+        return self.memory().stats()
+
+    # --- drafts -------------------------------------------------------------------------------
+
+    def draft(self, text: str, lang: str, *, name: str = "draft") -> Document:
+        """A pasted draft as a document (Markdown or plain text)."""
+        return parse_text(self._text(text, "text"), normalize(lang), source=name)
+
+    def upload(self, data: bytes, filename: str, lang: str | None) -> Document:
+        """An uploaded .md/.txt/.docx/.pdf draft, read as ``untm match FILE`` reads it."""
+        if len(data) > self.limits.upload_bytes:
+            raise InputError(f"{filename}: the file is larger than the server takes")
+        suffix = Path(filename).suffix.lower()
+        with tempfile.TemporaryDirectory(prefix="untm-upload-") as folder:
+            path = Path(folder) / f"upload{suffix}"
+            path.write_bytes(data)
+            document = read_document(path, lang=lang or _lang_of(filename))
+        return Document(document.lang, document.paragraphs, source=filename)
+
+    def match(
+        self,
+        document: Document,
+        *,
+        target_langs: Sequence[str] | None,
+        min_score: float,
+        top: int,
+    ) -> list[SegmentMatches]:
+        """``untm match``: each segment's best earlier translations and its glossary names."""
+        if not 0 <= min_score <= 101:
+            raise InputError("min_score must be between 0 and 101")
+        held = {base(tag) for tag in self.memory().languages()}
+        for tag in target_langs or ():
+            if base(tag) not in held:
+                found = ", ".join(sorted(held)) or "none"
+                raise LanguageError(f"the memory holds no text in {tag!r}; it has {found}")
+        return self._matcher(document.lang).match_segments(
+            segment_document(document),
+            target_langs=target_langs,
+            top=self._limit(top),
+            min_score=min_score,
+            glossary=self.glossary,
+        )
+
+    def check(self, source: Document, translation: Document | None) -> list[Finding]:
+        """``untm check``: a draft alone, or a translation against its source."""
+        if translation is None:
+            return check_draft(source, glossary=self.glossary)
+        if base(translation.lang) == base(source.lang):
+            raise LanguageError("the translation is in the source's language; give target_lang")
+        return check_translation(source, translation, glossary=self.glossary)
+
+    # --- export -------------------------------------------------------------------------------
+
+    def export(
+        self, folder: Path, *, fmt: str, langs: Sequence[str] | None, profile: str | None
+    ) -> list[Path]:
+        """``untm export`` into ``folder``; returns the files written."""
+        stem = self.path.stem or "memory"
+        report = export_memory(
+            self.memory(), folder / f"{stem}.{fmt}", fmt=fmt, langs=langs, profile=profile
+        )
+        return [Path(name) for name, _ in report.files]
+
+
+def _lang_of(filename: str) -> str:
+    from tm.lang import from_filename
+
+    found = from_filename(Path(filename))
+    if found is None:
+        raise LanguageError(f"{filename}: give lang (or name the file like draft.fr.docx)")
+    return found
