@@ -23,6 +23,7 @@ SCRIPTS = (
     "match_bench.py",
     "index_bench.py",
     "zh_tokens_bench.py",
+    "server_bench.py",
 )
 
 

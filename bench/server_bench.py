@@ -1,0 +1,257 @@
+"""Load benchmark of ``untm serve``: concurrent clients on loopback while a document is built.
+
+A memory of real pool sentences (``../shared/data/corpus/opus-testsets-en-pool``, padded with
+seeded synthetic sentences beyond the pool, as ``match_bench.py`` makes them) is served by a
+real ``untm serve`` on 127.0.0.1. Client threads send, for a fixed time, a mix of term
+look-ups (50%), concordance searches (20%) and 10-sentence ``match`` requests (30%); meanwhile
+the letter and its five versions are built into the same memory through the CLI, twice. The
+baseline, in the same run, is the same requests sent by one client alone on the idle server.
+
+Printed: requests per second, errors, p50/p95/max per kind under load and alone, and the
+issue's targets (0 errors, p95 term look-up <= 50 ms, p95 match <= 300 ms). Every request
+goes to 127.0.0.1 only; the run stops by itself (time-bounded loops, request timeouts).
+
+Run: ``.venv/bin/python bench/server_bench.py`` (1,000,000 units, 32 clients, 60 s) or
+``--quick`` (20,000 units, 8 clients, 10 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from match_bench import SEED, edit, memory_of  # noqa: E402
+
+from tm import access  # noqa: E402
+from tm.memory import Memory  # noqa: E402
+from tm.models import Unit, Variant  # noqa: E402
+
+LETTER = ROOT / "examples" / "letter"
+TERMS = [
+    "ICCPR",
+    "Security Council",
+    "Convention on the Rights of the Child",
+    "Comité des droits de l'homme",
+    "Human Rights Council",
+    "UNESCO",
+    "Secretary-General",
+    "Pacte international relatif aux droits civils et politiques",
+]
+
+
+def build_memory(path: Path, size: int) -> list[str]:
+    """A memory of ``size`` en-fr units; returns its English sources."""
+    pairs, synthetic = memory_of(size)
+    print(f"memory: {size:,} units ({synthetic:,} synthetic)", flush=True)
+    with Memory.open(path) as store:
+        batch = 50_000
+        for start in range(0, len(pairs), batch):
+            store.add(
+                Unit((Variant("en", en), Variant("fr", fr)), tuid=f"b{start + i}")
+                for i, (en, fr) in enumerate(pairs[start : start + batch])
+            )
+    return [en for en, _ in pairs]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Client:
+    """One client: sends requests until ``deadline``, records (kind, seconds, ok)."""
+
+    def __init__(self, base: str, token: str, drafts: list[str], seed: int) -> None:
+        self.base = base
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.drafts = drafts
+        self.rng = random.Random(seed)
+        self.samples: list[tuple[str, float, bool]] = []
+
+    def request(self, kind: str) -> None:
+        if kind == "terms":
+            query = urllib.parse.urlencode({"q": self.rng.choice(TERMS)})
+            req = urllib.request.Request(f"{self.base}/api/terms?{query}", headers=self.headers)
+        elif kind == "concordance":
+            word = self.rng.choice(("Council", "human rights", "Convention", "report"))
+            query = urllib.parse.urlencode({"q": word, "limit": 20})
+            req = urllib.request.Request(
+                f"{self.base}/api/concordance?{query}", headers=self.headers
+            )
+        else:
+            body = json.dumps(
+                {"text": self.rng.choice(self.drafts), "lang": "en", "target_lang": "fr"}
+            ).encode()
+            headers = {**self.headers, "Content-Type": "application/json"}
+            req = urllib.request.Request(f"{self.base}/api/match", data=body, headers=headers)
+        start = time.perf_counter()
+        ok = True
+        try:
+            with urllib.request.urlopen(req, timeout=30) as response:
+                response.read()
+        except (urllib.error.URLError, OSError):
+            ok = False
+        self.samples.append((kind, time.perf_counter() - start, ok))
+
+    def run(self, deadline: float) -> None:
+        while time.perf_counter() < deadline:
+            roll = self.rng.random()
+            self.request("terms" if roll < 0.5 else "concordance" if roll < 0.7 else "match")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def summary(samples: list[tuple[str, float, bool]]) -> dict[str, dict[str, float]]:
+    out = {}
+    for kind in ("terms", "concordance", "match"):
+        times = [t for k, t, ok in samples if k == kind and ok]
+        if times:
+            out[kind] = {
+                "n": len(times),
+                "p50": 1000 * statistics.median(times),
+                "p95": 1000 * percentile(times, 0.95),
+                "max": 1000 * max(times),
+            }
+    return out
+
+
+def builder(memory: Path, stop: threading.Event, log: list[str]) -> None:
+    """Build the letter into the served memory, twice (a rebuild replaces), as an editor would."""
+    files = [str(LETTER / f"letter.{lang}.md") for lang in ("en", "ar", "es", "fr", "ru", "zh")]
+    for _ in range(2):
+        if stop.is_set():
+            return
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "cli.main", "build", *files, "-m", str(memory)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        )
+        log.append(f"build exit {done.returncode} in {time.perf_counter() - start:.1f} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="20,000 units, 8 clients, 10 s")
+    parser.add_argument("--units", type=int, help="memory size")
+    parser.add_argument("--clients", type=int, help="concurrent clients")
+    parser.add_argument("--seconds", type=float, help="length of the loaded phase")
+    parser.add_argument("--workers", type=int, default=2, help="untm serve --workers")
+    args = parser.parse_args()
+    units = args.units or (20_000 if args.quick else 1_000_000)
+    clients = args.clients or (8 if args.quick else 32)
+    seconds = min(args.seconds or (10.0 if args.quick else 60.0), 600.0)
+
+    folder = Path(tempfile.mkdtemp(prefix="untm-server-bench-"))
+    memory = folder / "bench.sqlite"
+    sources = build_memory(memory, units)
+    rng = random.Random(SEED)
+    drafts = [
+        "\n\n".join(edit(rng.choice(sources), rng, sources[:1000]) for _ in range(10))
+        for _ in range(50)
+    ]
+    with Memory.open(memory, create=False) as store:
+        token = access.add_token(store, "bench", "reader")[1]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cli.main",
+            "serve",
+            "-m",
+            str(memory),
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.perf_counter() + 120
+        while time.perf_counter() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/api/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        warm = Client(base, token, drafts, 0)  # the first match builds the index
+        start = time.perf_counter()
+        for _ in range(2 * args.workers):
+            warm.request("match")
+        print(f"warm-up (index built on first match): {time.perf_counter() - start:.1f} s")
+
+        alone = Client(base, token, drafts, 1)
+        alone.run(time.perf_counter() + min(seconds, 15.0))
+
+        stop = threading.Event()
+        log: list[str] = []
+        build = threading.Thread(target=builder, args=(memory, stop, log))
+        loaded = [Client(base, token, drafts, 100 + i) for i in range(clients)]
+        end = time.perf_counter() + seconds
+        threads = [threading.Thread(target=c.run, args=(end,)) for c in loaded]
+        began = time.perf_counter()
+        build.start()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+        stop.set()
+        build.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    samples = [s for c in loaded for s in c.samples]
+    errors = sum(1 for _, _, ok in samples if not ok)
+    under, idle = summary(samples), summary(alone.samples)
+    print(
+        f"\n{clients} clients for {elapsed:.0f} s on {units:,} units, {args.workers} workers; "
+        f"{'; '.join(log) or 'no build finished'}"
+    )
+    print(f"requests: {len(samples):,} ({len(samples) / elapsed:.1f}/s), errors: {errors}")
+    print(f"{'kind':<12}{'n':>7}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}  | alone p50, p95 ms")
+    for kind, row in under.items():
+        base_row = idle.get(kind, {"p50": float("nan"), "p95": float("nan")})
+        print(
+            f"{kind:<12}{row['n']:>7.0f}{row['p50']:>10.1f}{row['p95']:>10.1f}{row['max']:>10.1f}"
+            f"  | {base_row['p50']:.1f}, {base_row['p95']:.1f} "
+            f"(x{row['p95'] / base_row['p95']:.1f} at p95)"
+        )
+    ok_terms = under.get("terms", {}).get("p95", 1e9) <= 50
+    ok_match = under.get("match", {}).get("p95", 1e9) <= 300
+    print(
+        f"targets: 0 errors {'met' if errors == 0 else 'MISSED'}; p95 terms <= 50 ms "
+        f"{'met' if ok_terms else 'MISSED'}; p95 match <= 300 ms {'met' if ok_match else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
