@@ -189,6 +189,8 @@ class Service:
     ) -> list[Path]:
         """``untm export`` into ``folder``; returns the files written."""
         stem = self.path.stem or "memory"
+        if langs:  # a download named for what it holds: letter.en-fr.tmx
+            stem += "." + "-".join(base(lang) for lang in langs)
         report = export_memory(
             self.memory(), folder / f"{stem}.{fmt}", fmt=fmt, langs=langs, profile=profile
         )
