@@ -1,9 +1,9 @@
 """The library calls behind the HTTP API: the same ones the CLI makes, over one shared memory.
 
 Requests run in a thread pool; SQLite connections belong to one thread, so each thread opens
-the memory once and keeps it, with its matchers, until the memory's revision moves (a build
-or import through any process), when the matchers are made anew. The glossary (UN + the
-user's imported ones) is loaded once per process.
+the memory once and keeps it. Each match reads one snapshot of the memory and its mapped match
+index, so a document built through any process is matched from the next request on. The
+glossary (UN + the user's imported ones) is loaded once per process.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from glossaries import load_shipped
@@ -19,7 +19,7 @@ from tm.check import check_draft, check_translation
 from tm.document import parse_text, read_document
 from tm.errors import InputError, LanguageError
 from tm.lang import base, normalize
-from tm.match import Matcher, SegmentMatches
+from tm.match import SegmentMatches, match_document
 from tm.memory import Memory, MemoryStats
 from tm.models import Concept, Document, Finding, Unit
 from tm.segment import segment_document
@@ -46,8 +46,6 @@ class Limits:
 @dataclass(slots=True)
 class _Local:
     memory: Memory | None = None
-    revision: int = -1
-    matchers: dict[str, Matcher] = field(default_factory=dict)
 
 
 class Service:
@@ -86,18 +84,6 @@ class Service:
         if local.memory is None:
             local.memory = Memory.open(self.path, create=False)
         return local.memory
-
-    def _matcher(self, src_lang: str) -> Matcher:
-        local = self._state()
-        memory = self.memory()
-        revision = memory.revision()
-        if revision != local.revision:
-            local.matchers.clear()
-            local.revision = revision
-        key = base(src_lang)
-        if key not in local.matchers:
-            local.matchers[key] = Matcher(memory, src_lang=key)
-        return local.matchers[key]
 
     def _text(self, text: str, what: str) -> str:
         if not text.strip():
@@ -158,16 +144,14 @@ class Service:
         min_score: float,
         top: int,
     ) -> list[SegmentMatches]:
-        """``untm match``: each segment's best earlier translations and its glossary names."""
+        """``untm match``: each segment's best earlier translations and its glossary names,
+        in one read snapshot of the memory (the mapped index makes a matcher cheap)."""
         if not 0 <= min_score <= 101:
             raise InputError("min_score must be between 0 and 101")
-        held = {base(tag) for tag in self.memory().languages()}
-        for tag in target_langs or ():
-            if base(tag) not in held:
-                found = ", ".join(sorted(held)) or "none"
-                raise LanguageError(f"the memory holds no text in {tag!r}; it has {found}")
-        return self._matcher(document.lang).match_segments(
+        return match_document(
             segment_document(document),
+            self.memory(),
+            src_lang=document.lang,
             target_langs=target_langs,
             top=self._limit(top),
             min_score=min_score,

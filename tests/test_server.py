@@ -22,6 +22,7 @@ from tm.memory import Memory
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "examples" / "letter"
+RESOLUTION = ROOT / "tests" / "fixtures" / "reference"
 DRAFT = (
     "The General Assembly recalls the International Covenant on Civil and Political Rights.\n\n"
     "These actions also stand in stark contradiction to the commitments outlined in various "
@@ -335,3 +336,20 @@ def test_tokens_commands(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["tokens", "revoke", token.id, "-m", str(memory)]).exit_code == 2
     with Memory.open(memory, create=False) as store:
         assert access.verify(store, secret) is None
+
+
+def test_a_document_built_after_start_is_matched_at_once(tmp_path: Path) -> None:
+    memory = tmp_path / "m.sqlite"
+    files = [str(RESOLUTION / f"resolution.{lang}.md") for lang in ("en", "fr")]
+    assert CliRunner().invoke(cli, ["build", *files, "-m", str(memory)]).exit_code == 0
+    with Memory.open(memory, create=False) as store:
+        secret = access.add_token(store, "t", "reader")[1]
+    client = TestClient(create_app(memory))
+    headers = {"Authorization": f"Bearer {secret}"}
+    fields = {"text": DRAFT, "lang": "en", "target_lang": "fr"}
+    before = client.post("/api/match", json=fields, headers=headers).json()
+    assert not before["segments"][1]["matches"]
+    letter = [str(LETTER / f"letter.{lang}.md") for lang in ("en", "fr")]
+    assert CliRunner().invoke(cli, ["build", *letter, "-m", str(memory)]).exit_code == 0
+    after = client.post("/api/match", json=fields, headers=headers).json()
+    assert after["segments"][1]["matches"][0]["score"] >= 100
