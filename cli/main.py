@@ -57,6 +57,8 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("memory", "stats"),
     ("memory", "concordance"),
     ("memory", "optimize"),
+    ("documents", "documents"),
+    ("documents", "remove"),
     ("query", "query"),
     ("terms", "terms"),
     ("glossary", "app"),

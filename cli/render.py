@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from tm.build import BuildReport
+    from tm.documents import DocumentChange, DocumentRecord
     from tm.extract import Candidate
     from tm.match import SegmentMatches
     from tm.memory import ImportReport, MemoryStats
@@ -40,6 +41,8 @@ __all__ = [
     "concept_view",
     "concordance_table",
     "console",
+    "document_change",
+    "documents_table",
     "error",
     "escape",
     "export_summary",
@@ -197,14 +200,15 @@ def export_summary(report: WriteReport) -> None:
 def build_summary(report: BuildReport, export: WriteReport | None) -> None:
     """Units per language and suspect beads after ``untm build``."""
     table(
-        f"Translation memory: {report.rows} unit(s)",
+        f"This build: {report.rows} aligned row(s)",
         ("language", "units"),
         sorted(report.languages.items()),
     )
     out = console()
+    document_change(report.stored)
     out.print(
-        f"{report.stored.added} unit(s) stored, {report.stored.removed} replaced; "
-        f"{report.multi_sentence} hold several sentences in some language (segtype paragraph)."
+        f"{report.multi_sentence} unit(s) hold several sentences in some language "
+        "(segtype paragraph)."
     )
     if report.suspect:
         out.print(
@@ -263,6 +267,54 @@ def reference_summary(reference: ReferenceGlossary, files: Sequence[Path]) -> No
         )
     for path in files:
         out.print(f"Wrote {escape(str(path))}")
+
+
+def document_change(change: DocumentChange) -> None:
+    """What a build or ``untm remove`` did to a document: added, replaced, kept, removed."""
+    out = console()
+    name = escape(change.document)
+    if change.new:
+        out.print(f"New document [bold]{name}[/]: added {change.added} unit(s).")
+    elif change.added or change.replaced:
+        out.print(
+            f"Rebuilt [bold]{name}[/]: added {change.added}, replaced {change.replaced}, "
+            f"kept {change.kept} unit(s) for their other languages, dropped {change.dropped}."
+        )
+    elif change.kept:
+        out.print(
+            f"Removed {', '.join(change.languages)} from [bold]{name}[/]: "
+            f"{change.variants_removed} text(s); {change.units_removed} unit(s) went from the "
+            f"memory, {change.dropped} row(s) with nothing else left."
+        )
+    else:
+        out.print(
+            f"Removed [bold]{name}[/]: {change.units_removed} unit(s) went from the memory "
+            "(units another document shares stay)."
+        )
+    if change.kept_languages:
+        out.print(f"Kept as they were: {', '.join(change.kept_languages)}.")
+    out.print(
+        f"The document holds {change.units} unit(s); {change.others} other unit(s) of the "
+        f"memory are untouched; revision {change.revision}."
+    )
+    for other in change.namesakes:
+        warning(
+            f"{other} was built from a file of the same name and is another document (other "
+            f"text): it was not replaced. To replace it: untm build ... --document {other!r}, "
+            f"or untm remove {other!r}."
+        )
+
+
+def documents_table(documents: Sequence[DocumentRecord]) -> None:
+    """``untm documents``: one row per document of the memory."""
+    if not documents:
+        console().print("The memory holds no built document.")
+        return
+    table(
+        f"{len(documents)} document(s)",
+        ("id", "title", "languages", "units", "built"),
+        [(d.id, d.title or "", ", ".join(d.languages), d.units, d.built) for d in documents],
+    )
 
 
 def memory_stats(stats: MemoryStats) -> None:

@@ -30,7 +30,8 @@ def built(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> tuple[Pat
 def test_build_writes_a_six_language_memory_and_tmx(built: tuple[Path, object]) -> None:
     out, result = built
     assert result.exit_code == 0, result.output
-    assert "Translation memory:" in result.stdout
+    assert "This build: " in result.stdout
+    assert "New document letter.en.md#" in result.stdout
     units = list(read_tmx(out / "letter.tmx"))
     assert len(units) >= 100
     assert all(len(u.variants) == 6 for u in units[:5])
@@ -38,9 +39,11 @@ def test_build_writes_a_six_language_memory_and_tmx(built: tuple[Path, object]) 
         assert set(memory.languages()) == {"ar", "en", "es", "fr", "ru", "zh"}
         first = next(memory.units())
     props = dict(first.props)
-    assert props["x-document"] == "letter.en.md"
+    assert props["x-document"].startswith("letter.en.md#")
     assert {"x-paragraph", "x-align-score"} <= set(props)
-    assert first.tuid == "letter-0001"
+    assert first.tuid is not None
+    assert first.tuid.startswith("letter-")
+    assert first.tuid.endswith("-0001")
 
 
 def test_units_holding_several_sentences_say_paragraph(built: tuple[Path, object]) -> None:
@@ -61,20 +64,22 @@ def test_suspect_beads_are_kept_flagged_and_counted(built: tuple[Path, object]) 
         assert "suspect" not in result.stdout  # type: ignore[attr-defined]
 
 
-def test_rebuilding_replaces_instead_of_multiplying(
+def test_rebuilding_with_one_language_replaces_it_and_keeps_the_others(
     built: tuple[Path, object], examples: Path
 ) -> None:
     out, _ = built
     with Memory.open(out / "letter.sqlite", create=False) as memory:
-        before = memory.count()
+        before = (memory.count(), memory.languages())
     args = [str(examples / "letter.en.md"), str(examples / "letter.fr.md")]
     result = runner.invoke(app, ["build", *args, "--memory", str(out / "letter.sqlite"), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["stored"]["removed"] == before
     assert set(data["languages"]) == {"en", "fr"}
+    assert data["stored"]["new"] is False
+    assert data["stored"]["replaced"] + data["stored"]["kept"] == before[0]
+    assert data["stored"]["kept_languages"] == ["ar", "es", "ru", "zh"]
     with Memory.open(out / "letter.sqlite", create=False) as memory:
-        assert memory.count() == data["rows"]
+        assert (memory.count(), memory.languages()) == before
 
 
 def test_build_exports_po_and_csv(tmp_path: Path, examples: Path) -> None:

@@ -102,7 +102,7 @@ def test_stats_table_and_json(store: Path) -> None:
     data = json.loads(_run("stats", "--memory", store, "--json").stdout)
     assert data["units"] == 4
     assert data["languages"] == {"en": 4, "es": 1, "fr": 3, "ru": 1}
-    assert data["signature"] == "untm:0.1.0|schema:2"
+    assert data["signature"] == "untm:0.1.0|schema:3"
 
 
 def test_concordance_in_any_language_and_one(store: Path) -> None:

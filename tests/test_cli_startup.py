@@ -46,7 +46,15 @@ def test_import_cli_main_loads_no_heavy_dependency() -> None:
         (("match",), ("--min-score",)),
         *(
             ((command,), ("--memory",))
-            for command in ("import", "export", "stats", "concordance", "optimize")
+            for command in (
+                "import",
+                "export",
+                "stats",
+                "concordance",
+                "optimize",
+                "documents",
+                "remove",
+            )
         ),
     ],
 )

@@ -32,7 +32,7 @@ def memory(tmp_path: Path) -> Iterator[Memory]:
 
 def test_a_new_memory_has_schema_wal_and_signature(tmp_path: Path) -> None:
     with Memory.open(tmp_path / "tm.sqlite") as store:
-        assert store.meta()["signature"] == signature() == "untm:0.1.0|schema:2"
+        assert store.meta()["signature"] == signature() == "untm:0.1.0|schema:3"
         assert store.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.count() == 0

@@ -1,8 +1,11 @@
 """The main job: documents -> segments -> alignment -> translation memory.
 
 :func:`build_memory` reads an English document and its versions, aligns each version with the
-English, and stores one unit per multilingual row, with the props CAT tools and revisers use:
-``x-document`` (the pivot file), ``x-paragraph``, ``x-align-score``, and ``x-align-suspect``
+English, and stores one unit per multilingual row as the rows of one document of the memory
+(identified by its UN symbol, or its file name and text: :mod:`tm.documents`); a rebuild
+replaces the languages given and keeps the others. Units carry the props CAT tools and
+revisers use: ``x-document`` (the document id), ``x-paragraph``, ``x-align-score``, and
+``x-align-suspect``
 on rows whose alignment is too weak to trust without review. A row that holds more than one
 sentence in some language is marked ``segtype="paragraph"``, since it cannot claim to be a
 sentence (a CAT tool re-segments such units or leaves them to fuzzy matching).
@@ -16,8 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tm.documents import DocumentChange, DocumentStore, document_title, identify, tuid_prefix
 from tm.errors import InputError
-from tm.memory import ImportReport, Memory, language_tag
+from tm.memory import Memory, language_tag
 from tm.models import Alignment, MultiBead, Unit, Variant
 
 if TYPE_CHECKING:
@@ -32,7 +36,8 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
-    """What a build stored: rows, units per language, suspect and multi-sentence rows.
+    """What a build stored: rows, units per language, suspect and multi-sentence rows, and
+    what it did to the document in the memory (added, replaced, kept).
 
     ``reference`` is the document's reference glossary when the build was asked for one.
     """
@@ -41,7 +46,7 @@ class BuildReport:
     languages: dict[str, int]
     suspect: int
     multi_sentence: int
-    stored: ImportReport
+    stored: DocumentChange
     reference: ReferenceGlossary | None = field(default=None, repr=False)
 
 
@@ -54,13 +59,17 @@ def build_memory(
     glossary: Glossary | None = None,
     reference: bool = False,
     progress: Progress | None = None,
+    document: str | None = None,
 ) -> BuildReport:
-    """Align ``pivot`` (the English document) with each of ``others`` and store the rows.
+    """Align ``pivot`` (the English document) with each of ``others`` and store the rows as
+    the document ``document`` (default: the symbol in its header, else its file name and a
+    hash of its text).
 
-    Rebuilding the same pivot document replaces the units it stored before, in the same
-    transaction, so the memory holds its latest alignment only. With ``reference`` (and a
-    ``glossary``) the report carries the document's reference glossary: the names it cites,
-    official and as its versions write them (:func:`tm.reference.document_glossary`).
+    Rebuilding a document replaces its rows' variants in the languages given, in one
+    transaction, and keeps its other languages; other documents are never touched. With
+    ``reference`` (and a ``glossary``) the report carries the document's reference glossary:
+    the names it cites, official and as its versions write them
+    (:func:`tm.reference.document_glossary`).
 
     Raises:
         InputError: no other document, a language given twice, unreadable documents.
@@ -92,17 +101,24 @@ def build_memory(
         )
         step(f"aligned {pivot_doc.lang}-{doc.lang}")
     rows = multilingual(alignments)
-    origin = Path(pivot).name
+    doc_id = identify(pivot_doc, pivot, symbol=document)
     cited = None
     if reference and glossary is not None:
         from tm.reference import document_glossary
 
         segments = {al.tgt_lang: al.tgt for al in alignments}
         cited = document_glossary(
-            pivot_doc, glossary, document=origin, rows=rows, segments=segments
+            pivot_doc, glossary, document=doc_id, rows=rows, segments=segments
         )
-    units = units_from_rows(rows, document=origin)
-    stored = memory.add(units, origin=origin, replace=True)
+    units = units_from_rows(rows, document=doc_id)
+    stored = DocumentStore(memory).store(
+        doc_id,
+        units,
+        langs=list(seen),
+        pivot=pivot_doc.lang,
+        title=document_title(pivot_doc),
+        files=list(seen.values()),
+    )
     step("stored")
     languages: dict[str, int] = {}
     for unit in units:
@@ -121,9 +137,10 @@ def build_memory(
 def units_from_rows(
     rows: Sequence[MultiBead], *, document: str, when: datetime | None = None
 ) -> list[Unit]:
-    """One unit per multilingual row, with tuid ``<document stem>-<row number>`` and props."""
+    """One unit per multilingual row of ``document`` (its id), with tuid ``<prefix>-<row
+    number>`` (:func:`tm.documents.tuid_prefix`) and props."""
     date = (when or datetime.now(UTC)).replace(microsecond=0)
-    stem = Path(document).name.split(".")[0]
+    stem = tuid_prefix(document)
     units = []
     for number, row in enumerate(rows, 1):
         variants = []

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from tm.numbering import Numbering
 
-__all__ = ["SUFFIXES", "decode_text", "parse_text", "read_document"]
+__all__ = ["SUFFIXES", "decode_text", "document_symbol", "parse_text", "read_document"]
 
 #: File types read_document understands.
 SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".docx", ".pdf")
@@ -567,3 +567,16 @@ def _footnotes(lines: Sequence[str]) -> list[str]:
         else:
             notes[-1].append(line)
     return [_strip_marks(_join(note)) for note in notes]
+
+
+def document_symbol(doc: Document) -> str | None:
+    """The UN symbol on a line of the document's header (``A/78/367–S/2023/681``,
+    ``A/RES/70/1``, ``E/CN.6/2024/3``), with spaces around a joining dash removed and the
+    dash written as an en dash; None when the header has no symbol line."""
+    for paragraph in doc.paragraphs:
+        if paragraph.kind not in ("header", "heading"):
+            break
+        for line in paragraph.text.split("\n"):
+            if _SYMBOL_LINE.match(line):
+                return re.sub(r"\s*[-–—]\s*", "–", line.strip())
+    return None

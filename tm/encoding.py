@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, lru_cache
@@ -41,6 +41,7 @@ __all__ = [
     "DatedUnit",
     "PlainUnit",
     "UnitRows",
+    "anchor_hash",
     "as_unit",
     "decode_variants",
     "encode_units",
@@ -49,6 +50,7 @@ __all__ = [
     "language_tag",
     "primary",
     "record_from_row",
+    "retag",
     "unit_from_row",
     "variant_contains",
 ]
@@ -123,6 +125,40 @@ def variant_contains(data: str, needle: str, base: str) -> bool:
         for tag, text, *_ in decode_variants(data)
         if not base or primary(tag) == base
     )
+
+
+def anchor_hash(data: str, base: str) -> int | None:
+    """SQL ``untm_anchor``: a hash of the text of the first variant of primary language
+    ``base`` in a ``variants`` column, or None when it has none (it pairs units that may hold
+    one another; a hash within one process, for a temporary table)."""
+    for tag, text, *_ in decode_variants(data):
+        if primary(tag) == base:
+            return hash(text)
+    return None
+
+
+def retag(batch: UnitRows, aliases: Mapping[str, str]) -> UnitRows:
+    """``batch`` with the language tags in ``aliases`` replaced by their values (``fr-FR``
+    -> ``fr``); keys stay, as they hash primary languages. The batch itself when no tag of it
+    is in ``aliases`` (the common case costs a look at its language combinations)."""
+    if not any(tag in aliases for combo in batch.combos for tag in combo):
+        return batch
+    data = []
+    for item in batch.data:
+        if item[0] == "[":
+            variants = json.loads(item)
+            for variant in variants:
+                variant[0] = aliases.get(variant[0], variant[0])
+            data.append(json.dumps(variants, ensure_ascii=False))
+        else:
+            fields = item.split(_SEP)
+            fields[0::3] = [aliases.get(tag, tag) for tag in fields[0::3]]
+            data.append(_SEP.join(fields))
+    combos: dict[tuple[str, ...], int] = {}
+    for combo, n in batch.combos.items():
+        mapped = tuple(aliases.get(tag, tag) for tag in combo)
+        combos[mapped] = combos.get(mapped, 0) + n
+    return UnitRows(batch.keys, batch.tuids, data, batch.extras, combos)
 
 
 def decode_variants(data: str) -> tuple[tuple[Any, ...], ...]:

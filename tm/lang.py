@@ -7,11 +7,20 @@ tag is stored, and :func:`base` gives the language for comparisons.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from tm.errors import LanguageError
 
-__all__ = ["UN_LANGUAGES", "base", "from_filename", "normalize", "same_language", "script_for"]
+__all__ = [
+    "UN_LANGUAGES",
+    "base",
+    "from_filename",
+    "likely_region",
+    "normalize",
+    "same_language",
+    "script_for",
+]
 
 #: The six official languages of the United Nations, in UN order (alphabetical in English).
 UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
@@ -56,6 +65,26 @@ def base(tag: str) -> str:
 def same_language(a: str, b: str) -> bool:
     """True when two tags name the same language, whatever their region or case."""
     return base(a) == base(b)
+
+
+@lru_cache(maxsize=1024)
+def likely_region(tag: str) -> str:
+    """``tag`` with CLDR's likely region when it has none (what CAT tools that want regions
+    are given: ``fr`` -> ``fr-FR``, ``zh`` -> ``zh-CN``, ``en`` -> ``en-US``).
+
+    >>> likely_region("fr"), likely_region("zh"), likely_region("en-GB")
+    ('fr-FR', 'zh-CN', 'en-GB')
+    """
+    from babel.core import get_global
+
+    canonical = normalize(tag)
+    parts = canonical.split("-")
+    if any(len(p) in (2, 3) and p.isupper() for p in parts[1:]):
+        return canonical
+    likely = get_global("likely_subtags").get(parts[0])
+    if likely is None:
+        return canonical
+    return f"{canonical}-{likely.split('_')[-1]}"
 
 
 def from_filename(path: str | Path) -> str | None:

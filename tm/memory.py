@@ -28,12 +28,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from tm import lang as _lang
+from tm import schema as _schema
 from tm.encoding import (
     PLAIN_HEAD,
     UNIT_COLUMNS,
     DatedUnit,
     PlainUnit,
     UnitRows,
+    anchor_hash,
     as_unit,
     decode_variants,
     encode_units,
@@ -42,11 +44,14 @@ from tm.encoding import (
     language_tag,
     primary,
     record_from_row,
+    retag,
     unit_from_row,
     variant_contains,
 )
 from tm.errors import InputError, StoreError
+from tm.lang import likely_region
 from tm.models import Unit
+from tm.schema import MIGRATES_FROM, SCHEMA_VERSION, signature
 
 if TYPE_CHECKING:
     from tm.live_index import SourceRow
@@ -67,36 +72,8 @@ __all__ = [
     "signature",
 ]
 
-#: Version of the SQLite schema written by this module (also in ``PRAGMA user_version``).
-SCHEMA_VERSION = 2
-
-_VERSION = "0.1.0"
 #: keys of the ``meta`` table that the memory itself maintains
 _OWN_META = frozenset({"signature", "revision"})
-
-# One row per unit: importing a unit costs one row insert (a millions-unit TMX imports at
-# the speed of its parsing). The variants of a unit are encoded in the ``variants`` column
-# (see tm.encoding); ``key`` is a 64-bit hash of the unit's texts by
-# primary language, so that equal units merge; ``languages`` counts units per stored tag.
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS units (
-    id INTEGER PRIMARY KEY,
-    key INTEGER NOT NULL UNIQUE,
-    tuid TEXT,
-    origin TEXT,
-    variants TEXT NOT NULL,
-    segtype TEXT,
-    props TEXT,
-    notes TEXT,
-    creation_date TEXT,
-    creation_id TEXT,
-    change_date TEXT,
-    change_id TEXT,
-    usage_count INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS languages (lang TEXT PRIMARY KEY, units INTEGER NOT NULL);
-"""
 
 _SELECT = f"SELECT id, tuid, variants, {UNIT_COLUMNS} FROM units"
 _KEY_MAX = 2**63 - 1
@@ -105,11 +82,6 @@ _ROWS_PER_STATEMENT = 400
 #: _MAX_HASHED_TUIDS units (32 MB of hashes; larger imports leave the check to SQL)
 _SORT_TUIDS = 50_000
 _MAX_HASHED_TUIDS = 4_000_000
-
-
-def signature() -> str:
-    """The signature stored in the ``meta`` table and TMX headers: ``untm:0.1.0|schema:1``."""
-    return f"untm:{_VERSION}|schema:{SCHEMA_VERSION}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +148,7 @@ class Memory:
                     f"{path} has schema version {version}; this untm reads up to "
                     f"{SCHEMA_VERSION} (upgrade untm)"
                 )
-            if 0 < version < SCHEMA_VERSION:
+            if 0 < version < MIGRATES_FROM:
                 raise StoreError(
                     f"{path} was made by an older untm (schema version {version}; this untm "
                     f"reads {SCHEMA_VERSION}): re-import it into a new memory file"
@@ -194,12 +166,9 @@ class Memory:
                 ).fetchone()[0]
                 if tables:
                     raise StoreError(f"{path} is an SQLite file but not an untm memory")
-                conn.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
-                conn.executemany(
-                    "INSERT INTO meta (key, value) VALUES (?, ?)",
-                    [("signature", signature()), ("revision", "0")],
-                )
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                _schema.create(conn)
+            elif version < SCHEMA_VERSION:
+                _schema.migrate(conn)
         except BaseException as err:
             # a refused file is closed at once, not left open until garbage collection
             if conn is not None:
@@ -208,6 +177,7 @@ class Memory:
                 raise StoreError(f"{path}: not a translation memory ({err})") from err
             raise
         conn.create_function("untm_find", 3, variant_contains, deterministic=True)
+        conn.create_function("untm_anchor", 2, anchor_hash, deterministic=True)
         return cls(conn, path, created=created)
 
     def close(self) -> None:
@@ -238,14 +208,18 @@ class Memory:
         *,
         origin: str | None = None,
         replace: bool = False,
+        keep_regions: bool = False,
     ) -> ImportReport:
         """Add ``units`` in one transaction; a failure leaves the memory as it was.
 
         Units with the same texts in the same languages as a stored unit merge into it (notes
-        and props are joined, the later change date and higher usage count kept). With
-        ``replace``, units stored earlier from the same ``origin`` are removed first, so that
-        rebuilding a document does not keep its old alignment. Bulk readers may give
-        :data:`PlainUnit` and :data:`DatedUnit` tuples instead of :class:`Unit` values.
+        and props are joined, the later change date and higher usage count kept), and so do
+        units whose every text a stored unit holds (a pair exported from a multilingual unit
+        comes back into it). Regional tags that CAT-tool profiles write for the memory's
+        languages (``fr-FR`` for ``fr``) are stored as the memory's, unless ``keep_regions``.
+        With ``replace``, units stored earlier from the same ``origin`` are removed first.
+        Bulk readers may give :data:`PlainUnit` and :data:`DatedUnit` tuples instead of
+        :class:`Unit` values.
 
         Raises:
             InputError: if two different units of this import share a tuid, or a unit has
@@ -253,10 +227,17 @@ class Memory:
             LanguageError: if a variant has an unknown language.
             StoreError: if the database cannot be written.
         """
-        return self.add_rows(encode_units(units), origin=origin, replace=replace)
+        return self.add_rows(
+            encode_units(units), origin=origin, replace=replace, keep_regions=keep_regions
+        )
 
     def add_rows(
-        self, batches: Iterable[UnitRows], *, origin: str | None = None, replace: bool = False
+        self,
+        batches: Iterable[UnitRows],
+        *,
+        origin: str | None = None,
+        replace: bool = False,
+        keep_regions: bool = False,
     ) -> ImportReport:
         """Store units that :func:`encode_units` encoded, as :meth:`add` does (which calls
         this): a bulk reader may encode on other cores while this stores in order.
@@ -267,18 +248,18 @@ class Memory:
         """
         conn = self.connection
         added = merged = removed = 0
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            raise StoreError(f"{self.path}: the memory is busy or read-only ({err})") from err
-        try:
+        with self.transaction():
             if replace and origin is not None:
                 removed = self._delete_origin(origin)
             first_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+            stored = frozenset(primary(tag) for tag in self.languages())
+            aliases = {} if keep_regions else self._region_aliases()
             next_id = first_id + 1
             combos: dict[tuple[str, ...], int] = {}
             tuids: array[int] | None = array("q")
             for batch in batches:
+                if aliases:
+                    batch = retag(batch, aliases)
                 n = self._store(batch, next_id, origin, combos)
                 added, merged = added + n, merged + len(batch.keys) - n
                 next_id += len(batch.keys)
@@ -288,15 +269,137 @@ class Memory:
                         tuids = None  # memory stays flat: the SQL check alone
             self._check_tuids(first_id, tuids)
             self._count_languages(combos, 1)
-            revision = self._bump() if added or merged or removed else self.revision()
-            self._follow_index()
+            anchors = {
+                min(primary(tag) for tag in combo)
+                for combo, n in combos.items()
+                if n > 0 and {primary(tag) for tag in combo} < stored
+            }
+            if anchors:
+                contained = self._merge_contained(first_id, anchors)
+                added, merged = added - contained, merged + contained
+            revision = self.bump() if added or merged or removed else self.revision()
+        return ImportReport(added=added, merged=merged, removed=removed, revision=revision)
+
+    # --- changing units ---------------------------------------------------------------------
+    #
+    # Every change to the units table happens inside one transaction(), through these:
+    #   _store (and _resolve)  adds units (add_rows, store_units); a unit equal to a stored one
+    #                          merges into it (_merge: props, notes, dates, never texts)
+    #   delete_units           removes units (and their document links)
+    # Their callers: add_rows (imports), store_units and delete_units (tm.documents: build,
+    # remove), remove_origin. The match index follows every change: triggers record the ids
+    # added and removed (tm.live_index), and transaction() calls _follow_index before it
+    # commits; bump() makes revision() grow on every committed change.
+
+    @contextmanager
+    def transaction(self, *, units: bool = True) -> Iterator[None]:
+        """One write transaction: committed whole, or rolled back whole on any error. One
+        that may change ``units`` brings the match index up to date before it commits
+        (:meth:`_follow_index`), when it changed anything.
+
+        Raises:
+            StoreError: the memory is busy or read-only, or cannot be written.
+        """
+        conn = self.connection
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise StoreError(f"{self.path}: the memory is busy or read-only ({err})") from err
+        try:
+            changes = conn.total_changes
+            yield
+            if units and conn.total_changes != changes:
+                self._follow_index()
             conn.execute("COMMIT")
         except BaseException as err:
             conn.execute("ROLLBACK")
             if isinstance(err, sqlite3.DatabaseError):
                 raise StoreError(f"{self.path}: cannot write the memory ({err})") from err
             raise
-        return ImportReport(added=added, merged=merged, removed=removed, revision=revision)
+
+    def _region_aliases(self) -> dict[str, str]:
+        """The regional tags CAT-tool profiles write for the memory's languages (``fr-FR``
+        for ``fr``, ``zh-CN`` for ``zh``: CLDR's likely region) -> the tag stored, for each
+        language stored under one tag only. ``zh-TW`` or ``en-GB`` stay as written."""
+        tags: dict[str, list[str]] = {}
+        for tag in self.languages():
+            tags.setdefault(primary(tag), []).append(tag)
+        return {
+            likely_region(found[0]): found[0]
+            for found in tags.values()
+            if len(found) == 1 and likely_region(found[0]) != found[0]
+        }
+
+    def _merge_contained(self, first_id: int, anchors: set[str]) -> int:
+        """Merge each unit this import added (ids above ``first_id``) whose every text an
+        earlier unit holds into that unit (the first, by id), as equal units merge: what a
+        pair or PO export of multilingual units brings back. Returns how many merged.
+
+        Candidates pair by a hash of their text in one of the ``anchors`` languages, in a
+        temporary table, so that memory use stays flat whatever the size."""
+        conn = self.connection
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS untm_anchors "
+            "(lang TEXT, hash INTEGER, id INTEGER, new INTEGER)"
+        )
+        conn.execute("DELETE FROM temp.untm_anchors")
+        for lang in anchors:
+            conn.execute(
+                "INSERT INTO temp.untm_anchors SELECT ?1, h, id, id > ?2 FROM "
+                "(SELECT untm_anchor(variants, ?1) AS h, id FROM units) WHERE h IS NOT NULL",
+                (lang, first_id),
+            )
+        conn.execute("CREATE INDEX IF NOT EXISTS temp.untm_anchors_hash ON untm_anchors (hash)")
+        pairs = conn.execute(
+            "SELECT n.id, o.id FROM temp.untm_anchors n JOIN temp.untm_anchors o "
+            "ON o.hash = n.hash AND o.lang = n.lang AND o.new = 0 WHERE n.new = 1 "
+            "ORDER BY n.id, o.id"
+        ).fetchall()
+        done: set[int] = set()
+        for new_id, old_id in pairs:
+            if new_id in done:
+                continue
+            (new,) = self.get([new_id])
+            (old,) = self.get([old_id])
+            if _contained(new, old):
+                extra = conn.execute(
+                    f"SELECT {UNIT_COLUMNS} FROM units WHERE id = ?", (new_id,)
+                ).fetchone()
+                self._merge(old_id, extra)
+                done.add(new_id)
+        conn.execute("DELETE FROM temp.untm_anchors")
+        return self.delete_units(sorted(done))
+
+    def store_units(self, units: Sequence[Unit], *, origin: str, own: bool = False) -> list[int]:
+        """Store ``units`` (inside a :meth:`transaction`) as :meth:`add` does, without the
+        merging of contained units; return the id each was stored under, in order (equal
+        units share one). With ``own``, a unit equal to one stored from ``origin`` takes its
+        place (tuid, props, dates) instead of merging: a rebuild replaces its last build."""
+        conn = self.connection
+        next_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0] + 1
+        combos: dict[tuple[str, ...], int] = {}
+        ids: list[int] = []
+        for batch in encode_units(units):
+            self._store(batch, next_id, origin, combos, ids=ids, own=own)
+            next_id += len(batch.keys)
+        self._count_languages(combos, 1)
+        return ids
+
+    def delete_units(self, ids: Sequence[int]) -> int:
+        """Remove the units ``ids`` and their document links; return how many went."""
+        conn = self.connection
+        combos: dict[tuple[str, ...], int] = {}
+        removed = 0
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for (data,) in conn.execute(f"SELECT variants FROM units WHERE id IN ({marks})", chunk):
+                combo = tuple(v[0] for v in decode_variants(data))
+                combos[combo] = combos.get(combo, 0) + 1
+            conn.execute(f"DELETE FROM document_units WHERE unit IN ({marks})", chunk)
+            removed += conn.execute(f"DELETE FROM units WHERE id IN ({marks})", chunk).rowcount
+        self._count_languages(combos, -1)
+        return removed
 
     def _store(
         self,
@@ -304,10 +407,15 @@ class Memory:
         first: int,
         origin: str | None,
         combos: dict[tuple[str, ...], int],
+        *,
+        ids: list[int] | None = None,
+        own: bool = False,
     ) -> int:
         """Insert a batch of units under the ids from ``first``, one row each; merge the
         duplicates; add the batch's language combinations to ``combos``. Returns how many
-        units were new.
+        units were new; appends to ``ids`` the id each unit was stored under. With ``own``,
+        a unit equal to one stored from the same ``origin`` takes its place (tuid, props,
+        dates: a rebuild's replace the last build's) instead of merging.
 
         The common case (no duplicate) costs one ``executemany``; duplicates are found by
         the ids the insert skipped (``OR IGNORE`` skips only rows whose key is taken: ids are
@@ -319,7 +427,6 @@ class Memory:
         if not count:
             return 0
         conn = self.connection
-        ids = range(first, first + count)
         rows: Iterable[tuple[Any, ...]] = zip(batch.keys, batch.tuids, batch.data, strict=True)
         if batch.extras:
             get = batch.extras.get
@@ -327,16 +434,22 @@ class Memory:
                 (key, tuid, data, *get(at, PLAIN_HEAD)) for at, (key, tuid, data) in enumerate(rows)
             )
         inserted = _insert_many(conn, first, origin, rows, 11 if batch.extras else 3)
-        if inserted != count:
-            present = {
-                row[0]
-                for row in conn.execute(
-                    "SELECT id FROM units WHERE id BETWEEN ? AND ?", (first, first + count - 1)
-                )
-            }
-            for uid in ids:
-                if uid not in present:
-                    inserted += self._resolve(uid, uid - first, batch, origin, combos)
+        if inserted == count:
+            if ids is not None:
+                ids.extend(range(first, first + count))
+            return int(inserted)
+        present = {
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM units WHERE id BETWEEN ? AND ?", (first, first + count - 1)
+            )
+        }
+        for uid in range(first, first + count):
+            if uid not in present:
+                new, uid = self._resolve(uid, uid - first, batch, origin, combos, own=own)
+                inserted += new
+            if ids is not None:
+                ids.append(uid)
         return int(inserted)
 
     def _resolve(
@@ -346,18 +459,22 @@ class Memory:
         batch: UnitRows,
         origin: str | None,
         combos: dict[tuple[str, ...], int],
-    ) -> int:
+        *,
+        own: bool = False,
+    ) -> tuple[int, int]:
         """Store the unit at position ``at`` of ``batch`` (id ``uid``) whose key was taken:
         merge it into the stored unit with the same texts, or (two different units with one
         64-bit hash) insert it under the next free key. Returns 1 if it was inserted, 0 if
-        merged."""
+        merged, and the id it is stored under (see :meth:`_store` for ``own``)."""
         conn = self.connection
         data = batch.data[at]
         extra = batch.extras.get(at)
         texts = key_texts(data)
         key = batch.keys[at]
         while True:
-            found = conn.execute("SELECT id, variants FROM units WHERE key = ?", (key,)).fetchone()
+            found = conn.execute(
+                "SELECT id, variants, origin FROM units WHERE key = ?", (key,)
+            ).fetchone()
             if found is None:
                 row = (uid, key, batch.tuids[at], origin, data, *(extra or ()))
                 columns = "id, key, tuid, origin, variants"
@@ -365,15 +482,21 @@ class Memory:
                     columns += f", {UNIT_COLUMNS}"
                 marks = ",".join("?" * len(row))
                 conn.execute(f"INSERT INTO units ({columns}) VALUES ({marks})", row)
-                return 1
+                return 1, uid
             if key_texts(found[1]) == texts:
                 break
             key = key + 1 if key < _KEY_MAX else -_KEY_MAX - 1
         combos[tuple(v[0] for v in decode_variants(data))] -= 1
-        if extra is not None:
+        if own and origin is not None and found[2] == origin:
+            sets = ", ".join(f"{name.strip()} = ?" for name in UNIT_COLUMNS.split(","))
+            conn.execute(
+                f"UPDATE units SET tuid = ?, {sets} WHERE id = ?",
+                (batch.tuids[at], *(extra or PLAIN_HEAD), found[0]),
+            )
+        elif extra is not None:
             self._merge(found[0], extra)
         # a merged plain unit changes nothing: it has no notes, props, dates
-        return 0
+        return 0, found[0]
 
     def _count_languages(self, combos: dict[tuple[str, ...], int], sign: int) -> None:
         """Add (``sign`` 1) or remove (-1) units to the per-language counts, by the tuple of
@@ -391,13 +514,8 @@ class Memory:
         conn.execute("DELETE FROM languages WHERE units <= 0")
 
     def _delete_origin(self, origin: str) -> int:
-        conn = self.connection
-        combos: dict[tuple[str, ...], int] = {}
-        for (data,) in conn.execute("SELECT variants FROM units WHERE origin = ?", (origin,)):
-            combo = tuple(v[0] for v in decode_variants(data))
-            combos[combo] = combos.get(combo, 0) + 1
-        self._count_languages(combos, -1)
-        return int(conn.execute("DELETE FROM units WHERE origin = ?", (origin,)).rowcount)
+        rows = self.connection.execute("SELECT id FROM units WHERE origin = ?", (origin,))
+        return self.delete_units([uid for (uid,) in rows])
 
     def _merge(self, uid: int, extra: tuple[Any, ...]) -> None:
         """Merge the unit columns ``extra`` (segtype to usage_count) of an equal unit into
@@ -452,7 +570,8 @@ class Memory:
 
         live_index.follow(self, progress=self.index_progress)
 
-    def _bump(self) -> int:
+    def bump(self) -> int:
+        """Make :meth:`revision` grow (inside a :meth:`transaction`); return the new one."""
         conn = self.connection
         conn.execute(
             "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
@@ -462,12 +581,11 @@ class Memory:
 
     def remove_origin(self, origin: str) -> int:
         """Remove every unit stored from ``origin``; return how many were removed."""
-        with self._transaction():
+        with self.transaction():
             removed = self._delete_origin(origin)
             if removed:
-                self._bump()
-                self._follow_index()
-        return int(removed)
+                self.bump()
+        return removed
 
     def set_meta(self, key: str, value: str) -> None:
         """Keep ``value`` under ``key`` in the ``meta`` table (settings stored with the memory,
@@ -477,7 +595,7 @@ class Memory:
             InputError: ``key`` is one of the memory's own keys.
         """
         self._settable(key)
-        with self._transaction():
+        with self.transaction(units=False):
             self.connection.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -487,24 +605,13 @@ class Memory:
     def delete_meta(self, key: str) -> None:
         """Remove ``key`` from the ``meta`` table (a key set with :meth:`set_meta`)."""
         self._settable(key)
-        with self._transaction():
+        with self.transaction(units=False):
             self.connection.execute("DELETE FROM meta WHERE key = ?", (key,))
 
     @staticmethod
     def _settable(key: str) -> None:
         if key in _OWN_META:
             raise InputError(f"{key!r} belongs to the memory itself and cannot be set")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        conn = self.connection
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     # --- reading --------------------------------------------------------------------------
 
@@ -694,3 +801,14 @@ def _insert_sql(width: int, rows: int) -> str:
 def _document(props: str) -> str | None:
     """The ``x-document`` prop of a ``props`` column (cached: a document's units share it)."""
     return dict(json.loads(props)).get("x-document")
+
+
+def _contained(new: Unit, old: Unit) -> bool:
+    """Whether every variant of ``new`` is one of ``old``'s (same language, same text; the
+    same markup, unless ``new`` has none, as PO and CSV never do)."""
+    held = {(primary(v.lang), v.text): v.markup for v in old.variants}
+    for v in new.variants:
+        key = (primary(v.lang), v.text)
+        if key not in held or (v.markup is not None and held[key] != v.markup):
+            return False
+    return True

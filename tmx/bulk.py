@@ -80,6 +80,7 @@ def import_tmx(
     path: Path,
     *,
     origin: str | None = None,
+    keep_regions: bool = False,
     min_bytes: int | None = None,
     chunk_bytes: int | None = None,
     workers: int | None = None,
@@ -87,7 +88,8 @@ def import_tmx(
     """Import the TMX file ``path`` into ``memory`` with worker processes, in one
     transaction; return None (with the memory untouched) when the file is smaller than
     ``min_bytes`` (default :data:`MIN_BYTES`), fewer than two cores are free, or the file
-    must be read by the streaming reader (see the module docstring). ``chunk_bytes``
+    must be read by the streaming reader (see the module docstring); ``keep_regions`` as
+    :meth:`Memory.add`. ``chunk_bytes``
     (default :data:`CHUNK_BYTES`) and ``workers`` (default: see :func:`_cores`) are
     for tests and benchmarks.
 
@@ -111,7 +113,7 @@ def import_tmx(
         return None
     try:
         batches = _batches(pool, count, path, plan, reader, chunk_bytes or CHUNK_BYTES)
-        report = memory.add_rows(batches, origin=origin)
+        report = memory.add_rows(batches, origin=origin, keep_regions=keep_regions)
     except _Fallback:
         return None
     finally:

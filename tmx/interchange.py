@@ -46,10 +46,16 @@ def open_reader(
 
 
 def import_files(
-    memory: Memory, paths: Sequence[str | Path], *, srclang: str = "en", lang: str | None = None
+    memory: Memory,
+    paths: Sequence[str | Path],
+    *,
+    srclang: str = "en",
+    lang: str | None = None,
+    keep_regions: bool = False,
 ) -> ImportReport:
     """Import each file into ``memory`` in its own transaction (a bad file adds nothing).
-    Large TMX files are read on several cores (:mod:`tmx.bulk`).
+    Large TMX files are read on several cores (:mod:`tmx.bulk`). Units merge into stored
+    units holding their texts, regional tags into the memory's (see :meth:`Memory.add`).
 
     Raises:
         InputError: a file that cannot be read; earlier files stay imported.
@@ -60,12 +66,12 @@ def import_files(
             raise InputError(f"{path}: no such file")
         report = None
         if path.suffix.lower() == ".tmx":
-            report = bulk.import_tmx(memory, path, origin=path.name)
+            report = bulk.import_tmx(memory, path, origin=path.name, keep_regions=keep_regions)
         if report is None:
             reader = open_reader(path, srclang=srclang, lang=lang)
             records = reader.records() if isinstance(reader, TmxReader) else reader
             report = replace(
-                memory.add(records, origin=path.name),
+                memory.add(records, origin=path.name, keep_regions=keep_regions),
                 skipped=reader.skipped,
                 warnings=tuple(reader.all_warnings()),
             )

@@ -521,21 +521,6 @@ PROFILES: dict[str, Profile] = {
 }
 
 
-@lru_cache(maxsize=1024)
-def _region_tag(tag: str) -> str:
-    from babel.core import get_global
-
-    canonical = _lang.normalize(tag)
-    parts = canonical.split("-")
-    if any(len(p) in (2, 3) and p.isupper() for p in parts[1:]):
-        return canonical
-    likely = get_global("likely_subtags").get(parts[0])
-    if likely is None:
-        return canonical
-    region = likely.split("_")[-1]
-    return f"{canonical}-{region}"
-
-
 # --- writing -----------------------------------------------------------------------------
 
 
@@ -682,7 +667,7 @@ def write_tmx(
         )
     if wanted and not any(_lang.same_language(t, src) for t in wanted):
         wanted = (src, *wanted)
-    form = _region_tag if prof.regions else (lambda t: t)
+    form = _lang.likely_region if prof.regions else (lambda t: t)
     date = (creationdate or datetime.now(UTC)).astimezone(UTC).strftime(_DATE_FORMAT)
     target = Path(path)
     skipped = 0

@@ -56,14 +56,24 @@ def build(
         GlossaryFormat | None,
         typer.Option("--glossary-format", help="Format of --glossary (default: its extension)."),
     ] = None,
+    document: Annotated[
+        str | None,
+        typer.Option(
+            "--document",
+            help="The document's id, e.g. its UN symbol A/RES/70/1 (default: the symbol in "
+            "its header, else its file name and text).",
+        ),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Segment, align and store the documents as multilingual units; optionally export them.
 
-    The UN glossary's treaty and organ names serve as alignment anchors. With --glossary, the
-    document's reference glossary is written too: every instrument, body and agenda item the
-    English document cites, with its official names in the six languages and the forms each
-    version uses (departures flagged), plus names the glossary lacks, proposed for review.
+    Rebuilding a document replaces the languages given and keeps its others; another
+    document is never replaced. The UN glossary's treaty and organ names serve as alignment
+    anchors. With --glossary, the document's reference glossary is written too: every
+    instrument, body and agenda item the English document cites, with its official names in
+    the six languages and the forms each version uses (departures flagged), plus names the
+    glossary lacks, proposed for review.
     """
     from dataclasses import asdict
 
@@ -85,6 +95,7 @@ def build(
                     store,
                     glossary=active_glossary(),
                     reference=glossary_out is not None,
+                    document=document,
                     progress=advance,
                 )
             written = export_memory(store, tmx, fmt=format_.value) if tmx is not None else None

@@ -51,9 +51,20 @@ def import_(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language of PO msgstrs (default: PO header).")
     ] = None,
+    keep_regions: Annotated[
+        bool,
+        typer.Option(
+            "--keep-regions",
+            help="Store fr-FR, zh-CN ... as written (default: as the memory's fr, zh ...).",
+        ),
+    ] = False,
     json_: JsonOption = False,
 ) -> None:
-    """Import translation units into the memory; each file is one transaction."""
+    """Import translation units into the memory; each file is one transaction.
+
+    Units untm exported (TMX of any profile, a pair's PO or CSV) merge back into the units
+    they came from.
+    """
     from cli import render
     from tm.memory import Memory
     from tmx.interchange import import_files
@@ -61,7 +72,7 @@ def import_(
     with handle_errors(), options(lang="with --lang xx"), Memory.open(memory) as store:
         with render.progress_steps("importing") as advance:
             store.index_progress = lambda done, total: advance("match index", done, total)
-            report = import_files(store, files, srclang=src, lang=lang)
+            report = import_files(store, files, srclang=src, lang=lang, keep_regions=keep_regions)
         total = store.count()
     if json_:
         render.json_out({**asdict(report), "units": total})

@@ -1,0 +1,80 @@
+"""``untm documents``, ``untm remove``, ``untm build --document`` and ``untm import
+--keep-regions`` through the CLI, on our own test documents (tests/fixtures/documents)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner, Result
+
+from cli.main import app
+
+runner = CliRunner()
+DOCS = Path(__file__).parent / "fixtures" / "documents"
+
+
+def _run(*args: object) -> Result:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_build_list_rebuild_and_remove(tmp_path: Path) -> None:
+    store = tmp_path / "tm.sqlite"
+    res = [DOCS / f"resolution.{lang}.md" for lang in ("en", "fr", "es")]
+    result = _run("build", *res, "--memory", store)
+    assert result.exit_code == 0, result.output
+    assert "New document A/RES/99/101: added 15 unit(s)." in result.stdout
+    result = _run("build", DOCS / "nosymbol.en.md", DOCS / "nosymbol.fr.md", "-m", store)
+    result = _run("build", res[0], res[1], "--memory", store)
+    out = " ".join(result.stdout.split())
+    assert "Rebuilt A/RES/99/101: added 0, replaced 15, kept 0" in out
+    assert "Kept as they were: es." in out
+    assert "3 other unit(s) of the memory are untouched" in out
+
+    listed = json.loads(_run("documents", "--memory", store, "--json").stdout)
+    assert [(d["id"], d["units"], d["languages"]) for d in listed] == [
+        ("A/RES/99/101", 15, ["en", "es", "fr"]),
+        (listed[1]["id"], 3, ["en", "fr"]),
+    ]
+    assert listed[1]["id"].startswith("nosymbol.en.md#")
+    assert listed[0]["title"] == "99/101. Cooperation on water and sanitation"
+    assert listed[0]["files"] == ["resolution.en.md", "resolution.fr.md", "resolution.es.md"]
+
+    result = _run("remove", "A/RES/99/101", "--lang", "es", "--memory", store)
+    out = " ".join(result.stdout.split())
+    assert "Removed es from A/RES/99/101: 15 text(s); 0 unit(s) went" in out
+    result = _run("remove", "nosymbol.en.md", "--memory", store, "--json")
+    assert json.loads(result.stdout)["units_removed"] == 3
+    result = _run("documents", "--memory", store)
+    assert "A/RES/99/101" in result.stdout
+    assert "nosymbol" not in result.stdout
+
+
+def test_build_document_names_the_document(tmp_path: Path) -> None:
+    store = tmp_path / "tm.sqlite"
+    args = [DOCS / "nosymbol.en.md", DOCS / "nosymbol.fr.md", "-m", store]
+    assert _run("build", *args, "--document", "E/2025/NOTE/1").exit_code == 0
+    listed = json.loads(_run("documents", "-m", store, "--json").stdout)
+    assert [d["id"] for d in listed] == ["E/2025/NOTE/1"]
+
+
+def test_unknown_document_exits_2(tmp_path: Path) -> None:
+    store = tmp_path / "tm.sqlite"
+    _run("build", DOCS / "nosymbol.en.md", DOCS / "nosymbol.fr.md", "-m", store)
+    result = _run("remove", "A/RES/1/1", "-m", store)
+    assert result.exit_code == 2
+    assert "no document named 'A/RES/1/1'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_import_keep_regions_flag(tmp_path: Path) -> None:
+    store = tmp_path / "tm.sqlite"
+    _run("build", DOCS / "nosymbol.en.md", DOCS / "nosymbol.fr.md", "-m", store)
+    csv = tmp_path / "new.csv"
+    csv.write_text("en-US,fr-FR\nThe meeting rose.,La séance est levée.\n", encoding="utf-8")
+    other = tmp_path / "other.csv"
+    other.write_text("en-US,fr-FR\nIt rose.,Elle est levée.\n", encoding="utf-8")
+    assert _run("import", csv, "-m", store).exit_code == 0
+    assert _run("import", other, "-m", store, "--keep-regions").exit_code == 0
+    stats = json.loads(_run("stats", "-m", store, "--json").stdout)
+    assert stats["languages"] == {"en": 4, "en-US": 1, "fr": 4, "fr-FR": 1}
