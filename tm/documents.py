@@ -331,8 +331,9 @@ class DocumentStore:
             given = {primary(language_tag(lang)) for lang in langs or ()}
             if primary(record.pivot) in given:
                 raise InputError(
-                    f"{record.pivot} is the pivot of {record.id}; to remove the document, "
-                    "leave out --lang"
+                    f"{record.pivot} is the pivot of {record.id}: it goes only with the "
+                    "whole document",
+                    parameter="langs",
                 )
             plan = plan_rebuild([u for _, u in stored], [], langs=given, pivot=record.pivot)
             kept = plan.units if langs else ()

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cli._errors import handle_errors
+from cli._hints import options
 from cli.commands.memory import JsonOption, MemoryOption
 
 __all__ = ["documents", "remove"]
@@ -47,7 +48,11 @@ def remove(
     from tm.documents import DocumentStore
     from tm.memory import Memory
 
-    with handle_errors(), Memory.open(Path(memory), create=False) as store:
+    with (
+        handle_errors(),
+        options(langs="(leave out --lang to remove the document)"),
+        Memory.open(Path(memory), create=False) as store,
+    ):
         change = DocumentStore(store).remove(document, langs=lang or None)
     if json_:
         render.json_out(asdict(change))
