@@ -600,3 +600,60 @@ def test_a_resolution_without_blank_lines_keeps_its_paragraphs_apart(
     assert paragraph.text.split("\n") == [*lines, operative]
     segments = segment_document(parse_text("\n".join([*lines, operative]), lang))
     assert [s.text for s in segments] == [*lines, operative]
+
+
+def _with_footnotes(path: Path, notes: list[str]) -> None:
+    """Add Word footnotes (a separator and ``notes``) to a saved .docx, with a reference run
+    after the first paragraph's text, as Word writes them."""
+    import zipfile
+
+    word = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    footnotes = (
+        f"<w:footnotes {word}>"
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        + "".join(
+            f'<w:footnote w:id="{i}"><w:p><w:r><w:footnoteRef/></w:r>'
+            f'<w:r><w:t xml:space="preserve"> {note}</w:t></w:r></w:p></w:footnote>'
+            for i, note in enumerate(notes, 1)
+        )
+        + "</w:footnotes>"
+    )
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["word/footnotes.xml"] = footnotes.encode()
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+    )
+    files["word/_rels/document.xml.rels"] = files["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+    )
+    files["word/document.xml"] = files["word/document.xml"].replace(
+        b"</w:t></w:r></w:p>",
+        b'</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>',
+        1,
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+
+
+def test_docx_footnotes_are_paragraphs_of_their_own(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("The Office supported 14 countries. Most support was remote.")
+    document.add_paragraph("It will report again next year.")
+    path = tmp_path / "report.en.docx"
+    document.save(str(path))
+    _with_footnotes(path, ["The countries are listed in annex I.", "See A/78/100."])
+    doc = read_document(path)
+    assert [(p.kind, p.text) for p in doc.paragraphs] == [
+        ("body", "The Office supported 14 countries. Most support was remote."),
+        ("body", "It will report again next year."),
+        ("footnote", "1 The countries are listed in annex I."),
+        ("footnote", "2 See A/78/100."),
+    ]

@@ -179,6 +179,10 @@ PARAGRAPHS = [
     ),
     ("en", "1. The first item 2. The second item 3. The third item"),
     ("en", "Goal 1. End poverty in all its forms everywhere"),
+    (
+        "en",
+        "It supported 14 countries.1 Most help was remote.² It grew by 3.5 per cent. No. 2 met.",
+    ),
     ("en", "70/1. Transforming our world: the 2030 Agenda for Sustainable Development"),
     ("fr", "Objectif 1. Éliminer la pauvreté sous toutes ses formes et partout dans le monde"),
     ("zh", "目标1. 在全世界消除一切形式的贫困"),

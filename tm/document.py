@@ -36,6 +36,7 @@ from tm.models import Document, Paragraph, ParagraphKind
 from tm.paragraphs import closes, continues, ends_open, item_start, numbered, opens_structure
 
 if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
     from docx.text.paragraph import Paragraph as DocxParagraph
     from pypdf import PageObject
 
@@ -222,6 +223,33 @@ def _docx_blocks(path: Path) -> list[_Block]:
                     blocks.extend(filter(None, map(read, cell.paragraphs)))
         elif (block := read(item)) is not None:
             blocks.append(block)
+    return blocks + _docx_footnotes(document)
+
+
+def _docx_footnotes(document: DocxDocument) -> list[_Block]:
+    """The footnotes of a Word document (``word/footnotes.xml``), numbered 1, 2... in order, as
+    footnote blocks after the text (python-docx leaves them out, and the references out of
+    the running text)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from lxml import etree
+
+    from tm._xml import safe_parser
+
+    word = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    blocks: list[_Block] = []
+    for rel in document.part.rels.values():
+        if rel.is_external or rel.reltype != RELATIONSHIP_TYPE.FOOTNOTES:
+            continue
+        root = etree.fromstring(rel.target_part.blob, safe_parser())
+        for note in root.iterchildren(f"{word}footnote"):
+            if note.get(f"{word}type") not in (None, "normal"):  # separators
+                continue
+            paragraphs = (
+                "".join(t.text or "" for t in p.iter(f"{word}t")) for p in note.iter(f"{word}p")
+            )
+            text = " ".join(" ".join(paragraphs).split())
+            if text:
+                blocks.append(_Block([f"{len(blocks) + 1} {text}"], [False], footnote=True))
     return blocks
 
 
@@ -398,7 +426,9 @@ def _clean(blocks: list[_Block]) -> list[_Block]:
                 continue
             if not current.lines:
                 in_notes = in_notes and _FOOTNOTE_LINE.match(line) is not None
-                current.footnote = in_notes or _MD_FOOTNOTE.match(line) is not None
+                current.footnote = (
+                    block.footnote or in_notes or _MD_FOOTNOTE.match(line) is not None
+                )
             current.lines.append(line)
             current.hard.append(hard)
         if current.lines:
