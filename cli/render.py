@@ -1,7 +1,9 @@
 """All terminal output of untm: rich for people, JSON for scripts.
 
-Only this module imports rich. Segment text is escaped before it reaches rich markup, since
-translation-memory text contains things like ``[b]`` and ``[1]``.
+Only this module and :mod:`cli.layout` (tables that fit the terminal) import rich. Segment
+text is escaped before it reaches rich markup, since translation-memory text contains things
+like ``[b]`` and ``[1]``. People count from 1: segments, paragraphs and sentences are shown
+from 1 here, while JSON keeps the library's 0-based indices.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
+from cli.layout import print_table
 from tm import jsonable
 
 if TYPE_CHECKING:
@@ -73,8 +75,9 @@ class _Console(Console):
 
 @cache
 def console() -> Console:
-    """The stdout console (soft-wrapped, so long segments are not cut)."""
-    return _Console(soft_wrap=True, highlight=False)
+    """The stdout console: on a terminal, lines wrap at spaces (the terminal would cut words
+    at its edge); into a pipe or file, each line stays whole for grep."""
+    return _Console(soft_wrap=not sys.stdout.isatty(), highlight=False)
 
 
 @cache
@@ -106,13 +109,9 @@ def lines_out(lines: Iterable[str]) -> None:
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """Print a table; every cell is escaped text."""
-    tab = Table(title=title, show_lines=False)
-    for column in columns:
-        tab.add_column(column, overflow="fold")
-    for row in rows:
-        tab.add_row(*(escape("" if cell is None else str(cell)) for cell in row))
-    console().print(tab)
+    """Print a table of plain cells (escaped here) that breaks no word (:mod:`cli.layout`)."""
+    cells = [[escape("" if cell is None else str(cell)) for cell in row] for row in rows]
+    print_table(console(), None if title is None else escape(title), columns, cells)
 
 
 def findings_json(findings: Sequence[Finding]) -> None:
@@ -145,7 +144,8 @@ def check_report(findings: Sequence[Finding], *, checked: str) -> None:
             current = finding.segment
             found = found_in[current]
             source_found = found if finding.target is None else []
-            out.print(f"\n[bold]Segment {current}[/]  {_marked(finding.source, source_found)}")
+            head = f"\n[bold]Segment {current + 1}[/]"
+            out.print(f"{head}  {_marked(finding.source, source_found)}")
             if finding.target is not None:
                 out.print(f"  [dim]translation:[/] {_marked(finding.target, found)}")
         colour = "red" if finding.severity == "error" else "yellow"
@@ -327,24 +327,47 @@ def memory_stats(stats: MemoryStats) -> None:
     table("Units per origin", ("origin", "units"), stats.origins.items())
 
 
-def concordance_table(hits: Sequence[Unit], *, text: str) -> None:
-    """``untm concordance``: one row per unit, one column per language."""
+def concordance_table(hits: Sequence[Unit], *, text: str, langs: Sequence[str] = ()) -> None:
+    """``untm concordance``: one row per unit, one column per language (those of ``langs``
+    only, when given), the found text in bold where it occurs as stored."""
+    from tm.fold import spans
+    from tm.lang import base
+
     if not hits:
         console().print(f"No unit contains {escape(repr(text))}.")
         return
-    langs: list[str] = []
+    wanted = [base(lang) for lang in langs]
+    shown: list[str] = []
     for unit in hits:
         for variant in unit.variants:
-            if variant.lang not in langs:
-                langs.append(variant.lang)
+            if variant.lang not in shown and (not wanted or base(variant.lang) in wanted):
+                shown.append(variant.lang)
+    if wanted:
+        shown.sort(key=lambda tag: wanted.index(base(tag)))
     rows = [
         [
-            unit.tuid or "",
-            *(" / ".join(v.text for v in unit.variants if v.lang == lang) for lang in langs),
+            escape(unit.tuid or ""),
+            *(
+                " / ".join(
+                    _bold(v.text, spans(v.text, text)) for v in unit.variants if v.lang == lang
+                )
+                for lang in shown
+            ),
         ]
         for unit in hits
     ]
-    table(f"{len(hits)} unit(s) containing {text!r}", ("tuid", *langs), rows)
+    title = escape(f"{len(hits)} unit(s) containing {text!r}")
+    print_table(console(), title, ("tuid", *shown), rows)
+
+
+def _bold(text: str, where: Sequence[tuple[int, int]]) -> str:
+    """``text`` escaped for rich with the spans ``where`` in bold."""
+    out, pos = [], 0
+    for start, end in where:
+        out += [escape(text[pos:start]), f"[bold]{escape(text[start:end])}[/bold]"]
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
 
 
 def alignments(results: Sequence[Alignment], fmt: str) -> None:
@@ -411,7 +434,8 @@ def match_report(results: Sequence[SegmentMatches], *, draft: str) -> None:
     order = ("in context", "100", "95-99", "85-94", "75-84", "50-74", "no match")
     out.print("  " + " · ".join(f"{name}: {bands[name]}" for name in order if name in bands))
     for seg in results:
-        out.print(f"\n[bold cyan]#{seg.index}[/] [dim]¶{seg.paragraph}[/] {escape(seg.text)}")
+        where = f"[bold cyan]#{seg.index + 1}[/] [dim]¶{seg.paragraph + 1}[/]"
+        out.print(f"\n{where} {escape(seg.text)}")
         if not seg.matches:
             out.print("  [dim]no match[/]")
         for m in seg.matches:
@@ -464,10 +488,8 @@ def concept_view(concept: Concept, *, score: float | None = None, sources: bool 
     title = f"{concept.id}  ({concept.category})"
     if score is not None:
         title += f"  match {score:g}"
-    tab = Table(title=escape(title), title_justify="left", show_lines=False)
     columns = ["lang", "term", "status", "abbr.", "confidence"] + (["source"] if sources else [])
-    for column in columns:
-        tab.add_column(column, overflow="fold")
+    rows = []
     for term in concept.terms:
         colour = _STATUS_STYLE.get(term.status, "white")
         row = [
@@ -479,8 +501,8 @@ def concept_view(concept: Concept, *, score: float | None = None, sources: bool 
         ]
         if sources:
             row.append(escape(term.source or ""))
-        tab.add_row(*row)
-    console().print(tab)
+        rows.append(row)
+    print_table(console(), escape(title), columns, rows)
 
 
 def concept_list(concepts: Sequence[Concept], *, lang: str = "en") -> None:
@@ -499,20 +521,21 @@ def term_hits(found: Sequence[tuple[int, TermHit]], *, source: str) -> None:
     if not found:
         out.print(f"No glossary terms found in {escape(source)}.")
         return
-    tab = Table(title=escape(f"Glossary terms in {source}"), title_justify="left")
-    for column in ("para.", "found", "status", "concept", "preferred"):
-        tab.add_column(column, overflow="fold")
+    rows = []
     for paragraph, hit in found:
         colour = _STATUS_STYLE.get(hit.status, "white")
         preferred = "" if hit.status == "preferred" else hit.preferred
-        tab.add_row(
-            str(paragraph),
-            escape(" ".join(hit.text.split())),
-            f"[{colour}]{hit.status}[/]",
-            hit.concept,
-            escape(preferred),
+        rows.append(
+            [
+                str(paragraph + 1),
+                escape(" ".join(hit.text.split())),
+                f"[{colour}]{hit.status}[/]",
+                escape(hit.concept),
+                escape(preferred),
+            ]
         )
-    out.print(tab)
+    columns = ("¶", "found", "status", "concept", "preferred")
+    print_table(out, escape(f"Glossary terms in {source} (¶: paragraph)"), columns, rows)
     concepts = len({hit.concept for _, hit in found})
     flagged = sum(1 for _, hit in found if hit.status != "preferred")
     out.print(
@@ -525,14 +548,13 @@ def candidates_table(candidates: Sequence[Candidate]) -> None:
     if not candidates:
         console().print("No new instrument or organ names found.")
         return
-    tab = Table(title="Candidate glossary entries (for review)", title_justify="left")
-    for column in ("name", "units", "candidate equivalents"):
-        tab.add_column(column, overflow="fold")
+    rows = []
     for cand in candidates:
         lines = [
             f"{lang}: " + " | ".join(f"{escape(text)} ({score:.2f})" for text, score in options)
             for lang, options in cand.equivalents.items()
             if options
         ]
-        tab.add_row(escape(cand.text), str(cand.count), "\n".join(lines))
-    console().print(tab)
+        rows.append([escape(cand.text), str(cand.count), "\n".join(lines)])
+    columns = ("name", "units", "candidate equivalents")
+    print_table(console(), "Candidate glossary entries (for review)", columns, rows)

@@ -112,7 +112,7 @@ class Service:
     def concordance(self, query: str, *, lang: str | None, limit: int) -> list[Unit]:
         """``untm concordance``: units holding ``query``."""
         return self.memory().concordance(
-            self._text(query, "query"), lang=lang, limit=self._limit(limit)
+            self._text(query, "query"), langs=[lang] if lang else [], limit=self._limit(limit)
         )
 
     def stats(self) -> MemoryStats:

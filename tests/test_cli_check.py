@@ -54,7 +54,7 @@ def test_deprecated_form_fails_and_suggests(tmp_path: Path) -> None:
     draft = _write(tmp_path / "draft.en.md", "I send a copy to the Secretary General.\n")
     result = _run(draft)
     assert result.exit_code == EXIT_FOUND
-    assert "Segment 0" in result.stdout
+    assert "Segment 1" in result.stdout  # people count from 1
     assert "Secretary-General" in result.stdout
 
 

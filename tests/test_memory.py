@@ -272,7 +272,7 @@ def test_concordance_is_case_insensitive_in_every_script(memory: Memory) -> None
     )
     assert [u.text("en") for u in memory.concordance("совет")] == ["Security Council"]
     assert [u.text("en") for u in memory.concordance("ASSEMBLÉE")] == ["General Assembly"]
-    assert memory.concordance("council", lang="fr") == []
+    assert memory.concordance("council", langs=["fr"]) == []
     assert len(memory.concordance("e", limit=1)) == 1
     with pytest.raises(InputError):
         memory.concordance("  ")

@@ -33,6 +33,7 @@ from typing import Any
 
 from tm import lang as _lang
 from tm.errors import InputError, LanguageError
+from tm.fold import fold
 from tm.models import Unit, Variant
 
 __all__ = [
@@ -117,13 +118,15 @@ def language_tag(tag: str | None) -> str:
     return canonical
 
 
-def variant_contains(data: str, needle: str, base: str) -> bool:
-    """SQL ``untm_find``: whether a variant's text (of primary language ``base``, or of any
-    language when ``base`` is empty) contains ``needle`` (casefolded), case-insensitively."""
+def variant_contains(data: str, needle: str, bases: str) -> bool:
+    """SQL ``untm_find``: whether a variant's text (of a primary language in the
+    comma-separated ``bases``, or of any language when it is empty) contains ``needle``, both
+    compared in their :func:`tm.fold.fold` form (case, apostrophes, quotes, spaces alike)."""
+    wanted = bases.split(",") if bases else None
     return any(
-        needle in text.casefold()
+        needle in fold(text)
         for tag, text, *_ in decode_variants(data)
-        if not base or primary(tag) == base
+        if wanted is None or primary(tag) in wanted
     )
 
 

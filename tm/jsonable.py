@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tm import lang as _lang
+
 if TYPE_CHECKING:
     from tm.match import SegmentMatches
     from tm.models import Alignment, Concept, Finding, TermHit, Unit
@@ -134,6 +136,16 @@ def hit_data(hit: TermHit, paragraph: int | None = None) -> dict[str, object]:
     return data
 
 
-def units_data(units: Sequence[Unit]) -> list[dict[str, object]]:
-    """``untm concordance --json``: each unit's tuid and its text per language."""
-    return [{"tuid": u.tuid, "texts": {v.lang: v.text for v in u.variants}} for u in units]
+def units_data(units: Sequence[Unit], *, langs: Sequence[str] = ()) -> list[dict[str, object]]:
+    """``untm concordance --json``: each unit's tuid and its text per language (those of
+    ``langs`` only, when given)."""
+    wanted = {_lang.base(tag) for tag in langs}
+    return [
+        {
+            "tuid": u.tuid,
+            "texts": {
+                v.lang: v.text for v in u.variants if not wanted or _lang.base(v.lang) in wanted
+            },
+        }
+        for u in units
+    ]

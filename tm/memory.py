@@ -49,6 +49,7 @@ from tm.encoding import (
     variant_contains,
 )
 from tm.errors import InputError, StoreError
+from tm.fold import fold
 from tm.lang import likely_region
 from tm.models import Unit
 from tm.schema import MIGRATES_FROM, SCHEMA_VERSION, signature
@@ -730,21 +731,22 @@ class Memory:
                     found[row[0]] = unit
         return [found[i] for i in ids if i in found]
 
-    def concordance(self, text: str, *, lang: str | None = None, limit: int = 50) -> list[Unit]:
-        """Units with a variant containing ``text`` (case-insensitive), in any or one language.
+    def concordance(self, text: str, *, langs: Sequence[str] = (), limit: int = 50) -> list[Unit]:
+        """Units with a variant containing ``text``, in any language or in one of ``langs``;
+        case, apostrophes, quotation marks and spaces do not matter (:func:`tm.fold.fold`).
 
         Raises:
             InputError: if ``text`` is empty.
         """
-        needle = text.strip().casefold()
+        needle = fold(text.strip())
         if not needle:
             raise InputError("give some text to search for")
-        base = "" if lang is None else _lang.base(language_tag(lang))
+        bases = ",".join(_lang.base(language_tag(lang)) for lang in langs)
         ids = [
             row[0]
             for row in self.connection.execute(
                 "SELECT id FROM units WHERE untm_find(variants, ?, ?) ORDER BY id LIMIT ?",
-                (needle, base, limit),
+                (needle, bases, limit),
             )
         ]
         return self.get(ids)

@@ -145,21 +145,31 @@ def stats(memory: MemoryOption, json_: JsonOption = False) -> None:
 def concordance(
     text: Annotated[str, typer.Argument(help="Text to find (case-insensitive substring).")],
     memory: MemoryOption,
-    lang: Annotated[str | None, typer.Option("--lang", help="Search this language only.")] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Search and show these languages only, e.g. en or en,fr (default all)."
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many units.")] = 50,
     json_: JsonOption = False,
 ) -> None:
-    """Find units containing TEXT in any language (or in --lang)."""
+    """Find units containing TEXT in any language (or in --lang).
+
+    Case, apostrophes (' ’ ʼ ‘), quotation marks (" « » “ ” „) and spaces (no-break and narrow
+    no-break too) do not matter: l'Assemblée finds l’Assemblée, "Conseil" finds « Conseil ».
+    """
     from cli import render
     from tm import jsonable
     from tm.memory import Memory
 
     with handle_errors(), Memory.open(memory, create=False) as store:
-        hits = store.concordance(text, lang=lang, limit=limit)
+        langs = _langs(lang) or []
+        hits = store.concordance(text, langs=langs, limit=limit)
     if json_:
-        render.json_out(jsonable.units_data(hits))
+        render.json_out(jsonable.units_data(hits, langs=langs))
     else:
-        render.concordance_table(hits, text=text)
+        render.concordance_table(hits, text=text, langs=langs)
 
 
 def optimize(memory: MemoryOption, json_: JsonOption = False) -> None:

@@ -154,7 +154,7 @@ def consistency(pairs: Sequence[Pair]) -> list[Finding]:
                     pair,
                     pair.target,
                     earlier.target,
-                    f"This sentence was translated differently in segment {earlier.segment}; "
+                    f"This sentence was translated differently in segment {earlier.segment + 1}; "
                     "use one translation.",
                 )
             )
@@ -165,9 +165,10 @@ def consistency(pairs: Sequence[Pair]) -> list[Finding]:
                     "identical-translation",
                     pair,
                     pair.target,
-                    f"a translation of this source (segment {earlier.segment} has the same text)",
-                    f"Segment {earlier.segment} has a different source but the same translation; "
-                    "check that each says what its source says.",
+                    f"a translation of this source (segment {earlier.segment + 1} has the "
+                    "same text)",
+                    f"Segment {earlier.segment + 1} has a different source but the same "
+                    "translation; check that each says what its source says.",
                 )
             )
     return findings

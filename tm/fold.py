@@ -1,0 +1,71 @@
+"""How concordance compares text: case, apostrophes, quotes and spaces do not matter.
+
+UN texts write one apostrophe several ways (``'`` ``’`` ``ʼ`` ``‘``), quote with « », “ ”, „ “
+or ``"`` by language and typist, and French puts a no-break or narrow no-break space inside
+guillemets and before ``:``. A translator who types ``l'Assemblée`` or ``"Conseil"`` must find
+``l’Assemblée`` and ``« Conseil »``. :func:`fold` maps the query and each stored text to one
+form (NFKC, case-folded, every apostrophe ``'``, every quotation mark ``"`` with no space
+inside, every run of spaces one space); :func:`spans` finds the query in the real text, so
+that what is shown is what is stored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["APOSTROPHES", "QUOTES", "fold", "spans"]
+
+#: apostrophes and single quotation marks written for one another (U+0027 first)
+APOSTROPHES = "'\u2019\u02bc\u2018\u201b\u02bb\u2032\u0060\u00b4\ua78c"
+#: double quotation marks and guillemets of the six languages (U+0022 first)
+QUOTES = '"\u00ab\u00bb\u201c\u201d\u201e\u201f\u2039\u203a\u301d\u301e'
+
+_TABLE = str.maketrans({**dict.fromkeys(APOSTROPHES, "'"), **dict.fromkeys(QUOTES, '"')})
+_SPACE_AROUND_QUOTE = re.compile(r'\s*"\s*')
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """The form in which a query and a stored text are compared.
+
+    >>> fold("l’Assemblée  générale")
+    "l'assemblée générale"
+    >>> fold("le « Conseil\u202fde sécurité »") == fold('le "Conseil de sécurité"')
+    True
+    """
+    text = text.translate(_TABLE)  # before NFKC, which makes ´ a space and a combining mark
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = _SPACES.sub(" ", text.casefold())
+    return _SPACE_AROUND_QUOTE.sub('"', text) if '"' in text else text
+
+
+def spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where ``query`` occurs in ``text`` as :func:`fold` compares them: ``(start, end)``
+    offsets into ``text`` itself, for highlighting. Empty when the query matches only through
+    a compatibility form (e.g. full-width letters), which is rare and only costs the mark."""
+    pattern = _pattern(fold(query))
+    return [m.span() for m in pattern.finditer(text)] if pattern is not None else []
+
+
+@lru_cache(maxsize=64)
+def _pattern(folded: str) -> re.Pattern[str] | None:
+    """A regular expression that finds ``folded`` in unfolded text."""
+    if not folded.strip():
+        return None
+    parts = []
+    last = len(folded) - 1
+    for k, char in enumerate(folded):
+        if char == "'":
+            parts.append(f"[{re.escape(APOSTROPHES)}]")
+        elif char == '"':
+            # spaces beside a quote inside the match; none taken before or after it
+            before, after = (r"\s*" if k > 0 else ""), (r"\s*" if k < last else "")
+            parts.append(rf"{before}[{re.escape(QUOTES)}]{after}")
+        elif char == " ":
+            parts.append(r"\s+")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.IGNORECASE)
