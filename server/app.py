@@ -160,7 +160,7 @@ class _Api:
         lang = request.query_params.get("lang") or None
         limit = _int(request.query_params.get("limit"), 50, "limit")
         hits = await run_in_threadpool(self.service.concordance, query, lang=lang, limit=limit)
-        return JSONResponse(jsonable.units_data(hits))
+        return JSONResponse(jsonable.units_data(hits, langs=[lang] if lang else []))
 
     async def stats(self, request: Request) -> Response:
         """As ``untm stats --json``."""
