@@ -122,6 +122,14 @@ def memory(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("built") / "letter.sqlite"
+    letter = ROOT / "examples" / "letter"
+    _untm("build", letter / "letter.en.md", letter / "letter.fr.md", "-m", path)
+    return path
+
+
 def test_concordance_at_80_columns(memory: Path) -> None:
     lines = _untm("concordance", "general assembly", "-m", memory)
     assert all(cell_len(line) <= 80 for line in lines)
@@ -144,11 +152,12 @@ def test_concordance_at_80_columns(memory: Path) -> None:
         ("query", "Human Rights Council"),
         ("terms", "examples/letter/letter.fr.md"),
         ("stats", "-m", "{memory}"),
+        ("documents", "-m", "{built}"),
     ],
 )
-def test_tables_fit_80_columns(memory: Path, args: tuple[str, ...]) -> None:
+def test_tables_fit_80_columns(memory: Path, built: Path, args: tuple[str, ...]) -> None:
     """Table rows stay within 80 cells (plain lines stay whole when piped, for grep)."""
-    out = _untm(*(arg.format(memory=memory) for arg in args))
+    out = _untm(*(arg.format(memory=memory, built=built) for arg in args))
     lines = [line for line in out if _BOX.search(line)] or out  # a table, or a list of records
     assert lines
     assert all(cell_len(line) <= 80 for line in lines), "\n".join(lines)
