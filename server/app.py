@@ -65,6 +65,8 @@ def create_app(
         Route("/api/check", api.check, methods=["POST"]),
         Route("/api/stats", api.stats),
         Route("/api/export", api.export),
+        Route("/api/documents", api.documents, methods=["GET", "POST"]),
+        Route("/api/documents/{document:path}", api.remove, methods=["DELETE"]),
         Route("/api/tokens", api.tokens, methods=["GET", "POST"]),
         Route("/api/tokens/{ident}", api.revoke, methods=["DELETE"]),
         Route("/", api.index),
@@ -223,6 +225,40 @@ class _Api:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+
+    # --- documents (reading: reader; building and removing: editor) ---------------------------
+
+    async def documents(self, request: Request) -> Response:
+        """GET: as ``untm documents --json``. POST (multipart ``files``: the English document
+        first, then its versions; optional ``document`` symbol): as ``untm build --json``."""
+        if request.method == "GET":
+            await self._allow(request, "reader")
+            found = await run_in_threadpool(self.service.documents)
+            return JSONResponse([asdict(record) for record in found])
+        await self._allow(request, "editor")
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            raise HttpError(415, "send the documents as multipart/form-data 'files'")
+        limit = self.service.limits.upload_bytes
+        async with request.form(max_files=7, max_fields=10) as form:
+            uploads = []
+            for item in form.getlist("files"):
+                if not isinstance(item, UploadFile):
+                    raise InputError("'files' must be files")
+                data = await item.read(limit + 1)
+                uploads.append((item.filename or "", data))
+            symbol = form.get("document")
+        document = symbol if isinstance(symbol, str) and symbol.strip() else None
+        report = await run_in_threadpool(lambda: self.service.build(uploads, document=document))
+        summary = {k: v for k, v in asdict(report).items() if k != "reference"}
+        return JSONResponse(summary, status_code=201)
+
+    async def remove(self, request: Request) -> Response:
+        """DELETE a document (``?lang=xx``, repeated: only those versions); as ``untm remove``."""
+        await self._allow(request, "editor")
+        document = request.path_params["document"]
+        langs = request.query_params.getlist("lang") or None
+        change = await run_in_threadpool(lambda: self.service.remove(document, langs=langs))
+        return JSONResponse(asdict(change))
 
     # --- admin --------------------------------------------------------------------------------
 

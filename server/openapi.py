@@ -116,6 +116,26 @@ def openapi() -> dict[str, Any]:
                     ],
                 )
             },
+            "/api/documents": {
+                "get": _op("The memory's documents, as `untm documents --json`", "reader", "ok"),
+                "post": _op(
+                    "Build a document from uploaded files (multipart `files`: the English "
+                    "document first, then its versions; optional `document` symbol)",
+                    "editor",
+                    "as `untm build --json`",
+                ),
+            },
+            "/api/documents/{document}": {
+                "delete": _op(
+                    "Remove a document, or its versions in `lang` (repeatable)",
+                    "editor",
+                    "as `untm remove --json`",
+                    parameters=[
+                        {"name": "document", "in": "path", "required": True, "schema": text},
+                        _query("lang", "remove only this language's versions"),
+                    ],
+                )
+            },
             "/api/tokens": {
                 "get": _op("The tokens (never their secrets)", "admin", "tokens"),
                 "post": _op(

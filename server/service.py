@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossaries import load_shipped
+from tm.build import BuildReport, build_memory
 from tm.check import check_draft, check_translation
 from tm.document import parse_text, read_document
+from tm.documents import DocumentChange, DocumentRecord, DocumentStore
 from tm.errors import InputError, LanguageError
 from tm.lang import base, normalize
 from tm.match import SegmentMatches, match_document
@@ -165,6 +167,37 @@ class Service:
         if base(translation.lang) == base(source.lang):
             raise LanguageError("the translation is in the source's language; give target_lang")
         return check_translation(source, translation, glossary=self.glossary)
+
+    # --- documents ----------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentRecord]:
+        """``untm documents``: the documents the memory holds."""
+        return DocumentStore(self.memory()).records()
+
+    def build(self, uploads: Sequence[tuple[str, bytes]], *, document: str | None) -> BuildReport:
+        """``untm build``: the first upload is the English document, the others its versions
+        (languages from the ``.xx.`` in their names), stored as ``document`` if given."""
+        if len(uploads) < 2:
+            raise InputError("send the English document and at least one version of it")
+        total = sum(len(data) for _, data in uploads)
+        if total > self.limits.upload_bytes:
+            raise InputError("the files are larger than the server takes in one build")
+        with tempfile.TemporaryDirectory(prefix="untm-build-") as folder:
+            paths: list[Path] = []
+            for name, data in uploads:
+                safe = Path(name).name
+                if not safe or safe in {p.name for p in paths}:
+                    raise InputError(f"give each file its own name ({name!r})")
+                path = Path(folder) / safe
+                path.write_bytes(data)
+                paths.append(path)
+            return build_memory(
+                paths[0], paths[1:], self.memory(), glossary=self.glossary, document=document
+            )
+
+    def remove(self, document: str, *, langs: Sequence[str] | None) -> DocumentChange:
+        """``untm remove``: a document, or its versions in ``langs``."""
+        return DocumentStore(self.memory()).remove(document, langs=langs or None)
 
     # --- export -------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,12 @@ def shared_data() -> Path:
 def _isolated_untm_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Glossaries a user imported on this machine must not change what the tests see."""
     monkeypatch.setenv("UNTM_HOME", str(tmp_path / "untm-home"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[pytest.TestReport]:
+    """Keep each phase's report on the test item (``rep_call``), so that a fixture can tell in
+    its teardown whether the test failed (the browser tests keep a screenshot then)."""
+    report: pytest.TestReport = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -66,6 +66,9 @@ ENDPOINTS = [
     ("POST", "/api/check"),
     ("GET", "/api/stats"),
     ("GET", "/api/export"),
+    ("GET", "/api/documents"),
+    ("POST", "/api/documents"),
+    ("DELETE", "/api/documents/letter"),
     ("GET", "/api/tokens"),
     ("POST", "/api/tokens"),
     ("DELETE", "/api/tokens/abc"),
@@ -275,8 +278,11 @@ def test_openapi_describes_every_route(served: tuple[TestClient, Path, dict[str,
     spec = client.get("/api/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     described = set(spec["paths"])
-    assert {path.split("?")[0] for _, path in ENDPOINTS} - {"/api/tokens/abc"} <= described
-    assert "/api/tokens/{ident}" in described
+    assert {path.split("?")[0] for _, path in ENDPOINTS} - {
+        "/api/tokens/abc",
+        "/api/documents/letter",
+    } <= described
+    assert {"/api/tokens/{ident}", "/api/documents/{document}"} <= described
 
 
 def test_the_web_page_and_its_assets(served: tuple[TestClient, Path, dict[str, str]]) -> None:
@@ -353,3 +359,42 @@ def test_a_document_built_after_start_is_matched_at_once(tmp_path: Path) -> None
     assert CliRunner().invoke(cli, ["build", *letter, "-m", str(memory)]).exit_code == 0
     after = client.post("/api/match", json=fields, headers=headers).json()
     assert after["segments"][1]["matches"][0]["score"] >= 100
+
+
+def _files(stem: str, folder: Path, langs: tuple[str, ...]) -> list[tuple[str, tuple[str, bytes]]]:
+    return [
+        ("files", (f"{stem}.{lang}.md", (folder / f"{stem}.{lang}.md").read_bytes()))
+        for lang in langs
+    ]
+
+
+def test_documents_build_list_and_remove_through_the_api(tmp_path: Path) -> None:
+    memory = tmp_path / "m.sqlite"
+    files = [str(LETTER / f"letter.{lang}.md") for lang in ("en", "fr")]
+    assert CliRunner().invoke(cli, ["build", *files, "-m", str(memory)]).exit_code == 0
+    with Memory.open(memory, create=False) as store:
+        reader = {"Authorization": f"Bearer {access.add_token(store, 'r', 'reader')[1]}"}
+        editor = {"Authorization": f"Bearer {access.add_token(store, 'e', 'editor')[1]}"}
+    client = TestClient(create_app(memory))
+    upload = _files("resolution", RESOLUTION, ("en", "fr", "ru"))
+    refused = client.post("/api/documents", files=upload, headers=reader)
+    assert refused.status_code == 403
+    built = client.post(
+        "/api/documents", files=upload, data={"document": "A/RES/99/101"}, headers=editor
+    )
+    assert built.status_code == 201, built.text
+    assert built.json()["stored"]["document"] == "A/RES/99/101"
+    listed = client.get("/api/documents", headers=reader).json()
+    assert listed == _cli_json("documents", "-m", str(memory))
+    assert {d["id"] for d in listed} >= {"A/RES/99/101"}
+    assert client.delete("/api/documents/A/RES/99/101?lang=ru", headers=reader).status_code == 403
+    gone = client.delete("/api/documents/A/RES/99/101?lang=ru", headers=editor)
+    assert gone.status_code == 200, gone.text
+    record = next(
+        d for d in client.get("/api/documents", headers=reader).json() if d["id"] == "A/RES/99/101"
+    )
+    assert "ru" not in record["languages"]
+    assert client.delete("/api/documents/A/RES/99/101", headers=editor).status_code == 200
+    assert client.delete("/api/documents/A/RES/99/101", headers=editor).status_code == 400
+    one = client.post("/api/documents", files=upload[:1], headers=editor)
+    assert one.status_code == 400

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "examples" / "letter"
+RESOLUTION = ROOT / "tests" / "fixtures" / "reference"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("UNTM_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 FLAGS = [
@@ -49,7 +50,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
     if not Path(CHROMIUM).is_file():
         pytest.skip("chromium is not installed (Debian package chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -59,6 +60,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     assert CliRunner().invoke(cli, ["build", *files, "-m", str(memory)]).exit_code == 0
     with Memory.open(memory, create=False) as store:
         token = access.add_token(store, "browser test", "reader")[1]
+        editor = access.add_token(store, "browser editor", "editor")[1]
     port = _free_port()
     log = folder / "serve.log"
     with log.open("wb") as errors:
@@ -78,14 +80,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
                 if process.poll() is not None:
                     pytest.fail(f"untm serve stopped: {log.read_text(errors='replace')}")
                 time.sleep(0.1)
-        yield url, token
+        yield url, token, editor
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
 @pytest.fixture
-def page(server: tuple[str, str], request: pytest.FixtureRequest) -> Iterator[object]:
+def page(server: tuple[str, str, str], request: pytest.FixtureRequest) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -102,22 +104,16 @@ def page(server: tuple[str, str], request: pytest.FixtureRequest) -> Iterator[ob
             browser.close()
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
-    report = yield
-    setattr(item, f"rep_{report.when}", report)  # type: ignore[attr-defined]
-    return report
-
-
-def _sign_in(page: object, server: tuple[str, str]) -> None:
-    url, token = server
+def _sign_in(page: object, server: tuple[str, str, str], *, editor: bool = False) -> None:
+    url, reader, editor_token = server
+    token = editor_token if editor else reader
     page.goto(url)  # type: ignore[attr-defined]
     page.fill("#token", token)  # type: ignore[attr-defined]
     page.press("#token", "Enter")  # type: ignore[attr-defined]
     page.wait_for_selector("#who:has-text('signed in')")  # type: ignore[attr-defined]
 
 
-def test_term_search_shows_the_six_forms(page: object, server: tuple[str, str]) -> None:
+def test_term_search_shows_the_six_forms(page: object, server: tuple[str, str, str]) -> None:
     _sign_in(page, server)
     page.fill("#terms-q", "Covenant on Civil and Political Rights")  # type: ignore[attr-defined]
     page.press("#terms-q", "Enter")  # type: ignore[attr-defined]
@@ -136,7 +132,7 @@ def test_term_search_shows_the_six_forms(page: object, server: tuple[str, str]) 
     assert "preferred" in texts[1]
 
 
-def test_draft_shows_matches_and_findings(page: object, server: tuple[str, str]) -> None:
+def test_draft_shows_matches_and_findings(page: object, server: tuple[str, str, str]) -> None:
     _sign_in(page, server)
     page.click("#tab-draft")  # type: ignore[attr-defined]
     draft = (
@@ -159,7 +155,7 @@ def test_draft_shows_matches_and_findings(page: object, server: tuple[str, str])
     assert "Secretary General" in page.locator("#draft-results").inner_text()  # type: ignore[attr-defined]
 
 
-def test_keyboard_moves_between_tabs(page: object, server: tuple[str, str]) -> None:
+def test_keyboard_moves_between_tabs(page: object, server: tuple[str, str, str]) -> None:
     _sign_in(page, server)
     page.focus("#tab-terms")  # type: ignore[attr-defined]
     page.keyboard.press("ArrowRight")  # type: ignore[attr-defined]
@@ -169,3 +165,17 @@ def test_keyboard_moves_between_tabs(page: object, server: tuple[str, str]) -> N
     page.press("#concordance-q", "Enter")  # type: ignore[attr-defined]
     page.locator("#concordance-results mark").first.wait_for()  # type: ignore[attr-defined]
     assert page.locator("#concordance-results mark").first.inner_text().lower() == "covenant"  # type: ignore[attr-defined]
+
+
+def test_an_editor_adds_a_document(page: object, server: tuple[str, str, str]) -> None:
+    _sign_in(page, server, editor=True)
+    page.click("#tab-documents")  # type: ignore[attr-defined]
+    files = [str(RESOLUTION / f"resolution.{lang}.md") for lang in ("en", "fr", "ru")]
+    page.set_input_files("#documents-files", files)  # type: ignore[attr-defined]
+    page.fill("#documents-symbol", "A/RES/99/101")  # type: ignore[attr-defined]
+    page.click("#documents-form button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("#documents-built p[role=status]")  # type: ignore[attr-defined]
+    assert "Built A/RES/99/101" in page.inner_text("#documents-built")  # type: ignore[attr-defined]
+    listed = page.locator("#documents-results table").inner_text()  # type: ignore[attr-defined]
+    assert "A/RES/99/101" in listed
+    assert "en fr ru" in listed

@@ -270,6 +270,36 @@ async function download() {
   link.click();
 }
 
+// --- documents --------------------------------------------------------------------------------
+
+async function listDocuments() {
+  const found = await (await api("/api/documents")).json();
+  const out = $("documents-results");
+  out.replaceChildren();
+  if (!found.length) {
+    out.append(el("p", { class: "empty" }, "The memory holds no document yet."));
+    return;
+  }
+  const body = el("tbody");
+  for (const doc of found) {
+    body.append(el("tr", {}, el("td", {}, doc.id), el("td", { dir: "auto" }, doc.title || ""),
+      el("td", {}, doc.languages.join(" ")), el("td", {}, String(doc.units)), el("td", {}, doc.built)));
+  }
+  out.append(el("table", {}, el("caption", {}, `${found.length} document(s)`),
+    el("thead", {}, el("tr", {}, ["id", "title", "languages", "units", "built"].map((h) => el("th", { scope: "col" }, h)))),
+    body));
+}
+
+async function buildDocument() {
+  const body = new FormData($("documents-form"));
+  if (!body.get("document")) body.delete("document");
+  const report = await (await api("/api/documents", { method: "POST", body })).json();
+  const stored = report.stored;
+  $("documents-built").replaceChildren(el("p", { role: "status" },
+    `Built ${stored.document}: ${report.rows} row(s); ${stored.added} added, ${stored.replaced} replaced, ${stored.kept} kept.`));
+  await listDocuments();
+}
+
 // --- wiring -----------------------------------------------------------------------------------
 
 function on(id, event, work, target) {
@@ -302,4 +332,6 @@ document.addEventListener("DOMContentLoaded", () => {
   on("draft-form", "submit", matchDraft, "draft-results");
   on("draft-check", "click", checkDraft, "draft-results");
   on("export-form", "submit", download, "export-results");
+  on("documents-list", "click", listDocuments, "documents-results");
+  on("documents-form", "submit", buildDocument, "documents-built");
 });
