@@ -293,9 +293,10 @@ def document_change(change: DocumentChange) -> None:
         )
     if change.kept_languages:
         out.print(f"Kept as they were: {', '.join(change.kept_languages)}.")
+    holds = f"The document holds {change.units} unit(s); " if change.units else ""
     out.print(
-        f"The document holds {change.units} unit(s); {change.others} other unit(s) of the "
-        f"memory are untouched; revision {change.revision}."
+        f"{holds}{change.others} other unit(s) of the memory are untouched; "
+        f"revision {change.revision}."
     )
     for other in change.namesakes:
         warning(

@@ -217,6 +217,7 @@ def test_own_exports_reimported_add_no_unit(
     with Memory.open(tmp_path / "tm.sqlite") as store:
         _build(store, *RESOLUTION)
         before = (store.count(), store.languages(), _texts(store, "A/RES/99/101"))
+        props = [u.props for u in store.units()]
         out = tmp_path / "out" / f"res.{fmt}"
         out.parent.mkdir()
         export_memory(store, out, fmt=fmt, langs=langs, profile=profile)
@@ -225,6 +226,8 @@ def test_own_exports_reimported_add_no_unit(
         assert report.added == 0
         assert report.merged > 0
         assert (store.count(), store.languages(), _texts(store, "A/RES/99/101")) == before
+        if fmt == "tmx":  # every profile's props come back as they were (trados: x-...:Type)
+            assert [u.props for u in store.units()] == props
         assert import_files(store, files).added == 0
 
 

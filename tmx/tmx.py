@@ -273,7 +273,7 @@ class TmxReader:
             if tag != "tuv":
                 if tag == "prop":
                     props = props or []
-                    props.append((tuv.get("type", ""), tuv.text or ""))
+                    props.append((_read_type(tuv.get("type", "")), tuv.text or ""))
                 elif tag == "note":
                     notes = notes or []
                     notes.append(tuv.text or "")
@@ -336,7 +336,7 @@ class TmxReader:
                 if variant is not None:
                     variants.append(variant)
             elif tag == "prop":
-                props.append((child.get("type", ""), child.text or ""))
+                props.append((_read_type(child.get("type", "")), child.text or ""))
             elif tag == "note":
                 notes.append(child.text or "")
         if not variants:
@@ -378,7 +378,7 @@ class TmxReader:
             if tag == "seg":
                 seg = child
             elif tag == "prop":
-                props.append((child.get("type", ""), child.text or ""))
+                props.append((_read_type(child.get("type", "")), child.text or ""))
             elif tag == "note":
                 notes.append(child.text or "")
         if seg is None:
@@ -445,7 +445,22 @@ def read_tmx(source: str | Path | IO[bytes]) -> TmxReader:
 
 
 def _props(elem: etree._Element) -> tuple[tuple[str, str], ...]:
-    return tuple((p.get("type", ""), p.text or "") for p in elem.iterchildren("prop"))
+    return tuple((_read_type(p.get("type", "")), p.text or "") for p in elem.iterchildren("prop"))
+
+
+#: The field types Trados appends to the names of ``x-`` props (``x-Client:SingleString``).
+_TRADOS_TYPES = frozenset(
+    {"SingleString", "MultipleString", "DateTime", "Integer", "SinglePicklist", "MultiplePicklist"}
+)
+
+
+@lru_cache(maxsize=1024)
+def _read_type(kind: str) -> str:
+    """A prop type as stored: without the Trados field type of an ``x-`` prop, which the
+    ``trados`` profile writes back (:func:`_prop_type`), so that a Trados export imported
+    again merges into its units with the props they had."""
+    name, colon, field = kind.rpartition(":")
+    return name if colon and field in _TRADOS_TYPES and name.startswith("x-") else kind
 
 
 def _segment(seg: etree._Element) -> tuple[str, str | None]:
