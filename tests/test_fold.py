@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.fold import APOSTROPHES, QUOTES, fold, spans
+from tm.fold import APOSTROPHES, QUOTES, contains, fold, spans
 from tm.memory import Memory
 from tm.models import Unit, Variant
 
@@ -74,3 +74,17 @@ def test_memory_concordance_folds_and_narrows_languages(tmp_path) -> None:
         assert [u.text("en") for u in memory.concordance('"Conseil"')] == ["the Council"]
         assert memory.concordance("l'assemblée", langs=["en"]) == []
         assert len(memory.concordance("the", langs=["fr", "en"])) == 2
+
+
+_ANY = st.sampled_from(
+    ["a", "F", "i", "ﬁ", "ｆ", "é", "e\u0301", "´", " ", NBSP, *APOSTROPHES, *QUOTES]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_ANY, max_size=25), st.lists(_ANY, min_size=1, max_size=6))
+def test_the_fast_scan_agrees_with_folding_every_text(text: list[str], query: list[str]) -> None:
+    """Naive reference: fold the text and search, as the prefilter must not change."""
+    needle = fold("".join(query).strip())
+    joined = "".join(text)
+    assert contains(joined, needle) == (needle in fold(joined))

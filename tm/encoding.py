@@ -33,7 +33,7 @@ from typing import Any
 
 from tm import lang as _lang
 from tm.errors import InputError, LanguageError
-from tm.fold import fold
+from tm.fold import contains
 from tm.models import Unit, Variant
 
 __all__ = [
@@ -124,7 +124,7 @@ def variant_contains(data: str, needle: str, bases: str) -> bool:
     compared in their :func:`tm.fold.fold` form (case, apostrophes, quotes, spaces alike)."""
     wanted = bases.split(",") if bases else None
     return any(
-        needle in fold(text)
+        contains(text, needle)
         for tag, text, *_ in decode_variants(data)
         if wanted is None or primary(tag) in wanted
     )
