@@ -230,3 +230,17 @@ def test_pretranslate_refuses_the_draft_s_own_language(tmp_path: Path, examples:
         assert result.returncode == 2
         assert "is in en already" in result.stderr
         assert not output.exists()
+
+
+def test_no_command_help_shows_a_type_beside_a_flag() -> None:
+    """Every command and group, in process (the subprocess test above covers the entry point)."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    runner = CliRunner()
+    names = {name.split()[0] for name in _commands()} | set(_commands())
+    for name in sorted(names):
+        result = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, (name, result.output)
+        assert "<bool>" not in result.output, name
