@@ -657,3 +657,14 @@ def test_docx_footnotes_are_paragraphs_of_their_own(tmp_path: Path) -> None:
         ("footnote", "1 The countries are listed in annex I."),
         ("footnote", "2 See A/78/100."),
     ]
+
+
+def test_a_masthead_under_united_nations_keeps_its_lines() -> None:
+    """Converted UN documents often open with "United Nations" before the symbol."""
+    text = "United Nations\n\nA/78/367\n\nDistr.: General  \n13 September 2023\n\nThe text."
+    assert [(p.kind, p.text) for p in parse_text(text, "en").paragraphs] == [
+        ("header", "United Nations"),
+        ("header", "A/78/367"),
+        ("header", "Distr.: General\n13 September 2023"),
+        ("body", "The text."),
+    ]

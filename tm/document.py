@@ -98,6 +98,9 @@ _CUT_WORD = re.compile(r"[^\W\d_][-‐]$")  # "co-" at the end of a line
 # Markdown pipe tables: each cell is a unit.
 _TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+# A masthead, if any, shows among a document's first blocks ("United Nations" / "A/78/367").
+_MASTHEAD_BLOCKS = 3
+_MASTHEAD_LINE = re.compile(rf"^(?:.{{0,40}}\s)?{_SYMBOL}(?<!\.)\s*$")  # "United Nations A/78/367"
 # Plain-text titles: at most this long, and not opened by a paragraph number.
 _TITLE_MAX = 200
 
@@ -440,7 +443,7 @@ def _clean(blocks: list[_Block]) -> list[_Block]:
 def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Document:
     paragraphs: list[tuple[ParagraphKind, str]] = []
     cleaned = _clean(blocks)
-    in_header = bool(cleaned) and _opens_masthead(cleaned[0])
+    in_header = any(map(_is_masthead, cleaned[:_MASTHEAD_BLOCKS]))
     for block in cleaned:
         parts, ends_header = _classify(block, in_header, lang)
         if ends_header:
@@ -465,13 +468,13 @@ def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Documen
     )
 
 
-def _opens_masthead(block: _Block) -> bool:
-    """True when a document opens with a UN masthead (a symbol, the organ's name as a level-1
-    heading, or "Distr."), whose short lines are units of their own; a document that opens
-    with its title has none."""
+def _is_masthead(block: _Block) -> bool:
+    """True for a block of a UN masthead (a symbol, the organ's name as a level-1 heading, or
+    "Distr."): a document that has one among its first blocks opens with header lines that are
+    units of their own; a document that opens with its title has none."""
     first = block.lines[0]
     return (
-        re.search(_SYMBOL, "\n".join(block.lines)) is not None
+        any(_MASTHEAD_LINE.match(line) or _SYMBOL_LINE.match(line) for line in block.lines)
         or re.match(r"#\s", first) is not None
         or (block.style or "").lower().startswith("title")
         or "distr" in first.lower()
