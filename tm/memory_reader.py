@@ -1,0 +1,198 @@
+"""The read side of a memory: counts, stats, units, records, sources, concordance.
+
+:class:`MemoryReader` holds the queries every command and the server read a memory with;
+:class:`tm.memory.Memory` (the store: opening, transactions, writes) is one. Streams read in
+id order with constant memory; rows become values through :mod:`tm.encoding`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tm import lang as _lang
+from tm.encoding import (
+    UNIT_COLUMNS,
+    DatedUnit,
+    PlainUnit,
+    decode_variants,
+    language_tag,
+    primary,
+    record_from_row,
+    unit_from_row,
+)
+from tm.errors import InputError
+from tm.fold import fold
+from tm.models import Unit
+
+if TYPE_CHECKING:
+    from tm.live_index import SourceRow
+
+__all__ = ["MemoryReader", "MemoryStats"]
+
+_SELECT = f"SELECT id, tuid, variants, {UNIT_COLUMNS} FROM units"
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryStats:
+    """A summary of a memory: units, revision, signature, units per language and origin."""
+
+    path: str
+    units: int
+    revision: int
+    signature: str
+    languages: dict[str, int]
+    origins: dict[str, int]
+
+
+class MemoryReader:
+    """Queries over a memory's ``units``, ``languages`` and ``meta`` tables."""
+
+    connection: sqlite3.Connection
+    path: Path
+
+    def revision(self) -> int:
+        """A number that grows on every change, so derived indexes know when they are stale."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return int(row[0])
+
+    def meta(self) -> dict[str, str]:
+        """The ``meta`` table: signature, revision."""
+        return dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
+
+    def count(self) -> int:
+        """Number of units."""
+        return int(self.connection.execute("SELECT count(*) FROM units").fetchone()[0])
+
+    def languages(self) -> dict[str, int]:
+        """Units per language tag as stored (``en-US`` and ``en`` counted apart)."""
+        rows = self.connection.execute("SELECT lang, units FROM languages ORDER BY lang")
+        return {lang: n for lang, n in rows}
+
+    def origins(self) -> dict[str, int]:
+        """Units per origin (the document or file they came from)."""
+        rows = self.connection.execute(
+            "SELECT coalesce(origin, ''), count(*) FROM units GROUP BY origin ORDER BY origin"
+        )
+        return {origin: n for origin, n in rows}
+
+    def stats(self) -> MemoryStats:
+        """Units, revision, signature, and units per language and per origin."""
+        meta = self.meta()
+        return MemoryStats(
+            path=str(self.path),
+            units=self.count(),
+            revision=int(meta["revision"]),
+            signature=meta["signature"],
+            languages=self.languages(),
+            origins=self.origins(),
+        )
+
+    def units(self, *, langs: Sequence[str] | None = None) -> Iterator[Unit]:
+        """Every unit in storage order; with ``langs``, only those languages' variants
+        (compared by primary language) and only units that have at least one of them."""
+        for _, unit in self.units_with_ids(langs=langs):
+            yield unit
+
+    def units_with_ids(self, *, langs: Sequence[str] | None = None) -> Iterator[tuple[int, Unit]]:
+        """Every unit with its stable integer id, in id order (streams; constant memory)."""
+        keep = self._selection(langs)
+        cursor = self.connection.cursor()
+        cursor.execute(_SELECT + " ORDER BY id")
+        for row in cursor:
+            unit = unit_from_row(row, keep)
+            if unit is not None:
+                yield row[0], unit
+
+    def sources(self, lang: str, *, ids: Sequence[int] | None = None) -> Iterator[SourceRow]:
+        """``(id, text, segtype, document)`` of every unit (or of those with ``ids``, in
+        ascending id order) holding text in primary language ``lang``: what the match index
+        reads, without making :class:`Unit` values. ``document`` is the ``x-document``
+        prop."""
+        base = _lang.base(lang)
+        cursor = self.connection.cursor()
+        query = "SELECT id, variants, segtype, props FROM units"
+        chunks: Iterable[Sequence[int] | None] = [None]
+        if ids is not None:
+            ordered = sorted(ids)
+            chunks = [ordered[at : at + 500] for at in range(0, len(ordered), 500)]
+        for chunk in chunks:
+            if chunk is None:
+                cursor.execute(query + " ORDER BY id")
+            else:
+                marks = ",".join("?" * len(chunk))
+                cursor.execute(f"{query} WHERE id IN ({marks}) ORDER BY id", list(chunk))
+            for unit_id, data, segtype, props in cursor:
+                for tag, text, *_ in decode_variants(data):
+                    if primary(tag) == base:
+                        yield unit_id, text, segtype, None if props is None else _document(props)
+                        break
+
+    def records(
+        self, *, langs: Sequence[str] | None = None
+    ) -> Iterator[Unit | PlainUnit | DatedUnit]:
+        """The units of :meth:`units`, those with nothing but a tuid and texts as
+        :data:`PlainUnit` tuples, those with unit-level props, notes, dates and ids besides
+        (what CAT tools export) as :data:`DatedUnit` tuples: what bulk writers turn into text
+        fastest."""
+        keep = self._selection(langs)
+        cursor = self.connection.cursor()
+        cursor.execute(_SELECT + " ORDER BY id")
+        for row in cursor:
+            record = record_from_row(row, keep)
+            if record is not None:
+                yield record
+
+    def _selection(self, langs: Sequence[str] | None) -> frozenset[str] | None:
+        """The primary languages to keep, or None when every stored language is wanted."""
+        if not langs:
+            return None
+        keep = frozenset(_lang.base(lang) for lang in langs)
+        if {primary(tag) for tag in self.languages()} <= keep:
+            return None
+        return keep
+
+    def get(self, ids: Sequence[int]) -> list[Unit]:
+        """The units with these ids, in the order asked (unknown ids are left out)."""
+        found: dict[int, Unit] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            cursor = self.connection.execute(
+                f"{_SELECT} WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            for row in cursor:
+                unit = unit_from_row(row, None)
+                if unit is not None:
+                    found[row[0]] = unit
+        return [found[i] for i in ids if i in found]
+
+    def concordance(self, text: str, *, langs: Sequence[str] = (), limit: int = 50) -> list[Unit]:
+        """Units with a variant containing ``text``, in any language or in one of ``langs``;
+        case, apostrophes, quotation marks and spaces do not matter (:func:`tm.fold.fold`).
+
+        Raises:
+            InputError: if ``text`` is empty.
+        """
+        needle = fold(text.strip())
+        if not needle:
+            raise InputError("give some text to search for")
+        bases = ",".join(_lang.base(language_tag(lang)) for lang in langs)
+        ids = [
+            row[0]
+            for row in self.connection.execute(
+                "SELECT id FROM units WHERE untm_find(variants, ?, ?) ORDER BY id LIMIT ?",
+                (needle, bases, limit),
+            )
+        ]
+        return self.get(ids)
+
+
+@lru_cache(maxsize=1024)
+def _document(props: str) -> str | None:
+    """The ``x-document`` prop of a ``props`` column (cached: a document's units share it)."""
+    return dict(json.loads(props)).get("x-document")
