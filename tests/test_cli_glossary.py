@@ -40,7 +40,7 @@ def _reference(shared_data: Path) -> dict[str, dict[str, str]]:
 
 def test_query_every_english_name_gives_the_six_preferred_forms(shared_data: Path) -> None:
     reference = _reference(shared_data)
-    assert len(reference) == 32
+    assert len(reference) == 72  # revision 2
     for concept, names in reference.items():
         code, out, err = _run("query", names["en"], "--json", "--limit", "1")
         assert code == 0, err
