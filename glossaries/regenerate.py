@@ -19,7 +19,6 @@ import os
 import sys
 from pathlib import Path
 
-
 __all__ = ["ADDED", "COLUMNS", "TARGET", "regenerate"]
 
 #: The columns of the reference table, kept as they are.
@@ -40,7 +39,7 @@ ADDED: tuple[tuple[str, ...], ...] = (
         "",
         "admitted",
         "unverified",
-        "untm: UN Russian renders \"responsibility to protect\" as «обязанность защищать» (e.g. "
+        'untm: UN Russian renders "responsibility to protect" as «обязанность защищать» (e.g. '
         "A/RES/60/1, paras. 138-139); no source seen for the agenda title",
     ),
     (

@@ -12,7 +12,20 @@ from cli._errors import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK
 from cli.main import app
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "check"
-KEYS = {"rule", "severity", "segment", "source", "target", "found", "expected", "message"}
+KEYS = {
+    "rule",
+    "severity",
+    "segment",
+    "source",
+    "target",
+    "found",
+    "expected",
+    "message",
+    # the glossary concept at issue, and the confidence and source of its expected form
+    "concept",
+    "confidence",
+    "glossary_source",
+}
 
 runner = CliRunner()
 

@@ -7,14 +7,24 @@ one-term-a-row layout of the shipped glossary and of users' tables.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
+
+import regex
 
 from tm.errors import GlossaryError, LanguageError
 from tm.lang import normalize
 from tm.models import Concept, Term, TermStatus
 from tm.stems import cached_base
 
-__all__ = ["STATUSES", "concept_languages", "concepts_from_rows", "is_abbreviation"]
+__all__ = [
+    "STATUSES",
+    "check_statuses",
+    "concept_languages",
+    "concepts_from_rows",
+    "conflict_key",
+    "is_abbreviation",
+]
 
 #: Term statuses, best first (``"variant"`` is given to unlisted forms found by tolerance).
 STATUSES: tuple[TermStatus, ...] = ("preferred", "admitted", "deprecated")
@@ -24,6 +34,57 @@ _STATUS_OF: dict[str, TermStatus] = {status: status for status in STATUSES}
 def is_abbreviation(term: Term) -> bool:
     """True for an abbreviation row (``ICCPR``, ``МПГПП``): matched only in capitals."""
     return term.abbreviation is not None and term.abbreviation == term.text
+
+
+# --- statuses that contradict each other ------------------------------------------------------
+
+# What two spellings of one name may differ in: case, apostrophes, ё/е, title marks and quotes,
+# tatweel and Arabic diacritics, hamza on alef, spacing (as the reference's validate.py folds).
+_CONFLICT_FOLD = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u02bc": "'",
+        "ё": "е",
+        "Ё": "Е",
+        **{c: None for c in '《》〈〉<>“”"\u0640'},
+        **{chr(c): None for c in range(0x064B, 0x0653)},
+        **{c: "ا" for c in "إأآ"},
+    }
+)
+_SPACES = regex.compile(r"\s+")
+
+
+def conflict_key(text: str) -> str:
+    """The form under which two terms are the same name for :func:`check_statuses`."""
+    text = unicodedata.normalize("NFKC", text).translate(_CONFLICT_FOLD)
+    return str(_SPACES.sub(" ", text)).strip().casefold()
+
+
+def check_statuses(concepts: Iterable[Concept]) -> None:
+    """Refuse a glossary that marks a term deprecated in one concept and accepts it (preferred
+    or admitted) in another, in the same language: such a glossary would tell a translator to
+    replace the correct name of one body or treaty with another's.
+
+    Raises:
+        GlossaryError: naming the term and both concepts.
+    """
+    deprecated: dict[tuple[str, str], str] = {}
+    accepted: dict[tuple[str, str], tuple[str, Term]] = {}
+    for concept in concepts:
+        for term in concept.terms:
+            key = (cached_base(term.lang), conflict_key(term.text))
+            if term.status == "deprecated":
+                deprecated.setdefault(key, concept.id)
+            else:
+                accepted.setdefault(key, (concept.id, term))
+    for key, wrong in deprecated.items():
+        right = accepted.get(key)
+        if right is not None and right[0] != wrong:
+            raise GlossaryError(
+                f"the {key[0]} term \u201c{right[1].text}\u201d is deprecated in {wrong} but "
+                f"{right[1].status} in {right[0]}: a term may not be wrong for one concept and "
+                "right for another"
+            )
 
 
 # --- building concepts from rows --------------------------------------------------------------

@@ -25,7 +25,20 @@ __all__ = [
     "units_data",
 ]
 
-_FINDING_KEYS = ("rule", "severity", "segment", "source", "target", "found", "expected", "message")
+_FINDING_KEYS = (
+    "rule",
+    "severity",
+    "segment",
+    "source",
+    "target",
+    "found",
+    "expected",
+    "message",
+    # the glossary concept at issue, and the confidence and source of its expected form
+    "concept",
+    "confidence",
+    "glossary_source",
+)
 
 
 def findings_data(findings: Sequence[Finding]) -> dict[str, object]:
@@ -133,6 +146,8 @@ def hit_data(hit: TermHit, paragraph: int | None = None) -> dict[str, object]:
     for key in ("start", "end", "text", "lang", "concept", "status", "form", "preferred"):
         data[key] = getattr(hit, key)
     data["equivalents"] = dict(hit.equivalents)
+    data["confidence"] = hit.confidence  # of the preferred form, on which advice rests
+    data["source"] = hit.source
     return data
 
 

@@ -212,6 +212,8 @@ class TermHit:
 
     ``status`` is the found form's status, or ``"variant"`` for an unlisted form found by
     tolerant matching; ``equivalents`` maps each other language to its preferred term.
+    ``confidence`` and ``source`` are those of the preferred term in ``lang``, on which any
+    advice to change the form rests (``verified``, ``secondary`` or ``unverified``).
     """
 
     start: int
@@ -223,6 +225,8 @@ class TermHit:
     form: str
     preferred: str
     equivalents: dict[str, str] = field(default_factory=dict)
+    confidence: str | None = None
+    source: str | None = None
 
 
 # --- matching (tm/match.py) -------------------------------------------------------------------
@@ -283,7 +287,12 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One departure from official terminology or consistency (tm/check/)."""
+    """One departure from official terminology or consistency (tm/check/).
+
+    ``source`` and ``target`` are the texts checked. For a finding about a glossary concept,
+    ``concept`` is its id and ``confidence`` and ``glossary_source`` are those of the expected
+    form in the glossary: the advice is only as sure as they are.
+    """
 
     rule: str
     severity: Severity
@@ -293,3 +302,6 @@ class Finding:
     found: str
     expected: str
     message: str
+    concept: str | None = None
+    confidence: str | None = None
+    glossary_source: str | None = None

@@ -166,7 +166,7 @@ class TermIndex:
     def __init__(self, concepts: Mapping[str, Concept]) -> None:
         self._by_id = concepts
         self._indexes: dict[str, _Index] = {}
-        self._preferred: dict[tuple[str, str], tuple[str | None, dict[str, str]]] = {}
+        self._preferred: dict[tuple[str, str], tuple[Term | None, dict[str, str]]] = {}
 
     def _index(self, lang: str) -> _Index:
         index = self._indexes.get(lang)
@@ -223,7 +223,7 @@ class TermIndex:
         A listed form wins, spelled as listed or else (ru, ar, fr, es) inflected; otherwise the
         best-ranked entry names the concept of an unlisted variant. An abbreviation of a cased
         script counts in neither way unless written as listed or in capitals ("pidcp" is no
-        PIDCP).
+        PIDCP). A single word counts only in a listed form (spelt as listed or inflected).
         """
         usable = [e for e in entries if e.term is None or not _lowercased(e.term, span)]
         if not usable:
@@ -236,6 +236,8 @@ class TermIndex:
         if found:
             concept, term = min(found, key=lambda item: _RANK[item[1].status])
             return concept, term, term.status, term.text
+        if lang != "zh" and len(WORD.findall(span)) == 1:
+            return None  # one word in another spelling is another word ("secretario")
         fallback = min(usable, key=_entry_rank)
         return fallback.concept, fallback.term, "variant", fallback.form
 
@@ -259,11 +261,13 @@ class TermIndex:
             concept=concept_id,
             status=status,
             form=form,
-            preferred=preferred or form,
+            preferred=preferred.text if preferred else form,
             equivalents=dict(equivalents),
+            confidence=preferred.confidence if preferred else None,
+            source=preferred.source if preferred else None,
         )
 
-    def _equivalents(self, concept_id: str, lang: str) -> tuple[str | None, dict[str, str]]:
+    def _equivalents(self, concept_id: str, lang: str) -> tuple[Term | None, dict[str, str]]:
         """The preferred term in ``lang`` and in each other language (cached per concept)."""
         key = (concept_id, lang)
         found = self._preferred.get(key)
@@ -275,7 +279,7 @@ class TermIndex:
                 preferred = concept.preferred(other)
                 if other != lang and preferred is not None:
                     others[other] = preferred.text
-            found = self._preferred[key] = (term.text if term else None, others)
+            found = self._preferred[key] = (term, others)
         return found
 
 

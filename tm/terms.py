@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from tm.concepts import STATUSES, concepts_from_rows, is_abbreviation
+from tm.concepts import STATUSES, check_statuses, concepts_from_rows, is_abbreviation
 from tm.errors import GlossaryError
 from tm.lang import base
 from tm.models import Concept, Document, TermHit
@@ -39,6 +39,10 @@ class Glossary:
     >>> g = Glossary([Concept("X", "body", (Term("en", "Security Council"),))])
     >>> [h.concept for h in g.find("the security  council met", "en")]
     ['X']
+
+    Raises:
+        GlossaryError: a concept id occurs twice, or a term is deprecated in one concept and
+            preferred or admitted in another (:func:`tm.concepts.check_statuses`).
     """
 
     def __init__(self, concepts: Iterable[Concept]) -> None:
@@ -48,6 +52,7 @@ class Glossary:
             if concept.id in self._by_id:
                 raise GlossaryError(f"concept id {concept.id!r} occurs twice in one glossary")
             self._by_id[concept.id] = concept
+        check_statuses(self.concepts)
         self._index = TermIndex(self._by_id)
 
     def __len__(self) -> int:

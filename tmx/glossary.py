@@ -78,6 +78,16 @@ def load(path: str | Path, *, src_lang: str | None = None, tgt_lang: str | None 
         raise GlossaryError(f"{path}: the file is empty")
     if b"\0" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise GlossaryError(f"{path}: this is a binary file, not a glossary")
+    try:
+        return _read(path, data, src_lang=src_lang, tgt_lang=tgt_lang)
+    except GlossaryError as err:
+        if str(err).startswith(str(path)):
+            raise
+        raise GlossaryError(f"{path}: {err}") from err
+
+
+def _read(path: Path, data: bytes, *, src_lang: str | None, tgt_lang: str | None) -> Glossary:
+    """The reader chosen by :func:`load` for ``path``, whose bytes are ``data``."""
     suffix = path.suffix.lower()
     if suffix == ".tbx" or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         from tmx.tbx import read_tbx
@@ -350,5 +360,10 @@ def with_user_glossaries(base_glossary: Glossary, paths: Sequence[str | Path] = 
     with ``paths`` (files given on the command line), later ones adding to earlier ones."""
     merged = base_glossary
     for path in (*user_glossaries(), *paths):
-        merged = merged.merged(load(path))
+        try:
+            merged = merged.merged(load(path))
+        except GlossaryError as err:
+            if str(err).startswith(str(path)):
+                raise
+            raise GlossaryError(f"{path}: with the glossaries before it, {err}") from err
     return merged

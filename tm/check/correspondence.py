@@ -11,8 +11,7 @@ from tm import numbers
 from tm.check.finder import CachedTerms
 from tm.check.findings import Pair, make_finding
 from tm.check.text import mentions, quote
-from tm.lang import base
-from tm.models import Concept, Finding, Severity, TermHit
+from tm.models import Finding, TermHit
 
 
 def group_key(pair: Pair, position: int) -> tuple[str, int]:
@@ -70,6 +69,8 @@ def term_correspondence(
                     expected,
                     f"The source cites {quote(hit.text.strip())}, but the translation names "
                     f"{quote(found)}; write {quote(expected)}.",
+                    concept=terms.concept(concept),
+                    lang=tgt_lang,
                 )
             )
         elif tgt_count[concept] == 0:
@@ -81,19 +82,11 @@ def term_correspondence(
                     expected,
                     f"The source cites {quote(hit.text.strip())}; its official equivalent "
                     f"{quote(expected)} is not in the translation.",
-                    severity=_severity(terms.concept(concept), tgt_lang, expected),
+                    concept=terms.concept(concept),
+                    lang=tgt_lang,
                 )
             )
     return findings
-
-
-def _severity(concept: Concept | None, lang: str, expected: str) -> Severity:
-    """An error, unless the glossary marks the expected form as unverified (then a warning)."""
-    if concept is not None:
-        for term in concept.terms:
-            if base(term.lang) == lang and term.text == expected:
-                return "warning" if term.confidence == "unverified" else "error"
-    return "error"
 
 
 def number_correspondence(

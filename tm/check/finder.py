@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+import regex
 from rapidfuzz import fuzz
 
 from tm.check.findings import TermFinder
@@ -13,6 +14,12 @@ from tm.check.text import HAN, TITLE_HEADS, UNLISTED
 from tm.errors import InputError
 from tm.lang import base
 from tm.models import Concept, TermHit
+
+# A window is located leniently, then the whole words found are scored against UNLISTED.
+_LOCATE = 75
+_WORDS = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+# Where a clause or sentence ends, a name does not go on ("No. 1" keeps its full stop).
+_CLAUSE_END = regex.compile(r"[;؛；。!?！？\n]")
 
 
 class CachedTerms:
@@ -36,29 +43,40 @@ class CachedTerms:
     def _unlisted(self, text: str, lang: str, hits: Sequence[TermHit]) -> list[TermHit]:
         """Names the recogniser missed, found by fuzzy matching around a title's head word.
 
-        Only for languages whose titles are not declined, where a near miss is a variant
-        ("Convention on Reduction of Statelessness"), not an inflected form.
+        Only for languages whose titles are not declined (and Arabic, whose clitics the
+        recogniser folds), where a near miss is a variant ("Convention on Reduction of
+        Statelessness"), not an inflected form. The text searched around a head word stops at
+        the names found before and after it, so that a variant standing beside the official
+        name ("the Covenant ...; the Covenant of ...") is not hidden by it.
         """
         found: list[TermHit] = []
         for head in TITLE_HEADS[lang].finditer(text):
             at = head.start()
             if any(hit.start <= at < hit.end for hit in [*hits, *found]):
                 continue
-            low = max(0, at - 60)
-            window = text[low : at + 160].casefold()
+            low = max([0, at - 60, *(h.end for h in [*hits, *found] if h.end <= at)])
+            high = min([at + 160, *(h.start for h in hits if h.start > at)])
+            clause = _CLAUSE_END.search(text, at, high)
+            high = clause.start() if clause else high
+            low = max([low, *(m.end() for m in _CLAUSE_END.finditer(text, low, at))])
+            window = text[low:high].casefold()
             word = head.group().casefold()
             best: tuple[float, Concept, str, int, int] | None = None
             for concept, form in self._forms_of(lang):
                 if word not in form.casefold():
                     continue
-                aligned = fuzz.partial_ratio_alignment(
-                    form.casefold(), window, score_cutoff=UNLISTED
-                )
-                if aligned is None or (best is not None and aligned.score <= best[0]):
+                key = form.casefold()
+                aligned = fuzz.partial_ratio_alignment(key, window, score_cutoff=_LOCATE)
+                if aligned is None:
                     continue
+                # scored on the whole words found, so that the window's edges do not count
                 start, end = word_span(text, low + aligned.dest_start, low + aligned.dest_end)
+                start = _first_word_of(text, start, end, key)
+                score = fuzz.ratio(key, text[start:end].casefold())
+                if score < UNLISTED or (best is not None and score <= best[0]):
+                    continue
                 if start <= at < end and not any(h.start < end and start < h.end for h in hits):
-                    best = (aligned.score, concept, form, start, end)
+                    best = (score, concept, form, start, end)
             if best is not None:
                 _, concept, form, start, end = best
                 found.append(variant_hit(concept, form, text, start, end, lang))
@@ -107,6 +125,19 @@ class CachedTerms:
         return None if concept is None else concept.category
 
 
+def _first_word_of(text: str, start: int, end: int, form: str) -> int:
+    """``start`` moved past leading words that the (casefolded) ``form`` lacks ("le", "the");
+    a word ending in one of the form's words (Arabic "والعهد": wa- + "العهد") is the form's."""
+    if HAN.search(text[start:end]):
+        return start
+    words = tuple(_WORDS.findall(form)[:2])  # a name starts with its first or second word
+    for word in _WORDS.finditer(text, start, end):
+        if word.group().casefold().endswith(words):
+            at: int = word.start()
+            return at
+    return start
+
+
 def word_span(text: str, start: int, end: int) -> tuple[int, int]:
     """``start:end`` widened to whole words (not in Chinese) and stripped of edge punctuation."""
     if not HAN.search(text[start:end]):
@@ -141,4 +172,6 @@ def variant_hit(concept: Concept, form: str, text: str, start: int, end: int, la
         form,
         preferred.text if preferred is not None else form,
         equivalents,
+        preferred.confidence if preferred is not None else None,
+        preferred.source if preferred is not None else None,
     )

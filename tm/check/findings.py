@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from tm.anchors import Recogniser
+from tm.check.text import quote
 from tm.models import Concept, Finding, Segment, Severity
 
 #: Every rule, with its severity and what it means, in report order.
@@ -63,14 +64,40 @@ def make_finding(
     message: str,
     *,
     severity: Severity | None = None,
+    concept: Concept | None = None,
+    lang: str | None = None,
 ) -> Finding:
-    """A finding of ``rule`` (at its usual severity unless told) in a pair or a draft segment."""
+    """A finding of ``rule`` (at its usual severity unless told) in a pair or a draft segment.
+
+    With the ``concept`` at issue and the ``lang`` of the expected form, the finding carries
+    the confidence and source of that form; where the glossary's preferred form in ``lang`` is
+    ``unverified`` (no source seen), the finding is a warning whatever its rule, and says so.
+    """
     severity = severity or RULES[rule][0]
-    if isinstance(where, Pair):
-        return Finding(
-            rule, severity, where.segment, where.source, where.target, found, expected, message
+    reference = concept.preferred(lang) if concept is not None and lang is not None else None
+    if reference is not None and reference.confidence == "unverified":
+        severity = "warning"
+        message += (
+            f" The glossary's {quote(reference.text)} is unverified (no source seen): "
+            "confirm it before changing the text."
         )
-    return Finding(rule, severity, where.index, where.text, None, found, expected, message)
+    if isinstance(where, Pair):
+        number, source, target = where.segment, where.source, where.target
+    else:
+        number, source, target = where.index, where.text, None
+    return Finding(
+        rule,
+        severity,
+        number,
+        source,
+        target,
+        found,
+        expected,
+        message,
+        concept=concept.id if concept is not None else None,
+        confidence=reference.confidence if reference is not None else None,
+        glossary_source=reference.source if reference is not None else None,
+    )
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

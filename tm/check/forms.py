@@ -67,6 +67,8 @@ def form_finding(
             found,
             expected,
             f"{quote(found)} is not the official form; write {quote(expected)}.",
+            concept=terms.concept(hit.concept),
+            lang=hit.lang,
         )
     if hit.status == "variant":
         if _unverified(terms.concept(hit.concept), hit.lang) or _split_name(hit, text):
@@ -77,6 +79,8 @@ def form_finding(
             found,
             expected,
             f"{quote(found)} departs from the official name {quote(expected)}.",
+            concept=terms.concept(hit.concept),
+            lang=hit.lang,
         )
     if (
         base(hit.lang) == "zh"
@@ -91,6 +95,8 @@ def form_finding(
             found,
             marked,
             f"A treaty title in Chinese running text is written in 《》: {marked}.",
+            concept=terms.concept(hit.concept),
+            lang=hit.lang,
         )
     # A listed form found case-insensitively: the letters must match, except the first one
     # (sentence start) and in all-capital headings.
@@ -172,6 +178,8 @@ def mixed_forms(
                         main_form,
                         f"Named {quote(hit.text.strip())} here but {quote(main_form)} "
                         f"elsewhere in the document; use one form.",
+                        concept=terms.concept(hit.concept),
+                        lang=hit.lang,
                     )
                 )
     return findings

@@ -35,6 +35,8 @@ TITLE_HEADS = {
     "fr": regex.compile(r"\b(?:Convention|Pacte|Déclaration|Protocole|Charte)\b"),
     "es": regex.compile(r"\b(?:Convención|Convenio|Pacto|Declaración|Protocolo|Carta)\b"),
     "zh": regex.compile(r"公约|宣言|议定书|宪章"),
+    # Arabic words take clitics (و, ب, ل, ال) in front: no word boundary before the head
+    "ar": regex.compile(r"(?:اتفاقية|العهد|عهد|الإعلان|إعلان|البروتوكول|بروتوكول|ميثاق)"),
 }
 #: rapidfuzz score from which an unrecognised text near a title word is an unlisted form of a
 #: name: 85 catches two replaced words in a long title ("Pacte international sur les droits
