@@ -15,7 +15,10 @@ RULES: dict[str, tuple[Severity, str]] = {
     "deprecated-term": ("error", "a glossary term in a form the glossary marks as wrong"),
     "variant-term": ("warning", "a glossary term in an unlisted spelling, wording or case"),
     "mixed-forms": ("warning", "one concept named in several forms in the same document"),
-    "abbreviation-not-introduced": ("warning", "an abbreviation used before it is spelled out"),
+    "abbreviation-not-introduced": (
+        "warning",
+        "an abbreviation used before it is spelled out, or of a name UN style never abbreviates",
+    ),
     "missing-term": ("error", "a source term whose official equivalent is not in the target"),
     "wrong-term": ("error", "a target term of another concept than the source term"),
     "number-mismatch": ("error", "numbers, article references or dates that differ"),

@@ -53,11 +53,21 @@ def _in_title_marks(text: str, start: int, end: int) -> bool:
     return closing >= 0 and "《" not in text[end:closing]
 
 
+# What may stand beside a title that is a heading of its own: numbering and punctuation.
+_NUMBERING = regex.compile(r"[\s\p{P}\p{N}一二三四五六七八九十百〇零第章节部分附件]*")
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """True when the name is the whole text but for numbering and punctuation: a heading or
+    title line, which Chinese does not put in 《》 ("一、公民权利和政治权利国际公约")."""
+    return bool(_NUMBERING.fullmatch(text[:start])) and bool(_NUMBERING.fullmatch(text[end:]))
+
+
 def form_finding(
     hit: TermHit, text: str, where: Pair | Segment, terms: CachedTerms
 ) -> Finding | None:
     """A finding when ``hit`` (found in ``text``) is not in an official form: deprecated,
-    unlisted, wrong case, or a Chinese treaty title outside 《》."""
+    unlisted, wrong case, or a Chinese treaty title outside 《》 in running text."""
     found = hit.text.strip()
     expected = hit.preferred
     if hit.status == "deprecated":
@@ -87,6 +97,7 @@ def form_finding(
         and terms.category(hit.concept) == "instrument"
         and not is_abbreviation_hit(hit, terms.concept(hit.concept))
         and not _in_title_marks(text, hit.start, hit.end)
+        and not _standalone(text, hit.start, hit.end)
     ):
         marked = f"《{clean(found)}》"
         return make_finding(
@@ -185,10 +196,33 @@ def mixed_forms(
     return findings
 
 
+# Names UN editorial style writes in full, never abbreviated (so never "introduced" either).
+_NEVER_ABBREVIATED = {
+    "UN": "United Nations",
+    "UNGA": "General Assembly",
+    "UNSC": "Security Council",
+    "UNSG": "Secretary-General",
+}
+
+
+def _never_abbreviated(seg: Segment, abbreviation: str) -> Finding:
+    full = _NEVER_ABBREVIATED[abbreviation]
+    return make_finding(
+        "abbreviation-not-introduced",
+        seg,
+        abbreviation,
+        full,
+        f"UN style does not abbreviate {quote(full)}: write {quote(full)}, not "
+        f"{quote(abbreviation)}.",
+    )
+
+
 def abbreviations(
     hits_by_segment: Sequence[tuple[Segment, list[TermHit]]], terms: CachedTerms
 ) -> list[Finding]:
-    """The first use of each abbreviation that was not spelled out with it in parentheses."""
+    """The first use of each abbreviation that was not spelled out with it in parentheses, as
+    UN style wants; for a name UN style never abbreviates ("United Nations"), the first use of
+    an abbreviation at all. A name written in full is never a finding of this rule."""
     introduced: set[str] = set()
     reported: set[str] = set()
     findings = []
@@ -209,6 +243,11 @@ def abbreviations(
                 continue
             spans.append((match.start(), match.end(), match.group(), ""))
         for start, end, abbreviation, expected in sorted(spans):
+            if abbreviation in _NEVER_ABBREVIATED:
+                if abbreviation not in reported:
+                    reported.add(abbreviation)
+                    findings.append(_never_abbreviated(seg, abbreviation))
+                continue
             before = text[:start].rstrip()
             if before.endswith("(") and text[end:].lstrip().startswith(")"):
                 introduced.add(abbreviation)  # "Full Name (ABBR)": this is the introduction
