@@ -71,8 +71,7 @@ class CachedTerms:
                     continue
                 # scored on the whole words found, so that the window's edges do not count
                 start, end = word_span(text, low + aligned.dest_start, low + aligned.dest_end)
-                start = _first_word_of(text, start, end, key)
-                score = fuzz.ratio(key, text[start:end].casefold())
+                score, start, end = _best_words(text, start, end, key)
                 if score < UNLISTED or (best is not None and score <= best[0]):
                     continue
                 if start <= at < end and not any(h.start < end and start < h.end for h in hits):
@@ -125,17 +124,20 @@ class CachedTerms:
         return None if concept is None else concept.category
 
 
-def _first_word_of(text: str, start: int, end: int, form: str) -> int:
-    """``start`` moved past leading words that the (casefolded) ``form`` lacks ("le", "the");
-    a word ending in one of the form's words (Arabic "والعهد": wa- + "العهد") is the form's."""
-    if HAN.search(text[start:end]):
-        return start
-    words = tuple(_WORDS.findall(form)[:2])  # a name starts with its first or second word
-    for word in _WORDS.finditer(text, start, end):
-        if word.group().casefold().endswith(words):
-            at: int = word.start()
-            return at
-    return start
+def _best_words(text: str, start: int, end: int, key: str) -> tuple[float, int, int]:
+    """The run of whole words in ``text[start:end]``, give or take two at each edge ("au",
+    "présentent"), most like ``key`` (casefolded): ``(score, start, end)``."""
+    words = list(_WORDS.finditer(text, start, end))
+    if HAN.search(text[start:end]) or not words:
+        return fuzz.ratio(key, text[start:end].casefold()), start, end
+    best = (0.0, start, end)
+    for first in words[:3]:
+        for last in words[-3:]:
+            if last.end() > first.start():
+                score = fuzz.ratio(key, text[first.start() : last.end()].casefold())
+                if score > best[0]:
+                    best = (score, first.start(), last.end())
+    return best
 
 
 def word_span(text: str, start: int, end: int) -> tuple[int, int]:
