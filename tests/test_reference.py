@@ -346,7 +346,7 @@ def test_build_writes_the_reference_glossary(tmp_path: Path) -> None:
     args = ["build", *map(str, files), "-m", str(tmp_path / "m.sqlite"), "--glossary", str(out)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "Reference glossary: 6 concept(s) cited, 1 proposed" in result.output
+    assert "Reference glossary: 7 concept(s) cited, 1 proposed" in result.output  # rev. 2
     assert "INS-ICCPR" in result.output  # the departures table
     assert _tbx_basic_problems(out) == []
 

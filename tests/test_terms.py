@@ -487,3 +487,18 @@ def test_reworded_heading_line_inside_a_longer_text() -> None:
         ("BOD-SC", "preferred"),
     ]
     assert hits[1].text == "بناء السلام والحفاظ على السلام"
+
+
+def test_extract_a_name_joined_to_a_listed_one() -> None:
+    # "... the Child and the Convention on ..." is one capitalised run; the listed name in it
+    # must not hide the unknown one
+    en = (
+        "Recalling the Convention on the Rights of the Child and the Convention on Biological "
+        "Diversity."
+    )
+    fr = (
+        "Rappelant la Convention relative aux droits de l'enfant et la Convention sur la "
+        "diversité biologique."
+    )
+    found = extract_candidates([Unit((Variant("en", en), Variant("fr", fr)))], G)
+    assert [c.text for c in found] == ["Convention on Biological Diversity"]

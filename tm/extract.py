@@ -181,7 +181,14 @@ def extract_candidates(
             continue
         found = []
         known = glossary.find(source, src)
-        for at, end, name in _names(source):
+        # a listed name is blanked out, so that a run of capitalised words joining it to an
+        # unknown name ("the Convention on the Rights of the Child and the Convention on
+        # Biological Diversity") still yields the unknown one
+        blanked = source
+        for hit in known:
+            if hit.status != "variant":
+                blanked = blanked[: hit.start] + "|" * (hit.end - hit.start) + blanked[hit.end :]
+        for at, end, name in _names(blanked):
             if any(h.start < end and at < h.end and h.status != "variant" for h in known):
                 continue
             if any(h.start <= at and end <= h.end for h in known):
