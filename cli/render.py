@@ -220,12 +220,11 @@ def build_summary(report: BuildReport, export: WriteReport | None) -> None:
 
 
 def reference_data(reference: ReferenceGlossary, files: Sequence[Path]) -> dict[str, object]:
-    """A reference glossary in JSON: files, concepts, and every departure (0-based places)."""
-    return {
-        "files": [str(path) for path in files],
-        "concepts": len(reference.entries),
-        "proposed": sum(entry.proposed for entry in reference.entries),
-        "flagged": [
+    """A reference glossary in JSON: files, concepts, departures and names not found (0-based
+    places)."""
+
+    def uses(unfound: bool) -> list[dict[str, object]]:
+        return [
             {
                 "concept": entry.concept.id,
                 "lang": use.lang,
@@ -236,32 +235,40 @@ def reference_data(reference: ReferenceGlossary, files: Sequence[Path]) -> dict[
             }
             for entry in reference.entries
             for use in entry.uses
-            if use.departs
-        ],
+            if (use.unfound if unfound else use.departs)
+        ]
+
+    return {
+        "files": [str(path) for path in files],
+        "concepts": len(reference.entries),
+        "proposed": sum(entry.proposed for entry in reference.entries),
+        "flagged": uses(unfound=False),
+        "not_found": uses(unfound=True),
     }
 
 
 def reference_summary(reference: ReferenceGlossary, files: Sequence[Path]) -> None:
-    """What a reference glossary holds, its flagged departures (counted from 1), its files."""
+    """What a reference glossary holds, its departures and names not found (counted from 1)."""
     proposed = sum(entry.proposed for entry in reference.entries)
     out = console()
     out.print(
         f"Reference glossary: {len(reference.entries) - proposed} concept(s) cited, "
         f"{proposed} proposed for review, {reference.flagged} use(s) departing from the "
-        "official form."
+        f"official form, {reference.unfound} aligned segment(s) where the name is not found."
     )
     places: dict[tuple[str, str, str, str], list[str]] = {}
     for entry in reference.entries:
         for use in entry.uses:
-            if use.departs:
-                key = (entry.concept.id, use.lang, use.status, use.text or "-")
+            if use.departs or use.unfound:
+                status = "not found" if use.unfound else use.status
+                key = (entry.concept.id, use.lang, status, use.text or "-")
                 where = f"¶{use.paragraph + 1}"
                 if use.segment is not None:
                     where = f"s{use.segment + 1}"
                 places.setdefault(key, []).append(where)
     if places:
         table(
-            "Departures from the official form (s: segment, ¶: paragraph)",
+            "For review (s: segment of the version, ¶: paragraph of the English)",
             ("concept", "lang", "as", "form", "where"),
             [(*key, ", ".join(where)) for key, where in places.items()],
         )

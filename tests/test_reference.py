@@ -151,6 +151,10 @@ def test_resolution_deprecated_form_flagged_and_unknown_name_proposed() -> None:
     flagged = [(u.status, u.text) for u in iccpr.uses_in("fr") if u.departs]
     assert flagged == [("deprecated", "Pacte international des droits civils et politiques")]
     assert not any(u.departs for u in iccpr.uses_in("ru"))
+    # "lui faire rapport": the French names the Assembly by a pronoun; not found, not flagged
+    assembly = next(e for e in reference.entries if e.concept.id == "BOD-GA")
+    assert [u.segment for u in assembly.uses_in("fr") if u.unfound] == [7]
+    assert not any(u.departs for u in assembly.uses_in("fr"))
     proposed = [e for e in reference.entries if e.proposed]
     assert [e.concept.preferred("en").text for e in proposed] == [  # type: ignore[union-attr]
         "Convention on Biological Diversity"
@@ -272,6 +276,7 @@ def test_tbx_flags_departures_without_offering_them_as_terms(tmp_path: Path) -> 
     assert _tbx_basic_problems(out) == []
     text = out.read_text(encoding="utf-8")
     assert "flagged: deprecated form «Pacte international des droits civils et politiques»" in text
+    assert "not found: no name of this concept in the aligned segment 8" in text
     back = read_tbx(out)  # untm's own reader: official forms only, with their statuses
     iccpr = back.get("INS-ICCPR")
     assert set(iccpr.terms) == set(G.get("INS-ICCPR").terms)

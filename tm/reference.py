@@ -41,7 +41,7 @@ PROPOSED = "proposed"
 #: (the English segment names the concept, the aligned segment names none that is recognised).
 UseStatus = Literal["preferred", "admitted", "deprecated", "variant", "missing"]
 
-_DEPARTS: frozenset[str] = frozenset({"deprecated", "variant", "missing"})
+_DEPARTS: frozenset[str] = frozenset({"deprecated", "variant"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +65,14 @@ class TermUse:
 
     @property
     def departs(self) -> bool:
-        """The version does not use an official form here (deprecated, variant or missing)."""
+        """The version writes a form that is not official here (deprecated or variant)."""
         return self.status in _DEPARTS
+
+    @property
+    def unfound(self) -> bool:
+        """The aligned segment names the concept in no recognised form: a pronoun, a
+        paraphrase, an omission or another name, for a reviewer to look at."""
+        return self.status == "missing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +115,11 @@ class ReferenceGlossary:
     def flagged(self) -> int:
         """How many uses depart from the official form."""
         return sum(use.departs for entry in self.entries for use in entry.uses)
+
+    @property
+    def unfound(self) -> int:
+        """How many aligned segments name a cited concept in no recognised form."""
+        return sum(use.unfound for entry in self.entries for use in entry.uses)
 
     def glossary(self) -> Glossary:
         """The entries' concepts as a plain :class:`~tm.terms.Glossary` (for other writers)."""

@@ -7,9 +7,10 @@ suggest:
 - an official form the document uses: ``admin type="projectSubset"`` naming the document, and
   a ``descripGrp`` with the first segment using it (``descrip type="context"``) and where it is
   used (``admin type="source"``: language version and segment numbers, counted from 1);
-- a departure (a deprecated form used, an unlisted variant, an aligned segment without the
-  name): a ``note`` on the language section starting ``flagged:`` (a deprecated form used also
-  gets the two marks above on its own, deprecated, term);
+- a departure (a deprecated form used, an unlisted variant): a ``note`` on the language section
+  starting ``flagged:`` (a deprecated form used also gets the two marks above on its own,
+  deprecated, term); an aligned segment where no name of the concept is found: a ``note``
+  starting ``not found:``, for a reviewer (often a pronoun or a paraphrase);
 - a proposed concept (the glossary lacks it): subject field ``proposed``, a concept note, and
   its candidate equivalents as admitted terms whose note gives the mining score.
 
@@ -121,17 +122,21 @@ def _used(reference: ReferenceGlossary, lang: str, uses: Sequence[TermUse]) -> s
 
 
 def _flags(entry: ReferenceEntry, lang: str) -> list[str]:
-    """One line per departure of the ``lang`` version from the official form."""
+    """One line per departure of the ``lang`` version from the official form (``flagged:``)
+    and one for the aligned segments where no name of the concept is found (``not found:``)."""
     official = entry.concept.preferred(lang)
     expected = f"; official: «{official.text}»" if official is not None else ""
     groups: dict[tuple[str, str], list[TermUse]] = {}
     for use in entry.uses_in(lang):
-        if use.departs:
+        if use.departs or use.unfound:
             groups.setdefault((use.status, use.text), []).append(use)
     lines = []
     for (status, text), uses in groups.items():
         if status == "missing":
-            lines.append(f"flagged: no name of this concept in the aligned {_places(uses)}")
+            lines.append(
+                f"not found: no name of this concept in the aligned {_places(uses)} "
+                "(a pronoun, a paraphrase or an omission?)"
+            )
         elif status == "deprecated":
             lines.append(f"flagged: deprecated form «{text}» used, {_places(uses)}{expected}")
         else:
@@ -227,7 +232,7 @@ def _write_omegat(reference: ReferenceGlossary, path: Path, target: str | None) 
         comments = {}
         for entry in reference.entries:
             parts = []
-            uses = [use for use in entry.uses_in(lang) if not use.departs]
+            uses = [use for use in entry.uses_in(lang) if not (use.departs or use.unfound)]
             if uses:
                 parts.append(_used(reference, lang, uses))
             parts.extend(_flags(entry, lang))
