@@ -9,6 +9,7 @@ recognises its terms in running text (:mod:`tm.recognition`, over the stems of
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
@@ -60,6 +61,21 @@ class Glossary:
 
     def __contains__(self, concept_id: object) -> bool:
         return concept_id in self._by_id
+
+    @cached_property
+    def _lookup_table(self) -> tuple[tuple[str, str, tuple[str, ...], str], ...]:
+        """Each term as :meth:`lookup` compares it: (concept, language, stems, folded text),
+        computed once per glossary (a server answers look-ups all day)."""
+        return tuple(
+            (
+                concept.id,
+                cached_base(t.lang),
+                stems(t.text, cached_base(t.lang)),
+                folded_words(t.text, ""),
+            )
+            for concept in self.concepts
+            for t in concept.terms
+        )
 
     def get(self, concept_id: str) -> Concept:
         """The concept with this id; :class:`GlossaryError` names close ids when absent."""
@@ -131,14 +147,13 @@ class Glossary:
         for concept in self.concepts:
             if concept.id.casefold() == query_id:
                 scores[concept.id] = 100.0
-            for term in concept.terms:
-                term_lang = cached_base(term.lang)
-                if want and term_lang != want:
-                    continue
-                if stems(term.text, term_lang) == query_stems[term_lang]:
-                    scores[concept.id] = 100.0
-                choices.append(folded_words(term.text, ""))
-                owners.append(concept.id)
+        for concept_id, term_lang, term_stems, folded in self._lookup_table:
+            if want and term_lang != want:
+                continue
+            if term_stems == query_stems[term_lang]:
+                scores[concept_id] = 100.0
+            choices.append(folded)
+            owners.append(concept_id)
         # only an exact term scores 100
         for _choice, score, position in process.extract(
             folded_query, choices, scorer=_lookup_score, limit=max(limit * 10, 50)
