@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tm import live_index
+from tm.errors import StoreError
 from tm.index import MatchIndex
 from tm.match import Matcher, match_document
 from tm.memory import Memory
@@ -295,3 +296,21 @@ def test_memory_rows_and_mapped_file_agree(tmp_path: Path) -> None:
     for query in ("the council", "report on rights , 7"):
         assert mapped.search(query, window=None) == built.search(query, window=None)
     assert os.path.getsize(tmp_path / "x.idx") > 0
+
+
+def test_an_index_that_cannot_be_written_fails_the_write_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Memory.open(tmp_path / "tm.sqlite") as memory:
+        memory.add(_units("d", ["the council met"]))
+
+        def full(*args: object, **kwargs: object) -> int:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(MatchIndex, "write", full)
+        with pytest.raises(StoreError, match="cannot write the match index"):
+            memory.add(_units("e", ["a report on rights"]))
+        assert memory.count() == 1
+        monkeypatch.undo()
+        (m,) = Matcher(memory).lookup("the council met")
+        assert m.kind == "exact"

@@ -31,12 +31,13 @@ never half of it, and never blocks the import.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 import numpy as np
 
@@ -87,6 +88,8 @@ MERGE_SHARE = 0.25
 MAX_DELTAS = 8
 #: more pending units than this: a reader that can write indexes them in a file first
 MAX_PENDING = 20_000
+P = ParamSpec("P")
+R = TypeVar("R")
 _PARALLEL = 50_000  # builds of more rows than this tokenise on two worker processes
 
 _TABLES = (
@@ -110,6 +113,25 @@ _TABLES = (
     "VALUES (old.id, (SELECT value FROM match_state WHERE key = 'seq')); "
     "INSERT OR IGNORE INTO match_fresh (unit_id) VALUES (new.id); END",
 )
+
+
+def _store_errors(
+    func: Callable[Concatenate[Memory, P], R],
+) -> Callable[Concatenate[Memory, P], R]:
+    """``func`` raising :class:`StoreError` for a memory or index directory that cannot be
+    read or written (a damaged file, a full disk), never a bare SQLite or OS error."""
+
+    @functools.wraps(func)
+    def wrapper(memory: Memory, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(memory, *args, **kwargs)
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{memory.path}: cannot use the memory's match index ({err})") from err
+        except OSError as err:
+            folder = index_dir(memory.path)
+            raise StoreError(f"{folder}: cannot write the match index ({err})") from err
+
+    return wrapper
 
 
 def index_dir(memory_path: Path) -> Path:
@@ -249,6 +271,7 @@ def _map_all(memory: Memory, lang: str, state: dict[str, int]) -> list[MatchInde
     return parts
 
 
+@_store_errors
 def load(memory: Memory, lang: str) -> LiveIndex | None:
     """The index of ``lang`` as the connection's current snapshot sees it (call inside a
     read transaction to keep that snapshot), or None when the memory has no index file of
@@ -288,6 +311,7 @@ def _in_ram(rows: list[IndexRow], lang: str) -> MatchIndex:
 # --- writing ---------------------------------------------------------------------------------
 
 
+@_store_errors
 def prepare(memory: Memory, lang: str) -> None:
     """Make sure ``lang`` has index files that map and few pending units, writing what is
     missing in a transaction of its own; does nothing on a read-only or busy memory (the
@@ -309,8 +333,9 @@ def prepare(memory: Memory, lang: str) -> None:
         if _needs_work(memory, lang) is not None:
             _rebuild(memory, lang)
         conn.execute("COMMIT")
-    except sqlite3.OperationalError:
-        # read-only after all: nothing was written
+    except (sqlite3.OperationalError, OSError, StoreError):
+        # read-only after all (the memory or its directory), or an index file the memory
+        # cannot replace: nothing was written, the reader indexes in RAM
         conn.execute("ROLLBACK")
         return
     except BaseException:
@@ -361,6 +386,7 @@ def _max_id(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0])
 
 
+@_store_errors
 def follow(memory: Memory, *, progress: Callable[[int, int], None] | None = None) -> None:
     """Index the units the current write transaction changed, in it (the hook of
     :class:`~tm.memory.Memory`'s writes). A memory without an index gets one for English
@@ -387,6 +413,7 @@ def follow(memory: Memory, *, progress: Callable[[int, int], None] | None = None
         _merge(memory, lang, progress)
 
 
+@_store_errors
 def optimize(memory: Memory, *, progress: Callable[[int, int], None] | None = None) -> int:
     """Rebuild the index of every indexed language (English when none is) in one file each,
     in a transaction of its own; returns the bytes of the index files.

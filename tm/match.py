@@ -339,7 +339,10 @@ def _memory_index(memory: Memory, lang: str) -> LiveIndex:
     except StoreError:
         found = None  # damaged, and the memory could not be written to repair it
     if found is None:
-        found = live_index.in_ram(memory.units_with_ids(langs=[lang]), lang)
+        try:
+            found = live_index.in_ram(memory.units_with_ids(langs=[lang]), lang)
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{memory.path}: cannot read the memory's units ({err})") from err
     return found
 
 
