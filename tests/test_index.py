@@ -314,3 +314,13 @@ def test_an_index_that_cannot_be_written_fails_the_write_whole(
         monkeypatch.undo()
         (m,) = Matcher(memory).lookup("the council met")
         assert m.kind == "exact"
+
+
+def test_an_index_whose_triggers_went_is_rebuilt(tmp_path: Path) -> None:
+    with Memory.open(tmp_path / "tm.sqlite") as memory:
+        memory.add(_units("d", ["the council met", "a report on rights"]))
+        # a schema upgrade that rebuilds the units table drops its triggers
+        memory.connection.execute("DROP TRIGGER match_units_delete")
+        memory.connection.execute("DELETE FROM units WHERE id = 2")
+        assert Matcher(memory).lookup("a report on rights", min_score=100) == []
+        assert memory.connection.execute("SELECT count(*) FROM match_dead").fetchone()[0] == 0

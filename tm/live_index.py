@@ -217,11 +217,14 @@ def sentences(text: str, lang: str) -> list[str]:
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
+    """Whether the memory has the index tables of this version and the triggers that keep
+    them in step (a schema upgrade that rebuilt ``units`` would have dropped them)."""
     found = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE name IN "
-        "('match_state', 'match_files', 'match_dead', 'match_fresh')"
+        "('match_state', 'match_files', 'match_dead', 'match_fresh', "
+        "'match_units_delete', 'match_units_insert', 'match_units_update')"
     ).fetchone()[0]
-    if found != 4:
+    if found != 7:
         return False
     row = conn.execute("SELECT value FROM match_state WHERE key = 'format'").fetchone()
     return row is not None and row[0] == _FORMAT
