@@ -252,8 +252,10 @@ def _pending_ids(conn: sqlite3.Connection, high: int) -> list[int]:
     return sorted({int(r[0]) for r in above} | {int(r[0]) for r in fresh})
 
 
-def _map_all(memory: Memory, lang: str, state: dict[str, int]) -> list[MatchIndex]:
-    """The registered files of ``lang``, mapped, their dead rows marked.
+def _map_all(
+    memory: Memory, lang: str, state: dict[str, int], *, dead: bool = True
+) -> list[MatchIndex]:
+    """The registered files of ``lang``, mapped, their dead rows marked (with ``dead``).
 
     Raises:
         StoreError: if a file is missing or damaged.
@@ -265,12 +267,14 @@ def _map_all(memory: Memory, lang: str, state: dict[str, int]) -> list[MatchInde
         MatchIndex.map(folder / name, stamp={"memory": state["memory"], "seq": seq})
         for seq, name, _ in files
     ]
-    for part, (seq, _, rows) in zip(parts, files, strict=True):
+    for part, (seq, name, rows) in zip(parts, files, strict=True):
         if len(part) != rows:
-            raise StoreError(f"{folder / files[0][1]}: the match index is damaged (rows)")
-        dead = [r[0] for r in conn.execute("SELECT unit_id FROM match_dead WHERE seq >= ?", (seq,))]
-        if dead:
-            part.dead = np.isin(part.ids, np.asarray(dead, dtype=np.int64))
+            raise StoreError(f"{folder / name}: the match index is damaged (rows)")
+        if not dead:
+            continue
+        gone = [r[0] for r in conn.execute("SELECT unit_id FROM match_dead WHERE seq >= ?", (seq,))]
+        if gone:
+            part.dead = np.isin(part.ids, np.asarray(gone, dtype=np.int64))
     return parts
 
 
@@ -356,7 +360,7 @@ def _needs_work(memory: Memory, lang: str) -> str | None:
         return "not indexed"
     state = _state(conn)
     try:
-        _map_all(memory, lang, state)
+        _map_all(memory, lang, state, dead=False)
     except StoreError as err:
         return str(err)
     if len(_pending_ids(conn, state["high"])) > MAX_PENDING:
