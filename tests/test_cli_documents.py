@@ -80,3 +80,36 @@ def test_import_keep_regions_flag(tmp_path: Path) -> None:
     assert _run("import", other, "-m", store, "--keep-regions").exit_code == 0
     stats = json.loads(_run("stats", "-m", store, "--json").stdout)
     assert stats["languages"] == {"en": 4, "en-US": 1, "fr": 4, "fr-FR": 1}
+
+
+def test_match_follows_build_rebuild_and_remove(tmp_path: Path) -> None:
+    """The match index follows each change of a document: built, rebuilt with fewer
+    languages, removed; each next match is what a fresh index gives."""
+    from tm import live_index
+    from tm.match import Matcher
+    from tm.memory import Memory
+
+    store = tmp_path / "tm.sqlite"
+    res = [DOCS / f"resolution.{lang}.md" for lang in ("en", "fr", "es")]
+    sentence = "Calls upon States to improve access to safe drinking water and sanitation;"
+
+    def best() -> list[tuple[str, float]]:
+        with Memory.open(store, create=False) as memory:
+            found = Matcher(memory).lookup(sentence, min_score=60)
+            rows = list(live_index.unit_rows(memory.sources("en"), "en"))
+            fresh = live_index.in_ram(memory.units_with_ids(langs=["en"]), "en")
+            assert len(fresh) == len(rows)
+            expected = fresh.search(sentence, top=3, min_score=60)
+            assert [round(s, 6) for *_, s in expected] == [
+                round(s, 6) for *_, s in Matcher(memory).index().search(sentence, min_score=60)
+            ]
+        return [(m.kind, m.score) for m in found]
+
+    assert _run("build", *res, "--memory", store).exit_code == 0
+    built = best()
+    assert built[0][1] >= 90  # the draft lacks the paragraph number
+    assert _run("build", res[0], res[1], "--memory", store).exit_code == 0
+    assert best() == built
+    result = _run("remove", "A/RES/99/101", "--memory", store)
+    assert result.exit_code == 0, result.output
+    assert best() == []
