@@ -209,26 +209,26 @@ def test_beads_cover_both_sides_in_order(src: list[str], tgt: list[str]) -> None
     _assert_covers(align(presegmented(src), presegmented(tgt), src_lang="en", tgt_lang="fr"))
 
 
-def _exhaustive(costs: al._Costs) -> float:
+def _exhaustive(costs: al.Costs) -> float:
     """The textbook DP over the whole matrix, for comparison."""
     n, m = costs.n, costs.m
     best = [[math.inf] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n + 1):
         for j in range(m + 1):
-            for k, (di, dj) in enumerate(al._BEADS):
+            for k, (di, dj) in enumerate(al.BEADS):
                 if i >= di and j >= dj and best[i - di][j - dj] < math.inf:
                     cand = best[i - di][j - dj] + costs.cost(i, j, k)
                     best[i][j] = min(best[i][j], cand)
     return best[n][m]
 
 
-def _costs(src: Sequence[str], tgt: Sequence[str]) -> al._Costs:
+def _costs(src: Sequence[str], tgt: Sequence[str]) -> al.Costs:
     anchorer = Anchorer("en")
     src_items = al._items(src, "en", anchorer)
     tgt_items = al._items(tgt, "fr", anchorer)
     ratio = sum(i.length for i in tgt_items) / max(sum(i.length for i in src_items), 1.0) or 1.0
-    return al._Costs(src_items, tgt_items, ratio=ratio, variance=6.8, floor=20.0)
+    return al.Costs(src_items, tgt_items, ratio=ratio, variance=6.8, floor=20.0)
 
 
 @settings(max_examples=80, deadline=None)
@@ -241,7 +241,7 @@ def test_banded_search_equals_exhaustive_dp(src: list[str], tgt: list[str]) -> N
     assert path[-1][:2] == (len(src), len(tgt))
 
 
-def costs_items(texts: Sequence[str]) -> list[al._Item]:
+def costs_items(texts: Sequence[str]) -> list[al.Item]:
     return al._items(texts, "en", Anchorer("en"))
 
 

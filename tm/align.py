@@ -2,7 +2,7 @@
 
 Two levels: paragraphs first (UN versions keep paragraph structure, though counts can differ),
 then sentences inside each aligned group of paragraphs. Both levels run one dynamic program
-over beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3, whose cost adds:
+over beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3, whose cost (tm/bead_costs.py) adds:
 
 - a Gale-Church length cost, with the length ratio and its variance estimated from the
   document pair itself (first pass with a default variance, second pass with the variance
@@ -31,6 +31,16 @@ from functools import partial
 from pathlib import Path
 
 from tm.anchors import Anchorer, Recogniser, script_of
+from tm.bead_costs import (
+    BEADS,
+    CLOSED_MERGE,
+    GAP_SCORE,
+    PARA_PRIOR_COST,
+    Costs,
+    Item,
+    merge_keys,
+    prefix_sums,
+)
 from tm.document import decode_text, read_document
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.lang import base, from_filename, normalize, script_for
@@ -50,207 +60,15 @@ __all__ = [
 
 #: Beads scoring below this are flagged ``suspect``.
 SUSPECT = 0.3
-# Score of a 1-0 or 0-1 bead: low enough to be suspect, since an omission or an addition
-# always deserves a look.
-_GAP_SCORE = 0.2
-
-# Bead types (source count, target count) and their prior probabilities (Gale & Church's
-# figures, with the rarer 2-2, 3-1 and 1-3 beads given small shares).
-_PRIORS: dict[tuple[int, int], float] = {
-    (1, 1): 0.89,
-    (1, 0): 0.005,
-    (0, 1): 0.005,
-    (2, 1): 0.045,
-    (1, 2): 0.045,
-    (2, 2): 0.01,
-    (3, 1): 0.004,
-    (1, 3): 0.004,
-}
-_BEADS = tuple(_PRIORS)
-_PRIOR_COST = tuple(-math.log(p) for p in _PRIORS.values())
-# Paragraphs: translations keep the paragraph structure, so a 2-2 bead (two paragraphs cut
-# differently) is all but impossible; it would otherwise absorb an extra paragraph.
-_PARA_PRIOR_COST = tuple(-math.log(1e-6 if bead == (2, 2) else p) for bead, p in _PRIORS.items())
-# ...and a paragraph that ends as paragraphs end (a stop, or the comma of a preambular
-# paragraph) is one the translator kept: merging it with the next costs this much more.
-_CLOSED_MERGE = 5.0
-_MAX_SPAN = 3
 
 _DEFAULT_VARIANCE = 6.8  # Gale & Church's variance per character, before measuring our own
 _MIN_VARIANCE = 6.8  # the first pass picks 1-1 beads whose lengths agree: its estimate runs low
 _FLOOR = 0.5  # extra length variance, as a share of the median segment length
-# Length cost of a segment without counterpart, whatever its length (as in Vecalign): Gale
-# and Church's cost grows with the length and forbids dropping a long extra paragraph.
-_SKIP = 2.0
-_SCORE_SCALE = (5.0, 6.0)  # cost scales of the fit and the margin parts of a score
-_SCORE_MIX = 0.3  # weight (exponent) of the fit; the margin tells wrong beads apart better
-_STRONG = 1.5  # cost of a strong anchor (number, name) found on one side only
-_WEAK = 0.3  # cost of a weak anchor (punctuation, word prefix) found on one side only
 _MIN_WIDTH = 12  # narrowest band (in segments either side of the centre line)
 _GUIDED_WIDTH = 6  # band around a first pass's path
 _MAX_CELLS = 400_000  # the band stops widening beyond this many cells (seconds of work)
 
 _BYTE_LANGS = frozenset({"zh", "ja", "ko"})
-_Keys = dict[str, int]
-_NONE: tuple[_Keys, int] = ({}, 0)
-
-
-# --- costs --------------------------------------------------------------------------------------
-
-
-def _merge(dicts: Iterable[_Keys]) -> _Keys:
-    out: _Keys = {}
-    for keys in dicts:
-        for key, count in keys.items():
-            out[key] = out.get(key, 0) + count
-    return out
-
-
-def _shared(a: _Keys, b: _Keys, total_a: int, total_b: int) -> int:
-    """Size of the multiset intersection of two key counts (``total_*``: sums of counts)."""
-    common = a.keys() & b.keys()
-    if not common:
-        return 0
-    if len(a) == total_a or len(b) == total_b:  # one side counts every key once
-        return len(common)
-    return sum(min(a[key], b[key]) for key in common)
-
-
-def _length_cost(l1: float, l2: float, variance: float, floor: float) -> float:
-    """-log P(|delta|) of Gale & Church, for lengths already in the same unit.
-
-    ``floor`` is a variance added to Gale and Church's (proportional to length): short
-    segments such as headings and signatures vary more, relatively, than sentences.
-    """
-    if l1 + l2 <= 0:
-        return 0.0
-    z = abs(l2 - l1) / math.sqrt(variance * (l1 + l2) / 2 + floor) / math.sqrt(2)
-    if z > 20:  # erfc underflows; use its asymptote
-        return z * z + math.log(z * math.sqrt(math.pi))
-    return -math.log(math.erfc(z))
-
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    """One unit to align (a sentence, or a paragraph): its length and anchor keys; ``closed``
-    when it ends as a paragraph ends (stop, comma, semicolon, colon)."""
-
-    length: float
-    strong: _Keys
-    weak: _Keys
-    closed: bool = False
-
-
-class _Costs:
-    """Bead costs over two sequences of items, for beads ending at (i, j)."""
-
-    def __init__(
-        self,
-        src: Sequence[_Item],
-        tgt: Sequence[_Item],
-        *,
-        ratio: float,
-        variance: float,
-        floor: float,
-        priors: Sequence[float] = _PRIOR_COST,
-        merge: float = 0.0,
-    ) -> None:
-        self.n, self.m = len(src), len(tgt)
-        self.ratio, self.variance, self.floor = ratio, variance, floor
-        self.priors = priors
-        self.merge = merge
-        self._cs = _prefix([float(it.closed) for it in src])
-        self._ct = _prefix([float(it.closed) for it in tgt])
-        self._ps = _prefix([it.length for it in src])
-        self._pt = _prefix([it.length / ratio for it in tgt])
-        self._ss = _spans([it.strong for it in src])
-        self._sw = _spans([it.weak for it in src])
-        self._ts = _spans([it.strong for it in tgt])
-        self._tw = _spans([it.weak for it in tgt])
-
-    def parts(self, i: int, j: int, di: int, dj: int) -> tuple[float, int, int, int, int]:
-        """(length cost, strong keys on one side only, shared strong keys, the same for weak)."""
-        l1 = self._ps[i] - self._ps[i - di]
-        l2 = self._pt[j] - self._pt[j - dj]
-        lcost = _length_cost(l1, l2, self.variance, self.floor) if di and dj else _SKIP
-        a_s, ta_s = self._ss[di][i - di] if di else _NONE
-        b_s, tb_s = self._ts[dj][j - dj] if dj else _NONE
-        a_w, ta_w = self._sw[di][i - di] if di else _NONE
-        b_w, tb_w = self._tw[dj][j - dj] if dj else _NONE
-        shared_s = _shared(a_s, b_s, ta_s, tb_s) if ta_s and tb_s else 0
-        shared_w = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
-        return (
-            lcost,
-            ta_s + tb_s - 2 * shared_s,
-            shared_s,
-            ta_w + tb_w - 2 * shared_w,
-            shared_w,
-        )
-
-    def cost(self, i: int, j: int, k: int) -> float:
-        """Total cost of bead type ``k`` (index into the bead list) ending at (i, j).
-
-        The prior plus :meth:`parts` weighted, written out: the dynamic program calls this for
-        every bead type in every cell, and skipping the key work where a side has no keys
-        (instead of building the parts tuple) saves 10-20 % of an alignment.
-        """
-        di, dj = _BEADS[k]
-        total = self.priors[k]
-        if self.merge and (di > 1 or dj > 1):
-            total += self.merge * (self._merged(self._cs, i, di) + self._merged(self._ct, j, dj))
-        if di and dj:
-            l1 = self._ps[i] - self._ps[i - di]
-            l2 = self._pt[j] - self._pt[j - dj]
-            total += _length_cost(l1, l2, self.variance, self.floor)
-        else:
-            total += _SKIP
-        a_s, ta_s = self._ss[di][i - di] if di else _NONE
-        b_s, tb_s = self._ts[dj][j - dj] if dj else _NONE
-        if ta_s or tb_s:
-            shared = _shared(a_s, b_s, ta_s, tb_s) if ta_s and tb_s else 0
-            total += _STRONG * (ta_s + tb_s - 2 * shared)
-        a_w, ta_w = self._sw[di][i - di] if di else _NONE
-        b_w, tb_w = self._tw[dj][j - dj] if dj else _NONE
-        if ta_w or tb_w:
-            shared = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
-            total += _WEAK * (ta_w + tb_w - 2 * shared)
-        return total
-
-    @staticmethod
-    def _merged(closed: Sequence[float], end: int, count: int) -> float:
-        """How many of the items a bead merges, its last one aside, are closed."""
-        return closed[end - 1] - closed[end - count] if count > 1 else 0.0
-
-    def score(self, i: int, j: int, di: int, dj: int, margin: float) -> float:
-        """A confidence in [0, 1]: high when lengths agree, anchors match and no nearby
-        boundary would cost about as little (``margin``, see :func:`_margins`)."""
-        if di == 0 or dj == 0:
-            return _GAP_SCORE
-        lcost, only_s, shared_s, only_w, shared_w = self.parts(i, j, di, dj)
-        evidence = lcost + _STRONG * only_s - 0.5 * min(shared_s, 4)
-        if only_w + shared_w:  # weak keys: only their proportion says something
-            evidence += 2.0 * only_w / (only_w + 2 * shared_w)
-        fit = math.exp(-max(evidence, 0.0) / _SCORE_SCALE[0])
-        sure = 1.0 - math.exp(-max(margin, 0.0) / _SCORE_SCALE[1])
-        # a bead that fits badly stays low however sure its boundaries are
-        blend: float = fit**_SCORE_MIX * sure ** (1 - _SCORE_MIX)
-        return round(min(blend, 2 * fit), 4)
-
-
-def _prefix(values: Sequence[float]) -> list[float]:
-    out = [0.0]
-    for value in values:
-        out.append(out[-1] + value)
-    return out
-
-
-def _spans(keys: Sequence[_Keys]) -> list[list[tuple[_Keys, int]]]:
-    """``spans[k][i]``: merged keys of items i..i+k-1 and their count (index 0 unused)."""
-    spans: list[list[tuple[_Keys, int]]] = [[]]
-    for k in range(1, _MAX_SPAN + 1):
-        merged = (_merge(keys[i : i + k]) for i in range(max(len(keys) - k + 1, 0)))
-        spans.append([(d, sum(d.values())) for d in merged])
-    return spans
 
 
 # --- the dynamic program ------------------------------------------------------------------------
@@ -274,7 +92,7 @@ _Table = list[list[float]]
 
 
 def _forward(
-    costs: _Costs, lo: Sequence[int], hi: Sequence[int]
+    costs: Costs, lo: Sequence[int], hi: Sequence[int]
 ) -> tuple[float, list[tuple[int, int, int]], _Table, list[list[list[float]]]]:
     """The Viterbi pass: (total cost, best path, best costs from (0, 0), and the cost of each
     bead type ending in each cell, infinite where not computed, for :func:`_backward`)."""
@@ -283,7 +101,7 @@ def _forward(
     table: _Table = []
     back: list[list[int]] = []
     spent: list[list[list[float]]] = []
-    n_beads = len(_BEADS)
+    n_beads = len(BEADS)
     for i in range(n + 1):
         row_lo, row_hi = lo[i], hi[i]
         row = [inf] * (row_hi - row_lo + 1)
@@ -295,7 +113,7 @@ def _forward(
                 continue
             cell = cells[j - row_lo]
             best, best_k = inf, -1
-            for k, (di, dj) in enumerate(_BEADS):
+            for k, (di, dj) in enumerate(BEADS):
                 pi, pj = i - di, j - dj
                 if pi < 0 or pj < 0:
                     continue
@@ -327,7 +145,7 @@ def _forward(
     while i or j:
         k = back[i][j - lo[i]]
         path.append((i, j, k))
-        di, dj = _BEADS[k]
+        di, dj = BEADS[k]
         i, j = i - di, j - dj
     path.reverse()
     return total, path, table, spent
@@ -348,7 +166,7 @@ def _backward(
                 row[j - row_lo] = 0.0
                 continue
             best = inf
-            for k, (di, dj) in enumerate(_BEADS):
+            for k, (di, dj) in enumerate(BEADS):
                 ni, nj = i + di, j + dj
                 if ni > n or nj > m:
                     continue
@@ -403,7 +221,7 @@ def _touches(
 
 
 def _search(
-    costs: _Costs, centre: Sequence[float], *, width: int = _MIN_WIDTH
+    costs: Costs, centre: Sequence[float], *, width: int = _MIN_WIDTH
 ) -> tuple[float, list[tuple[int, int, int]]]:
     """Best path in a band around ``centre``, widened while the path touches the band's edge
     (up to :data:`_MAX_CELLS` cells)."""
@@ -412,7 +230,7 @@ def _search(
 
 
 def _search_margins(
-    costs: _Costs, centre: Sequence[float], *, width: int = _MIN_WIDTH, margins: bool = True
+    costs: Costs, centre: Sequence[float], *, width: int = _MIN_WIDTH, margins: bool = True
 ) -> tuple[float, list[tuple[int, int, int]], list[float]]:
     """:func:`_search`, plus each bead's margin (see :func:`_margins`) when asked."""
     m = costs.m
@@ -429,10 +247,10 @@ def _search_margins(
     return total, path, _margins(path, total, forward, backward, lo, hi)
 
 
-def _anchor_chain(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[tuple[int, int]]:
+def _anchor_chain(src: Sequence[Item], tgt: Sequence[Item]) -> list[tuple[int, int]]:
     """A longest monotone chain of items sharing a strong key found once on each side."""
 
-    def unique(items: Sequence[_Item]) -> dict[str, int]:
+    def unique(items: Sequence[Item]) -> dict[str, int]:
         seen: dict[str, int] = {}
         twice: set[str] = set()
         for idx, item in enumerate(items):
@@ -447,7 +265,7 @@ def _anchor_chain(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[tuple[int,
     return _longest_chain(points)
 
 
-def _anchor_centre(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[float]:
+def _anchor_centre(src: Sequence[Item], tgt: Sequence[Item]) -> list[float]:
     """A centre line for the band, through the anchor chain (the diagonal without one)."""
     n, m = len(src), len(tgt)
     if n == 0:
@@ -463,14 +281,14 @@ def _anchor_centre(src: Sequence[_Item], tgt: Sequence[_Item]) -> list[float]:
     return centre
 
 
-def _initial_ratio(src: Sequence[_Item], tgt: Sequence[_Item]) -> float:
+def _initial_ratio(src: Sequence[Item], tgt: Sequence[Item]) -> float:
     """Target/source length ratio, robust to a version missing whole parts.
 
     The anchor chain cuts both texts into regions; the ratio is the median of the regions'
     ratios when there are enough regions, else the ratio of the totals.
     """
-    ps = _prefix([it.length for it in src])
-    pt = _prefix([it.length for it in tgt])
+    ps = prefix_sums([it.length for it in src])
+    pt = prefix_sums([it.length for it in tgt])
     cuts = [(0, 0), *_anchor_chain(src, tgt), (len(src), len(tgt))]
     regions = sorted(
         (pt[j1] - pt[j0]) / (ps[i1] - ps[i0])
@@ -520,29 +338,29 @@ def _items(
     lang: str,
     anchorer: Anchorer | None,
     kinds: Sequence[str] | None = None,
-) -> list[_Item]:
+) -> list[Item]:
     """Items for segment texts; a segment kind other than body (heading, list item, header,
     signature) is a strong key too, since translations keep a document's structure."""
     items = []
     for pos, text in enumerate(texts):
         if anchorer is None:
-            items.append(_Item(_measure(text, lang), {}, {}, closes(text)))
+            items.append(Item(_measure(text, lang), {}, {}, closes(text)))
             continue
         anchors = anchorer.anchors(text)
         strong = dict.fromkeys(anchors.strong, 1)
         if kinds is not None and kinds[pos] != "body":
             strong["k:" + kinds[pos]] = 1
         weak = dict.fromkeys(anchors.weak, 1)
-        items.append(_Item(_measure(text, lang), strong, weak, closes(text)))
+        items.append(Item(_measure(text, lang), strong, weak, closes(text)))
     return items
 
 
-def _group(items: Sequence[_Item], groups: Sequence[Sequence[int]]) -> list[_Item]:
+def _group(items: Sequence[Item], groups: Sequence[Sequence[int]]) -> list[Item]:
     return [
-        _Item(
+        Item(
             sum(items[i].length for i in group),
-            _merge(items[i].strong for i in group),
-            _merge(items[i].weak for i in group),
+            merge_keys(items[i].strong for i in group),
+            merge_keys(items[i].weak for i in group),
             items[group[-1]].closed,
         )
         for group in groups
@@ -586,14 +404,14 @@ def _path_beads(path: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, in
     """(i0, j0, di, dj) for every step of a path."""
     out = []
     for i, j, k in path:
-        di, dj = _BEADS[k]
+        di, dj = BEADS[k]
         out.append((i - di, j - dj, di, dj))
     return out
 
 
 def _two_level(
-    src_items: list[_Item],
-    tgt_items: list[_Item],
+    src_items: list[Item],
+    tgt_items: list[Item],
     src_plan: _Plan,
     tgt_plan: _Plan,
     *,
@@ -614,14 +432,14 @@ def _two_level(
     if len(p_src) == 1 and len(p_tgt) == 1:
         para_beads = [(0, 0, 1, 1)]
     else:
-        costs = _Costs(
+        costs = Costs(
             p_src,
             p_tgt,
             ratio=ratio,
             variance=variance,
             floor=floor,
-            priors=_PARA_PRIOR_COST,
-            merge=_CLOSED_MERGE,
+            priors=PARA_PRIOR_COST,
+            merge=CLOSED_MERGE,
         )
         if para_guide is None:
             _, path = _search(costs, _anchor_centre(p_src, p_tgt))
@@ -635,12 +453,12 @@ def _two_level(
         t_pos = [pos for para in tgt_plan.paragraphs[pj : pj + dj] for pos in para]
         para_groups.append((list(range(pi, pi + di)), list(range(pj, pj + dj))))
         if not s_pos or not t_pos:
-            beads.extend(((s,), (), _GAP_SCORE) for s in s_pos)
-            beads.extend(((), (t,), _GAP_SCORE) for t in t_pos)
+            beads.extend(((s,), (), GAP_SCORE) for s in s_pos)
+            beads.extend(((), (t,), GAP_SCORE) for t in t_pos)
             continue
         s_items = [src_items[p] for p in s_pos]
         t_items = [tgt_items[p] for p in t_pos]
-        costs = _Costs(s_items, t_items, ratio=ratio, variance=variance, floor=floor)
+        costs = Costs(s_items, t_items, ratio=ratio, variance=variance, floor=floor)
         if guide is None:
             centre, width = _anchor_centre(s_items, t_items), _MIN_WIDTH
         else:
