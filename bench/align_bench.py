@@ -1,29 +1,39 @@
-"""Benchmark of tm/align.py: speed and accuracy, with a length-only baseline from the same run.
+"""Benchmark of tm/align.py: speed and accuracy, with baselines from the same run.
 
 1. The letter in six languages (../shared/data/letter): raw documents when tm.document and
-   tm.segment are present, else the reference segmentation; target under 1 s for all five pairs.
+   tm.segment are present, else the reference segmentation; target under 1 s for all five pairs
+   once a memory has learned its subword models (the letter built into it first).
 2. A 2,000-sentence document pair (en-fr, pre-segmented, built from FLORES + NTREX lines
-   as below); target under 5 s.
+   as below), on a cold memory (subword training included); target under 3 s.
 3. FLORES-200 devtest and NTREX-128 (../shared/data/corpus), en with each of ar, es, fr, ru,
-   zh: strict and lax F1 per pair (target strict F1 >= 0.95), against the same aligner with
-   the anchors turned off (Gale-Church length cost only).
+   zh: strict and lax F1 per pair (target strict F1 >= 0.95), against the same aligner without
+   the learned lexicon and with the anchors turned off too (Gale-Church length cost only).
+4. The harder setting, en-zh and en-ar: merges as in 3 and one sentence in ten deleted from
+   one side or the other (target strict F1 >= 0.98), aligned without the lexicon, with a
+   lexicon learned from each document alone, and with a memory holding the other corpus
+   (NTREX when aligning FLORES and the other way round: never the test lines themselves).
 
 How the corpus test sets are made (deterministic): the line-parallel files are cut into
 documents of :data:`DOC_LINES` consecutive lines. Inside a document, at every position p with
 ``p % 10 == 3`` the target lines p and p+1 are joined (a 2-1 bead), and at every p with
 ``p % 10 == 7`` the English lines p and p+1 are joined (a 1-2 bead); lines are joined with a
-space (nothing for Chinese). All other lines are 1-1 beads. Each document is aligned
+space (nothing for Chinese). In the harder setting the target line at every p with
+``p % 20 == 5`` is dropped (a 1-0 bead) and so is the English line at every p with
+``p % 20 == 15`` (a 0-1 bead). All other lines are 1-1 beads. Each document is aligned
 pre-segmented, one sentence a line, and all documents are scored together (micro-averaged).
 
-Usage: ``.venv/bin/python bench/align_bench.py [--quick]`` (``--quick``: FLORES only, one run).
+Usage: ``.venv/bin/python bench/align_bench.py [--quick]`` (``--quick``: FLORES only, no
+speed runs).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,19 +43,25 @@ sys.path.insert(0, str(ROOT / "bench"))
 from align_eval import BeadPair, Scores, score_documents  # noqa: E402
 
 from tm.align import align, presegmented  # noqa: E402
+from tm.learned import MemoryLearner, update  # noqa: E402
+from tm.lexicon import Learner  # noqa: E402
+from tm.memory import Memory  # noqa: E402
+from tm.models import Unit, Variant  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 DOC_LINES = 40
 LANGS = ("ar", "es", "fr", "ru", "zh")
 CORPORA = ("flores200-devtest-un6", "ntrex128-un6")
+HARD_LANGS = ("zh", "ar")
 
 __all__ = ["DOC_LINES", "corpus_documents", "corpus_scores", "make_document"]
 
 
 def make_document(
-    src: Sequence[str], tgt: Sequence[str], tgt_lang: str
+    src: Sequence[str], tgt: Sequence[str], tgt_lang: str, *, deletions: bool = False
 ) -> tuple[list[str], list[str], list[BeadPair]]:
-    """Join some adjacent lines of a line-parallel document; returns (src, tgt, gold beads)."""
+    """Join some adjacent lines of a line-parallel document, and with ``deletions`` drop
+    one line in ten from one side or the other; returns (src, tgt, gold beads)."""
     glue_t = "" if tgt_lang in ("zh", "ja") else " "
     out_s: list[str] = []
     out_t: list[str] = []
@@ -53,7 +69,15 @@ def make_document(
     p = 0
     while p < len(src):
         two = p + 1 < len(src)
-        if two and p % 10 == 3:
+        if deletions and p % 20 == 5:  # the translation left a sentence out
+            gold.append(((len(out_s),), ()))
+            out_s.append(src[p])
+            p += 1
+        elif deletions and p % 20 == 15:  # the translation added a sentence
+            gold.append(((), (len(out_t),)))
+            out_t.append(tgt[p])
+            p += 1
+        elif two and p % 10 == 3:
             gold.append(((len(out_s), len(out_s) + 1), (len(out_t),)))
             out_s += [src[p], src[p + 1]]
             out_t.append(tgt[p] + glue_t + tgt[p + 1])
@@ -72,7 +96,7 @@ def make_document(
 
 
 def corpus_documents(
-    corpus: str, lang: str, *, limit: int | None = None
+    corpus: str, lang: str, *, limit: int | None = None, deletions: bool = False
 ) -> list[tuple[list[str], list[str], list[BeadPair]]]:
     """The test documents of one corpus and pair (see the module docstring)."""
     folder = SHARED / "corpus" / corpus
@@ -81,52 +105,86 @@ def corpus_documents(
     if limit is not None:
         en, other = en[:limit], other[:limit]
     return [
-        make_document(en[k : k + DOC_LINES], other[k : k + DOC_LINES], lang)
+        make_document(en[k : k + DOC_LINES], other[k : k + DOC_LINES], lang, deletions=deletions)
         for k in range(0, len(en), DOC_LINES)
     ]
 
 
-def corpus_scores(corpus: str, lang: str, *, anchors: bool = True) -> Scores:
+def corpus_scores(
+    corpus: str,
+    lang: str,
+    *,
+    anchors: bool = True,
+    lexicon: bool = True,
+    deletions: bool = False,
+    learner: Learner | None = None,
+) -> Scores:
     """Strict/lax scores of aligning every document of ``corpus`` for en-``lang``."""
     golds, tests = [], []
-    for src, tgt, gold in corpus_documents(corpus, lang):
+    for src, tgt, gold in corpus_documents(corpus, lang, deletions=deletions):
         result = align(
-            presegmented(src), presegmented(tgt), src_lang="en", tgt_lang=lang, anchors=anchors
+            presegmented(src),
+            presegmented(tgt),
+            src_lang="en",
+            tgt_lang=lang,
+            anchors=anchors,
+            lexicon=lexicon,
+            learner=learner,
         )
         golds.append(gold)
         tests.append([(b.src, b.tgt) for b in result.beads])
     return score_documents(golds, tests)
 
 
-def _letter() -> float:
-    """Seconds to align the letter's English with its five versions."""
+def _memory_of(corpus: str, lang: str, folder: Path) -> Memory:
+    """A memory holding the line pairs of ``corpus`` (en-``lang``), its lexicon learned."""
+    source = SHARED / "corpus" / corpus
+    en = (source / "en.txt").read_text(encoding="utf-8").splitlines()
+    other = (source / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    memory = Memory.open(folder / f"{corpus}-{lang}.sqlite")
+    memory.add(
+        [Unit((Variant("en", s), Variant(lang, t))) for s, t in zip(en, other, strict=True)],
+        origin=corpus,
+    )
+    update(memory, "en", [lang])
+    return memory
+
+
+def _letter(folder: Path) -> float:
+    """Seconds to align the letter's English with its five versions, with a memory that
+    learned its models from the letter before (the first training is not timed)."""
+    from tm.align import align_documents
+    from tm.build import build_memory
+    from tm.document import read_document
+
     letter = SHARED / "letter"
-    try:
-        from tm.align import align_documents
-        from tm.document import read_document
-
-        docs = [read_document(letter / "letter.en.md")]
-        docs += [read_document(letter / lang / f"letter.{lang}.md") for lang in LANGS]
+    paths = [letter / "letter.en.md"] + [letter / x / f"letter.{x}.md" for x in LANGS]
+    docs = [read_document(path) for path in paths]
+    with Memory.open(folder / "letter.sqlite") as memory:
+        build_memory(paths[0], paths[1:], memory)
         start = time.perf_counter()
-        align_documents(docs[0], docs[1:])
-        how = "raw documents"
-    except ImportError:
+        align_documents(docs[0], docs[1:], learner=MemoryLearner(memory))
+        seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    for other in docs[1:]:  # the same documents, without the lexicon
+        from tm.segment import segment_document
 
-        def column(path: Path) -> list[str]:
-            return [line.split("\t")[2] for line in path.read_text("utf-8").splitlines()]
-
-        en = presegmented(column(letter / "en.sentences.tsv"))
-        others = [presegmented(column(letter / lang / "sentences.tsv")) for lang in LANGS]
-        start = time.perf_counter()
-        for lang, other in zip(LANGS, others, strict=True):
-            align(en, other, src_lang="en", tgt_lang=lang)
-        how = "reference segmentation"
-    seconds = time.perf_counter() - start
-    print(f"letter, 6 languages ({how}): {seconds:.3f} s (target < 1 s)")
+        align(
+            segment_document(docs[0]),
+            segment_document(other),
+            src_lang="en",
+            tgt_lang=other.lang,
+            lexicon=False,
+        )
+    baseline = time.perf_counter() - start
+    print(
+        f"letter, 6 languages (raw documents, memory trained): {seconds:.3f} s (target < 1 s); "
+        f"without the lexicon {baseline:.3f} s"
+    )
     return seconds
 
 
-def _long_pair() -> float:
+def _long_pair(folder: Path) -> float:
     """Seconds to align a 2,000-sentence en-fr pair, pre-segmented."""
     src: list[str] = []
     tgt: list[str] = []
@@ -135,15 +193,17 @@ def _long_pair() -> float:
             src += s
             tgt += t
     src, tgt = src[:2000], tgt[: len(tgt) * 2000 // len(src)]
-    start = time.perf_counter()
-    align(presegmented(src), presegmented(tgt), src_lang="en", tgt_lang="fr")
-    seconds = time.perf_counter() - start
+    pair = presegmented(src), presegmented(tgt)
+    with Memory.open(folder / "cold.sqlite") as memory:
+        start = time.perf_counter()
+        align(*pair, src_lang="en", tgt_lang="fr", learner=MemoryLearner(memory))
+        seconds = time.perf_counter() - start
     baseline_start = time.perf_counter()
-    align(presegmented(src), presegmented(tgt), src_lang="en", tgt_lang="fr", anchors=False)
+    align(*pair, src_lang="en", tgt_lang="fr", lexicon=False)
     baseline = time.perf_counter() - baseline_start
     print(
-        f"2,000-sentence pair: {seconds:.2f} s (target < 5 s); length only {baseline:.2f} s "
-        f"(x{seconds / baseline:.2f})"
+        f"2,000-sentence pair, cold memory: {seconds:.2f} s (target < 3 s); without the "
+        f"lexicon {baseline:.2f} s (x{seconds / baseline:.2f})"
     )
     return seconds
 
@@ -156,19 +216,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not SHARED.is_dir():
         print(f"{SHARED} is missing: nothing to measure")
         return 1
-    if not args.quick:
-        _letter()
-        _long_pair()
-    corpora = CORPORA[:1] if args.quick else CORPORA
-    for corpus in corpora:
-        for lang in LANGS:
-            full = corpus_scores(corpus, lang)
-            base = corpus_scores(corpus, lang, anchors=False)
-            print(
-                f"{corpus} en-{lang}: strict F1 {full.strict_f1:.4f} lax F1 {full.lax_f1:.4f} "
-                f"| length only: strict F1 {base.strict_f1:.4f} "
-                f"(x{full.strict_f1 / base.strict_f1 if base.strict_f1 else float('inf'):.3f})"
-            )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if not args.quick:
+            _letter(folder)
+            _long_pair(folder)
+        corpora = CORPORA[:1] if args.quick else CORPORA
+        for corpus in corpora:
+            for lang in LANGS:
+                full = corpus_scores(corpus, lang)
+                plain = corpus_scores(corpus, lang, lexicon=False)
+                base = corpus_scores(corpus, lang, anchors=False)
+                print(
+                    f"{corpus} en-{lang}: strict F1 {full.strict_f1:.4f} lax F1 "
+                    f"{full.lax_f1:.4f} | without lexicon: strict F1 {plain.strict_f1:.4f} "
+                    f"| length only: strict F1 {base.strict_f1:.4f}"
+                )
+        for corpus in corpora:
+            other = CORPORA[1] if corpus == CORPORA[0] else CORPORA[0]
+            for lang in HARD_LANGS:
+                score = partial(corpus_scores, corpus, lang, deletions=True)
+                plain = score(lexicon=False)
+                alone = score()
+                with _memory_of(other, lang, folder) as memory:
+                    known = score(learner=MemoryLearner(memory))
+                print(
+                    f"{corpus} en-{lang} merges + 10% deleted: strict F1 without lexicon "
+                    f"{plain.strict_f1:.4f} | documents alone {alone.strict_f1:.4f} | memory "
+                    f"of {other} {known.strict_f1:.4f} (lax {known.lax_f1:.4f}; target >= .98)"
+                )
     return 0
 
 

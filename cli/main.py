@@ -67,6 +67,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("check", "check"),
     ("serve", "serve"),
     ("tokens", "app"),
+    ("lexicon", "app"),
 )
 
 

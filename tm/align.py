@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from tm.bead_costs import (
     BEADS,
     CLOSED_MERGE,
     GAP_SCORE,
+    LEXICAL,
     PARA_PRIOR_COST,
     Costs,
     Item,
@@ -44,6 +45,7 @@ from tm.bead_costs import (
 from tm.document import decode_text, read_document
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.lang import base, from_filename, normalize, script_for
+from tm.lexicon import Learner, learned_keys
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
 from tm.paragraphs import closes
 
@@ -421,11 +423,13 @@ def _two_level(
     scores: bool = True,
     guide: Sequence[float] | None = None,
     para_guide: Sequence[float] | None = None,
+    lexical: float = 0.0,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
     """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads).
 
     ``guide`` and ``para_guide`` (from :func:`_guide`) are a first pass's paths over sentences
-    and paragraphs: bands then follow them closely instead of the anchor line.
+    and paragraphs: bands then follow them closely instead of the anchor line. ``lexical`` is
+    the weight of the sentences' learned-lexicon keys (0: none).
     """
     p_src = _group(src_items, src_plan.paragraphs)
     p_tgt = _group(tgt_items, tgt_plan.paragraphs)
@@ -458,7 +462,9 @@ def _two_level(
             continue
         s_items = [src_items[p] for p in s_pos]
         t_items = [tgt_items[p] for p in t_pos]
-        costs = Costs(s_items, t_items, ratio=ratio, variance=variance, floor=floor)
+        costs = Costs(
+            s_items, t_items, ratio=ratio, variance=variance, floor=floor, lexical=lexical
+        )
         if guide is None:
             centre, width = _anchor_centre(s_items, t_items), _MIN_WIDTH
         else:
@@ -585,6 +591,8 @@ def align(
     tgt_lang: str,
     glossary: Recogniser | None = None,
     anchors: bool = True,
+    lexicon: bool = True,
+    learner: Learner | None = None,
 ) -> Alignment:
     """Align the segments of a text (``src``, the pivot) with those of its translation.
 
@@ -599,6 +607,10 @@ def align(
         tgt_lang: the other text's language.
         glossary: terms whose concepts serve as anchors (optional).
         anchors: False to align on length alone (Gale-Church), as a baseline.
+        lexicon: False not to learn a lexicon (tm/lexicon.py) from the first pass's sure
+            beads and re-align with it.
+        learner: where subword models and the lexicon known so far come from (a memory's,
+            tm/learned.py); by default, trained on the two texts alone.
 
     Raises:
         AlignmentError: if either side is empty.
@@ -637,14 +649,35 @@ def align(
     )
     if measured is not None:
         ratio, variance = measured
-    raw, para_groups = two_level(
-        ratio=ratio,
-        variance=variance,
-        guide=_guide(raw, len(src_items)),
-        para_guide=_guide(
-            [(tuple(s), tuple(t), 0.0) for s, t in para_groups], len(src_plan.paragraphs)
-        ),
+    para_guide = _guide(
+        [(tuple(s), tuple(t), 0.0) for s, t in para_groups], len(src_plan.paragraphs)
     )
+    guided = partial(two_level, ratio=ratio, variance=variance, para_guide=para_guide)
+    raw, para_groups = guided(guide=_guide(raw, len(src_items)))
+    learned = None
+    if lexicon and anchors:
+        learned = learned_keys(
+            [s.text for s in src],
+            [s.text for s in tgt],
+            raw,
+            learner=learner or Learner(),
+            src_lang=s_base,
+            tgt_lang=t_base,
+        )
+    if learned is not None:
+        src_keys, tgt_keys, weight = learned
+        raw, para_groups = _two_level(
+            [replace(it, lexical=keys) for it, keys in zip(src_items, src_keys, strict=True)],
+            [replace(it, lexical=keys) for it, keys in zip(tgt_items, tgt_keys, strict=True)],
+            src_plan,
+            tgt_plan,
+            floor=floor,
+            ratio=ratio,
+            variance=variance,
+            para_guide=para_guide,
+            guide=_guide(raw, len(src_items)),
+            lexical=LEXICAL * weight,
+        )
     beads = tuple(Bead(s, t, score, score < SUSPECT) for s, t, score in raw)
     warnings = _warnings(
         beads, para_groups, src_lang, tgt_lang, len(src_plan.paragraphs), len(tgt_plan.paragraphs)
@@ -658,11 +691,13 @@ def align_documents(
     *,
     srx: str | Path | None = None,
     glossary: Recogniser | None = None,
+    learner: Learner | None = None,
 ) -> list[Alignment]:
     """Segment ``pivot`` and each of ``others`` and align each with the pivot."""
     from tm.segment import segment_document
 
     src = segment_document(pivot, srx=srx)
+    learner = learner or Learner()  # one for all: the pivot's subwords are learned once
     return [
         align(
             src,
@@ -670,6 +705,7 @@ def align_documents(
             src_lang=pivot.lang,
             tgt_lang=other.lang,
             glossary=glossary,
+            learner=learner,
         )
         for other in others
     ]
@@ -723,10 +759,12 @@ def align_files(
     presegmented: bool = False,
     srx: str | Path | None = None,
     glossary: Recogniser | None = None,
+    learner: Learner | None = None,
 ) -> list[Alignment]:
     """Read, segment (unless ``presegmented``) and align files: the CLI's one entry point.
 
-    Languages come from ``langs`` (one per file, pivot first) or from each file name.
+    Languages come from ``langs`` (one per file, pivot first) or from each file name;
+    ``learner`` is a memory's (tm/learned.py) to start from what it knows.
 
     Raises:
         LanguageError: if a language is missing, or ``langs`` does not match the files.
@@ -746,14 +784,22 @@ def align_files(
             raise LanguageError(
                 f"{path} is in the pivot's language ({code}): align versions in other languages"
             )
+    learner = learner or Learner()
     if presegmented:
         texts = [read_presegmented(p) for p in paths]
         return [
-            align(texts[0], texts[k], src_lang=codes[0], tgt_lang=codes[k], glossary=glossary)
+            align(
+                texts[0],
+                texts[k],
+                src_lang=codes[0],
+                tgt_lang=codes[k],
+                glossary=glossary,
+                learner=learner,
+            )
             for k in range(1, len(paths))
         ]
     docs = [read_document(p, lang=code) for p, code in zip(paths, codes, strict=True)]
-    return align_documents(docs[0], docs[1:], srx=srx, glossary=glossary)
+    return align_documents(docs[0], docs[1:], srx=srx, glossary=glossary, learner=learner)
 
 
 def multilingual(alignments: Sequence[Alignment]) -> list[MultiBead]:

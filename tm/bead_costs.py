@@ -19,6 +19,7 @@ __all__ = [
     "BEADS",
     "CLOSED_MERGE",
     "GAP_SCORE",
+    "LEXICAL",
     "PARA_PRIOR_COST",
     "Costs",
     "Item",
@@ -60,6 +61,13 @@ _SCORE_SCALE = (5.0, 6.0)  # cost scales of the fit and the margin parts of a sc
 _SCORE_MIX = 0.3  # weight (exponent) of the fit; the margin tells wrong beads apart better
 _STRONG = 1.5  # cost of a strong anchor (number, name) found on one side only
 _WEAK = 0.3  # cost of a weak anchor (punctuation, word prefix) found on one side only
+#: Cost of a linked piece of the learned lexicon found on one side of a bead only, for a
+#: lexicon of full weight (tm/lexicon.py: Lexicon.weight).
+LEXICAL = 0.45
+# What a linked piece found on both sides of a bead earns, per side, as a share of LEXICAL: a
+# bead is rewarded for the translations it pairs, not only charged for those it misses, so
+# that joining a sentence to its translation is cheaper than leaving it without counterpart.
+_REWARD = 0.5
 
 Keys = dict[str, int]
 _NONE: tuple[Keys, int] = ({}, 0)
@@ -107,6 +115,7 @@ class Item:
     strong: Keys
     weak: Keys
     closed: bool = False
+    lexical: Keys | None = None  # learned-lexicon keys (tm/lexicon.py), when there are some
 
 
 class Costs:
@@ -122,6 +131,7 @@ class Costs:
         floor: float,
         priors: Sequence[float] = _PRIOR_COST,
         merge: float = 0.0,
+        lexical: float = 0.0,
     ) -> None:
         self.n, self.m = len(src), len(tgt)
         self.ratio, self.variance, self.floor = ratio, variance, floor
@@ -135,6 +145,10 @@ class Costs:
         self._sw = _spans([it.weak for it in src])
         self._ts = _spans([it.strong for it in tgt])
         self._tw = _spans([it.weak for it in tgt])
+        self.lexical = lexical
+        if lexical:
+            self._sl = _spans([it.lexical or {} for it in src])
+            self._tl = _spans([it.lexical or {} for it in tgt])
 
     def parts(self, i: int, j: int, di: int, dj: int) -> tuple[float, int, int, int, int]:
         """(length cost, strong keys on one side only, shared strong keys, the same for weak)."""
@@ -182,6 +196,14 @@ class Costs:
         if ta_w or tb_w:
             shared = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
             total += _WEAK * (ta_w + tb_w - 2 * shared)
+        if self.lexical and di and dj:
+            # a sentence without counterpart pays no lexical cost: what decides between a
+            # 1-0 bead and a 2-1 bead that hides the extra sentence is whether its words
+            # find translations on the other side
+            a_l, ta_l = self._sl[di][i - di]
+            b_l, tb_l = self._tl[dj][j - dj]
+            shared = _shared(a_l, b_l, ta_l, tb_l) if ta_l and tb_l else 0
+            total += self.lexical * (ta_l + tb_l - (2 + 2 * _REWARD) * shared)
         return total
 
     @staticmethod

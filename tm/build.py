@@ -66,9 +66,10 @@ def build_memory(
     hash of its text).
 
     Rebuilding a document replaces its rows' variants in the languages given, in one
-    transaction, and keeps its other languages; other documents are never touched. With
-    ``reference`` (and a ``glossary``) the report carries the document's reference glossary:
-    the names it cites, official and as its versions write them
+    transaction, and keeps its other languages; other documents are never touched. Alignment
+    starts from what the memory learned (tm/learned.py), which is learned again once the
+    units are stored. With ``reference`` (and a ``glossary``) the report carries the
+    document's reference glossary: the names it cites, official and as its versions write them
     (:func:`tm.reference.document_glossary`).
 
     Raises:
@@ -77,6 +78,7 @@ def build_memory(
     """
     from tm.align import align, multilingual
     from tm.document import read_document
+    from tm.learned import MemoryLearner, update
     from tm.segment import segment_document
 
     if not others:
@@ -88,6 +90,7 @@ def build_memory(
     step(f"read {Path(pivot).name}")
     seen = {language_tag(pivot_doc.lang).split("-")[0]: Path(pivot).name}
     alignments: list[Alignment] = []
+    learner = MemoryLearner(memory)
     for path in others:
         doc = read_document(path)
         base = language_tag(doc.lang).split("-")[0]
@@ -97,7 +100,14 @@ def build_memory(
         tgt = segment_document(doc, srx=srx)
         step(f"read {Path(path).name}")
         alignments.append(
-            align(src, tgt, src_lang=pivot_doc.lang, tgt_lang=doc.lang, glossary=glossary)
+            align(
+                src,
+                tgt,
+                src_lang=pivot_doc.lang,
+                tgt_lang=doc.lang,
+                glossary=glossary,
+                learner=learner,
+            )
         )
         step(f"aligned {pivot_doc.lang}-{doc.lang}")
     rows = multilingual(alignments)
@@ -119,6 +129,7 @@ def build_memory(
         title=document_title(pivot_doc),
         files=list(seen.values()),
     )
+    update(memory, pivot_doc.lang, [al.tgt_lang for al in alignments])  # the learned lexicons
     step("stored")
     languages: dict[str, int] = {}
     for unit in units:

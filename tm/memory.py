@@ -70,6 +70,12 @@ __all__ = [
 
 #: keys of the ``meta`` table that the memory itself maintains
 _OWN_META = frozenset({"signature", "revision"})
+# Models learned from the memory for alignment (subwords, lexicons: tm/learned.py), made on
+# first use: derived data that any memory may lack (MemoryReader.learned reads them).
+_LEARNED = (
+    "CREATE TABLE IF NOT EXISTS learned "
+    "(name TEXT PRIMARY KEY, data BLOB NOT NULL, units INTEGER NOT NULL)"
+)
 
 _KEY_MAX = 2**63 - 1
 _ROWS_PER_STATEMENT = 400
@@ -595,6 +601,21 @@ class Memory(MemoryReader):
     def _settable(key: str) -> None:
         if key in _OWN_META:
             raise InputError(f"{key!r} belongs to the memory itself and cannot be set")
+
+    def store_learned(self, name: str, data: bytes, *, units: int) -> None:
+        """Store (replace) the model ``name`` that alignment learned (tm/learned.py), with
+        the units the memory held when it was learned; derived data: no revision change.
+
+        Raises:
+            StoreError: if the database cannot be written.
+        """
+        with self.transaction(units=False):
+            self.connection.execute(_LEARNED)
+            self.connection.execute(
+                "INSERT INTO learned (name, data, units) VALUES (?, ?, ?) ON CONFLICT (name) "
+                "DO UPDATE SET data = excluded.data, units = excluded.units",
+                (name, data, units),
+            )
 
 
 def _insert_many(

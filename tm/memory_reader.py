@@ -171,6 +171,25 @@ class MemoryReader:
                     found[row[0]] = unit
         return [found[i] for i in ids if i in found]
 
+    def recent(self, *, langs: Sequence[str], limit: int) -> list[Unit]:
+        """Up to ``limit`` of the latest units, with only ``langs``' variants (those that have
+        none of them are skipped, so fewer may come back): a bounded sample to learn from."""
+        keep = frozenset(_lang.base(lang) for lang in langs)
+        cursor = self.connection.execute(_SELECT + " ORDER BY id DESC LIMIT ?", (limit,))
+        found = (unit_from_row(row, keep) for row in cursor)
+        return [unit for unit in found if unit is not None]
+
+    def learned(self, name: str) -> tuple[bytes, int] | None:
+        """The model alignment stored under ``name`` (tm/learned.py) and the units the memory
+        held when it was learned, or None (nothing stored yet)."""
+        try:
+            row = self.connection.execute(
+                "SELECT data, units FROM learned WHERE name = ?", (name,)
+            ).fetchone()
+        except sqlite3.OperationalError:  # no model was ever stored in this memory
+            return None
+        return None if row is None else (bytes(row[0]), int(row[1]))
+
     def concordance(self, text: str, *, langs: Sequence[str] = (), limit: int = 50) -> list[Unit]:
         """Units with a variant containing ``text``, in any language or in one of ``langs``;
         case, apostrophes, quotation marks and spaces do not matter (:func:`tm.fold.fold`).

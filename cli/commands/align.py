@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -47,6 +48,14 @@ def align(
             "--langs", help="Languages of the files in order, e.g. en,fr (else from names)."
         ),
     ] = None,
+    memory: Annotated[
+        Path | None,
+        typer.Option(
+            "--memory",
+            "-m",
+            help="Start from what this memory learned (subwords, lexicons); caches models in it.",
+        ),
+    ] = None,
 ) -> None:
     """Align sentences of a document with its translations; suspect beads are warned about."""
     from cli import render
@@ -59,7 +68,20 @@ def align(
         from tm.align import align_files
 
         codes = [code.strip() for code in langs.split(",")] if langs else None
-        alignments = align_files(
-            files[0], files[1:], langs=codes, presegmented=presegmented, glossary=active_glossary()
+        align_all = partial(
+            align_files,
+            files[0],
+            files[1:],
+            langs=codes,
+            presegmented=presegmented,
+            glossary=active_glossary(),
         )
+        if memory is None:
+            alignments = align_all()
+        else:
+            from tm.learned import MemoryLearner
+            from tm.memory import Memory
+
+            with Memory.open(memory, create=False) as store:
+                alignments = align_all(learner=MemoryLearner(store))
     render.alignments(alignments, format_.value)

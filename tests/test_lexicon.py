@@ -1,0 +1,270 @@
+"""The learned lexicon (tm/lexicon.py), subwords (tm/subwords.py), what a memory keeps of them
+(tm/learned.py) and ``untm lexicon show``.
+
+The parallel texts here are our own synthetic sentences (not UN text): English words and
+invented Cyrillic "translations" of the same length, so that every sentence of a document can
+have the same length and no anchor (no number, no shared prefix): only the words can tell
+which sentence translates which.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from tm.align import align, presegmented
+from tm.learned import MemoryLearner, lookup, stored_lexicon, update
+from tm.lexicon import Learner, Lexicon, learn
+from tm.memory import Memory
+from tm.models import Unit, Variant
+from tm.subwords import Subwords, train
+
+runner = CliRunner()
+
+WORDS = (
+    *("apple", "river", "stone", "cloud", "bread", "chair", "dream", "eagle", "flame"),
+    *("grape", "horse", "juice", "knife", "lemon", "mouse", "nurse", "ocean", "piano"),
+    *("queen", "robot", "snake", "tiger", "uncle", "voice", "whale", "zebra", "beach"),
+    *("candy", "daisy", "frost", "globe", "honey", "ivory", "jelly", "kiosk", "latch"),
+    *("maple", "noble", "olive", "pearl"),
+)
+_CYRILLIC = dict(zip("abcdefghijklmnopqrstuvwxyz", "абцдефгхийклмнопярстувшжыз", strict=True))
+
+
+def _ru(word: str) -> str:
+    """An invented Cyrillic word of the same length (spelt backwards: no shared pieces)."""
+    return "".join(_CYRILLIC[ch] for ch in reversed(word))
+
+
+def _sentence(words: Sequence[str], *, ru: bool) -> str:
+    text = " ".join(_ru(w) if ru else w for w in words)
+    return text[0].upper() + text[1:] + "."
+
+
+def _corpus(n: int, *, seed: int, size: int = 6) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    pairs = []
+    for _ in range(n):
+        words = rng.sample(WORDS, size if size else rng.randint(3, 12))
+        pairs.append((_sentence(words, ru=False), _sentence(words, ru=True)))
+    return pairs
+
+
+class _Known(Learner):
+    """A learner that knows the language pair from an earlier corpus (a memory's stand-in)."""
+
+    def __init__(self, pairs: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.models = {
+            "en": train([s for s, _ in pairs], lang="en"),
+            "ru": train([t for _, t in pairs], lang="ru"),
+        }
+        self.lexicon = learn(
+            list(
+                zip(
+                    self.models["en"].batch([s for s, _ in pairs]),
+                    self.models["ru"].batch([t for _, t in pairs]),
+                    strict=True,
+                )
+            ),
+            src_lang="en",
+            tgt_lang="ru",
+        )
+
+    def subwords(self, lang: str, texts: Sequence[str]) -> Subwords:
+        return self.models[lang]
+
+    def prior(self, src_lang: str, tgt_lang: str) -> Lexicon | None:
+        return self.lexicon
+
+
+@pytest.fixture(scope="module")
+def known() -> _Known:
+    return _Known(_corpus(400, seed=1))
+
+
+def test_learns_the_obvious_pairs(known: _Known) -> None:
+    """Every word of the synthetic vocabulary is linked to its own translation, and only."""
+    links = known.lexicon.links()
+    en, ru = known.models["en"], known.models["ru"]
+    right = wrong = 0
+    for word in WORDS:
+        for s_piece in en.pieces(word):
+            targets = {t for s, t in links if s == s_piece}
+            if targets & set(ru.pieces(_ru(word))):
+                right += 1
+            wrong += len(targets - set(ru.pieces(_ru(word))))
+    assert right >= 0.9 * len(WORDS)
+    assert wrong <= 0.05 * right
+
+
+def test_translations_rank_the_right_piece_first(known: _Known) -> None:
+    piece = known.models["en"].pieces("ocean")[-1]
+    best, forward, backward = known.lexicon.translations(piece)[0]
+    assert best in known.models["ru"].pieces(_ru("ocean"))
+    assert forward > 0.5
+    assert backward > 0.5
+
+
+@pytest.mark.parametrize("gap", [2, 5, 9])
+@pytest.mark.parametrize("side", ["pivot", "other"])
+def test_only_the_lexicon_can_place_a_missing_sentence(known: _Known, gap: int, side: str) -> None:
+    """Sentences of equal length and no anchors: where one is missing only words tell (the
+    aligner without the lexicon places none of these gaps; eight words a sentence give the
+    lexical cost enough to outweigh a 2-1 bead's prior, six do not always)."""
+    pairs = _corpus(12, seed=gap + 100, size=8)
+    src = [s for s, _ in pairs]
+    tgt = [t for _, t in pairs]
+    if side == "pivot":
+        del tgt[gap]
+        expected = ((gap,), ())
+    else:
+        del src[gap]
+        expected = ((), (gap,))
+    result = align(
+        presegmented(src), presegmented(tgt), src_lang="en", tgt_lang="ru", learner=known
+    )
+    beads = [(b.src, b.tgt) for b in result.beads]
+    assert expected in beads
+    assert len(beads) == 12
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_lexical_term_keeps_exact_alignments_exact(known: _Known, seed: int) -> None:
+    """1-1 translations of varied lengths align one to one with the lexicon as without."""
+    pairs = _corpus(40, seed=200 + seed, size=0)
+    src = presegmented([s for s, _ in pairs])
+    tgt = presegmented([t for _, t in pairs])
+    identity = [((k,), (k,)) for k in range(40)]
+    for learner in (known, None):
+        result = align(src, tgt, src_lang="en", tgt_lang="ru", learner=learner)
+        assert [(b.src, b.tgt) for b in result.beads] == identity
+
+
+def test_a_short_document_without_memory_aligns_as_before() -> None:
+    """Too little evidence for a lexicon: the lexical pass changes nothing."""
+    pairs = _corpus(12, seed=7, size=0)
+    src = presegmented([s for s, _ in pairs][:11])
+    tgt = presegmented([t for _, t in pairs])
+    with_lexicon = align(src, tgt, src_lang="en", tgt_lang="ru")
+    without = align(src, tgt, src_lang="en", tgt_lang="ru", lexicon=False)
+    assert with_lexicon.beads == without.beads
+
+
+def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Subwords and lexicon are learned with the network cut off."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a network connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    pairs = _corpus(60, seed=3)
+    src = presegmented([s for s, _ in pairs])
+    tgt = presegmented([t for _, t in pairs])
+    result = align(src, tgt, src_lang="en", tgt_lang="ru")
+    assert len(result.beads) == 60
+
+
+# --- what a memory keeps --------------------------------------------------------------------
+
+
+def _memory(path: Path, pairs: Sequence[tuple[str, str]]) -> Memory:
+    memory = Memory.open(path)
+    memory.add(
+        [Unit((Variant("en", s), Variant("ru", t))) for s, t in pairs], origin="synthetic.en.md"
+    )
+    return memory
+
+
+def test_update_stores_a_lexicon_that_reads_back_equal(tmp_path: Path) -> None:
+    with _memory(tmp_path / "m.sqlite", _corpus(300, seed=4)) as memory:
+        (learned,) = update(memory, "en", ["ru"])
+        stored = stored_lexicon(memory, "en", "ru")
+        assert stored == learned
+        assert stored_lexicon(memory, "ru", "en") == learned.reversed()
+        assert learned.pairs == 300
+        assert memory.learned("subwords:en") is not None
+    with Memory.open(tmp_path / "m.sqlite", create=False) as memory:  # a new connection
+        assert stored_lexicon(memory, "en", "ru") == learned
+
+
+def test_subword_models_are_cached_and_retrained_as_the_memory_grows(tmp_path: Path) -> None:
+    with _memory(tmp_path / "m.sqlite", _corpus(50, seed=5)) as memory:
+        learner = MemoryLearner(memory)
+        first = learner.subwords("en", ["An apple."])
+        assert MemoryLearner(memory).subwords("en", ["A pearl."]).model == first.model
+        memory.add(
+            [Unit((Variant("en", s), Variant("ru", t))) for s, t in _corpus(300, seed=6)],
+            origin="more.en.md",
+        )
+        assert MemoryLearner(memory).subwords("en", ["A pearl."]).model != first.model
+
+
+def test_a_retrained_model_sets_the_old_lexicon_aside(tmp_path: Path) -> None:
+    with _memory(tmp_path / "m.sqlite", _corpus(50, seed=8)) as memory:
+        update(memory, "en", ["ru"])
+        assert stored_lexicon(memory, "en", "ru") is not None
+        memory.store_learned("subwords:en", train(["Other text."] * 3, lang="en").model, units=0)
+        assert stored_lexicon(memory, "en", "ru") is None
+
+
+def test_lookup_cuts_the_word_and_lists_translations(tmp_path: Path) -> None:
+    with _memory(tmp_path / "m.sqlite", _corpus(300, seed=9)) as memory:
+        update(memory, "en", ["ru"])
+        found = lookup(memory, "en", "ru", "tiger")
+    pieces = [piece for piece, _ in found]
+    assert "".join(pieces).replace("▁", "") == "tiger"
+    best = found[-1][1][0][0]
+    assert best.lstrip("▁") in _ru("tiger")
+
+
+# --- untm lexicon show -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lexicon_memory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("lexicon") / "m.sqlite"
+    with _memory(path, _corpus(300, seed=10)) as memory:
+        update(memory, "en", ["ru"])
+    return path
+
+
+def test_cli_lexicon_show(lexicon_memory: Path) -> None:
+    result = runner.invoke(app, ["lexicon", "show", "en", "ru", "whale", "-m", str(lexicon_memory)])
+    assert result.exit_code == 0, result.output
+    assert "P(t|s)" in result.stdout
+    json_result = runner.invoke(
+        app, ["lexicon", "show", "en", "ru", "whale", "-m", str(lexicon_memory), "--json"]
+    )
+    assert json_result.exit_code == 0, json_result.output
+    assert '"translations"' in json_result.stdout
+
+
+def test_cli_lexicon_show_other_way_round(lexicon_memory: Path) -> None:
+    result = runner.invoke(
+        app, ["lexicon", "show", "ru", "en", _ru("whale"), "-m", str(lexicon_memory)]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_lexicon_show_without_a_lexicon_is_bad_input(tmp_path: Path) -> None:
+    with _memory(tmp_path / "m.sqlite", _corpus(5, seed=11)):
+        pass
+    result = runner.invoke(
+        app, ["lexicon", "show", "en", "fr", "whale", "-m", str(tmp_path / "m.sqlite")]
+    )
+    assert result.exit_code == 2
+    assert "no en-fr lexicon" in result.output
+
+
+def test_cli_lexicon_show_a_missing_memory(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["lexicon", "show", "en", "ru", "whale", "-m", str(tmp_path / "no")]
+    )
+    assert result.exit_code == 4

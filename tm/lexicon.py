@@ -1,0 +1,321 @@
+"""A bilingual lexicon learned from the text itself: subword-to-subword translation counts.
+
+Nothing is shipped: the aligner's first pass (length and anchors) yields beads it is sure of,
+a memory holds earlier aligned units of the pair, and IBM Model 1 (a few EM iterations, in
+numpy, in both directions) turns those sentence pairs into expected counts of one subword
+(tm/subwords.py) translating another. Pieces that are each other's best translation both
+ways become *links*; a sentence's links are keys the aligner's cost model compares across a
+bead like anchors (tm/bead_costs.py), weighed by how much evidence the lexicon rests on, so
+that a fresh memory and a short document align as they would without it.
+
+>>> from itertools import combinations
+>>> en = "council report session agenda member state budget office".split()
+>>> fr = "conseil rapport session ordre membre état budget bureau".split()
+>>> pairs = [([en[a], en[b]], [fr[b], fr[a]]) for a, b in combinations(range(8), 2)]
+>>> sorted(t for s, t in learn(pairs, src_lang="en", tgt_lang="fr").links() if s == "council")
+['conseil']
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from tm.subwords import Subwords, train
+
+__all__ = ["CONFIDENT", "Entry", "Learner", "Lexicon", "learn", "learned_keys"]
+
+#: Beads of the first pass scoring at least this teach the lexicon.
+CONFIDENT = 0.4
+
+Pieces = Sequence[str]
+_Index = dict[str, list[tuple[str, float]]]
+_ITERATIONS = 5
+_NULL = "\0"  # the empty word of Model 1 (what a piece translates when nothing does)
+_MIN_COUNT = 2.0  # a link needs this many expected co-occurrences
+_MIN_PROB = 0.2  # ... and this probability in each direction
+_COMMON = 0.3  # pieces in more than this share of sentence pairs are not linked
+_KEEP = 0.5  # expected counts below this are not stored
+_FULL_EVIDENCE = 400  # sentence pairs for the lexical cost's full weight
+_MIN_EVIDENCE = 30  # fewer pairs than this: no lexical cost at all
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A source piece, a target piece, and the expected counts of one translating the other
+    under Model 1 source-to-target (``forward``) and target-to-source (``backward``)."""
+
+    src: str
+    tgt: str
+    forward: float
+    backward: float
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Expected translation counts between the pieces of two languages, learned from
+    ``pairs`` sentence pairs."""
+
+    src_lang: str
+    tgt_lang: str
+    pairs: int
+    entries: tuple[Entry, ...] = field(repr=False)
+
+    @cached_property
+    def _totals(self) -> tuple[dict[str, float], dict[str, float]]:
+        src: dict[str, float] = {}
+        tgt: dict[str, float] = {}
+        for e in self.entries:
+            src[e.src] = src.get(e.src, 0.0) + e.forward
+            tgt[e.tgt] = tgt.get(e.tgt, 0.0) + e.backward
+        return src, tgt
+
+    @cached_property
+    def _indexes(self) -> tuple[_Index, _Index]:
+        forward: _Index = {}
+        backward: _Index = {}
+        for e in self.entries:
+            if e.forward > 0:
+                forward.setdefault(e.src, []).append((e.tgt, e.forward))
+            if e.backward > 0:
+                backward.setdefault(e.tgt, []).append((e.src, e.backward))
+        return forward, backward
+
+    def counts(self, *, backward: bool = False) -> _Index:
+        """Source piece -> [(target piece, expected count)] (``backward``: the other way)."""
+        return self._indexes[1] if backward else self._indexes[0]
+
+    @property
+    def weight(self) -> float:
+        """How far the lexicon may be trusted, in [0, 1], from the evidence it rests on."""
+        if self.pairs < _MIN_EVIDENCE:
+            return 0.0
+        return min(1.0, self.pairs / _FULL_EVIDENCE)
+
+    def reversed(self) -> Lexicon:
+        """The same lexicon seen from the other language."""
+        flipped = tuple(Entry(e.tgt, e.src, e.backward, e.forward) for e in self.entries)
+        return Lexicon(self.tgt_lang, self.src_lang, self.pairs, flipped)
+
+    def translations(self, piece: str, *, limit: int = 5) -> list[tuple[str, float, float]]:
+        """The likeliest target pieces of a source ``piece``: (piece, P(target | source),
+        P(source | target)), best first."""
+        src_total, tgt_total = self._totals
+        found = [
+            (e.tgt, e.forward / src_total[e.src], e.backward / max(tgt_total[e.tgt], 1e-9))
+            for e in self.entries
+            if e.src == piece and src_total[e.src] > 0
+        ]
+        found.sort(key=lambda row: (-row[1] * max(row[2], 1e-3), row[0]))
+        return found[:limit]
+
+    def links(self) -> set[tuple[str, str]]:
+        """(source piece, target piece) pairs that translate each other often enough and
+        probably enough both ways, among pieces that are not everywhere (function words
+        and punctuation say little about which sentence is which)."""
+        src_total, tgt_total = self._totals
+        common = _COMMON * self.pairs
+        found = set()
+        for e in self.entries:
+            if min(e.forward, e.backward) < _MIN_COUNT:
+                continue
+            if src_total[e.src] > common or tgt_total[e.tgt] > common:
+                continue
+            fwd = e.forward / max(src_total[e.src], 1e-9)
+            bwd = e.backward / max(tgt_total[e.tgt], 1e-9)
+            if min(fwd, bwd) >= _MIN_PROB and _content(e.src) and _content(e.tgt):
+                found.add((e.src, e.tgt))
+        return found
+
+
+def _content(piece: str) -> bool:
+    """A piece with a letter in it (digits and punctuation are the anchors' business)."""
+    return any(unicodedata.category(ch).startswith("L") for ch in piece)
+
+
+def learn(
+    pairs: Sequence[tuple[Pieces, Pieces]],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    prior: Lexicon | None = None,
+    vocabulary: tuple[Collection[str], Collection[str]] | None = None,
+    iterations: int = _ITERATIONS,
+) -> Lexicon:
+    """Learn a lexicon from sentence pairs cut into pieces, with IBM Model 1 both ways.
+
+    A ``prior`` (a lexicon learned before, e.g. from a memory's units) adds its counts to the
+    new ones at every iteration, so that a short document learns what its pieces mean from
+    what the memory already knows; the result counts the prior's pairs as evidence too, and
+    keeps the prior's entries of the source and target pieces in ``vocabulary`` (all of
+    them without it).
+    """
+    pairs = [(s, t) for s, t in pairs if s and t]
+    no_prior: _Index = {}
+    forward = _model1(pairs, prior=prior.counts() if prior else no_prior, iterations=iterations)
+    backward = _model1(
+        [(t, s) for s, t in pairs],
+        prior=prior.counts(backward=True) if prior else no_prior,
+        iterations=iterations,
+    )
+    if prior is not None:  # what the prior knows of pieces the pairs do not have
+        src_vocab, tgt_vocab = vocabulary or (prior.counts(), prior.counts(backward=True))
+        for piece in src_vocab:
+            for other, count in prior.counts().get(piece, ()):
+                forward.setdefault((piece, other), count)
+        for piece in tgt_vocab:
+            for other, count in prior.counts(backward=True).get(piece, ()):
+                backward.setdefault((piece, other), count)
+    keys = set(forward) | {(s, t) for t, s in backward}
+    entries = tuple(
+        Entry(s, t, forward.get((s, t), 0.0), backward.get((t, s), 0.0))
+        for s, t in sorted(keys)
+        if max(forward.get((s, t), 0.0), backward.get((t, s), 0.0)) >= _KEEP
+    )
+    evidence = len(pairs) + (prior.pairs if prior is not None else 0)
+    return Lexicon(src_lang, tgt_lang, evidence, entries)
+
+
+def _model1(
+    pairs: Sequence[tuple[Pieces, Pieces]], *, prior: _Index, iterations: int
+) -> dict[tuple[str, str], float]:
+    """Expected counts of source piece -> target piece under Model 1 (P(target | source)),
+    the empty word on the source side, over the distinct pieces of each sentence (a piece
+    repeated in a sentence says nothing more about its translation); ``prior`` counts are
+    added at each M step."""
+    src_ids: dict[str, int] = {_NULL: 0}
+    tgt_ids: dict[str, int] = {}
+    s_parts: list[npt.NDArray[np.int64]] = []
+    t_parts: list[npt.NDArray[np.int64]] = []
+    o_parts: list[npt.NDArray[np.int64]] = []
+    occurrence = 0
+    for src, tgt in pairs:
+        s = np.array(
+            [0, *(src_ids.setdefault(p, len(src_ids)) for p in dict.fromkeys(src))], np.int64
+        )
+        t = np.array([tgt_ids.setdefault(p, len(tgt_ids)) for p in dict.fromkeys(tgt)], np.int64)
+        s_parts.append(np.repeat(s, len(t)))
+        t_parts.append(np.tile(t, len(s)))
+        o_parts.append(np.tile(np.arange(occurrence, occurrence + len(t)), len(s)))
+        occurrence += len(t)
+    if not s_parts:
+        return {}
+    n_t = max(len(tgt_ids), 1)
+    codes = np.concatenate(s_parts) * n_t + np.concatenate(t_parts)
+    occ = np.concatenate(o_parts)
+    combos, inverse = np.unique(codes, return_inverse=True)
+    combo_src = combos // n_t
+    src_names = list(src_ids)
+    tgt_names = list(tgt_ids)
+    # the prior: its counts for the combinations seen here, and its totals per source piece
+    prior_counts = np.zeros(len(combos))
+    prior_totals = np.zeros(len(src_ids))
+    if prior:
+        pieces = [(s, t, c) for s, found in prior.items() for t, c in found]
+        si = np.array([src_ids.get(s, -1) for s, _, _ in pieces], np.int64)
+        ti = np.array([tgt_ids.get(t, -1) for _, t, _ in pieces], np.int64)
+        known = np.array([c for _, _, c in pieces])
+        mine = si >= 0
+        prior_totals += np.bincount(si[mine], weights=known[mine], minlength=len(src_ids))
+        both = mine & (ti >= 0)
+        wanted = si[both] * n_t + ti[both]
+        at = np.minimum(np.searchsorted(combos, wanted), len(combos) - 1)
+        hit = combos[at] == wanted
+        prior_counts[at[hit]] = known[both][hit]
+    prob = np.ones(len(combos))
+    counts = prior_counts
+    for _ in range(iterations):
+        p = prob[inverse]
+        norm = np.bincount(occ, weights=p, minlength=occurrence)
+        counts = np.bincount(inverse, weights=p / norm[occ], minlength=len(combos)) + prior_counts
+        # every count of the source piece, the prior's for pieces not seen here included
+        seen = np.bincount(combo_src, weights=counts - prior_counts, minlength=len(src_ids))
+        totals = seen + prior_totals
+        prob = counts / np.maximum(totals[combo_src], 1e-12)
+    kept = (counts >= _KEEP) & (combo_src != 0)  # the empty word's counts are not kept
+    return {
+        (src_names[c // n_t], tgt_names[c % n_t]): k
+        for c, k in zip(combos[kept].tolist(), counts[kept].tolist(), strict=True)
+    }
+
+
+class Learner:
+    """Where the aligner gets subword models and what it knows already: here, models trained
+    on the documents being aligned (kept per text, so a pivot aligned with five versions is
+    trained on once) and no prior lexicon. A memory's learner (tm/learned.py) caches both."""
+
+    def __init__(self) -> None:
+        self._models: dict[tuple[str, int], Subwords] = {}
+
+    def subwords(self, lang: str, texts: Sequence[str]) -> Subwords:
+        """A subword model for ``lang`` that knows ``texts``."""
+        key = (lang, hash(tuple(texts)))
+        if key not in self._models:
+            self._models[key] = train(texts, lang=lang)
+        return self._models[key]
+
+    def prior(self, src_lang: str, tgt_lang: str) -> Lexicon | None:
+        """What is known of the pair before this document (nothing, here)."""
+        return None
+
+
+Keys = dict[str, int]
+Bead = tuple[tuple[int, ...], tuple[int, ...], float]
+
+
+def learned_keys(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    beads: Sequence[Bead],
+    *,
+    learner: Learner,
+    src_lang: str,
+    tgt_lang: str,
+) -> tuple[list[Keys], list[Keys], float] | None:
+    """Lexical keys of each source and target sentence, and the weight they deserve, from a
+    lexicon learned on the confident ``beads`` of a first pass (and the learner's prior);
+    None when the evidence is too thin to say anything.
+
+    A source piece linked to a target piece (:meth:`Lexicon.links`) gives both sentences
+    the same key, ``l:<source piece>``.
+    """
+    src_model = learner.subwords(src_lang, src)
+    tgt_model = learner.subwords(tgt_lang, tgt)
+    src_pieces = src_model.batch(src)
+    tgt_pieces = tgt_model.batch(tgt)
+    pairs = [
+        (
+            [p for i in s for p in src_pieces[i]],
+            [p for j in t for p in tgt_pieces[j]],
+        )
+        for s, t, score in beads
+        if s and t and score >= CONFIDENT
+    ]
+    prior = learner.prior(src_lang, tgt_lang)
+    vocabulary = (
+        {p for pieces in src_pieces for p in pieces},
+        {p for pieces in tgt_pieces for p in pieces},
+    )
+    lexicon = learn(pairs, src_lang=src_lang, tgt_lang=tgt_lang, prior=prior, vocabulary=vocabulary)
+    if not lexicon.weight:
+        return None
+    linked: set[str] = set()
+    back: dict[str, list[str]] = {}
+    for s_piece, t_piece in lexicon.links():
+        linked.add(s_piece)
+        back.setdefault(t_piece, []).append("l:" + s_piece)
+    src_keys = [_count("l:" + p for p in pieces if p in linked) for pieces in src_pieces]
+    tgt_keys = [_count(k for p in pieces for k in back.get(p, ())) for pieces in tgt_pieces]
+    return src_keys, tgt_keys, lexicon.weight
+
+
+def _count(keys: Iterable[str]) -> Keys:
+    out: Keys = {}
+    for key in keys:
+        out[key] = out.get(key, 0) + 1
+    return out
