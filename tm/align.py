@@ -11,7 +11,10 @@ over beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3, whose cost (tm/bead_costs.
 - an anchor cost: anchor keys (tm/anchors.py: numbers, article references, months, document
   symbols, countries, glossary concepts, punctuation signatures) found on one side of a bead
   and not on the other;
-- the prior cost of the bead type.
+- the prior cost of the bead type;
+- in a third pass over sentences, a lexical cost: pieces linked by a lexicon learned from the
+  second pass's sure beads (and a memory's lexicon: tm/lexicon.py, tm/learned.py) found on one
+  side of a bead only, less those found on both, weighed by the lexicon's evidence.
 
 Without paragraphs (pre-segmented text, one sentence a line), the program runs over the whole
 document inside a band around a line through confident anchors (keys found exactly once on

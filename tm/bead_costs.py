@@ -4,7 +4,8 @@ The cost of a bead adds (see tm/align.py for the dynamic program that minimises 
 
 - a Gale-Church length cost, for lengths already measured in comparable units;
 - an anchor cost: anchor keys (tm/anchors.py) found on one side of a bead and not the other;
-- the prior cost of the bead type (and, for paragraphs, of merging closed ones).
+- the prior cost of the bead type (and, for paragraphs, of merging closed ones);
+- when a learned lexicon gives items lexical keys (tm/lexicon.py), a lexical cost.
 
 Every bead also gets a confidence score in [0, 1] from the same parts.
 """
