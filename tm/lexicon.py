@@ -28,10 +28,12 @@ import numpy.typing as npt
 
 from tm.subwords import Subwords, train
 
-__all__ = ["CONFIDENT", "Entry", "Learner", "Lexicon", "learn", "learned_keys"]
+__all__ = ["CONFIDENT", "MAX_PAIRS", "Entry", "Learner", "Lexicon", "learn", "learned_keys"]
 
-#: Beads of the first pass scoring at least this teach the lexicon.
+#: Beads of the first pass scoring at least this teach the lexicon...
 CONFIDENT = 0.4
+#: ... up to this many of them (a memory's lexicon, the prior, holds the rest).
+MAX_PAIRS = 800
 
 Pieces = Sequence[str]
 _Index = dict[str, list[tuple[str, float]]]
@@ -296,6 +298,8 @@ def learned_keys(
         for s, t, score in beads
         if s and t and score >= CONFIDENT
     ]
+    if len(pairs) > MAX_PAIRS:  # an even sample: EM time grows with the pairs
+        pairs = [pairs[k * len(pairs) // MAX_PAIRS] for k in range(MAX_PAIRS)]
     prior = learner.prior(src_lang, tgt_lang)
     vocabulary = (
         {p for pieces in src_pieces for p in pieces},
