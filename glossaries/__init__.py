@@ -14,10 +14,15 @@ from importlib import resources
 
 from tm.terms import Glossary, concepts_from_rows
 
-__all__ = ["SHIPPED", "load_shipped"]
+__all__ = ["SHIPPED", "load_shipped", "shipped_data"]
 
 #: The data file of the shipped glossary, inside this package.
 SHIPPED = "un_terms.tsv"
+
+
+def shipped_data() -> bytes:
+    """The shipped glossary file as it is stored (what a cache of the glossary depends on)."""
+    return resources.files(__package__).joinpath("data", SHIPPED).read_bytes()
 
 
 @cache
@@ -27,7 +32,7 @@ def load_shipped() -> Glossary:
     >>> load_shipped().get("INS-ICCPR").preferred("fr").text
     'Pacte international relatif aux droits civils et politiques'
     """
-    data = resources.files(__package__).joinpath("data", SHIPPED).read_text(encoding="utf-8")
+    data = shipped_data().decode("utf-8")
     lines = (line for line in io.StringIO(data) if not line.startswith("#"))
     rows = csv.DictReader(lines, delimiter="\t")
     return Glossary(concepts_from_rows(rows, origin=SHIPPED))

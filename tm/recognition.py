@@ -1,8 +1,10 @@
 """Term recognition: where a glossary's terms stand in running text, and in which form.
 
-:class:`TermIndex` finds the terms of a set of concepts with one Aho-Corasick automaton per
-language over the normalised word stems of :mod:`tm.stems`. Each hit maps back to a span of the
-original text. The form found is then compared with the listed forms to tell its status
+:class:`TermIndex` finds the terms of a set of concepts with one index per language over the
+normalised word stems of :mod:`tm.stems`: a dict of every name's stems and their prefixes,
+walked from each word of the text, so that a glossary of 100,000 terms costs no more per text
+than one of 100; it is plain data, which loads from a cache in a blink. Each hit maps back to
+a span of the original text. The form found is then compared with the listed forms to tell its status
 (preferred, admitted, deprecated) or report it as an unlisted ``"variant"``; near-variants that
 differ by a word or two (a missing "International", an inserted "of UNESCO") are found in the
 gaps between exact hits by a token-level Levenshtein check (rapidfuzz), and a heading that is
@@ -11,16 +13,17 @@ as a whole a reworded title is matched against the long names.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-import ahocorasick
 import regex
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from tm.concepts import STATUSES, concept_languages, is_abbreviation
-from tm.models import Concept, Term, TermHit
+from tm.models import Concept, Term, TermHit, TermStatus
 from tm.stems import (
     BARRIER,
     STEMMERS,
@@ -34,7 +37,14 @@ from tm.stems import (
     tokenize,
 )
 
-__all__ = ["FUZZY_CUTOFF", "FUZZY_CUTOFF_TITLE", "TITLE_CUTOFF", "TermIndex"]
+__all__ = [
+    "FUZZY_CUTOFF",
+    "FUZZY_CUTOFF_TITLE",
+    "TITLE_CUTOFF",
+    "TermIndex",
+    "raw_term",
+    "term_from_raw",
+]
 
 #: Ranks of the statuses, best first; an unlisted ``"variant"`` comes last.
 _RANK = {status: rank for rank, status in enumerate((*STATUSES, "variant"))}
@@ -44,26 +54,86 @@ _RANK = {status: rank for rank, status in enumerate((*STATUSES, "variant"))}
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    """A form the automaton knows: a listed term, or a form derived from one (a variant)."""
+    """A form the index knows: a listed term, or a form derived from one (a variant)."""
 
     concept: str
     form: str
     term: Term | None  # None for a derived variant
 
 
-@dataclass(slots=True)
+# The index is kept as plain tuples, lists and dicts (marshal can store and load it in a blink,
+# see TermIndex.data): terms, entries and buckets become objects only when a text hits them.
+_RawTerm = tuple[str, str, str, str | None, str | None, str | None, str | None]
+_RawEntry = tuple[str, str, _RawTerm | None]  # concept id, form, listed term (None: derived)
+#: tokens of the key, its exact entries, its windows of long names (long name, offset in it)
+_RawBucket = tuple[int, list[_RawEntry], list[tuple[int, int]]]
+_STATUS_OF: dict[str, TermStatus] = {status: status for status in STATUSES}
+
+
+def raw_term(term: Term) -> _RawTerm:
+    """``term``'s fields as a tuple (see :func:`term_from_raw`)."""
+    return (
+        term.lang,
+        term.text,
+        term.status,
+        term.abbreviation,
+        term.source,
+        term.confidence,
+        term.note,
+    )
+
+
+def term_from_raw(raw: _RawTerm) -> Term:
+    """The term :func:`raw_term` gave."""
+    lang, text, status, abbreviation, source, confidence, note = raw
+    return Term(lang, text, _STATUS_OF[status], abbreviation, source, confidence, note)
+
+
+@dataclass(frozen=True, slots=True)
 class _Bucket:
     length: int  # tokens
-    chars: int  # characters of the automaton key, spaces included
-    exact: list[_Entry]
+    exact: tuple[_Entry, ...]
     partial: list[tuple[int, int]]  # (index into _Index.long, offset of the window in it)
 
 
 @dataclass(slots=True)
 class _Index:
-    automaton: ahocorasick.Automaton | None  # None when the language has no terms
-    long: list[tuple[str, Term, tuple[str, ...]]]
-    titles: list[tuple[str, str, Term]]  # (folded text, concept, term) of multi-word names
+    """Term recognition in one language: a dict walk over the stems of the text.
+
+    ``keys`` maps the space-joined stems of each key to its bucket, and each proper prefix of
+    a key to -1, so that a walk from any word stops as soon as no key can start there.
+    """
+
+    keys: dict[str, int]
+    buckets: list[_RawBucket]
+    long: list[tuple[str, _RawTerm, tuple[str, ...]]]  # (concept, term, stems) of long names
+    title_texts: list[str]  # folded text of the names a heading may reword
+    titles: list[tuple[str, _RawTerm]]  # (concept, term) of each of those
+    cooked: dict[int, _Bucket]
+
+    def bucket(self, number: int) -> _Bucket:
+        """Bucket ``number`` as objects (made once, when a text first hits it)."""
+        found = self.cooked.get(number)
+        if found is None:
+            length, exact, partial = self.buckets[number]
+            entries = tuple(
+                _Entry(cid, form, None if raw is None else term_from_raw(raw))
+                for cid, form, raw in exact
+            )
+            found = self.cooked[number] = _Bucket(length, entries, partial)
+        return found
+
+    def data(self) -> Any:
+        """The index as plain data (see :meth:`from_data`)."""
+        return (self.keys, self.buckets, self.long, self.title_texts, self.titles)
+
+    @classmethod
+    def from_data(cls, data: Any) -> _Index:
+        """The index :meth:`data` gave (``TypeError``/``ValueError`` when it is not that)."""
+        keys, buckets, long, title_texts, titles = data
+        if not all(isinstance(part, dict if part is keys else list) for part in data):
+            raise TypeError("not the data of a term index")
+        return cls(keys, buckets, long, title_texts, titles, {})
 
 
 #: A fuzzy near-variant must have at least this normalised token similarity (0..1).
@@ -73,8 +143,11 @@ FUZZY_CUTOFF_TITLE = 0.7
 _FUZZY_MIN_TOKENS = 6
 
 
+_Keyed = tuple[Concept, Term, tuple[str, ...]]  # a term (or abbreviation) and its stems
+
+
 def _build_index(concepts: Sequence[Concept], lang: str) -> _Index:
-    keyed: list[tuple[Concept, Term, tuple[str, ...]]] = []
+    keyed: list[_Keyed] = []
     for concept in concepts:
         terms = [t for t in concept.terms if cached_base(t.lang) == lang]
         listed = {t.text for t in terms}
@@ -87,77 +160,97 @@ def _build_index(concepts: Sequence[Concept], lang: str) -> _Index:
                 listed.add(term.abbreviation)
                 short = replace(term, text=term.abbreviation, note=None)
                 keyed.append((concept, short, stems(short.text, lang)))
-    buckets: dict[tuple[str, ...], _Bucket] = {}
+    numbers: dict[tuple[str, ...], int] = {}
+    buckets: list[_RawBucket] = []
 
-    def bucket(key: tuple[str, ...]) -> _Bucket:
-        return buckets.setdefault(key, _Bucket(len(key), len(" ".join(key)) + 2, [], []))
+    def bucket(key: tuple[str, ...]) -> _RawBucket:
+        number = numbers.get(key)
+        if number is None:
+            number = numbers[key] = len(buckets)
+            buckets.append((len(key), [], []))
+        return buckets[number]
 
     for concept, term, key in keyed:
-        bucket(key).exact.append(_Entry(concept.id, term.text, term))
+        bucket(key)[1].append((concept.id, term.text, raw_term(term)))
     # A name that embeds another concept's name ("Protocol No. 1 to the <ECHR>") is also
     # recognised with that concept's other names in its place ("... to the European Convention
     # on Human Rights"): such forms are reported as variants.
-    for concept, term, key in keyed:
-        if is_abbreviation(term):
-            continue
-        for inner_concept, inner, inner_key in keyed:
-            if inner_concept.id == concept.id or is_abbreviation(inner) or len(inner_key) < 2:
+    for (concept, term, key), at, (inner_concept, inner, inner_key) in _embedded(keyed):
+        inner_text = surface_form(inner.text)
+        outer_text = surface_form(term.text)
+        for other in inner_concept.terms:
+            if cached_base(other.lang) != lang or other is inner or other.status == "deprecated":
                 continue
-            at = _find_run(key, inner_key)
-            if at < 0 or len(inner_key) == len(key):
-                continue
-            inner_text = surface_form(inner.text)
-            outer_text = surface_form(term.text)
-            for other in inner_concept.terms:
-                if (
-                    cached_base(other.lang) != lang
-                    or other is inner
-                    or other.status == "deprecated"
-                ):
-                    continue
-                derived = key[:at] + stems(other.text, lang) + key[at + len(inner_key) :]
-                form = outer_text.replace(inner_text, other.text)
-                bucket(derived).exact.append(_Entry(concept.id, form, None))
-    long: list[tuple[str, Term, tuple[str, ...]]] = []
+            derived = key[:at] + stems(other.text, lang) + key[at + len(inner_key) :]
+            form = outer_text.replace(inner_text, other.text)
+            bucket(derived)[1].append((concept.id, form, None))
+    long: list[tuple[str, _RawTerm, tuple[str, ...]]] = []
     for concept, term, key in keyed:
         n = len(key)
         if n < _FUZZY_MIN_TOKENS or is_abbreviation(term):
             continue
         number = len(long)
-        long.append((concept.id, term, key))
+        long.append((concept.id, raw_term(term), key))
         width = max(3, n // 3)
         for offset in range(n - width + 1):
-            bucket(key[offset : offset + width]).partial.append((number, offset))
+            bucket(key[offset : offset + width])[2].append((number, offset))
     # Headings reword agenda-item titles and long titles; a short name with one word changed
     # is another body ("Human Rights Committee"), not a variant of "Human Rights Council".
     titles = [
-        (folded_words(term.text, lang), concept.id, term)
+        (concept.id, term)
         for concept, term, key in keyed
         if not is_abbreviation(term)
         and len(key) >= 3
         and (concept.category == "agenda_item" or len(key) >= _TITLE_MIN_TOKENS)
     ]
-    automaton = ahocorasick.Automaton()
-    for key, value in buckets.items():
-        automaton.add_word(" " + " ".join(key) + " ", value)
-    if buckets:
-        automaton.make_automaton()
-    return _Index(automaton if buckets else None, long, titles)
+    keys = {" ".join(key): number for key, number in numbers.items() if key}
+    for key in numbers:
+        for end in range(1, len(key)):
+            keys.setdefault(" ".join(key[:end]), -1)
+    return _Index(
+        keys,
+        buckets,
+        long,
+        [folded_words(term.text, lang) for _, term in titles],
+        [(cid, raw_term(term)) for cid, term in titles],
+        {},
+    )
 
 
-def _find_run(haystack: Sequence[str], needle: Sequence[str]) -> int:
-    n = len(needle)
-    for i in range(len(haystack) - n + 1):
-        if tuple(haystack[i : i + n]) == tuple(needle):
-            return i
-    return -1
+def _embedded(keyed: Sequence[_Keyed]) -> Iterator[tuple[_Keyed, int, _Keyed]]:
+    """``(outer, at, inner)`` for each full name whose stems contain, from token ``at``, the
+    whole stems of another concept's shorter full name.
+
+    The inner names are looked up by their key among the runs of each name, so the cost grows
+    with the number of names, not with its square (a 20,000-term glossary compared every pair).
+    Pairs come in the order of ``keyed``, outer then inner, as a nested loop would give them.
+    """
+    inner_of: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for number, (_concept, term, key) in enumerate(keyed):
+        if len(key) >= 2 and not is_abbreviation(term):
+            inner_of[key].append(number)
+    lengths = sorted({len(key) for key in inner_of})
+    for outer in keyed:
+        concept, term, key = outer
+        if is_abbreviation(term):
+            continue
+        found: dict[int, int] = {}  # inner's number in keyed -> first token of its run in key
+        for width in lengths:
+            if width >= len(key):
+                break
+            for at in range(len(key) - width + 1):
+                for number in inner_of.get(key[at : at + width], ()):
+                    found.setdefault(number, at)
+        for number in sorted(found):
+            if keyed[number][0].id != concept.id:
+                yield outer, found[number], keyed[number]
 
 
 # --- recognition ------------------------------------------------------------------------------
 
 
 class TermIndex:
-    """The recogniser behind :meth:`tm.terms.Glossary.find`: one automaton per language, built
+    """The recogniser behind :meth:`tm.terms.Glossary.find`: one index per language, built
     on first use, and the preferred forms of each concept, cached.
 
     ``concepts`` maps each concept id to its concept.
@@ -174,6 +267,18 @@ class TermIndex:
             index = self._indexes[lang] = _build_index(list(self._by_id.values()), lang)
         return index
 
+    def data(self, langs: Sequence[str]) -> Any:
+        """The index of each of ``langs`` as plain data (what :mod:`marshal` stores)."""
+        return {lang: self._index(lang).data() for lang in langs}
+
+    def load(self, data: Any) -> None:
+        """Take the indexes :meth:`data` gave, instead of building them.
+
+        Raises:
+            TypeError, ValueError, AttributeError: ``data`` is not what :meth:`data` gives.
+        """
+        self._indexes = {lang: _Index.from_data(index) for lang, index in data.items()}
+
     def find(self, text: str, lang: str) -> list[TermHit]:
         """Recognise glossary terms in ``text`` (in ``lang``): sorted, non-overlapping hits.
 
@@ -183,22 +288,26 @@ class TermIndex:
         lang = cached_base(lang)
         index = self._index(lang)
         tokens = tokenize(text, lang)
-        if index.automaton is None or not tokens:
-            return []
-        joined = " " + " ".join(t[2] for t in tokens) + " "
-        at_space: dict[int, int] = {}
-        position = 0
-        for number, token in enumerate(tokens):
-            at_space[position] = number
-            position += len(token[2]) + 1
+        words = [t[2] for t in tokens]
+        runs: list[tuple[int, int, int, int]] = []  # (stop, -length, start, bucket)
+        for start in range(len(words)):
+            joined, stop = words[start], start + 1
+            while (number := index.keys.get(joined)) is not None:
+                if number >= 0:
+                    runs.append((stop, start - stop, start, number))
+                if stop == len(words):
+                    break
+                joined += " " + words[stop]
+                stop += 1
+        runs.sort()  # by end, longest first: the order in which an automaton reports them
         exact: list[tuple[int, int, _Bucket]] = []
         partial: list[tuple[int, int, int]] = []  # (token, long term, offset)
-        for end, found in index.automaton.iter(joined):
-            start = at_space[end - found.chars + 1]
-            if found.exact:
-                exact.append((start, start + found.length, found))
-            for number, offset in found.partial:
-                partial.append((start, number, offset))
+        for stop, _length, start, number in runs:
+            hit = index.bucket(number)
+            if hit.exact:
+                exact.append((start, stop, hit))
+            for long_number, offset in hit.partial:
+                partial.append((start, long_number, offset))
         owner = [-1] * len(tokens)  # which chosen hit covers each token
         chosen: list[_Choice] = []
         for start, stop, found in sorted(exact, key=lambda e: (e[0] - e[1], e[0])):
@@ -304,9 +413,9 @@ def _near_variants(
     if not partial:
         return chosen
     words = [t[2] for t in tokens]
-    proposals: dict[tuple[int, int], tuple[float, str, Term]] = {}
+    proposals: dict[tuple[int, int], tuple[float, str, _RawTerm]] = {}
     for at, number, offset in partial:
-        concept_id, term, key = index.long[number]
+        concept_id, raw, key = index.long[number]
         n = len(key)
         if any(o >= 0 for o in owner[at : at + max(3, n // 3)]):
             continue
@@ -327,18 +436,18 @@ def _near_variants(
                 if score >= cutoff:
                     old = proposals.get((start, stop))
                     if old is None or score > old[0]:
-                        proposals[(start, stop)] = (score, concept_id, term)
+                        proposals[(start, stop)] = (score, concept_id, raw)
     if not proposals:
         return chosen
     taken: list[tuple[int, int]] = []
     variants: list[_Choice] = []
-    for (start, stop), (_score, concept_id, term) in sorted(
+    for (start, stop), (_score, concept_id, raw) in sorted(
         proposals.items(), key=lambda p: (-p[1][0], p[0][0] - p[0][1])
     ):
         if any(start < b and a < stop for a, b in taken):
             continue
         taken.append((start, stop))
-        variants.append((start, stop, concept_id, term, "variant", term.text))
+        variants.append((start, stop, concept_id, term_from_raw(raw), "variant", raw[1]))
     kept = [c for c in chosen if not any(a <= c[0] and c[1] <= b for a, b in taken)]
     return kept + variants
 
@@ -360,7 +469,7 @@ def _headings(
 ) -> list[_Choice]:
     """Reworded titles standing as a heading: the whole text (up to three lines) when nothing
     was found in it, else each line without a hit."""
-    if not index.titles:
+    if not index.title_texts:
         return []
     if not chosen:
         found = _title_variant(text, lang, index, tokens, 0)
@@ -396,16 +505,18 @@ def _title_variant(
     words = [t[2] for t in tokens]
     for _title, _score, number in process.extract(
         folded_words(stripped, lang),
-        [title[0] for title in index.titles],
+        index.title_texts,
         scorer=fuzz.ratio,
         score_cutoff=TITLE_CUTOFF,
         limit=5,
     ):
-        _, concept_id, term = index.titles[number]
+        concept_id, raw = index.titles[number]
         # the letters alone mislead ("Chute des actions en Asie" ~ "Charte des Nations Unies"):
         # at least half of the words must be the name's words too
-        if Levenshtein.normalized_similarity(words, stems(term.text, lang)) >= 0.5:
-            return [(offset, offset + len(tokens), concept_id, term, "variant", term.text)]
+        if Levenshtein.normalized_similarity(words, stems(raw[1], lang)) >= 0.5:
+            return [
+                (offset, offset + len(tokens), concept_id, term_from_raw(raw), "variant", raw[1])
+            ]
     return []
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -17,7 +18,7 @@ from tm.concepts import STATUSES, check_statuses, concepts_from_rows, is_abbrevi
 from tm.errors import GlossaryError
 from tm.lang import base
 from tm.models import Concept, Document, TermHit
-from tm.recognition import TermIndex
+from tm.recognition import TermIndex, raw_term, term_from_raw
 from tm.stems import cached_base, folded_words, stems
 
 __all__ = [
@@ -114,6 +115,34 @@ class Glossary:
                 mine.note or concept.note,
             )
         return Glossary(concepts.values())
+
+    def to_data(self) -> Any:
+        """The concepts and the recognition index of every language, as plain tuples, lists,
+        dicts and strings (what :mod:`marshal` stores), for :meth:`from_data`.
+
+        A glossary of 100,000 terms takes seconds to index and a blink to load from this, so
+        callers keep it in a cache (``tmx/glossary_cache.py``).
+        """
+        concepts = [
+            (c.id, c.category, c.note, [raw_term(t) for t in c.terms]) for c in self.concepts
+        ]
+        return (concepts, self._index.data(self.languages()))
+
+    @classmethod
+    def from_data(cls, data: Any) -> Glossary:
+        """The glossary :meth:`to_data` gave.
+
+        Raises:
+            TypeError, ValueError, LookupError, AttributeError, GlossaryError: ``data`` is not
+                what :meth:`to_data` gives.
+        """
+        concepts, indexes = data
+        glossary = cls(
+            Concept(cid, category, tuple(term_from_raw(raw) for raw in terms), note)
+            for cid, category, note, terms in concepts
+        )
+        glossary._index.load(indexes)
+        return glossary
 
     # --- recognition ----------------------------------------------------------------------
 

@@ -27,11 +27,17 @@ _GLOSSARY_HELP = "Your glossary (TBX/CSV/TSV), used beside the UN one."
 
 
 def active_glossary(paths: Sequence[Path] | None = None) -> Glossary:
-    """The shipped UN glossary + the imported user glossaries + ``paths`` (``--glossary``)."""
-    from glossaries import load_shipped
-    from tmx.glossary import with_user_glossaries
+    """The shipped UN glossary + the imported user glossaries + ``paths`` (``--glossary``),
+    from the cache when the glossary is large and has not changed."""
+    from glossaries import load_shipped, shipped_data
+    from tmx.glossary import user_glossaries, with_user_glossaries
+    from tmx.glossary_cache import cached
 
-    return with_user_glossaries(load_shipped(), paths or ())
+    extra = tuple(paths or ())
+    return cached(
+        (shipped_data(), *user_glossaries(), *extra),
+        lambda: with_user_glossaries(load_shipped(), extra),
+    )
 
 
 class Format(StrEnum):
@@ -95,6 +101,7 @@ def import_(
 
     with handle_errors(), options(languages="with --source-lang en --target-lang fr"):
         stored, read, replaced = import_user(file, src_lang=source_lang, tgt_lang=target_lang)
+        active_glossary()  # a large glossary is indexed and cached now, once
     if replaced:
         render.warning(f"{stored.name} replaces your earlier glossary of that name")
     terms = sum(len(c.terms) for c in read.concepts)
