@@ -19,6 +19,7 @@ A ``"\\n"`` in the text always ends a segment: header lines and signature lines 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -330,14 +331,93 @@ def _read_rule(element: etree._Element, where: str) -> Rule:
     return Rule(brk, before, after)
 
 
+#: Most characters in one rule's pattern.
+MAX_PATTERN = 10_000
+#: Most times a rule may repeat a part of itself, bounds multiplied through nesting: the regex
+#: module writes bounded repeats out when compiling, so ``a{1000000000}`` would take gigabytes.
+MAX_REPEAT = 10_000
+#: Seconds the rules of a user's SRX file may spend on one paragraph: a rule that backtracks
+#: without end (``(a|a)+$``) stops with an error instead of running for hours.
+PARAGRAPH_TIMEOUT = 2.0
+
+_BOUND = regex.compile(r"\{(\d+)(?:,(\d*))?\}")
+
+
+def _repeat_weight(pattern: str) -> int:
+    """The largest number of times a pattern repeats one of its parts (nested bounds multiply;
+    ``*`` and ``+`` are not written out, so they count once).
+
+    >>> _repeat_weight(r"(?:ab{3}){10}[{}]\\p{Lu}x{2,5}")
+    30
+    """
+    frames = [1]  # the heaviest part of each open group so far
+    last = 1  # the weight of the atom or group just read
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        bound = _BOUND.match(pattern, i) if ch == "{" else None
+        if bound is not None:
+            high = bound[2] or bound[1]
+            count = int(high) if len(high) <= 9 else MAX_REPEAT + 1
+            last *= max(count, 1)
+            frames[-1] = max(frames[-1], last)
+            i = bound.end()
+            continue
+        if ch == "\\":
+            i += 2
+        elif ch == "[":
+            i = _class_end(pattern, i)
+        elif ch == "(":
+            frames.append(1)
+            i += 1
+            continue
+        elif ch == ")" and len(frames) > 1:
+            last = frames.pop()
+            frames[-1] = max(frames[-1], last)
+            i += 1
+            continue
+        else:
+            i += 1
+        last = 1
+    return max(frames)
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index after the character class that opens at ``pattern[i]``."""
+    i += 1
+    if pattern.startswith("^", i):
+        i += 1
+    if pattern.startswith("]", i):
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i + 1
+
+
 def _compile_check(pattern: str, where: str, element: etree._Element) -> str:
+    line = element.sourceline
+    if len(pattern) > MAX_PATTERN:
+        raise RulesError(
+            f"{where}a regular expression of {len(pattern):,} characters (line {line}); "
+            f"at most {MAX_PATTERN:,} are accepted"
+        )
+    if _repeat_weight(pattern) > MAX_REPEAT:
+        raise RulesError(
+            f"{where}a regular expression repeats a part more than {MAX_REPEAT:,} times "
+            f"(line {line}): {_cut(pattern)}"
+        )
     try:
         regex.compile(pattern)
     except regex.error as err:
         raise RulesError(
-            f"{where}bad regular expression {pattern!r} (line {element.sourceline}): {err}"
+            f"{where}bad regular expression {_cut(pattern)} (line {line}): {err}"
         ) from err
     return pattern
+
+
+def _cut(pattern: str, width: int = 60) -> str:
+    """``pattern`` quoted for a message, cut to ``width`` characters."""
+    return repr(pattern if len(pattern) <= width else pattern[: width - 3] + "...")
 
 
 def load_srx(path: str | Path) -> SrxRules:
@@ -413,7 +493,7 @@ class Segmenter:
     ['See A/78/367, para. 5.', 'It was adopted.']
     """
 
-    __slots__ = ("_compiled", "lang")
+    __slots__ = ("_compiled", "_source", "lang")
 
     def __init__(self, lang: str, *, srx: str | Path | None = None) -> None:
         self.lang = normalize(lang)
@@ -430,13 +510,26 @@ class Segmenter:
             if not rules_file.matches(self.lang):
                 raise LanguageError(f"{srx}: no language pattern matches {lang!r}")
         self._compiled = _compile(rules_file.rules_for(self.lang))
+        self._source = None if srx is None else str(srx)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) offsets of each segment, surrounding whitespace excluded."""
+        """(start, end) offsets of each segment, surrounding whitespace excluded.
+
+        Raises:
+            RulesError: a user's SRX rules took over :data:`PARAGRAPH_TIMEOUT` seconds.
+        """
         out: list[tuple[int, int]] = []
         pos = 0
+        deadline = None if self._source is None else time.monotonic() + PARAGRAPH_TIMEOUT
         for line in text.split("\n"):
-            self._line_spans(line, pos, out)
+            try:
+                self._line_spans(line, pos, out, deadline)
+            except TimeoutError:
+                raise RulesError(
+                    f"{self._source}: the rules ran over {PARAGRAPH_TIMEOUT:g} s on one "
+                    f"paragraph ({_cut(line, 40)}); a rule backtracks without end, "
+                    "such as (a|a)+$"
+                ) from None
             pos += len(line) + 1
         return out
 
@@ -444,15 +537,24 @@ class Segmenter:
         """The segments of ``text``, stripped, without empty ones."""
         return [text[start:end] for start, end in self.spans(text)]
 
-    def _line_spans(self, line: str, offset: int, out: list[tuple[int, int]]) -> None:
+    def _line_spans(
+        self, line: str, offset: int, out: list[tuple[int, int]], deadline: float | None
+    ) -> None:
+        def left() -> float | None:
+            return None if deadline is None else max(deadline - time.monotonic(), 0.001)
+
         cuts = [0]
         compiled = self._compiled
-        positions = {m.start() for pattern in compiled.candidates for m in pattern.finditer(line)}
+        positions = {
+            m.start()
+            for pattern in compiled.candidates
+            for m in pattern.finditer(line, timeout=left())
+        }
         positions.discard(0)
         positions.discard(len(line))
         for pos in sorted(positions):
             for brk, pattern in compiled.groups:
-                if pattern.match(line, pos) is not None:
+                if pattern.match(line, pos, timeout=left()) is not None:
                     if brk:
                         cuts.append(pos)
                     break
