@@ -125,7 +125,7 @@ def test_user_glossaries_live_in_untm_home(tmp_path: Path) -> None:
     mine = Glossary([Concept("X-CBD", "instrument", (Term("en", "Convention on Biodiversity"),))])
     source = tmp_path / "mine.csv"
     write_table(mine, source)
-    stored, read, replaced = import_user(source)
+    stored, read, replaced, _cleaned = import_user(source)
     assert stored == home / "glossaries" / "mine.tsv"
     assert len(read) == 1
     assert not replaced

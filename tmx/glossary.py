@@ -23,8 +23,10 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+import regex
+
 from tm.document import decode_text
-from tm.errors import GlossaryError, InputError, LanguageError
+from tm.errors import FormatError, GlossaryError, InputError, LanguageError
 from tm.lang import base, normalize
 from tm.models import Concept, Term
 from tm.terms import Glossary, concepts_from_rows, is_abbreviation
@@ -34,8 +36,10 @@ __all__ = [
     "COLUMNS",
     "OMEGAT_SUFFIXES",
     "import_user",
+    "clean_terms",
     "load",
     "read_omegat",
+    "remove_user",
     "read_table",
     "table_rows",
     "user_dir",
@@ -72,7 +76,11 @@ def load(path: str | Path, *, src_lang: str | None = None, tgt_lang: str | None 
         GlossaryError: the file is not a glossary untm can read (the message says why).
         OSError: the file cannot be read.
     """
-    path = Path(path)
+    return clean_terms(_read(Path(path), src_lang=src_lang, tgt_lang=tgt_lang))[0]
+
+
+def _read(path: Path, *, src_lang: str | None, tgt_lang: str | None) -> Glossary:
+    """The glossary in ``path`` as its reader gives it (see :func:`load`)."""
     data = path.read_bytes()
     if not data.strip():
         raise GlossaryError(f"{path}: the file is empty")
@@ -128,7 +136,14 @@ def read_table(
 ) -> Glossary:
     """A CSV/TSV glossary: one term a row, one concept a row, or OmegaT pairs without header."""
     lines = [line for line in io.StringIO(text) if not line.startswith("#") and line.strip()]
-    rows = list(csv.reader(lines, delimiter=delimiter))
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as err:  # a CR inside a cell, a cell over the csv module's limit
+        why = "a line break inside a cell" if "new-line" in str(err) else str(err)
+        raise GlossaryError(
+            f"{_where(origin)}not a readable table (row {reader.line_num}: {why})"
+        ) from err
     if not rows:
         raise GlossaryError(f"{_where(origin)}the table has no rows")
     header = [cell.strip().lower() for cell in rows[0]]
@@ -337,13 +352,14 @@ def user_glossaries() -> list[Path]:
 
 def import_user(
     path: str | Path, *, src_lang: str | None = None, tgt_lang: str | None = None
-) -> tuple[Path, Glossary, bool]:
+) -> tuple[Path, Glossary, bool, list[str]]:
     """Read ``path`` (any format :func:`load` reads) and keep it as a user glossary.
 
-    Returns where it is stored, what was read, and whether it replaced an earlier import: a
-    file of the same name imported again (an updated version) replaces the earlier one.
+    Returns where it is stored, what was read, whether it replaced an earlier import (a file
+    of the same name imported again, an updated version, replaces the earlier one), and the
+    concepts whose text had control characters (see :func:`clean_terms`).
     """
-    glossary = load(path, src_lang=src_lang, tgt_lang=tgt_lang)
+    glossary, cleaned = clean_terms(_read(Path(path), src_lang=src_lang, tgt_lang=tgt_lang))
     folder = user_dir() / "glossaries"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -352,18 +368,116 @@ def import_user(
     target = folder / f"{Path(path).stem}.tsv"
     replaced = target.exists()
     write_table(glossary, target)
-    return target, glossary, replaced
+    return target, glossary, replaced, cleaned
+
+
+def remove_user(name: str) -> Path:
+    """Remove the imported glossary ``name`` (as ``glossary import`` named it, ``.tsv`` or not).
+
+    Raises:
+        GlossaryError: there is no imported glossary of that name (the message lists them).
+    """
+    stored = {path.stem: path for path in user_glossaries()}
+    stem = name[:-4] if name.lower().endswith(".tsv") else name
+    path = stored.get(stem)
+    if path is None:
+        known = ", ".join(sorted(stored)) or "none"
+        raise GlossaryError(f"no imported glossary named {_cut(name)} (yours: {known})")
+    path.unlink()
+    return path
 
 
 def with_user_glossaries(base_glossary: Glossary, paths: Sequence[str | Path] = ()) -> Glossary:
     """``base_glossary`` (the shipped one) merged with the imported user glossaries and then
-    with ``paths`` (files given on the command line), later ones adding to earlier ones."""
+    with ``paths`` (files given on the command line), later ones adding to earlier ones.
+
+    Raises:
+        GlossaryError: a glossary cannot be read; for an imported one the message says how to
+            remove it, since every command reads it.
+    """
     merged = base_glossary
-    for path in (*user_glossaries(), *paths):
+    imported = user_glossaries()
+    for path in (*imported, *paths):
         try:
-            merged = merged.merged(load(path))
+            read = load(path)
+        except (GlossaryError, FormatError, OSError) as err:
+            if path not in imported:
+                raise
+            reason = (err.strerror or str(err)) if isinstance(err, OSError) else str(err)
+            raise GlossaryError(
+                f"your imported glossary {path.stem!r} cannot be read ({reason[:200]}); "
+                f"remove it with: untm glossary remove {path.stem}"
+            ) from err
+        try:
+            merged = merged.merged(read)
         except GlossaryError as err:
             if str(err).startswith(str(path)):
                 raise
             raise GlossaryError(f"{path}: with the glossaries before it, {err}") from err
     return merged
+
+
+# --- cleaning ---------------------------------------------------------------------------------
+
+# C0 and C1 controls (tab, CR and LF included), DEL, and the noncharacters U+FFFE and U+FFFF:
+# none belongs in a term, and each breaks a format the glossary is written to (CR a TSV row,
+# most of them XML).
+_CONTROL = regex.compile(r"[\p{Cc}\uFFFE\uFFFF]")
+
+
+def clean_terms(glossary: Glossary) -> tuple[Glossary, list[str]]:
+    """``glossary`` with control characters in its text replaced by spaces, and the ids of the
+    concepts that had some. Runs of spaces in a term become one; a term left empty is dropped,
+    and so is a concept left without terms.
+    """
+    changed: list[str] = []
+    concepts: list[Concept] = []
+    for concept in glossary.concepts:
+        fields = [concept.id, concept.category, concept.note or ""]
+        fields.extend(f or "" for t in concept.terms for f in _term_fields(t))
+        if not _CONTROL.search("".join(fields)):
+            concepts.append(concept)
+            continue
+        terms = tuple(
+            term for term in (_clean_term(t) for t in concept.terms) if term.text and term.lang
+        )
+        clean = Concept(
+            _clean_text(concept.id),
+            _clean_text(concept.category) or "term",
+            terms,
+            _clean_note(concept.note),
+        )
+        if clean != concept:
+            changed.append(clean.id)
+        if terms:
+            concepts.append(clean)
+    return (Glossary(concepts) if changed else glossary), changed
+
+
+def _term_fields(term: Term) -> tuple[str | None, ...]:
+    return (term.lang, term.text, term.abbreviation, term.source, term.confidence, term.note)
+
+
+def _clean_text(text: str) -> str:
+    return " ".join(_CONTROL.sub(" ", text).split()) if _CONTROL.search(text) else text
+
+
+def _clean_note(text: str | None) -> str | None:
+    return None if text is None else _clean_text(text) or None
+
+
+def _clean_term(term: Term) -> Term:
+    return Term(
+        _clean_text(term.lang),
+        _clean_text(term.text),
+        term.status,
+        _clean_note(term.abbreviation),
+        _clean_note(term.source),
+        _clean_note(term.confidence),
+        _clean_note(term.note),
+    )
+
+
+def _cut(text: str, width: int = 60) -> str:
+    """``text`` quoted for a message, cut to ``width`` characters."""
+    return repr(text if len(text) <= width else text[: width - 3] + "...")

@@ -19,7 +19,7 @@ __all__ = ["active_glossary", "app"]
 
 app = typer.Typer(
     name="glossary",
-    help="The UN glossary and your own: list, show, import, export, extract.",
+    help="The UN glossary and your own: list, show, import, remove, export, extract.",
     no_args_is_help=True,
 )
 
@@ -100,8 +100,18 @@ def import_(
     from tmx.glossary import import_user
 
     with handle_errors(), options(languages="with --source-lang en --target-lang fr"):
-        stored, read, replaced = import_user(file, src_lang=source_lang, tgt_lang=target_lang)
+        stored, read, replaced, cleaned = import_user(
+            file, src_lang=source_lang, tgt_lang=target_lang
+        )
         active_glossary()  # a large glossary is indexed and cached now, once
+    if cleaned:
+        shown = ", ".join(cleaned[:5]) + (
+            f" and {len(cleaned) - 5} more" if len(cleaned) > 5 else ""
+        )
+        render.warning(
+            f"control characters (line breaks, tabs, ...) in {len(cleaned)} concept(s) "
+            f"were replaced by spaces: {shown}"
+        )
     if replaced:
         render.warning(f"{stored.name} replaces your earlier glossary of that name")
     terms = sum(len(c.terms) for c in read.concepts)
@@ -109,6 +119,19 @@ def import_(
         f"Imported {len(read.concepts)} concepts ({terms} terms) from {render.escape(str(file))}"
         f" into {render.escape(str(stored))}."
     )
+
+
+@app.command()
+def remove(
+    name: Annotated[str, typer.Argument(help="The name the glossary was imported under.")],
+) -> None:
+    """Remove one of your imported glossaries (``glossary import`` says its name)."""
+    from cli import render
+    from tmx.glossary import remove_user
+
+    with handle_errors():
+        removed = remove_user(name)
+    render.console().print(f"Removed {render.escape(str(removed))}.")
 
 
 @app.command()
