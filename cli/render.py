@@ -52,6 +52,7 @@ __all__ = [
     "import_summary",
     "json_out",
     "lines_out",
+    "one_line",
     "match_json",
     "match_report",
     "memory_stats",
@@ -88,12 +89,32 @@ def err_console() -> Console:
 
 def error(message: str) -> None:
     """One line on stderr: ``untm: error: ...``."""
-    err_console().print(f"[bold red]untm: error:[/] {escape(message)}")
+    err_console().print(f"[bold red]untm: error:[/] {escape(one_line(message))}")
 
 
 def warning(message: str) -> None:
     """One line on stderr: ``untm: warning: ...``."""
-    err_console().print(f"[yellow]untm: warning:[/] {escape(message)}")
+    err_console().print(f"[yellow]untm: warning:[/] {escape(one_line(message))}")
+
+
+_BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LONG_WORD = re.compile(r"\S{121,}")
+_MAX_MESSAGE = 1000
+
+
+def one_line(message: str) -> str:
+    """``message`` as one line a terminal shows safely: line breaks become spaces, other
+    control characters (an escape sequence in a hostile file) are written as ``\\x1b``, and
+    overlong runs of text (a megabyte attribute in a parser message) are cut.
+
+    >>> one_line("a\\nb\\x1b[2J " + "x" * 200)[:30]
+    'a b\\\\x1b[2J xxxxxxxxxxxxxxxxxxx'
+    """
+    text = _BREAKS.sub(" ", message.strip())
+    text = _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = _LONG_WORD.sub(lambda m: m.group()[:100] + "...", text)
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
 
 
 def json_out(data: object) -> None:

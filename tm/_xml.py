@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-__all__ = ["SAFE_OPTIONS", "safe_parser"]
+__all__ = ["SAFE_OPTIONS", "safe_parser", "syntax_error"]
 
 #: Keyword arguments for ``etree.XMLParser`` and ``etree.iterparse`` alike.
 SAFE_OPTIONS: dict[str, bool] = {
@@ -22,3 +22,16 @@ SAFE_OPTIONS: dict[str, bool] = {
 def safe_parser() -> etree.XMLParser:
     """An lxml parser that refuses entities, DTD loading and network access."""
     return etree.XMLParser(dtd_validation=False, remove_blank_text=False, **SAFE_OPTIONS)
+
+
+def syntax_error(err: etree.XMLSyntaxError) -> tuple[str, int | None]:
+    """The message and line of a parse error, for one line on a terminal.
+
+    lxml's own message is that of the last error and may come without a line ("no element
+    found", line 0, after an undefined entity): the first error of the log says what went
+    wrong first, and where. Messages are cut to their first line and 200 characters.
+    """
+    first = next((entry for entry in err.error_log if entry.line > 0), None)
+    message, line = (err.msg, err.lineno) if first is None else (first.message, first.line)
+    lines = (message or "").strip().splitlines() or ["malformed XML"]
+    return lines[0][:200], line if line and line > 0 else None

@@ -18,6 +18,7 @@ __all__ = [
     "RulesError",
     "StoreError",
     "UntmError",
+    "quoted",
 ]
 
 
@@ -69,3 +70,13 @@ class AlignmentError(InputError):
 
 class StoreError(UntmError):
     """The translation-memory store cannot be opened, read or written."""
+
+
+def quoted(value: str, width: int = 60) -> str:
+    """``value`` quoted for a message and cut to ``width`` characters, so that a hostile value
+    (a megabyte-long attribute, a pattern) cannot flood the terminal.
+
+    >>> quoted("x" * 100, 10)
+    "'xxxxxxx...'"
+    """
+    return repr(value if len(value) <= width else value[: width - 3] + "...")

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tm.errors import FormatError
+from tm.errors import FormatError, quoted
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader
@@ -76,7 +76,7 @@ def check_docx(path: Path) -> None:
     for member in members:
         if member.file_size > _MB and member.file_size > MAX_DOCX_RATIO * member.compress_size:
             raise FormatError(
-                f"{member.filename[:80]!r} in the Word archive unpacks "
+                f"{quoted(member.filename)} in the Word archive unpacks "
                 f"{member.file_size // max(member.compress_size, 1):,} times its size: "
                 "a zip bomb?",
                 path=path,

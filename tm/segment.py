@@ -28,8 +28,8 @@ from pathlib import Path
 import regex
 from lxml import etree
 
-from tm._xml import safe_parser
-from tm.errors import LanguageError, RulesError
+from tm._xml import safe_parser, syntax_error
+from tm.errors import LanguageError, RulesError, quoted
 from tm.lang import UN_LANGUAGES, base, normalize
 from tm.models import Document, Segment
 
@@ -281,7 +281,8 @@ def parse_srx(data: bytes, *, source: str | None = None) -> SrxRules:
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as err:
-        raise RulesError(f"{where}not a valid SRX file: {err.msg} (line {err.lineno})") from err
+        message, line = syntax_error(err)
+        raise RulesError(f"{where}not a valid SRX file: {message} (line {line})") from err
     if _local(root.tag) != "srx":
         raise RulesError(f"{where}not an SRX file (root element is <{_local(root.tag)}>)")
     cascade = True
@@ -404,20 +405,15 @@ def _compile_check(pattern: str, where: str, element: etree._Element) -> str:
     if _repeat_weight(pattern) > MAX_REPEAT:
         raise RulesError(
             f"{where}a regular expression repeats a part more than {MAX_REPEAT:,} times "
-            f"(line {line}): {_cut(pattern)}"
+            f"(line {line}): {quoted(pattern)}"
         )
     try:
         regex.compile(pattern)
     except regex.error as err:
         raise RulesError(
-            f"{where}bad regular expression {_cut(pattern)} (line {line}): {err}"
+            f"{where}bad regular expression {quoted(pattern)} (line {line}): {err}"
         ) from err
     return pattern
-
-
-def _cut(pattern: str, width: int = 60) -> str:
-    """``pattern`` quoted for a message, cut to ``width`` characters."""
-    return repr(pattern if len(pattern) <= width else pattern[: width - 3] + "...")
 
 
 def load_srx(path: str | Path) -> SrxRules:
@@ -527,7 +523,7 @@ class Segmenter:
             except TimeoutError:
                 raise RulesError(
                     f"{self._source}: the rules ran over {PARAGRAPH_TIMEOUT:g} s on one "
-                    f"paragraph ({_cut(line, 40)}); a rule backtracks without end, "
+                    f"paragraph ({quoted(line, 40)}); a rule backtracks without end, "
                     "such as (a|a)+$"
                 ) from None
             pos += len(line) + 1

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from tm._xml import SAFE_OPTIONS, safe_parser
+from tm._xml import SAFE_OPTIONS, safe_parser, syntax_error
 from tm.errors import FormatError
 
 __all__ = ["iterparse", "parse", "safe_parser"]
@@ -23,9 +23,8 @@ def parse(source: str | Path | IO[bytes]) -> etree._ElementTree:
     try:
         return etree.parse(source, safe_parser())
     except etree.XMLSyntaxError as err:
-        raise FormatError(
-            f"not well-formed XML: {err.msg}", path=_name(source), line=err.lineno
-        ) from err
+        message, line = syntax_error(err)
+        raise FormatError(f"not well-formed XML: {message}", path=_name(source), line=line) from err
 
 
 def iterparse(
@@ -42,9 +41,8 @@ def iterparse(
     try:
         yield from context
     except etree.XMLSyntaxError as err:
-        raise FormatError(
-            f"not well-formed XML: {err.msg}", path=_name(source), line=err.lineno
-        ) from err
+        message, line = syntax_error(err)
+        raise FormatError(f"not well-formed XML: {message}", path=_name(source), line=line) from err
 
 
 def _name(source: object) -> str | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 import regex
 
 from tm.document import decode_text
-from tm.errors import FormatError, GlossaryError, InputError, LanguageError
+from tm.errors import FormatError, GlossaryError, InputError, LanguageError, quoted
 from tm.lang import base, normalize
 from tm.models import Concept, Term
 from tm.terms import Glossary, concepts_from_rows, is_abbreviation
@@ -382,7 +382,7 @@ def remove_user(name: str) -> Path:
     path = stored.get(stem)
     if path is None:
         known = ", ".join(sorted(stored)) or "none"
-        raise GlossaryError(f"no imported glossary named {_cut(name)} (yours: {known})")
+        raise GlossaryError(f"no imported glossary named {quoted(name)} (yours: {known})")
     path.unlink()
     return path
 
@@ -476,8 +476,3 @@ def _clean_term(term: Term) -> Term:
         _clean_note(term.confidence),
         _clean_note(term.note),
     )
-
-
-def _cut(text: str, width: int = 60) -> str:
-    """``text`` quoted for a message, cut to ``width`` characters."""
-    return repr(text if len(text) <= width else text[: width - 3] + "...")

@@ -49,7 +49,7 @@ class TableReader:
             except StopIteration:
                 raise FormatError("the file is empty", path=self.path) from None
             except (csv.Error, UnicodeDecodeError) as err:
-                raise FormatError(f"not a UTF-8 table ({err})", path=self.path, line=1) from err
+                raise FormatError(_unreadable(err), path=self.path, line=1) from err
             columns = self._columns(header)
             try:
                 for row in rows:
@@ -57,9 +57,7 @@ class TableReader:
                     if unit is not None:
                         yield unit
             except (csv.Error, UnicodeDecodeError) as err:
-                raise FormatError(
-                    f"not a UTF-8 table ({err})", path=self.path, line=rows.line_num
-                ) from err
+                raise FormatError(_unreadable(err), path=self.path, line=rows.line_num) from err
         if self.skipped:
             self.warnings.append(f"{self.path}: {self.skipped} rows without any text skipped")
 
@@ -132,3 +130,12 @@ def write_table(units: Iterable[Unit], path: str | Path, *, langs: Sequence[str]
             writer.writerow([unit.tuid or "", *texts])
             count += 1
     return WriteReport(files=((str(out), count),), skipped=skipped)
+
+
+def _unreadable(err: csv.Error | UnicodeDecodeError) -> str:
+    """Why a table cannot be read, in the user's terms."""
+    if isinstance(err, UnicodeDecodeError):
+        return f"not a UTF-8 table (byte {err.start} of the line); save it as UTF-8"
+    if "field larger than field limit" in str(err):
+        return f"a cell holds over {csv.field_size_limit():,} characters: not a table of segments"
+    return f"not a readable table ({err})"

@@ -25,7 +25,8 @@ from typing import IO
 from lxml import etree
 
 from tm import lang as _lang
-from tm.errors import FormatError, InputError, LanguageError
+from tm._xml import syntax_error
+from tm.errors import FormatError, InputError, LanguageError, quoted
 from tm.memory import (
     DatedUnit,
     PlainUnit,
@@ -53,6 +54,7 @@ _CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut"})
 _INLINE_TAGS = _CODE_TAGS | {"hi", "sub"}
 _READ_VERSIONS = ("1.1", "1.2", "1.3", "1.4")
 _MAX_WARNINGS = 20
+_MAX_COUNT = 2**63 - 1  # SQLite's largest integer
 _DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 _VERSION = "0.1.0"
 
@@ -100,6 +102,15 @@ class TmxReader:
         else:
             self._more_warnings += 1
 
+    def _usage(self, tu: etree._Element, value: str | None) -> int:
+        """A ``usagecount``: a count as SQLite stores it, else 0 with a warning."""
+        if not value:
+            return 0
+        if value.isascii() and value.isdigit() and int(value) <= _MAX_COUNT:
+            return int(value)
+        self._warn(tu.sourceline, f"usagecount {quoted(value)} is not a count; read as 0")
+        return 0
+
     def all_warnings(self) -> list[str]:
         """The warnings, with a last line counting those left out."""
         if self._more_warnings:
@@ -128,7 +139,8 @@ class TmxReader:
         try:
             body = etree.fromstring(b"<body>" + data + b"</body>", _xml.safe_parser())
         except etree.XMLSyntaxError as err:
-            raise FormatError(f"not well-formed XML: {err.msg}", path=self.name) from err
+            message, _line = syntax_error(err)
+            raise FormatError(f"not well-formed XML: {message}", path=self.name) from err
         for tu in body:
             if tu.tag != "tu":
                 raise FormatError("the body holds more than <tu> elements", path=self.name)
@@ -356,7 +368,7 @@ class TmxReader:
             creation_id=attrib.get("creationid"),
             change_date=self._date(tu, "changedate"),
             change_id=attrib.get("changeid"),
-            usage_count=int(usage) if usage and usage.isdigit() else 0,
+            usage_count=self._usage(tu, usage),
             segtype=attrib.get("segtype"),
         )
 

@@ -151,7 +151,9 @@ def concordance(
             "--lang", help="Search and show these languages only, e.g. en or en,fr (default all)."
         ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many units.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1_000_000, help="At most this many units.")
+    ] = 50,
     json_: JsonOption = False,
 ) -> None:
     """Find units containing TEXT in any language (or in --lang).

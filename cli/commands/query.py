@@ -20,7 +20,9 @@ def query(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Look only among the terms in this language.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Concepts to show at most.")] = 3,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, help="Concepts to show at most.")
+    ] = 3,
     glossary: Annotated[
         list[Path] | None,
         typer.Option("--glossary", help="Your glossary (TBX/CSV/TSV), used beside the UN one."),
