@@ -4,11 +4,11 @@
 normalised word stems of :mod:`tm.stems`: a dict of every name's stems and their prefixes,
 walked from each word of the text, so that a glossary of 100,000 terms costs no more per text
 than one of 100; it is plain data, which loads from a cache in a blink. Each hit maps back to
-a span of the original text. The form found is then compared with the listed forms to tell its status
-(preferred, admitted, deprecated) or report it as an unlisted ``"variant"``; near-variants that
-differ by a word or two (a missing "International", an inserted "of UNESCO") are found in the
-gaps between exact hits by a token-level Levenshtein check (rapidfuzz), and a heading that is
-as a whole a reworded title is matched against the long names.
+a span of the original text. The form found is then compared with the listed forms to tell its
+status (preferred, admitted, deprecated) or report it as an unlisted ``"variant"``; near-variants
+that differ by a word or two (a missing "International", an inserted "of UNESCO") are found in
+the gaps between exact hits by a token-level Levenshtein check (rapidfuzz), and a heading that
+is as a whole a reworded title is matched against the long names.
 """
 
 from __future__ import annotations

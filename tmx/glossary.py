@@ -30,6 +30,7 @@ from tm.errors import FormatError, GlossaryError, InputError, LanguageError, quo
 from tm.lang import base, normalize
 from tm.models import Concept, Term
 from tm.terms import Glossary, concepts_from_rows, is_abbreviation
+from tmx.cells import defuse, restore
 from tmx.output import atomic_paths
 
 __all__ = [
@@ -138,7 +139,7 @@ def read_table(
     lines = [line for line in io.StringIO(text) if not line.startswith("#") and line.strip()]
     reader = csv.reader(lines, delimiter=delimiter)
     try:
-        rows = list(reader)
+        rows = [[restore(cell) for cell in row] for row in reader]
     except csv.Error as err:  # a CR inside a cell, a cell over the csv module's limit
         why = "a line break inside a cell" if "new-line" in str(err) else str(err)
         raise GlossaryError(
@@ -262,11 +263,14 @@ def table_rows(concept: Concept) -> Iterator[list[str]]:
         ]
 
 
-def write_table(glossary: Glossary, path: str | Path) -> int:
+def write_table(glossary: Glossary, path: str | Path, *, raw: bool = False) -> int:
     """Write one term a row (``.csv`` comma-separated, otherwise tab-separated), atomically.
+    Cells a spreadsheet would run as formulas are written as text (see :mod:`tmx.cells`)
+    unless ``raw``.
 
     Returns the number of rows written.
     """
+    cell = str if raw else defuse
     delimiter = "," if Path(path).suffix.lower() == ".csv" else "\t"
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
@@ -274,7 +278,7 @@ def write_table(glossary: Glossary, path: str | Path) -> int:
     count = 0
     for concept in glossary.concepts:
         for row in table_rows(concept):
-            writer.writerow(row)
+            writer.writerow(map(cell, row))
             count += 1
     with atomic_paths() as tmp:
         Path(tmp(path)).write_text(buffer.getvalue(), encoding="utf-8")
@@ -367,7 +371,7 @@ def import_user(
         raise InputError(f"cannot create the glossary folder {folder}: {err.strerror}") from err
     target = folder / f"{Path(path).stem}.tsv"
     replaced = target.exists()
-    write_table(glossary, target)
+    write_table(glossary, target, raw=True)
     return target, glossary, replaced, cleaned
 
 

@@ -95,8 +95,10 @@ def export_memory(
     srclang: str = "en",
     profile: str | None = None,
     max_units: int | None = None,
+    raw: bool = False,
 ) -> WriteReport:
-    """Export ``memory`` as TMX (with a CAT-tool profile), PO or CSV/TSV (atomically).
+    """Export ``memory`` as TMX (with a CAT-tool profile), PO or CSV/TSV (atomically); CSV/TSV
+    cells that a spreadsheet would run as formulas are written as text unless ``raw``.
 
     Raises:
         InputError: unknown format or profile, or a language the memory does not hold.
@@ -122,7 +124,7 @@ def export_memory(
         raise InputError("profiles apply to TMX exports only", parameter="profile")
     if fmt == "po":
         return write_po(units, path, srclang=src, langs=tags)
-    return write_table(units, path, langs=tags)
+    return write_table(units, path, langs=tags, raw=raw)
 
 
 def _tags_for(stored: dict[str, int], wanted: Sequence[str] | None) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from tm.errors import FormatError, LanguageError
 from tm.memory import language_tag
 from tm.models import Unit, Variant
+from tmx.cells import defuse, restore
 from tmx.output import WriteReport, atomic_paths
 
 __all__ = ["TableReader", "read_table", "write_table"]
@@ -90,7 +91,7 @@ class TableReader:
         tuid: str | None = None
         notes: tuple[str, ...] = ()
         for name, cell in zip(columns, row, strict=False):
-            cell = cell.strip()
+            cell = restore(cell.strip())
             if not cell:
                 continue
             if name == "tuid":
@@ -110,12 +111,16 @@ def read_table(path: str | Path) -> TableReader:
     return TableReader(path)
 
 
-def write_table(units: Iterable[Unit], path: str | Path, *, langs: Sequence[str]) -> WriteReport:
+def write_table(
+    units: Iterable[Unit], path: str | Path, *, langs: Sequence[str], raw: bool = False
+) -> WriteReport:
     """Write ``units`` as CSV or TSV (by suffix) with a ``tuid`` column and one per language.
 
     Units with fewer than two of ``langs`` are left out. Tab and newline characters inside a
-    TSV cell are quoted CSV-style so that the file reads back intact.
+    TSV cell are quoted CSV-style so that the file reads back intact. Cells a spreadsheet would
+    run as formulas are written as text (see :mod:`tmx.cells`) unless ``raw``.
     """
+    cell = str if raw else defuse
     tags = [language_tag(t) for t in langs]
     out = Path(path)
     count = skipped = 0
@@ -127,7 +132,7 @@ def write_table(units: Iterable[Unit], path: str | Path, *, langs: Sequence[str]
             if sum(1 for t in texts if t) < 2:
                 skipped += 1
                 continue
-            writer.writerow([unit.tuid or "", *texts])
+            writer.writerow([cell(unit.tuid or ""), *map(cell, texts)])
             count += 1
     return WriteReport(files=((str(out), count),), skipped=skipped)
 

@@ -143,6 +143,10 @@ def export(
         str | None, typer.Option("--target-lang", help="omegat: the target language.")
     ] = None,
     glossary: Annotated[list[Path] | None, typer.Option("--glossary", help=_GLOSSARY_HELP)] = None,
+    raw: Annotated[
+        bool,
+        typer.Option("--raw", help="csv: write cells a spreadsheet runs as formulas as they are."),
+    ] = False,
 ) -> None:
     """Write the glossary (UN + yours) as TBX-Basic v3, TBX v2 (martif), CSV or OmegaT."""
     from cli import render
@@ -157,7 +161,7 @@ def export(
                 raise InputError("--format omegat needs --target-lang (e.g. --target-lang fr)")
             count = write_omegat(terms, output, src_lang=source_lang, tgt_lang=target_lang)
         elif format_ is Format.csv:
-            count = write_table(terms, output)
+            count = write_table(terms, output, raw=raw)
         else:
             count = write_tbx(
                 terms,

@@ -80,6 +80,12 @@ def import_(
         render.import_summary(report, units=total)
 
 
+_RAW_HELP = (
+    "CSV/TSV: write cells starting with = + - @ as they are (by default they get a leading ' "
+    "so that a spreadsheet does not run them as formulas)."
+)
+
+
 def export(
     memory: MemoryOption,
     out: Annotated[
@@ -102,6 +108,7 @@ def export(
     split: Annotated[
         int | None, typer.Option("--split", help="At most this many units per TMX file.")
     ] = None,
+    raw: Annotated[bool, typer.Option("--raw", help=_RAW_HELP)] = False,
     json_: JsonOption = False,
 ) -> None:
     """Export the memory as TMX 1.4b, PO (one per pair) or CSV/TSV; files are written whole.
@@ -122,6 +129,7 @@ def export(
             srclang=src,
             profile=profile.value if profile else None,
             max_units=split,
+            raw=raw,
         )
     if json_:
         render.json_out({"files": [list(f) for f in report.files], "skipped": report.skipped})
