@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tm.errors import FormatError, InputError, LanguageError
-from tm.file_limits import check_docx, pdf_pages
+from tm.file_limits import UNPACKING_ERRORS, check_docx, first_line, pdf_pages
 from tm.lang import from_filename, normalize
 from tm.models import Document, Paragraph, ParagraphKind
 from tm.paragraphs import closes, continues, ends_open, item_start, numbered, opens_structure
@@ -187,34 +187,40 @@ def decode_text(data: bytes, path: str | Path) -> str:
     Raises:
         InputError: the bytes are binary or not UTF-8 (``path`` names the file in the message).
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:8192]:
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and b"\x00" in data[:8192]:
         raise InputError(f"{path}: looks like a binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as err:
+        encoding = "UTF-16" if utf16 else "UTF-8"
         raise InputError(
-            f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8 and try again"
+            f"{path}: not {encoding} text (byte {err.start}); save it as UTF-8 and try again"
         ) from err
 
 
 def _docx_blocks(path: Path) -> list[_Block]:
-    import zipfile
-
     import docx
+    from docx.exceptions import PythonDocxError
     from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
+    from docx.oxml.exceptions import XmlchemyError
     from lxml.etree import XMLSyntaxError
+
+    check_docx(path)
+    # a part missing (no <w:body>: AttributeError) or a value python-docx cannot parse
+    broken = (PackageNotFoundError, PythonDocxError, XmlchemyError, XMLSyntaxError)
+    try:
+        return _docx_content(docx.Document(str(path)))
+    except UNPACKING_ERRORS + broken + (KeyError, ValueError, AttributeError) as err:
+        raise FormatError(f"not a readable Word document ({first_line(err)})", path=path) from err
+
+
+def _docx_content(document: DocxDocument) -> list[_Block]:
+    from docx.table import Table
 
     from tm.numbering import Numbering
 
-    check_docx(path)
-    try:
-        document = docx.Document(str(path))
-        styles = _style_names(document)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as err:
-        raise FormatError(f"not a readable Word document ({err})", path=path) from err
+    styles = _style_names(document)
     blocks: list[_Block] = []
     seen_cells: set[int] = set()
     read = partial(_docx_block, numbering=Numbering(document), styles=styles)

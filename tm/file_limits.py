@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,12 +28,14 @@ if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader
 
 __all__ = [
+    "UNPACKING_ERRORS",
     "MAX_DOCX_MEMBERS",
     "MAX_DOCX_RATIO",
     "MAX_DOCX_UNPACKED",
     "MAX_PDF_PAGES",
     "MAX_PDF_TEXT",
     "check_docx",
+    "first_line",
     "pdf_pages",
 ]
 
@@ -47,6 +50,17 @@ MAX_PDF_PAGES = 20_000
 #: Characters of text in a PDF document, all pages together.
 MAX_PDF_TEXT = 100_000_000
 _MB = 1 << 20
+#: What reading a damaged zip archive raises besides ``BadZipFile``: a member's offset before
+#: the start (OSError), a broken deflate stream, an encrypted member, an unknown compression.
+UNPACKING_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+)
 
 
 def check_docx(path: Path) -> None:
@@ -58,8 +72,8 @@ def check_docx(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as err:
-        raise FormatError(f"not a readable Word document ({err})", path=path) from err
+    except UNPACKING_ERRORS + (ValueError,) as err:
+        raise FormatError(f"not a readable Word document ({first_line(err)})", path=path) from err
     if len(members) > MAX_DOCX_MEMBERS:
         raise FormatError(
             f"the Word archive holds {len(members):,} files (at most {MAX_DOCX_MEMBERS:,}): "
@@ -115,10 +129,10 @@ def pdf_pages(path: Path, page_text: Callable[[PageObject], str]) -> list[str]:
         ) from err
     except DependencyError as err:
         raise FormatError(
-            f"the PDF is encrypted in a way untm cannot open ({_first_line(err)})", path=path
+            f"the PDF is encrypted in a way untm cannot open ({first_line(err)})", path=path
         ) from err
     except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError) as err:
-        raise FormatError(f"not a readable PDF file ({_first_line(err)})", path=path) from err
+        raise FormatError(f"not a readable PDF file ({first_line(err)})", path=path) from err
     except (RecursionError, MemoryError) as err:
         raise FormatError("the PDF is built too deep or too large to read", path=path) from err
     return pages
@@ -133,8 +147,8 @@ def _open_pdf(path: Path) -> PdfReader:
     return reader
 
 
-def _first_line(err: BaseException) -> str:
-    """The first line of an error's message, cut to 200 characters."""
+def first_line(err: BaseException) -> str:
+    """The first line of an error's message (or its name), cut to 200 characters."""
     lines = str(err).strip().splitlines() or [type(err).__name__]
     return lines[0][:200]
 

@@ -6,6 +6,7 @@ files (XXE) or blow up memory (billion laughs). Large files go through :func:`it
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -20,11 +21,15 @@ __all__ = ["iterparse", "parse", "safe_parser"]
 
 def parse(source: str | Path | IO[bytes]) -> etree._ElementTree:
     """Parse a whole (small) XML file safely; malformed XML raises :class:`FormatError`."""
+    name = _name(source)
+    if isinstance(source, str | Path):
+        # reading a named file, lxml reports bytes invalid in its encoding as an OSError
+        source = io.BytesIO(Path(source).read_bytes())
     try:
         return etree.parse(source, safe_parser())
     except etree.XMLSyntaxError as err:
         message, line = syntax_error(err)
-        raise FormatError(f"not well-formed XML: {message}", path=_name(source), line=line) from err
+        raise FormatError(f"not well-formed XML: {message}", path=name, line=line) from err
 
 
 def iterparse(

@@ -9,6 +9,7 @@ the fixes, each class failed as its comment says (the campaign of issue 15).
 from __future__ import annotations
 
 import csv
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -25,6 +26,9 @@ from hostile_files import (
     write,
 )
 from hostile_helpers import HEAD, ROOT, TAIL, one_error, run_untm
+
+from tm.memory import Memory
+from tmx.interchange import import_files
 
 DRAFT = ROOT / "examples" / "letter" / "letter.en.md"
 ENTITY_DTD = '<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
@@ -84,16 +88,21 @@ REFUSED_IMPORTS: dict[str, tuple[str, str | bytes, str]] = {
 }
 
 
-@pytest.fixture
-def memory(tmp_path: Path) -> Path:
-    """A memory holding one en/fr unit."""
-    path = tmp_path / "tm.sqlite"
-    source = write(
-        tmp_path / "good.csv", "en,fr\nThe report was adopted.,Le rapport a été adopté.\n"
-    )
-    result = run_untm("import", source, "--memory", path)
-    assert result.returncode == 0, result.stderr
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A memory holding one en/fr unit, made once for the module."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "tm.sqlite"
+    source = write(folder / "good.csv", "en,fr\nThe report was adopted.,Le rapport a été adopté.\n")
+    with Memory.open(path) as store:
+        import_files(store, [source])
     return path
+
+
+@pytest.fixture
+def memory(template: Path, tmp_path: Path) -> Path:
+    """A copy of the template memory for one test."""
+    return Path(shutil.copy(template, tmp_path / "tm.sqlite"))
 
 
 def content(path: Path) -> list[str]:
