@@ -89,9 +89,10 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
 
 def _tmx() -> bytes:
     unit = (
-        '<tu tuid="t1" usagecount="3" changedate="20240101T000000Z"><prop type="x-doc">A/78/1</prop>'
-        '<tuv xml:lang="en"><seg>The <bpt i="1">&lt;b&gt;</bpt>report<ept i="1">&lt;/b&gt;</ept> '
-        'was adopted.</seg></tuv><tuv xml:lang="fr"><seg>Le rapport a été adopté.</seg></tuv></tu>\n'
+        '<tu tuid="t1" usagecount="3" changedate="20240101T000000Z">'
+        '<prop type="x-doc">A/78/1</prop><tuv xml:lang="en"><seg>The '
+        '<bpt i="1">&lt;b&gt;</bpt>report<ept i="1">&lt;/b&gt;</ept> was adopted.</seg></tuv>'
+        '<tuv xml:lang="fr"><seg>Le rapport a été adopté.</seg></tuv></tu>\n'
     )
     return (HEAD + unit * 3 + TAIL).encode()
 
