@@ -27,11 +27,14 @@ def safe_parser() -> etree.XMLParser:
 def syntax_error(err: etree.XMLSyntaxError) -> tuple[str, int | None]:
     """The message and line of a parse error, for one line on a terminal.
 
-    lxml's own message is that of the last error and may come without a line ("no element
-    found", line 0, after an undefined entity): the first error of the log says what went
-    wrong first, and where. Messages are cut to their first line and 200 characters.
+    lxml's message may come without a line ("no element found", line 0, after an undefined
+    entity): then the last error of the log with a line says what went wrong, and where.
+    Messages are cut to their first line and 200 characters.
     """
-    first = next((entry for entry in err.error_log if entry.line > 0), None)
-    message, line = (err.msg, err.lineno) if first is None else (first.message, first.line)
+    message, line = err.msg, err.lineno
+    if not line or line < 0:
+        entries = [entry for entry in err.error_log if entry.line > 0]
+        if entries:
+            message, line = entries[-1].message, entries[-1].line
     lines = (message or "").strip().splitlines() or ["malformed XML"]
     return lines[0][:200], line if line and line > 0 else None

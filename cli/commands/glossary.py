@@ -27,7 +27,7 @@ _GLOSSARY_HELP = "Your glossary (TBX/CSV/TSV), used beside the UN one."
 
 
 def active_glossary(paths: Sequence[Path] | None = None) -> Glossary:
-    """The shipped UN glossary + the imported user glossaries + ``paths`` (``--glossary``),
+    """The shipped UN glossary + the imported user glossaries + ``paths`` (files for one run),
     from the cache when the glossary is large and has not changed."""
     from glossaries import load_shipped, shipped_data
     from tmx.glossary import user_glossaries, with_user_glossaries
