@@ -77,11 +77,11 @@ def load(path: str | Path, *, src_lang: str | None = None, tgt_lang: str | None 
         GlossaryError: the file is not a glossary untm can read (the message says why).
         OSError: the file cannot be read.
     """
-    return clean_terms(_read(Path(path), src_lang=src_lang, tgt_lang=tgt_lang))[0]
+    return clean_terms(_load_as_is(Path(path), src_lang=src_lang, tgt_lang=tgt_lang))[0]
 
 
-def _read(path: Path, *, src_lang: str | None, tgt_lang: str | None) -> Glossary:
-    """The glossary in ``path`` as its reader gives it (see :func:`load`)."""
+def _load_as_is(path: Path, *, src_lang: str | None, tgt_lang: str | None) -> Glossary:
+    """The glossary in ``path`` as its reader gives it, control characters and all."""
     data = path.read_bytes()
     if not data.strip():
         raise GlossaryError(f"{path}: the file is empty")
@@ -363,7 +363,7 @@ def import_user(
     of the same name imported again, an updated version, replaces the earlier one), and the
     concepts whose text had control characters (see :func:`clean_terms`).
     """
-    glossary, cleaned = clean_terms(_read(Path(path), src_lang=src_lang, tgt_lang=tgt_lang))
+    glossary, cleaned = clean_terms(_load_as_is(Path(path), src_lang=src_lang, tgt_lang=tgt_lang))
     folder = user_dir() / "glossaries"
     try:
         folder.mkdir(parents=True, exist_ok=True)
