@@ -3,13 +3,17 @@
 Command modules import the library inside their functions, so ``untm --help`` stays fast.
 Help is click's plain layout (typer's rich panels print ``<bool>`` beside every flag), and a
 reader that stops early (``untm ... | head``) ends the command quietly with status 0.
+SIGTERM and SIGHUP stop a command as Ctrl-C does: every ``with`` block unwinds, so an import
+is rolled back, a half-written export's temporary file is removed and workers are stopped.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
+from types import FrameType
 from typing import Any
 
 import typer
@@ -84,10 +88,33 @@ def _register() -> None:
 _register()
 
 
+class _Stopped(BaseException):
+    """A termination signal arrived (a BaseException: ``except Exception`` lets it pass)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """Unwind on the first signal; ignore more of them while cleaning up."""
+    for other in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(other, signal.SIG_IGN)
+    raise _Stopped(signum)
+
+
 def main() -> None:
     """Console-script entry point."""
+    from cli import render
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     try:
         app()
+    except _Stopped as stop:
+        name = signal.Signals(stop.signum).name
+        render.error(f"stopped by {name}; nothing was left half-written")
+        sys.exit(128 + stop.signum)
     finally:
         try:
             sys.stdout.flush()

@@ -73,7 +73,9 @@ def _streaming(path: Path, db: Path) -> ImportReport:
     reader = read_tmx(path)
     with Memory.open(db) as memory:
         report = memory.add(reader.records(), origin=path.name)
-    return replace(report, skipped=reader.skipped, warnings=tuple(reader.all_warnings()))
+    return replace(
+        report, skipped=reader.skipped, warnings=(*reader.all_warnings(), *report.warnings)
+    )
 
 
 def _bulk(path: Path, db: Path, chunk: int = 200) -> ImportReport | None:

@@ -190,7 +190,7 @@ def test_export_errors(tmp_path: Path) -> None:
     assert "ignores" in err
     code, _, err = _run("glossary", "export", "--format", "tbx", "-o", str(tmp_path / "no" / "x"))
     assert code == 2
-    assert "no such directory" in err
+    assert "does not exist" in err
     code, _, _ = _run("glossary", "export", "--format", "pdf", "-o", str(tmp_path / "x"))
     assert code == 2
 
@@ -232,7 +232,8 @@ def test_extract_from_a_memory(tmp_path: Path) -> None:
     assert "Convention sur la diversité biologique" in out
 
 
-def test_extract_missing_memory_exits_4(tmp_path: Path) -> None:
+def test_extract_missing_memory_exits_2(tmp_path: Path) -> None:
     code, _, err = _run("glossary", "extract", "--memory", str(tmp_path / "none.sqlite"))
-    assert code == 4
+    assert code == 2
+    assert "no memory at" in err
     assert "none.sqlite" in err

@@ -112,7 +112,7 @@ def test_pretranslate_writes_bilingual_tmx(memory: Path, tmp_path: Path) -> None
     ("args", "code", "message"),
     [
         (["match", "missing.en.md", "-m", "{memory}"], EXIT_BAD_INPUT, "missing.en.md"),
-        (["match", str(DRAFT), "-m", "{tmp}/none.sqlite"], EXIT_STORE, "no translation memory"),
+        (["match", str(DRAFT), "-m", "{tmp}/none.sqlite"], EXIT_BAD_INPUT, "no memory at"),
         (["match", str(DRAFT), "-m", "{memory}", "-t", "f!r"], EXIT_BAD_INPUT, "language"),
         (["match", str(DRAFT), "-m", "{memory}", "-t", "de"], EXIT_BAD_INPUT, "no text in 'de'"),
         (

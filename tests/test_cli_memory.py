@@ -91,7 +91,9 @@ def test_a_broken_memory_file_exits_4(tmp_path: Path) -> None:
     assert result.exit_code == 4
     assert "not a translation memory" in result.stderr
     result = _run("stats", "--memory", tmp_path / "absent.sqlite")
-    assert result.exit_code == 4
+    assert result.exit_code == 2
+    assert "no memory at" in result.stderr
+    assert "build or import first" in result.stderr
 
 
 def test_stats_table_and_json(store: Path) -> None:
@@ -161,7 +163,7 @@ def test_export_bad_choices_exit_2(store: Path, tmp_path: Path) -> None:
     assert "the memory has no 'de' text" in result.stderr
     result = _run("export", "-m", store, "-o", tmp_path / "nodir" / "x.tmx")
     assert result.exit_code == 2
-    assert "no such directory" in result.stderr
+    assert "nodir does not exist" in result.stderr
 
 
 def test_a_failed_first_import_leaves_no_memory_file(tmp_path: Path) -> None:
@@ -184,4 +186,5 @@ def test_optimize_rewrites_the_match_index(store: Path) -> None:
     index = Path(f"{store}-index")
     assert size == sum(p.stat().st_size for p in index.iterdir())
     missing = _run("optimize", "--memory", store.with_name("absent.sqlite"))
-    assert missing.exit_code == 4
+    assert missing.exit_code == 2
+    assert "no memory at" in missing.stderr

@@ -40,7 +40,7 @@ def test_a_new_memory_has_schema_wal_and_signature(tmp_path: Path) -> None:
 
 
 def test_open_without_create_needs_an_existing_memory(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="no translation memory here"):
+    with pytest.raises(InputError, match="no memory at .*missing.sqlite; build or import first"):
         Memory.open(tmp_path / "missing.sqlite", create=False)
 
 

@@ -308,9 +308,9 @@ def test_no_cors_unless_configured(served: tuple[TestClient, Path, dict[str, str
 
 
 def test_a_missing_memory_is_refused_at_start(tmp_path: Path) -> None:
-    from tm.errors import StoreError
+    from tm.errors import InputError
 
-    with pytest.raises(StoreError):
+    with pytest.raises(InputError, match="no memory at"):
         create_app(tmp_path / "none.sqlite")
 
 

@@ -6,9 +6,15 @@ No DTD loading, no entity expansion, no network: a file from a stranger cannot r
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
-__all__ = ["SAFE_OPTIONS", "safe_parser", "syntax_error"]
+__all__ = ["NOT_XML", "SAFE_OPTIONS", "safe_parser", "syntax_error", "xml_safe"]
+
+#: characters XML 1.0 cannot hold (lxml refuses them in text and attributes): C0 controls
+#: but tab and newlines, lone surrogates, U+FFFE and U+FFFF
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 #: Keyword arguments for ``etree.XMLParser`` and ``etree.iterparse`` alike.
 SAFE_OPTIONS: dict[str, bool] = {
@@ -38,3 +44,18 @@ def syntax_error(err: etree.XMLSyntaxError) -> tuple[str, int | None]:
             message, line = entries[-1].message, entries[-1].line
     lines = (message or "").strip().splitlines() or ["malformed XML"]
     return lines[0][:200], line if line and line > 0 else None
+
+
+def xml_safe(text: str) -> tuple[str, str]:
+    r"""``text`` without the characters XML cannot hold, and those removed as ``U+0000, ...``
+    (empty when there were none): readers of PO and CSV files clean their texts with it and
+    warn, so that one bad cell cannot block the TMX export of a whole memory.
+
+    >>> xml_safe("Peace\x00 and\x0b security")
+    ('Peace and security', 'U+0000, U+000B')
+    """
+    found = NOT_XML.findall(text)
+    if not found:
+        return text, ""
+    names = ", ".join(sorted({f"U+{ord(char):04X}" for char in found}))
+    return NOT_XML.sub("", text), names

@@ -16,6 +16,7 @@ without touching callers.
 
 from __future__ import annotations
 
+import errno
 import shutil
 import sqlite3
 from array import array
@@ -26,9 +27,8 @@ from functools import cache
 from itertools import chain
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
-from tm import schema as _schema
 from tm.encoding import (
     PLAIN_HEAD,
     UNIT_COLUMNS,
@@ -50,7 +50,8 @@ from tm.errors import InputError, StoreError
 from tm.lang import likely_region
 from tm.memory_reader import MemoryReader, MemoryStats
 from tm.models import Unit
-from tm.schema import MIGRATES_FROM, SCHEMA_VERSION, signature
+from tm.schema import SCHEMA_VERSION, signature
+from tm.storefile import OpenedStore, open_store
 
 # DatedUnit, PlainUnit, UnitRows, as_unit, encode_units and language_tag live in tm.encoding;
 # they stay importable from here, where callers have always found them.
@@ -78,6 +79,8 @@ _LEARNED = (
 )
 
 _KEY_MAX = 2**63 - 1
+#: merges under another tuid named one by one in an import's warnings
+_SHOWN_RENAMES = 10
 _ROWS_PER_STATEMENT = 400
 #: imports of more units than this check their tuids by hash first (see _check_tuids), up to
 #: _MAX_HASHED_TUIDS units (32 MB of hashes; larger imports leave the check to SQL)
@@ -111,67 +114,43 @@ class Memory(MemoryReader):
         self._created = created
         #: called as ``(done, total)`` while a write builds a large match index
         self.index_progress: Callable[[int, int], None] | None = None
+        self._file: OpenedStore | None = None
+        #: (tuid, stored tuid) of units of the current import merged into a stored unit
+        #: with other tuid: said in the import's warnings
+        self._renamed: list[tuple[str, str | None]] = []
 
     # --- opening and closing --------------------------------------------------------------
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Memory:
-        """Open (and with ``create``, create) the memory at ``path``.
+        """Open (and with ``create``, create) the memory at ``path`` (see :mod:`tm.storefile`:
+        a file that is not a memory is refused unchanged; creating is race-free; an older
+        schema is upgraded in place, :mod:`tm.schema`).
 
         Raises:
-            StoreError: if the file is missing (without ``create``), is not an untm memory,
-                or was written by another schema version.
+            InputError: if the file is missing (without ``create``) or not a file.
+            StoreError: if the file is not an untm memory, was written by another schema
+                version, or is damaged.
         """
         path = Path(path)
-        if not create and not path.is_file():
-            raise StoreError(f"{path}: no translation memory here (build or import one first)")
-        if path.is_dir():
-            raise StoreError(f"{path} is a directory; give a file name such as tm.sqlite")
-        created = not path.exists()
-        conn: sqlite3.Connection | None = None
-        try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{path} has schema version {version}; this untm reads up to "
-                    f"{SCHEMA_VERSION} (upgrade untm)"
-                )
-            if 0 < version < MIGRATES_FROM:
-                raise StoreError(
-                    f"{path} was made by an older untm (schema version {version}; this untm "
-                    f"reads {SCHEMA_VERSION}): re-import it into a new memory file"
-                )
-            # new files only (a no-op on existing ones): 16 KB pages make the WAL frames of a
-            # large import fewer; its commit costs a third of what 4 KB pages cost
-            conn.execute("PRAGMA page_size=16384")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            # 64 MB of page cache: the unique index on unit keys is written in random order
-            conn.execute("PRAGMA cache_size=-65536")
-            if version == 0:
-                tables = conn.execute(
-                    "SELECT count(*) FROM sqlite_master WHERE type='table'"
-                ).fetchone()[0]
-                if tables:
-                    raise StoreError(f"{path} is an SQLite file but not an untm memory")
-                _schema.create(conn)
-            elif version < SCHEMA_VERSION:
-                _schema.migrate(conn)
-        except BaseException as err:
-            # a refused file is closed at once, not left open until garbage collection
-            if conn is not None:
-                conn.close()
-            if isinstance(err, sqlite3.DatabaseError):
-                raise StoreError(f"{path}: not a translation memory ({err})") from err
-            raise
-        conn.create_function("untm_find", 3, variant_contains, deterministic=True)
-        conn.create_function("untm_anchor", 2, anchor_hash, deterministic=True)
-        return cls(conn, path, created=created)
+        store = open_store(path, create=create)
+        store.connection.create_function("untm_find", 3, variant_contains, deterministic=True)
+        store.connection.create_function("untm_anchor", 2, anchor_hash, deterministic=True)
+        memory = cls(store.connection, path, created=store.created)
+        memory._file = store
+        return memory
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the memory could only be opened for reading (a read-only disk or file)."""
+        return self._file is not None and self._file.read_only
 
     def close(self) -> None:
         """Close the connection (the memory stays on disk)."""
-        self.connection.close()
+        if self._file is not None:
+            self._file.close()
+        else:
+            self.connection.close()
 
     def __enter__(self) -> Memory:
         return self
@@ -182,12 +161,12 @@ class Memory(MemoryReader):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        discard = exc is not None and self._created and self.count() == 0
-        self.close()
-        if discard:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            shutil.rmtree(f"{self.path}-index", ignore_errors=True)
+        if exc is not None and self._created and self._file is not None:
+            # a failed first import leaves no empty memory, unless another process holds it
+            if self._file.discard(self.path):
+                shutil.rmtree(f"{self.path}-index", ignore_errors=True)
+        else:
+            self.close()
 
     # --- writing --------------------------------------------------------------------------
 
@@ -237,6 +216,7 @@ class Memory(MemoryReader):
         """
         conn = self.connection
         added = merged = removed = 0
+        self._renamed = []
         with self.transaction():
             if replace and origin is not None:
                 removed = self._delete_origin(origin)
@@ -267,7 +247,13 @@ class Memory(MemoryReader):
                 contained = self._merge_contained(first_id, anchors)
                 added, merged = added - contained, merged + contained
             revision = self.bump() if added or merged or removed else self.revision()
-        return ImportReport(added=added, merged=merged, removed=removed, revision=revision)
+        return ImportReport(
+            added=added,
+            merged=merged,
+            removed=removed,
+            revision=revision,
+            warnings=_renamed_warnings(self._renamed),
+        )
 
     # --- changing units ---------------------------------------------------------------------
     #
@@ -290,10 +276,7 @@ class Memory(MemoryReader):
             StoreError: the memory is busy or read-only, or cannot be written.
         """
         conn = self.connection
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            raise StoreError(f"{self.path}: the memory is busy or read-only ({err})") from err
+        self._begin()
         try:
             changes = conn.total_changes
             yield
@@ -301,10 +284,51 @@ class Memory(MemoryReader):
                 self._follow_index()
             conn.execute("COMMIT")
         except BaseException as err:
-            conn.execute("ROLLBACK")
-            if isinstance(err, sqlite3.DatabaseError):
-                raise StoreError(f"{self.path}: cannot write the memory ({err})") from err
-            raise
+            self._rollback(err)
+
+    def _begin(self) -> None:
+        """Start a write transaction (waiting for another process's to end).
+
+        Raises:
+            StoreError: the memory is read-only or stays busy.
+        """
+        if self.read_only:
+            raise StoreError(
+                f"{self.path} is read-only: it can be searched and exported, not changed"
+            )
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise self._write_error(err) from err
+
+    def _rollback(self, err: BaseException) -> NoReturn:
+        """Undo the write transaction that ``err`` ended (SQLite has undone it already when
+        the disk was full) and raise ``err`` in words a user can act on."""
+        if self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
+        if isinstance(err, sqlite3.DatabaseError):
+            raise self._write_error(err) from err
+        if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+            # the match index beside the memory, written in the same transaction
+            raise self._disk_full() from err
+        raise err
+
+    def _disk_full(self) -> StoreError:
+        return StoreError(
+            f"{self.path}: the disk is full; the memory is as it was (nothing was stored)"
+        )
+
+    def _write_error(self, err: sqlite3.DatabaseError) -> StoreError:
+        name = getattr(err, "sqlite_errorname", "")
+        if name == "SQLITE_FULL" or name == "SQLITE_IOERR_WRITE":
+            return self._disk_full()
+        if name.startswith("SQLITE_READONLY"):
+            return StoreError(
+                f"{self.path} is read-only: it can be searched and exported, not changed"
+            )
+        if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED"):
+            return StoreError(f"{self.path}: another process is still writing the memory")
+        return StoreError(f"{self.path}: cannot write the memory ({err})")
 
     def _region_aliases(self) -> dict[str, str]:
         """The regional tags CAT-tool profiles write for the memory's languages (``fr-FR``
@@ -462,7 +486,7 @@ class Memory(MemoryReader):
         key = batch.keys[at]
         while True:
             found = conn.execute(
-                "SELECT id, variants, origin FROM units WHERE key = ?", (key,)
+                "SELECT id, variants, origin, tuid FROM units WHERE key = ?", (key,)
             ).fetchone()
             if found is None:
                 row = (uid, key, batch.tuids[at], origin, data, *(extra or ()))
@@ -476,6 +500,9 @@ class Memory(MemoryReader):
                 break
             key = key + 1 if key < _KEY_MAX else -_KEY_MAX - 1
         combos[tuple(v[0] for v in decode_variants(data))] -= 1
+        tuid = batch.tuids[at]
+        if tuid is not None and found[3] != tuid and not (own and found[2] == origin):
+            self._renamed.append((tuid, found[3]))
         if own and origin is not None and found[2] == origin:
             sets = ", ".join(f"{name.strip()} = ?" for name in UNIT_COLUMNS.split(","))
             conn.execute(
@@ -674,3 +701,17 @@ def _contained(new: Unit, old: Unit) -> bool:
         if key not in held or (v.markup is not None and held[key] != v.markup):
             return False
     return True
+
+
+def _renamed_warnings(renamed: list[tuple[str, str | None]]) -> tuple[str, ...]:
+    """The warnings for units merged into a stored unit with another tuid (the first ten,
+    then how many more)."""
+    out = [
+        f"the unit with tuid {tuid!r} has the texts of a stored unit "
+        + (f"with tuid {stored!r}" if stored is not None else "without tuid")
+        + f"; merged into it, which keeps {'its tuid' if stored is not None else 'no tuid'}"
+        for tuid, stored in renamed[:_SHOWN_RENAMES]
+    ]
+    if len(renamed) > _SHOWN_RENAMES:
+        out.append(f"... and {len(renamed) - _SHOWN_RENAMES} more units merged under another tuid")
+    return tuple(out)

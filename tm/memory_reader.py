@@ -29,6 +29,7 @@ from tm.encoding import (
 from tm.errors import InputError
 from tm.fold import fold
 from tm.models import Unit
+from tm.storefile import reads, reads_stream
 
 if TYPE_CHECKING:
     from tm.live_index import SourceRow
@@ -56,24 +57,29 @@ class MemoryReader:
     connection: sqlite3.Connection
     path: Path
 
+    @reads
     def revision(self) -> int:
         """A number that grows on every change, so derived indexes know when they are stale."""
         row = self.connection.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
         return int(row[0])
 
+    @reads
     def meta(self) -> dict[str, str]:
         """The ``meta`` table: signature, revision."""
         return dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
 
+    @reads
     def count(self) -> int:
         """Number of units."""
         return int(self.connection.execute("SELECT count(*) FROM units").fetchone()[0])
 
+    @reads
     def languages(self) -> dict[str, int]:
         """Units per language tag as stored (``en-US`` and ``en`` counted apart)."""
         rows = self.connection.execute("SELECT lang, units FROM languages ORDER BY lang")
         return {lang: n for lang, n in rows}
 
+    @reads
     def origins(self) -> dict[str, int]:
         """Units per origin (the document or file they came from)."""
         rows = self.connection.execute(
@@ -81,6 +87,7 @@ class MemoryReader:
         )
         return {origin: n for origin, n in rows}
 
+    @reads
     def stats(self) -> MemoryStats:
         """Units, revision, signature, and units per language and per origin."""
         meta = self.meta()
@@ -93,12 +100,14 @@ class MemoryReader:
             origins=self.origins(),
         )
 
+    @reads_stream
     def units(self, *, langs: Sequence[str] | None = None) -> Iterator[Unit]:
         """Every unit in storage order; with ``langs``, only those languages' variants
         (compared by primary language) and only units that have at least one of them."""
         for _, unit in self.units_with_ids(langs=langs):
             yield unit
 
+    @reads_stream
     def units_with_ids(self, *, langs: Sequence[str] | None = None) -> Iterator[tuple[int, Unit]]:
         """Every unit with its stable integer id, in id order (streams; constant memory)."""
         keep = self._selection(langs)
@@ -109,6 +118,7 @@ class MemoryReader:
             if unit is not None:
                 yield row[0], unit
 
+    @reads_stream
     def sources(self, lang: str, *, ids: Sequence[int] | None = None) -> Iterator[SourceRow]:
         """``(id, text, segtype, document)`` of every unit (or of those with ``ids``, in
         ascending id order) holding text in primary language ``lang``: what the match index
@@ -133,6 +143,7 @@ class MemoryReader:
                         yield unit_id, text, segtype, None if props is None else _document(props)
                         break
 
+    @reads_stream
     def records(
         self, *, langs: Sequence[str] | None = None
     ) -> Iterator[Unit | PlainUnit | DatedUnit]:
@@ -157,6 +168,7 @@ class MemoryReader:
             return None
         return keep
 
+    @reads
     def get(self, ids: Sequence[int]) -> list[Unit]:
         """The units with these ids, in the order asked (unknown ids are left out)."""
         found: dict[int, Unit] = {}
@@ -171,6 +183,7 @@ class MemoryReader:
                     found[row[0]] = unit
         return [found[i] for i in ids if i in found]
 
+    @reads
     def recent(self, *, langs: Sequence[str], limit: int) -> list[Unit]:
         """Up to ``limit`` of the latest units, with only ``langs``' variants (those that have
         none of them are skipped, so fewer may come back): a bounded sample to learn from."""
@@ -190,6 +203,7 @@ class MemoryReader:
             return None
         return None if row is None else (bytes(row[0]), int(row[1]))
 
+    @reads
     def concordance(self, text: str, *, langs: Sequence[str] = (), limit: int = 50) -> list[Unit]:
         """Units with a variant containing ``text``, in any language or in one of ``langs``;
         case, apostrophes, quotation marks and spaces do not matter (:func:`tm.fold.fold`).

@@ -13,7 +13,15 @@ import sqlite3
 
 from tm.errors import StoreError
 
-__all__ = ["MIGRATES_FROM", "SCHEMA_VERSION", "create", "migrate", "signature"]
+__all__ = [
+    "APPLICATION_ID",
+    "MIGRATES_FROM",
+    "SCHEMA_VERSION",
+    "TABLES",
+    "create",
+    "migrate",
+    "signature",
+]
 
 #: Version of the SQLite schema written by this module (also in ``PRAGMA user_version``).
 SCHEMA_VERSION = 3
@@ -21,6 +29,9 @@ SCHEMA_VERSION = 3
 MIGRATES_FROM = 2
 
 _VERSION = "0.1.0"
+#: SQLite's ``PRAGMA application_id`` of untm memories (the bytes ``untm``); files made before
+#: it was set carry 0 and are recognised by their ``meta`` table's signature
+APPLICATION_ID = 0x756E746D
 
 # Schema 3 adds the documents `untm build` stored (tm.documents): one row each, and the rows of
 # each document in order, each naming its unit (a unit two documents share is linked twice).
@@ -69,18 +80,47 @@ CREATE TABLE IF NOT EXISTS languages (lang TEXT PRIMARY KEY, units INTEGER NOT N
 )
 
 
+#: the tables and columns every memory this untm opens must have (older schemas included:
+#: checked before they are upgraded)
+TABLES: dict[str, tuple[str, ...]] = {
+    "meta": ("key", "value"),
+    "units": (
+        "id",
+        "key",
+        "tuid",
+        "origin",
+        "variants",
+        "segtype",
+        "props",
+        "notes",
+        "creation_date",
+        "creation_id",
+        "change_date",
+        "change_id",
+        "usage_count",
+    ),
+    "languages": ("lang", "units"),
+}
+
+
 def signature() -> str:
     """The signature stored in the ``meta`` table and TMX headers: ``untm:0.1.0|schema:1``."""
     return f"untm:{_VERSION}|schema:{SCHEMA_VERSION}"
 
 
 def create(conn: sqlite3.Connection) -> None:
-    """Create the tables of an empty file, its signature and revision 0."""
-    conn.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
+    """Create the tables of an empty file, its signature and revision 0, in the caller's
+    transaction (:mod:`tm.storefile` writes them in one that looks first whether another
+    process did)."""
+    # one statement at a time: executescript would commit the transaction first
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
     conn.executemany(
         "INSERT INTO meta (key, value) VALUES (?, ?)",
         [("signature", signature()), ("revision", "0")],
     )
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -100,6 +140,9 @@ def migrate(conn: sqlite3.Connection) -> None:
             f"({err}); open it once with write access"
         ) from err
     try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            conn.execute("ROLLBACK")  # another process upgraded it meanwhile
+            return
         # one statement at a time: executescript would commit the transaction first
         for statement in _DOCUMENTS.split(";"):
             if statement.strip():
@@ -123,6 +166,7 @@ def migrate(conn: sqlite3.Connection) -> None:
                 [(origin, row, uid) for row, (uid, _) in enumerate(units, 1)],
             )
         conn.execute("UPDATE meta SET value = ? WHERE key = 'signature'", (signature(),))
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:

@@ -22,6 +22,7 @@ reader, which reports the exact error with its line.
 from __future__ import annotations
 
 import codecs
+import ctypes
 import gc
 import io
 import os
@@ -58,6 +59,8 @@ _ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']
 _BODY = re.compile(rb"<body[ \t\r\n]*>")
 _SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 _END = re.compile(rb"</tu>[ \t\r\n]*(</body>)[ \t\r\n]*</tmx>[ \t\r\n]*\Z")
+#: prctl(2): the signal a process gets when its parent ends
+_PR_SET_PDEATHSIG = 1
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -108,7 +111,9 @@ def import_tmx(
         return None
     language_tag("en")  # load the language data once, before the workers are forked
     try:
-        pool = ProcessPoolExecutor(count, mp_context=get_context("fork"), initializer=_worker)
+        pool = ProcessPoolExecutor(
+            count, mp_context=get_context("fork"), initializer=_worker, initargs=(os.getpid(),)
+        )
     except (OSError, ImportError, NotImplementedError, ValueError):
         return None
     try:
@@ -118,7 +123,9 @@ def import_tmx(
         return None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return replace(report, skipped=reader.skipped, warnings=tuple(reader.all_warnings()))
+    return replace(
+        report, skipped=reader.skipped, warnings=(*reader.all_warnings(), *report.warnings)
+    )
 
 
 def _can_fork() -> bool:
@@ -232,12 +239,29 @@ def _batches(
         raise _Fallback from err
 
 
-def _worker() -> None:
-    """Leave Ctrl-C to the importing process, which stops the workers. No cyclic garbage
-    collection: a worker makes no reference cycles, and its collections, triggered by the
-    tuples of each unit, would cost time."""
+def _worker(parent: int) -> None:
+    """Leave Ctrl-C to the importing process, which stops the workers, and die with it:
+    killed, terminated or hung up, it can stop no worker, which would wait forever for
+    chunks holding the input and the output. No cyclic garbage collection: a worker makes no
+    reference cycles, and its collections, triggered by the tuples of each unit, would cost
+    time."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)  # not the importing process's handlers
+    _die_with(parent)
     gc.disable()
+
+
+def _die_with(parent: int) -> None:
+    """Have Linux kill this worker when the process that forked it ends (``prctl``
+    ``PR_SET_PDEATHSIG``); end at once if it has ended already."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl: the pool's own checks remain
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _read_chunk(name: str, line: int, data: bytes) -> tuple[UnitRows, TmxReader]:

@@ -70,10 +70,11 @@ def import_files(
         if report is None:
             reader = open_reader(path, srclang=srclang, lang=lang)
             records = reader.records() if isinstance(reader, TmxReader) else reader
+            stored = memory.add(records, origin=path.name, keep_regions=keep_regions)
             report = replace(
-                memory.add(records, origin=path.name, keep_regions=keep_regions),
+                stored,
                 skipped=reader.skipped,
-                warnings=tuple(reader.all_warnings()),
+                warnings=(*reader.all_warnings(), *stored.warnings),
             )
         total = replace(
             total,

@@ -13,12 +13,14 @@ entry back as a suspect unit (a fuzzy entry without that comment is skipped as b
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import polib
 
 from tm import lang as _lang
+from tm._xml import xml_safe
 from tm.errors import FormatError, LanguageError
 from tm.memory import language_tag
 from tm.models import Unit, Variant
@@ -59,6 +61,7 @@ class PoReader:
                 f"{self.path}: the PO header has no Language; give the language", parameter="lang"
             )
         tgt = language_tag(target)
+        self._check_quotes()
         for entry in po:
             suspect = entry.fuzzy and entry.comment.startswith("x-align-suspect")
             if entry.obsolete or (entry.fuzzy and not suspect):
@@ -68,17 +71,23 @@ class PoReader:
             if entry.msgid_plural:
                 forms = entry.msgstr_plural
                 pairs = [(entry.msgid, forms.get(0, "")), (entry.msgid_plural, forms.get(1, ""))]
-            props = tuple(("x-document", f"{f}:{n}" if n else f) for f, n in entry.occurrences)
+            props = tuple(
+                ("x-document", self._clean(f"{f}:{n}" if n else f, entry.linenum))
+                for f, n in entry.occurrences
+            )
             if suspect:
                 props += (("x-align-suspect", "yes"),)
-            notes = (entry.tcomment,) if entry.tcomment else ()
+            notes = (self._clean(entry.tcomment, entry.linenum),) if entry.tcomment else ()
+            tuid = None if entry.msgctxt is None else self._clean(entry.msgctxt, entry.linenum)
             for source, translation in pairs:
+                source = self._clean(source, entry.linenum)
+                translation = self._clean(translation, entry.linenum)
                 if not source.strip() or not translation.strip():
                     self.skipped += 1
                     continue
                 yield Unit(
                     (Variant(self.srclang, source.strip()), Variant(tgt, translation.strip())),
-                    tuid=entry.msgctxt,
+                    tuid=tuid,
                     props=props,
                     notes=notes,
                 )
@@ -86,6 +95,40 @@ class PoReader:
             self.warnings.append(
                 f"{self.path}: {self.skipped} untranslated, fuzzy or obsolete entries skipped"
             )
+
+    def _clean(self, text: str, line: int) -> str:
+        """``text`` without the characters XML cannot hold, with a warning naming the
+        entry's line when there were any."""
+        text, removed = xml_safe(text)
+        if removed:
+            self.warnings.append(
+                f"{self.path}:{line}: removed {removed} (characters XML cannot hold)"
+            )
+        return text
+
+    def _check_quotes(self) -> None:
+        """Warn about each string whose closing quote is missing: polib reads it without
+        its last character, which must not pass unnoticed."""
+        try:
+            lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return
+        for number, text in enumerate(lines, 1):
+            found = _STRING_LINE.match(text)
+            if found is not None and not _CLOSED.fullmatch(found.group(1)):
+                self.warnings.append(
+                    f"{self.path}:{number}: the string has no closing quote; its last "
+                    'character was dropped (add the closing " and import again)'
+                )
+
+
+#: a PO line holding a string (a keyword or a continuation; obsolete entries too): the part
+#: from its opening quote
+_STRING_LINE = re.compile(
+    r'\s*(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?(".*)'
+)
+#: a string closed by an unescaped quote (then nothing but blanks)
+_CLOSED = re.compile(r'"(?:[^"\\]|\\.)*"\s*')
 
 
 def read_po(path: str | Path, *, srclang: str = "en", lang: str | None = None) -> PoReader:

@@ -11,6 +11,7 @@ import csv
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from tm._xml import xml_safe
 from tm.errors import FormatError, LanguageError
 from tm.memory import language_tag
 from tm.models import Unit, Variant
@@ -91,7 +92,13 @@ class TableReader:
         tuid: str | None = None
         notes: tuple[str, ...] = ()
         for name, cell in zip(columns, row, strict=False):
-            cell = restore(cell.strip())
+            cell, removed = xml_safe(restore(cell.strip()))
+            if removed:
+                self.warnings.append(
+                    f"{self.path}:{line}: removed {removed} from the {name} cell "
+                    "(characters XML cannot hold)"
+                )
+                cell = cell.strip()
             if not cell:
                 continue
             if name == "tuid":

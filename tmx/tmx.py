@@ -185,14 +185,18 @@ class TmxReader:
 
     def _parse(self, source: IO[bytes]) -> Iterator[Unit | PlainUnit | DatedUnit]:
         checked = False
-        for _, elem in _xml.iterparse(source, tag=("header", "tu")):
+        for _, elem in _xml.iterparse(source, tag=("header", "{*}tu")):
             if not checked:
                 self._check_document(elem)
                 checked = True
             if elem.tag == "header":
                 self.header = self._header(elem)
                 continue
-            unit = self._read(elem)
+            if elem.tag == "tu":
+                unit = self._read(elem)
+            else:
+                self._foreign(elem)
+                unit = None
             elem.clear(keep_tail=False)
             parent = elem.getparent()
             while elem.getprevious() is not None and parent is not None:
@@ -209,6 +213,14 @@ class TmxReader:
         None, with a warning, when it has no non-empty segment)."""
         unit = self._plain(tu)
         return self._unit(tu) if unit is None else unit
+
+    def _foreign(self, tu: etree._Element) -> None:
+        """Skip, with a warning, a ``<tu>`` in an XML namespace: TMX elements have none."""
+        self.skipped += 1
+        self._warn(
+            tu.sourceline,
+            f"a <tu> in the namespace {etree.QName(tu).namespace} is not a TMX unit; skipped",
+        )
 
     def _check_document(self, elem: etree._Element) -> None:
         tree = elem.getroottree()
@@ -388,6 +400,11 @@ class TmxReader:
         for child in tuv:
             tag = child.tag
             if tag == "seg":
+                if seg is not None:
+                    self._warn(
+                        child.sourceline, "a <tuv> holds a second <seg>; only the first was kept"
+                    )
+                    continue
                 seg = child
             elif tag == "prop":
                 props.append((_read_type(child.get("type", "")), child.text or ""))

@@ -81,9 +81,13 @@ def build(
     from tm.build import build_memory
     from tm.memory import Memory
     from tmx.interchange import export_memory
+    from tmx.output import check_output
     from tmx.reference import reference_format, write_reference
 
     with handle_errors(), options(format="with --glossary-format"):
+        for out in (tmx, glossary_out):
+            if out is not None:
+                check_output(out, memory=memory, inputs=[en_file, *xx_files])
         chosen = glossary_format.value if glossary_format else None
         fmt = reference_format(glossary_out, chosen) if glossary_out is not None else None
         with Memory.open(memory) as store:

@@ -152,9 +152,11 @@ def export(
     from cli import render
     from tm.errors import InputError
     from tmx.glossary import write_omegat, write_table
+    from tmx.output import check_output
     from tmx.tbx import write_tbx
 
     with handle_errors():
+        check_output(output, inputs=glossary or ())
         terms = active_glossary(glossary)
         if format_ is Format.omegat:
             if not target_lang:

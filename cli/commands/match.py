@@ -69,9 +69,11 @@ def pretranslate(
     from tm.errors import LanguageError
     from tm.lang import same_language
     from tm.pretranslate import pretranslate as fill
+    from tmx.output import check_output
     from tmx.tmx import write_tmx
 
     with handle_errors(), options(lang="or pass --lang xx"):
+        check_output(output, memory=memory, inputs=[draft])
         src, results = _match(draft, memory, lang, [target_lang], 1, min_score, None)
         if same_language(src, target_lang):
             raise LanguageError(

@@ -118,8 +118,11 @@ def export(
     from cli import render
     from tm.memory import Memory
     from tmx.interchange import export_memory
+    from tmx.output import check_output
 
     hints = options(langs="with --langs en,fr,es", profile="(use --format tmx, or no --profile)")
+    with handle_errors():
+        check_output(out, memory=memory)
     with handle_errors(), hints, Memory.open(memory, create=False) as store:
         report = export_memory(
             store,

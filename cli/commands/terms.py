@@ -56,9 +56,12 @@ def terms(
     from tm.lang import normalize
     from tm.reference import document_glossary
     from tm.terms import terms_in_document
+    from tmx.output import check_output
     from tmx.reference import reference_format, write_reference
 
     with handle_errors(), options(lang="or pass --lang xx", format="with --format"):
+        if output is not None:
+            check_output(output, inputs=[file, *(glossary or ())])
         fmt = reference_format(output, output_format) if output is not None else None
         langs = None if target_lang is None else [normalize(target_lang)]
         document = read_document(file, lang=lang)

@@ -40,6 +40,17 @@ def run_untm(*args: object, cwd: Path | None = None) -> subprocess.CompletedProc
     )
 
 
+def start_untm(*args: object) -> subprocess.Popen[str]:
+    """Start ``untm ARGS`` in the background (stdout dropped, stderr kept)."""
+    return subprocess.Popen(
+        [*untm_command(), *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
 def one_error(result: subprocess.CompletedProcess[str], code: int) -> str:
     """Assert that ``result`` exited with ``code`` and said why in one line, no traceback;
     return the line."""
