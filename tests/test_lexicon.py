@@ -267,4 +267,4 @@ def test_cli_lexicon_show_a_missing_memory(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["lexicon", "show", "en", "ru", "whale", "-m", str(tmp_path / "no")]
     )
-    assert result.exit_code == 4
+    assert result.exit_code == 2  # no memory there: bad input

@@ -308,7 +308,8 @@ class Memory(MemoryReader):
             self.connection.execute("ROLLBACK")
         if isinstance(err, sqlite3.DatabaseError):
             raise self._write_error(err) from err
-        if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        cause = err.__cause__ if isinstance(err, StoreError) else err
+        if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
             # the match index beside the memory, written in the same transaction
             raise self._disk_full() from err
         raise err
