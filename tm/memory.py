@@ -311,12 +311,13 @@ class Memory(MemoryReader):
         cause = err.__cause__ if isinstance(err, StoreError) else err
         if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
             # the match index beside the memory, written in the same transaction
-            raise self._disk_full() from err
+            raise self._disk_full(str(err) if isinstance(err, StoreError) else "") from err
         raise err
 
-    def _disk_full(self) -> StoreError:
+    def _disk_full(self, detail: str = "") -> StoreError:
+        said = f"; {detail}" if detail else ""
         return StoreError(
-            f"{self.path}: the disk is full; the memory is as it was (nothing was stored)"
+            f"{self.path}: the disk is full; the memory is as it was (nothing was stored{said})"
         )
 
     def _write_error(self, err: sqlite3.DatabaseError) -> StoreError:
