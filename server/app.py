@@ -35,6 +35,7 @@ from server.openapi import openapi
 from server.service import Limits, Service
 from tm import access, jsonable
 from tm.errors import InputError, UntmError
+from tm.models import Document
 
 __all__ = ["create_app"]
 
@@ -285,7 +286,7 @@ class _Api:
 
     # --- drafts -------------------------------------------------------------------------------
 
-    async def _draft(self, request: Request) -> tuple[dict[str, Any], Any]:
+    async def _draft(self, request: Request) -> tuple[dict[str, Any], Document]:
         """The fields and the draft document of a JSON or multipart request."""
         kind = request.headers.get("content-type", "")
         if kind.startswith("multipart/form-data"):

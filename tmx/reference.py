@@ -149,7 +149,7 @@ def _uses_of(entry: ReferenceEntry, term: Term) -> list[TermUse]:
     return [
         use
         for use in entry.uses_in(term.lang)
-        if use.form is not None and use.form == term.text and use.status != "variant"
+        if use.form == term.text  # a variant has no listed form
     ]
 
 
