@@ -678,10 +678,10 @@ def _written(tmp_path: Path, items: list[Any], profile: str) -> object:
 
 def _by_lxml(tmp_path: Path, units: list[Unit], profile: str) -> object:
     """:func:`_written` with every unit serialised by lxml."""
-    from tmx import tmx
+    from tmx.tmx import writer
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tmx, "_text_tu", tmx._lxml_tu)
+        patch.setattr(writer, "_text_tu", writer._lxml_tu)
         return _written(tmp_path, units, profile)
 
 
@@ -706,17 +706,17 @@ def _strptime(text: str) -> object:
 def test_dates_are_written_with_four_digit_years_and_read_as_strptime_does(
     value: datetime, aware: bool, text: str
 ) -> None:
-    from tmx.tmx import _format_date, _parse_date
+    from tmx.tmx.dates import format_date, parse_date
 
     if aware:
         value = value.replace(tzinfo=UTC)
     v = value.astimezone(UTC)
     written = f"{v.year:04}{v.month:02}{v.day:02}T{v.hour:02}{v.minute:02}{v.second:02}Z"
-    assert _format_date(value) == written
-    assert _parse_date(written) == v.replace(microsecond=0)
+    assert format_date(value) == written
+    assert parse_date(written) == v.replace(microsecond=0)
     for candidate in (text, written):
         try:
-            parsed: object = _parse_date(candidate)
+            parsed: object = parse_date(candidate)
         except ValueError:
             parsed = ValueError
         assert parsed == _strptime(candidate)

@@ -16,7 +16,10 @@ from lxml import etree
 from tm._xml import SAFE_OPTIONS, safe_parser, syntax_error
 from tm.errors import FormatError
 
-__all__ = ["iterparse", "parse", "safe_parser"]
+__all__ = ["XML_LANG", "iterparse", "parse", "safe_parser"]
+
+#: the ``xml:lang`` attribute as lxml names it
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def parse(source: str | Path | IO[bytes]) -> etree._ElementTree:

@@ -23,13 +23,13 @@ from tm.errors import FormatError
 from tm.models import Concept, Term, TermStatus
 from tm.terms import STATUSES, Glossary, is_abbreviation
 from tmx import _xml
+from tmx._xml import XML_LANG
 from tmx.output import atomic_paths
 
 __all__ = ["TBX_NS", "Annotator", "TbxVersion", "read_tbx", "write_tbx"]
 
 #: The namespace of TBX v3 (ISO 30042:2019).
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _RNG = (
     "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/"
     "TBXcoreStructV03_TBX-Basic_integrated.rng"
@@ -105,7 +105,7 @@ def _tree(
         ns = ""
         root = etree.Element("martif", type="TBX")
     header_tag, entry_tag, lang_tag, holder_tag = _NAMES[version]
-    root.set(_XML_LANG, source_lang)
+    root.set(XML_LANG, source_lang)
     header = etree.SubElement(root, f"{ns}{header_tag}")
     source_desc = etree.SubElement(etree.SubElement(header, f"{ns}fileDesc"), f"{ns}sourceDesc")
     etree.SubElement(source_desc, f"{ns}p").text = title
@@ -118,7 +118,7 @@ def _tree(
         _concept_meta(entry, concept, ns)
         for lang, terms in _by_language(concept.terms):
             lang_sec = etree.SubElement(entry, f"{ns}{lang_tag}")
-            lang_sec.set(_XML_LANG, lang)
+            lang_sec.set(XML_LANG, lang)
             holders = []
             for term in terms:
                 holder = etree.SubElement(lang_sec, f"{ns}{holder_tag}")
@@ -185,7 +185,7 @@ def read_tbx(path: str | Path) -> Glossary:
         note = _text(_first(entry, "note"))
         terms: list[Term] = []
         for lang_sec in _children(entry, lang_tag):
-            lang = lang_sec.get(_XML_LANG) or lang_sec.get("lang")
+            lang = lang_sec.get(XML_LANG) or lang_sec.get("lang")
             if not lang:
                 raise FormatError(
                     f"concept {cid!r} has a <{lang_tag}> without xml:lang",
