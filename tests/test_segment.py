@@ -16,15 +16,9 @@ from hypothesis import strategies as st
 
 from tm.document import read_document
 from tm.errors import LanguageError, RulesError
-from tm.segment import (
-    Segmenter,
-    java_to_python,
-    load_srx,
-    parse_srx,
-    segment,
-    segment_document,
-    shipped_srx,
-)
+from tm.java_regex import java_to_python
+from tm.segment import Segmenter, segment, segment_document
+from tm.srx import load_srx, parse_srx, shipped_srx
 from tmx._xml import parse
 
 GOLDEN = Path(__file__).parent / "golden" / "segment"

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import regex
 
-from tm.segment import Segmenter, java_to_python
+from tm.java_regex import java_to_python
+from tm.segment import Segmenter
 from tmx._xml import parse
 
 SRX = Path(__file__).resolve().parent.parent / "tm" / "rules" / "untm.srx"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from glossaries import load_shipped
 from tm.concepts import is_abbreviation
 from tm.models import Concept, Term
-from tm.recognition import _embedded
+from tm.recognition_index import _embedded
 from tm.terms import Glossary
 from tmx import glossary_cache
 

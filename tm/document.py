@@ -6,7 +6,8 @@ footnote, table) and removes what conversion leaves behind: page numbers, job nu
 ``23-17645 (E)``, "Please recycle", running headers that repeat the document symbol, rules.
 
 Paragraphs are the source's: in text a blank line ends one, Word gives its own (with list
-numbering written out, :mod:`tm.numbering`), a PDF's come from its layout. Lines inside a
+numbering written out, :mod:`tm.word`), a PDF's come from its layout (:mod:`tm.pdf`); each
+reader gives :class:`~tm.blocks.Block` runs of lines, cleaned and classified here. Lines inside a
 paragraph are joined; two paragraphs are joined only where a page break cut one in two, as
 :func:`tm.paragraphs.continues` decides. Footnotes (Markdown ``[^1]: ...``, or "1 See ..."
 lines under a ``______`` rule) become paragraphs of their own, out of the running text; a
@@ -25,52 +26,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from tm.errors import FormatError, InputError, LanguageError
-from tm.file_limits import UNPACKING_ERRORS, check_docx, first_line, pdf_pages
+from tm.blocks import MASTHEAD_LINE, SYMBOL_LINE, Block, is_noise
+from tm.errors import InputError, LanguageError
 from tm.lang import from_filename, normalize
 from tm.models import Document, Paragraph, ParagraphKind
 from tm.paragraphs import closes, continues, ends_open, item_start, numbered, opens_structure
-
-if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
-    from docx.text.paragraph import Paragraph as DocxParagraph
-    from pypdf import PageObject
-
-    from tm.numbering import Numbering
+from tm.pdf import pdf_blocks
+from tm.word import docx_blocks
 
 __all__ = ["SUFFIXES", "decode_text", "document_symbol", "parse_text", "read_document"]
 
 #: File types read_document understands.
 SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".docx", ".pdf")
-
-# --- noise left by PDF conversion ---------------------------------------------------------------
-
-_SYMBOL = r"(?:[ASE]|CCPR|CERD|CEDAW|CRC|CAT|DP|UNEP|TD|ST|HRC)/[A-Z0-9.]+(?:/[A-Za-z0-9.]+)*"
-_NOISE = [
-    re.compile(r"^\s*[-–—]?\s*\d{1,4}\s*[-–—]?\s*$"),  # page number
-    re.compile(r"^\s*(?:page|página|стр\.?)\s+\d+(?:\s*(?:/|of|de|из)\s*\d+)?\s*$", re.I),
-    re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$"),  # "3/12"
-    re.compile(r"^\s*\*?\d{2}-\d{5}\s*\*?\s*(?:\([A-Z]\))?(?:\s+\d{6}){0,2}\s*\*?\s*$"),
-    re.compile(r"^\s*\*\d{7}\*\s*$"),  # bar-code text
-    re.compile(
-        r"^\s*(?:♲\s*)?(?:please recycle|merci de recycler|sírvase reciclar"
-        r"|просьба отправить на вторичную переработку)\s*♲?\s*$",
-        re.I,
-    ),
-    re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$"),  # horizontal rule
-]
-_PAGE_END = "\f"  # between the pages of a PDF
-# PDF layout, in points: lines closer than this share a line; a gap this many times the
-# page's usual line spacing, or an indent this deep, starts a paragraph.
-_SAME_LINE = 2.0
-_GAP = 1.5
-_INDENT = 8.0
-_SYMBOL_LINE = re.compile(rf"^\s*{_SYMBOL}(?:\s*[-–—]?\s*{_SYMBOL})*\s*$")
 
 # --- Markdown -----------------------------------------------------------------------------------
 
@@ -101,20 +70,8 @@ _TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 # A masthead, if any, shows among a document's first blocks ("United Nations" / "A/78/367").
 _MASTHEAD_BLOCKS = 3
-_MASTHEAD_LINE = re.compile(rf"^(?:.{{0,40}}\s)?{_SYMBOL}(?<!\.)\s*$")  # "United Nations A/78/367"
 # Plain-text titles: at most this long, and not opened by a paragraph number.
 _TITLE_MAX = 200
-
-
-@dataclass(slots=True)
-class _Block:
-    """A run of lines between blank lines, before classification."""
-
-    lines: list[str]
-    hard: list[bool]  # hard[k]: lines[k] ends with a hard break
-    style: str | None = None  # Word style name, if any
-    broken: bool = False  # a page break (page number, running header, rule...) came before it
-    footnote: bool = False  # footnote text
 
 
 def read_document(path: str | Path, *, lang: str | None = None) -> Document:
@@ -144,9 +101,9 @@ def read_document(path: str | Path, *, lang: str | None = None) -> Document:
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
     if suffix == ".docx":
-        blocks = _docx_blocks(path)
+        blocks = docx_blocks(path)
     elif suffix == ".pdf":
-        blocks = _pdf_blocks(path)
+        blocks = pdf_blocks(path)
     else:
         return parse_text(decode_text(data, path), code, source=str(path))
     return _assemble(blocks, code, source=str(path))
@@ -162,13 +119,13 @@ def parse_text(text: str, lang: str, *, source: str | None = None) -> Document:
     code = normalize(lang)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     text = text.replace("\f", "\n\n---\n\n")  # a form feed is a page break, as a rule is
-    blocks: list[_Block] = []
-    current = _Block([], [])
+    blocks: list[Block] = []
+    current = Block([], [])
     for raw in text.split("\n"):
         if not raw.strip():
             if current.lines:
                 blocks.append(current)
-                current = _Block([], [])
+                current = Block([], [])
             continue
         hard = raw.endswith("  ") or raw.rstrip().endswith("\\")
         current.lines.append(raw.strip().removesuffix("\\").rstrip() if hard else raw.strip())
@@ -178,7 +135,7 @@ def parse_text(text: str, lang: str, *, source: str | None = None) -> Document:
     return _assemble(blocks, code, source=source)
 
 
-# --- readers ----------------------------------------------------------------------------------
+# --- text files -------------------------------------------------------------------------------
 
 
 def decode_text(data: bytes, path: str | Path) -> str:
@@ -199,179 +156,7 @@ def decode_text(data: bytes, path: str | Path) -> str:
         ) from err
 
 
-def _docx_blocks(path: Path) -> list[_Block]:
-    import docx
-    from docx.exceptions import PythonDocxError
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.oxml.exceptions import XmlchemyError
-    from lxml.etree import XMLSyntaxError
-
-    check_docx(path)
-    # a part missing (no <w:body>: AttributeError) or a value python-docx cannot parse
-    broken = (PackageNotFoundError, PythonDocxError, XmlchemyError, XMLSyntaxError)
-    try:
-        return _docx_content(docx.Document(str(path)))
-    except UNPACKING_ERRORS + broken + (KeyError, ValueError, AttributeError) as err:
-        raise FormatError(f"not a readable Word document ({first_line(err)})", path=path) from err
-
-
-def _docx_content(document: DocxDocument) -> list[_Block]:
-    from docx.table import Table
-
-    from tm.numbering import Numbering
-
-    styles = _style_names(document)
-    blocks: list[_Block] = []
-    seen_cells: set[int] = set()
-    read = partial(_docx_block, numbering=Numbering(document), styles=styles)
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            # UN Word files often lay the header (symbol, distribution, date) out in a table.
-            for row in item.rows:
-                for cell in row.cells:
-                    if id(cell._tc) in seen_cells:  # a merged cell repeats
-                        continue
-                    seen_cells.add(id(cell._tc))
-                    blocks.extend(filter(None, map(read, cell.paragraphs)))
-        elif (block := read(item)) is not None:
-            blocks.append(block)
-    return blocks + _docx_footnotes(document)
-
-
-def _docx_footnotes(document: DocxDocument) -> list[_Block]:
-    """The footnotes of a Word document (``word/footnotes.xml``), numbered 1, 2... in order, as
-    footnote blocks after the text (python-docx leaves them out, and the references out of
-    the running text)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from lxml import etree
-
-    from tm._xml import safe_parser
-
-    word = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    blocks: list[_Block] = []
-    for rel in document.part.rels.values():
-        if rel.is_external or rel.reltype != RELATIONSHIP_TYPE.FOOTNOTES:
-            continue
-        root = etree.fromstring(rel.target_part.blob, safe_parser())
-        for note in root.iterchildren(f"{word}footnote"):
-            if note.get(f"{word}type") not in (None, "normal"):  # separators
-                continue
-            paragraphs = (
-                "".join(t.text or "" for t in p.iter(f"{word}t")) for p in note.iter(f"{word}p")
-            )
-            text = " ".join(" ".join(paragraphs).split())
-            if text:
-                blocks.append(_Block([f"{len(blocks) + 1} {text}"], [False], footnote=True))
-    return blocks
-
-
-def _style_names(document: DocxDocument) -> dict[str | None, str | None]:
-    """Paragraph style id -> name, read once (``paragraph.style`` searches every style each
-    time: 80,000 paragraphs took 100 s); ``None`` and unknown ids mean the default style."""
-    from docx.enum.style import WD_STYLE_TYPE
-
-    names: dict[str | None, str | None] = {
-        style.style_id: style.name
-        for style in document.styles
-        if style.type == WD_STYLE_TYPE.PARAGRAPH
-    }
-    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-    names[None] = default.name if default is not None else None
-    return names
-
-
-def _docx_block(
-    para: DocxParagraph, *, numbering: Numbering, styles: dict[str | None, str | None]
-) -> _Block | None:
-    label = numbering.label(para)  # counted even when the paragraph is empty, as Word does
-    lines = [line.strip() for line in para.text.split("\n") if line.strip()]
-    if not lines:
-        return None
-    if label is not None:
-        lines[0] = f"{label} {lines[0]}"
-    style = styles.get(para._p.style, styles[None])
-    if not (style or "").lower().startswith(("heading", "title")):
-        runs = para.runs  # an XPath search each time it is asked for
-        if runs and all(run.bold for run in runs if run.text.strip()):
-            style = "Bold"
-    return _Block(lines, [True] * len(lines), style)
-
-
-def _pdf_blocks(path: Path) -> list[_Block]:
-    pages = pdf_pages(path, _pdf_page_text)
-    lines: list[str] = []
-    for number, page in enumerate(pages):
-        page_lines = [line.strip() for line in page.split("\n")]
-        if number:  # running headers and footers repeat the symbol on later pages
-            edge = {*range(3), *range(len(page_lines) - 3, len(page_lines))}
-            page_lines = [
-                line
-                for i, line in enumerate(page_lines)
-                if not (i in edge and _SYMBOL_LINE.match(line))
-            ]
-        lines.extend(page_lines)
-        lines.append(_PAGE_END)
-    if not any(line.strip() for line in lines):
-        raise InputError(f"{path}: the PDF has no text layer (a scan?); run OCR first")
-    # A PDF line ends its paragraph when it is clearly shorter than a full line.
-    lengths = sorted(len(line) for line in lines if line.strip())
-    width = lengths[int(0.9 * (len(lengths) - 1))]
-    blocks: list[_Block] = []
-    current = _Block([], [])
-    for line in lines:
-        if line == _PAGE_END or not line or _is_noise(line):
-            if current.lines and not _is_noise(line):
-                blocks.append(current)
-                current = _Block([], [])
-            # what follows a new page may continue the paragraph the page cut
-            current.broken = current.broken or line == _PAGE_END
-            continue
-        current.lines.append(line)
-        current.hard.append(False)
-        if len(line) < 0.7 * width:
-            blocks.append(current)
-            current = _Block([], [])
-    if current.lines:
-        blocks.append(current)
-    return blocks
-
-
-def _pdf_page_text(page: PageObject) -> str:
-    """A PDF page's text lines, with a blank line where the layout starts a paragraph: a
-    vertical gap clearly wider than the page's line spacing, or a first-line indent after a
-    line that ends as a paragraph ends. Without positions, the plain text."""
-    starts: list[tuple[float, float]] = []  # (x, y) of each line, from the text matrices
-
-    def visit(text: str, cm: Sequence[float], tm: Sequence[float], *_: object) -> None:
-        if text.strip():
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            if not starts or abs(starts[-1][1] - y) > _SAME_LINE:
-                starts.append((x, y))
-
-    lines = [line for line in (page.extract_text(visitor_text=visit) or "").split("\n")]
-    lines = [line for line in lines if line.strip()]
-    if len(lines) != len(starts) or len(lines) < 3:
-        return "\n".join(lines)
-    gaps = sorted(a[1] - b[1] for a, b in zip(starts, starts[1:], strict=False) if a[1] > b[1])
-    spacing = gaps[len(gaps) // 2] if gaps else 0.0
-    margin = min(x for x, _ in starts)
-    out = [lines[0]]
-    for k in range(1, len(lines)):
-        (x0, y0), (x1, y1) = starts[k - 1], starts[k]
-        gap = y0 - y1
-        indented = x1 > margin + _INDENT and x1 > x0 + _INDENT and closes(lines[k - 1])
-        if (spacing and gap > _GAP * spacing) or indented:
-            out.append("")
-        out.append(lines[k])
-    return "\n".join(out)
-
-
 # --- classification and repair ----------------------------------------------------------------
-
-
-def _is_noise(line: str) -> bool:
-    return any(p.match(line) for p in _NOISE)
 
 
 def _strip_marks(text: str) -> str:
@@ -420,7 +205,7 @@ def _emphasis(lines: Sequence[str]) -> str | None:
     return None
 
 
-def _clean(blocks: list[_Block]) -> list[_Block]:
+def _clean(blocks: list[Block]) -> list[Block]:
     """Drop conversion noise; a block is cut where noise interrupts it, and the block after a
     page break (page or job number, running header, rule, form feed) remembers it.
 
@@ -428,14 +213,14 @@ def _clean(blocks: list[_Block]) -> list[_Block]:
     blocks, up to the next page break or the first block that is not a footnote.
     """
     symbols_seen: set[str] = set()
-    kept: list[_Block] = []
+    kept: list[Block] = []
     pending = False  # a page break was seen since the last kept block
     in_notes = False
     for block in blocks:
-        current = _Block([], [], block.style, block.broken or pending)
+        current = Block([], [], block.style, block.broken or pending)
         for line, hard in zip(block.lines, block.hard, strict=True):
-            noise = _is_noise(line)
-            if _SYMBOL_LINE.match(line):
+            noise = is_noise(line)
+            if SYMBOL_LINE.match(line):
                 key = re.sub(r"\s+", " ", line.strip())
                 noise = key in symbols_seen  # running header repeating the symbol
                 symbols_seen.add(key)
@@ -443,7 +228,7 @@ def _clean(blocks: list[_Block]) -> list[_Block]:
                 if current.lines:
                     kept.append(current)
                 in_notes = _FOOTNOTE_RULE.match(line) is not None
-                current = _Block([], [], block.style, True)
+                current = Block([], [], block.style, True)
                 continue
             if not current.lines:
                 in_notes = in_notes and _FOOTNOTE_LINE.match(line) is not None
@@ -458,7 +243,7 @@ def _clean(blocks: list[_Block]) -> list[_Block]:
     return kept
 
 
-def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Document:
+def _assemble(blocks: list[Block], lang: str, *, source: str | None) -> Document:
     paragraphs: list[tuple[ParagraphKind, str]] = []
     cleaned = _clean(blocks)
     in_header = any(map(_is_masthead, cleaned[:_MASTHEAD_BLOCKS]))
@@ -486,13 +271,13 @@ def _assemble(blocks: list[_Block], lang: str, *, source: str | None) -> Documen
     )
 
 
-def _is_masthead(block: _Block) -> bool:
+def _is_masthead(block: Block) -> bool:
     """True for a block of a UN masthead (a symbol, the organ's name as a level-1 heading, or
     "Distr."): a document that has one among its first blocks opens with header lines that are
     units of their own; a document that opens with its title has none."""
     first = block.lines[0]
     return (
-        any(_MASTHEAD_LINE.match(line) or _SYMBOL_LINE.match(line) for line in block.lines)
+        any(MASTHEAD_LINE.match(line) or SYMBOL_LINE.match(line) for line in block.lines)
         or re.match(r"#\s", first) is not None
         or (block.style or "").lower().startswith("title")
         or "distr" in first.lower()
@@ -523,7 +308,7 @@ def _continued(
 
 
 def _classify(
-    block: _Block, in_header: bool, lang: str
+    block: Block, in_header: bool, lang: str
 ) -> tuple[list[tuple[ParagraphKind, str]], bool]:
     """(the block's paragraphs with their kinds, whether this block ends the header zone)."""
     lines = block.lines
@@ -628,6 +413,6 @@ def document_symbol(doc: Document) -> str | None:
         if paragraph.kind not in ("header", "heading"):
             break
         for line in paragraph.text.split("\n"):
-            if _SYMBOL_LINE.match(line):
+            if SYMBOL_LINE.match(line):
                 return re.sub(r"\s*[-–—]\s*", "–", line.strip())
     return None

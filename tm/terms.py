@@ -18,7 +18,8 @@ from tm.concepts import STATUSES, check_statuses, concepts_from_rows, is_abbrevi
 from tm.errors import GlossaryError
 from tm.lang import base
 from tm.models import Concept, Document, TermHit
-from tm.recognition import TermIndex, raw_term, term_from_raw
+from tm.recognition import TermIndex
+from tm.recognition_index import raw_term, term_from_raw
 from tm.stems import cached_base, folded_words, stems
 
 __all__ = [

@@ -17,7 +17,7 @@ from tm import file_limits
 from tm.document import read_document
 from tm.errors import FormatError, RulesError
 from tm.models import Concept, Term
-from tm.segment import MAX_REPEAT, _repeat_weight, parse_srx
+from tm.srx import MAX_REPEAT, _repeat_weight, parse_srx
 from tm.terms import Glossary
 from tmx.cells import FORMULA_STARTS, defuse, restore
 from tmx.glossary import clean_terms
