@@ -512,26 +512,75 @@ def pretranslate_summary(report: WriteReport, *, filled: int, missing: int, outp
 _STATUS_STYLE = {"preferred": "green", "admitted": "cyan", "deprecated": "red", "variant": "yellow"}
 
 
-def concept_view(concept: Concept, *, score: float | None = None, sources: bool = False) -> None:
-    """One concept in every language: its terms with status, abbreviation and confidence."""
+def concept_view(
+    concept: Concept, *, score: float | None = None, full_sources: bool = False
+) -> None:
+    """One concept in every language: its terms with status, abbreviation, confidence and
+    source (whole with ``full_sources``, else as :func:`compact_source` shortens it)."""
     title = f"{concept.id}  ({concept.category})"
     if score is not None:
         title += f"  match {score:g}"
-    columns = ["lang", "term", "status", "abbr.", "confidence"] + (["source"] if sources else [])
+    columns = ["lang", "term", "status", "abbr.", "confidence", "source"]
+    source = (lambda text: text or "") if full_sources else compact_source
     rows = []
     for term in concept.terms:
         colour = _STATUS_STYLE.get(term.status, "white")
-        row = [
-            term.lang,
-            escape(term.text),
-            f"[{colour}]{term.status}[/]",
-            escape(term.abbreviation or ""),
-            escape(term.confidence or ""),
-        ]
-        if sources:
-            row.append(escape(term.source or ""))
-        rows.append(row)
+        rows.append(
+            [
+                term.lang,
+                escape(term.text),
+                f"[{colour}]{term.status}[/]",
+                escape(term.abbreviation or ""),
+                escape(term.confidence or ""),
+                escape(source(term.source)),
+            ]
+        )
     print_table(console(), escape(title), columns, rows)
+
+
+_URL = re.compile(r"https?://([^/\s]+)(\S*)")
+_ARCHIVES = ("web.archive.org", "archive.org")
+_REFERENCES = re.compile(r"\s*;\s+")
+
+
+def compact_source(source: str | None) -> str:
+    """A term's source in a few words, for a table: the site of its first reference (the
+    site a web archive copied, marked ``(archived)``; ``--json`` and ``glossary show`` give
+    the whole source), or the words of a reference that is
+    not a link up to its first bracket, and ``+N`` for the other references (a source lists
+    them separated by ``;``).
+
+    >>> compact_source("http://www.un.org/french/law/4.htm ; https://news.un.org/fr/story")
+    'un.org +1'
+    >>> compact_source("https://docstore.ohchr.org/SelfServices/FilesHandler.ashx?enc=6QkG1d")
+    'ohchr.org'
+    >>> compact_source("http://web.archive.org./web/2017/http://www.ohchr.org/EN/x.aspx (OHCHR)")
+    'ohchr.org (archived)'
+    >>> compact_source("no source seen in this session (own knowledge) [missing accent]")
+    'no source seen in this session'
+    """
+    parts = [part for part in _REFERENCES.split((source or "").strip()) if part]
+    if not parts:
+        return ""
+    first = parts[0]
+    link = _URL.match(first)
+    if link is not None:
+        site = _site(link.group(1))
+        copied = _URL.search(link.group(2))
+        if site in _ARCHIVES and copied is not None:
+            site = f"{_site(copied.group(1))} (archived)"
+    else:
+        words = re.split(r"\s[(\[]", first, maxsplit=1)[0].split()
+        site = " ".join(words[:6]) + (" …" if len(words) > 6 else "")
+    return site + (f" +{len(parts) - 1}" if len(parts) > 1 else "")
+
+
+def _site(host: str) -> str:
+    """The site of a host name, as people name it: its last two labels, three where the
+    second to last is a short second level (``hchr.org.mx``, ``un.org.cn``); no port."""
+    labels = host.split("@")[-1].split(":")[0].rstrip(".").lower().split(".")
+    keep = 3 if len(labels) > 2 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
 
 
 def concept_list(concepts: Sequence[Concept], *, lang: str = "en") -> None:

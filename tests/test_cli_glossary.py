@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from cli.render import compact_source
 from glossaries import load_shipped
 from tm.models import Unit, Variant
 
@@ -55,6 +56,42 @@ def test_query_human_output_and_language_filter() -> None:
     assert code == 0
     assert "INS-ICCPR" in out
     assert "Pacte international relatif aux droits civils et politiques" in out
+
+
+def test_query_shows_each_terms_source_in_a_few_words() -> None:
+    code, out, _ = _run("query", "PIDCP", "--lang", "fr", "--limit", "1")
+    assert code == 0
+    assert "source" in out
+    assert "un.org" in out  # the French preferred name: http://www.un.org/french/...
+    assert "ohchr.org (archived)" in out  # English: a web.archive.org copy of ohchr.org
+    assert "http" not in out  # whole sources: --json and glossary show
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        (None, ""),
+        ("", ""),
+        ("http://www.un.org/french/millenaire/law/4.htm", "un.org"),
+        ("https://news.un.org/fr/story/2010/10/199832 ; https://www.ohchr.org/x", "un.org +1"),
+        ("https://hchr.org.mx/puntal/a (OHCHR Mexico office)", "hchr.org.mx"),
+        (
+            "http://web.archive.org./web/20170210/http://www.ohchr.org/EN/a.aspx",
+            "ohchr.org (archived)",
+        ),
+        (
+            "no source seen in this session (own knowledge) [lower-case]",
+            "no source seen in this session",
+        ),
+        ("GitHub code (find_string hits) - not an official source ; x", "GitHub code +1"),
+        (
+            "see the report of the Committee on its forty-second session",
+            "see the report of the Committee …",
+        ),
+    ],
+)
+def test_compact_sources(source: str | None, shown: str) -> None:
+    assert compact_source(source) == shown
 
 
 def test_query_without_match_exits_1() -> None:

@@ -82,7 +82,7 @@ def show(
     if json_:
         render.json_out(jsonable.concept_data(concept))
     else:
-        render.concept_view(concept, sources=True)
+        render.concept_view(concept, full_sources=True)
 
 
 @app.command("import")
