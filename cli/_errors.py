@@ -8,17 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 
 from tm.errors import StoreError, UntmError
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_FOUND", "EXIT_OK", "EXIT_STORE", "handle_errors"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_FOUND",
+    "EXIT_OK",
+    "EXIT_STORE",
+    "USAGE_ERROR",
+    "handle_errors",
+    "is_help_request",
+    "usage_error",
+]
 
 EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
 EXIT_STORE = 4
+
+#: click's ``UsageError`` (an unknown option or command, a missing argument, a bad value), from
+#: the click typer runs on (its own copy since typer 0.22): the base of typer's ``BadParameter``
+USAGE_ERROR: type[Exception] = typer.BadParameter.__bases__[0]
 
 
 def _code(err: UntmError) -> int:
@@ -42,3 +56,23 @@ def handle_errors() -> Iterator[None]:
         name = f"{err.filename}: " if err.filename else ""
         render.error(f"{name}{err.strerror or err}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def is_help_request(err: Exception) -> bool:
+    """True for click's "no arguments: show the help" (``untm``, ``untm glossary``), which
+    prints the help as ``--help`` does."""
+    return type(err).__name__ == "NoArgsIsHelpError"
+
+
+def usage_error(err: Any) -> typer.Exit:
+    """Report ``err``, a :data:`USAGE_ERROR`, in one line as every other error is reported,
+    with the command whose ``--help`` says more; the exit to raise (code 2). click would print
+    four lines: the usage, a hint, a blank line and the error."""
+    from cli import render
+
+    message = " ".join(str(err.format_message()).split()).rstrip(".")
+    if message[1:2].islower():  # "No such option" as our messages write it; "PATH ..." stays
+        message = message[:1].lower() + message[1:]
+    command = err.ctx.command_path if err.ctx is not None else "untm"
+    render.error(f"{message}; see '{command} --help'")
+    return typer.Exit(EXIT_BAD_INPUT)

@@ -1,8 +1,9 @@
 """The ``untm`` command: a typer app that registers one thin module per command.
 
 Command modules import the library inside their functions, so ``untm --help`` stays fast.
-Help is click's plain layout (typer's rich panels print ``<bool>`` beside every flag), and a
-reader that stops early (``untm ... | head``) ends the command quietly with status 0.
+Help is click's plain layout (typer's rich panels print ``<bool>`` beside every flag), a usage
+error is one line as every other error (:func:`cli._errors.usage_error`), and a reader that
+stops early (``untm ... | head``) ends the command quietly with status 0.
 SIGTERM and SIGHUP stop a command as Ctrl-C does: every ``with`` block unwinds, so an import
 is rolled back, a half-written export's temporary file is removed and workers are stopped.
 """
@@ -19,6 +20,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from cli._errors import USAGE_ERROR, is_help_request, usage_error
+
 __all__ = ["app", "main"]
 
 
@@ -31,7 +34,18 @@ def _silence_stdout() -> None:
 
 
 class _Untm(TyperGroup):
-    """The root group: a reader that closed the pipe is not an error (click exits 1)."""
+    """The root group: a reader that closed the pipe is not an error (click exits 1), and a
+    usage error is one line (click prints four: usage, a hint, a blank line, the error)."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except USAGE_ERROR as err:
+            if is_help_request(err):  # ``untm`` alone shows the help, as --help does
+                raise
+            raise usage_error(err) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -39,6 +53,10 @@ class _Untm(TyperGroup):
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(0) from None
+        except USAGE_ERROR as err:  # the commands' own arguments and options
+            if is_help_request(err):  # a group without its command (``untm glossary``)
+                raise
+            raise usage_error(err) from None
 
 
 app = typer.Typer(

@@ -244,3 +244,35 @@ def test_no_command_help_shows_a_type_beside_a_flag() -> None:
         result = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "80"})
         assert result.exit_code == 0, (name, result.output)
         assert "<bool>" not in result.output, name
+
+
+@pytest.mark.parametrize(
+    ("args", "said", "command"),
+    [
+        (("query", "ICCPR", "--bogus"), "no such option: --bogus", "query"),
+        (("query",), "missing argument 'term'", "query"),
+        (("query", "ICCPR", "--limit", "many"), "invalid value for '--limit'", "query"),
+        (("glossary", "show"), "missing argument 'ID'", "glossary show"),
+        (("glossary", "nosuch"), "no such command 'nosuch'", "glossary"),
+        (("nosuch",), "no such command 'nosuch'", ""),
+        (("export", "-m", "x.sqlite", "-o", "x.xls", "--format", "xls"), "'--format'", "export"),
+    ],
+)
+def test_a_usage_error_is_one_line_and_exit_2(
+    args: tuple[str, ...], said: str, command: str
+) -> None:
+    """click printed four lines (usage, a hint, a blank line, ``Error: ...``)."""
+    result = _untm(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("untm: error: ")
+    assert said in line
+    assert line.endswith(f"{' ' if command else ''}{command} --help'")
+
+
+@pytest.mark.parametrize("command", [(), ("glossary",)])
+def test_a_command_without_arguments_still_shows_its_help(command: tuple[str, ...]) -> None:
+    result = _untm(*command)
+    assert "Commands:" in result.stdout + result.stderr
+    assert "untm: error" not in result.stderr
