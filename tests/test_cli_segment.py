@@ -96,6 +96,14 @@ def test_bad_input_exits_2_with_one_line(
             "</maprules></body></srx>",
             "bad regular expression",
         ),
+        (  # an entity the parser would leave out: the rule would silently lose "Mr|Dr"
+            '<!DOCTYPE srx [<!ENTITY titles "Mr|Dr">]><srx xmlns="http://www.lisa.org/srx20">'
+            '<body><languagerules><languagerule languagerulename="r"><rule break="no">'
+            "<beforebreak>(&titles;)\\.</beforebreak><afterbreak>\\s</afterbreak></rule>"
+            '</languagerule></languagerules><maprules><languagemap languagepattern=".*" '
+            'languagerulename="r"/></maprules></body></srx>',
+            "declares XML entities",
+        ),
     ],
 )
 def test_broken_srx_exits_2(tmp_path: Path, srx: str, message: str) -> None:

@@ -95,6 +95,12 @@ def test_reads_omegat_style_martif_with_ntig(tmp_path: Path) -> None:
             "</termEntry></body></text></martif>",
             "without xml:lang",
         ),
+        (  # read before: the term was stored as "&x;"
+            '<!DOCTYPE martif [<!ENTITY x "Security Council">]><martif><text><body><termEntry>'
+            '<langSet xml:lang="en"><tig><term>&x;</term></tig></langSet></termEntry></body>'
+            "</text></martif>",
+            "declares XML entities",
+        ),
     ],
 )
 def test_bad_tbx(tmp_path: Path, content: str, message: str) -> None:

@@ -10,7 +10,15 @@ import re
 
 from lxml import etree
 
-__all__ = ["NOT_XML", "SAFE_OPTIONS", "safe_parser", "syntax_error", "xml_safe"]
+__all__ = [
+    "ENTITIES_REFUSED",
+    "NOT_XML",
+    "SAFE_OPTIONS",
+    "declares_entities",
+    "safe_parser",
+    "syntax_error",
+    "xml_safe",
+]
 
 #: characters XML 1.0 cannot hold (lxml refuses them in text and attributes): C0 controls
 #: but tab and newlines, lone surrogates, U+FFFE and U+FFFF
@@ -23,6 +31,20 @@ SAFE_OPTIONS: dict[str, bool] = {
     "load_dtd": False,
     "huge_tree": False,
 }
+
+
+#: Why a file that declares entities is refused, whatever its format (TMX, TBX, SRX): the
+#: parser expands none, so such a file would be read with its entities silently missing.
+ENTITIES_REFUSED = (
+    "the file declares XML entities; untm refuses them because they can read local files or "
+    "exhaust memory (remove the <!ENTITY> declarations)"
+)
+
+
+def declares_entities(tree: etree._ElementTree) -> bool:
+    """True when the document's internal DTD subset declares an entity (``<!ENTITY ...>``)."""
+    dtd = tree.docinfo.internalDTD
+    return dtd is not None and any(True for _ in dtd.iterentities())
 
 
 def safe_parser() -> etree.XMLParser:

@@ -2,7 +2,8 @@
 
 An SRX file holds named rule lists (``<languagerule>``) and a map from language patterns to
 those lists (``<maprules>``). A user's file is read within limits, so that it cannot take the
-machine down: no DTD entities, patterns of at most :data:`MAX_PATTERN` characters repeating a
+machine down: no entity declarations (the parser expands none, so rules would silently lose
+text), patterns of at most :data:`MAX_PATTERN` characters repeating a
 part at most :data:`MAX_REPEAT` times (the ``regex`` module writes bounded repeats out).
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 import regex
 from lxml import etree
 
-from tm._xml import safe_parser, syntax_error
+from tm._xml import ENTITIES_REFUSED, declares_entities, safe_parser, syntax_error
 from tm.errors import RulesError, quoted
 from tm.java_regex import java_to_python
 from tm.lang import UN_LANGUAGES
@@ -95,6 +96,8 @@ def parse_srx(data: bytes, *, source: str | None = None) -> SrxRules:
     except etree.XMLSyntaxError as err:
         message, line = syntax_error(err)
         raise RulesError(f"{where}not a valid SRX file: {message} (line {line})") from err
+    if declares_entities(root.getroottree()):
+        raise RulesError(f"{where}{ENTITIES_REFUSED} (line 1)")
     if _local(root.tag) != "srx":
         raise RulesError(f"{where}not an SRX file (root element is <{_local(root.tag)}>)")
     cascade = True

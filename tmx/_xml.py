@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from tm._xml import SAFE_OPTIONS, safe_parser, syntax_error
+from tm._xml import ENTITIES_REFUSED, SAFE_OPTIONS, declares_entities, safe_parser, syntax_error
 from tm.errors import FormatError
 
 __all__ = ["XML_LANG", "iterparse", "parse", "safe_parser"]
@@ -23,16 +23,20 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def parse(source: str | Path | IO[bytes]) -> etree._ElementTree:
-    """Parse a whole (small) XML file safely; malformed XML raises :class:`FormatError`."""
+    """Parse a whole (small) XML file safely; malformed XML, and a file that declares
+    entities, raise :class:`FormatError`."""
     name = _name(source)
     if isinstance(source, str | Path):
         # reading a named file, lxml reports bytes invalid in its encoding as an OSError
         source = io.BytesIO(Path(source).read_bytes())
     try:
-        return etree.parse(source, safe_parser())
+        tree = etree.parse(source, safe_parser())
     except etree.XMLSyntaxError as err:
         message, line = syntax_error(err)
         raise FormatError(f"not well-formed XML: {message}", path=name, line=line) from err
+    if declares_entities(tree):
+        raise FormatError(ENTITIES_REFUSED, path=name, line=1)
+    return tree
 
 
 def iterparse(

@@ -324,6 +324,29 @@ def test_a_control_character_in_a_table_glossary_is_cleaned(tmp_path: Path) -> N
     assert "Green Fund" in (tmp_path / "out.tbx").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+@pytest.mark.parametrize("rows_before", [0, 600])
+def test_a_nul_in_a_table_glossary_is_never_imported(
+    tmp_path: Path, suffix: str, rows_before: int
+) -> None:
+    """A NUL is a control character like the others: replaced by a space with a warning
+    naming the concept; in the first 8 KB it marks the file as binary, refused in one line."""
+    sep = "," if suffix == ".csv" else "\t"
+    rows = [sep.join(("id", "lang", "term"))]
+    rows += [sep.join((f"P-{n}", "en", f"Padding term {n}")) for n in range(rows_before)]
+    rows += [sep.join(("N-1", "en", "Green\x00Fund")), sep.join(("N-1", "fr", "Fonds vert"))]
+    table = write(tmp_path / f"mine{suffix}", "\n".join(rows) + "\n")
+    result = run_untm("glossary", "import", table)
+    if rows_before:
+        assert result.returncode == 0, result.stderr
+        assert "replaced by spaces: N-1" in result.stderr
+    else:
+        assert "binary" in one_error(result, 2)
+    stored = list((tmp_path / "untm-home" / "glossaries").glob("*"))
+    assert all(b"\x00" not in path.read_bytes() for path in stored)
+    assert bool(stored) == bool(rows_before)
+
+
 def test_a_stored_glossary_that_cannot_be_read_is_named_and_can_be_removed(
     tmp_path: Path,
 ) -> None:

@@ -18,7 +18,7 @@ from typing import IO
 
 from lxml import etree
 
-from tm._xml import syntax_error
+from tm._xml import ENTITIES_REFUSED, declares_entities, syntax_error
 from tm.errors import FormatError, LanguageError, quoted
 from tm.memory import DatedUnit, PlainUnit, as_unit, language_tag
 from tm.models import Unit, Variant
@@ -198,14 +198,8 @@ class TmxReader:
 
     def _check_document(self, elem: etree._Element) -> None:
         tree = elem.getroottree()
-        dtd = tree.docinfo.internalDTD
-        if dtd is not None and any(True for _ in dtd.iterentities()):
-            raise FormatError(
-                "the file declares XML entities; untm refuses them because they can read "
-                "local files or exhaust memory (remove the <!ENTITY> declarations)",
-                path=self.name,
-                line=1,
-            )
+        if declares_entities(tree):
+            raise FormatError(ENTITIES_REFUSED, path=self.name, line=1)
         root = tree.getroot()
         if root.tag != "tmx":
             raise FormatError(
