@@ -23,11 +23,16 @@ a scratch ``UNTM_HOME``, then ``untm terms`` on a one-page English draft: the fi
 the import and the best of three later runs (the index loaded from the cache), against the
 naive per-term regex scan of the same page, compiled and run in this process. Wall-clock and
 CPU seconds are printed, since a loaded machine inflates the first.
+
+The same user terms then serve ``untm query``'s look-up (``--only-lookup`` runs only this):
+``Glossary.lookup`` beside the scan it replaced, every term stemmed and scored in Python
+(``tests/test_lookup.py``), on the same queries in the same run; the results must be equal.
 """
 
 from __future__ import annotations
 
 import argparse
+import marshal
 import os
 import random
 import re
@@ -166,6 +171,42 @@ def user_terms_case(count: int, words: list[str]) -> None:
     print(f"  untm terms is x{naive / later[0]:.2f} the naive scan (wall clock)")
 
 
+def lookup_case(count: int, words: list[str]) -> None:
+    """``untm query``'s look-up in the shipped glossary plus ``count`` user terms, loaded as
+    untm loads a large glossary (from its cache data), against the scan it replaced
+    (``tests/test_lookup.py``), on the same queries: same results, and the time of each."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_lookup import naive_lookup, naive_table
+
+    pick = random.Random(15)
+    names = (" ".join(pick.choices(words, k=pick.randint(1, 5))) for _ in range(count))
+    mine = Glossary(Concept(f"U-{n}", "term", (Term("en", name),)) for n, name in enumerate(names))
+    data = marshal.dumps(load_shipped().merged(mine).to_data())
+    glossary = Glossary.from_data(marshal.loads(data))
+    queries = ["Covenant on Civil and Political Rights", "PIDCP", "security council", "Ocvenant"]
+    queries += ["Human Rights Committee", "UNESCO"]
+    queries += [" ".join(pick.choices(words, k=pick.randint(1, 3))) for _ in range(6)]
+    start = time.perf_counter()
+    table = naive_table(glossary)
+    scan_first = time.perf_counter() - start
+    start = time.perf_counter()
+    glossary.lookup(queries[0], limit=3)
+    index_first = time.perf_counter() - start
+    start = time.perf_counter()
+    expected = [naive_lookup(glossary, table, query, limit=3) for query in queries]
+    scan = (time.perf_counter() - start) / len(queries)
+    start = time.perf_counter()
+    found = [glossary.lookup(query, limit=3) for query in queries]
+    index = (time.perf_counter() - start) / len(queries)
+    same = [[(c.id, score) for c, score in result] for result in found] == expected
+    print(f"\nuntm query's look-up, {count:,} user terms ({len(queries)} queries):")
+    print(f"  {'scan: its table (every term stemmed)':<40} {scan_first:6.2f} s")
+    print(f"  {'index: first look-up (its tables made)':<40} {index_first:6.2f} s")
+    print(f"  {'scan: a look-up (mean)':<40} {scan * 1000:6.0f} ms")
+    print(f"  {'index: a look-up (mean)':<40} {index * 1000:6.0f} ms")
+    print(f"  the index is x{scan / index:.1f} the scan a look-up; same results: {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="first 300 lines of each file")
@@ -173,6 +214,9 @@ def main() -> None:
     parser.add_argument("--user-terms", type=int, help="terms of the user glossary case")
     parser.add_argument(
         "--only-user-terms", action="store_true", help="run only the user glossary case"
+    )
+    parser.add_argument(
+        "--only-lookup", action="store_true", help="run only the query look-up case"
     )
     args = parser.parse_args()
     if not CORPUS.is_dir():
@@ -183,6 +227,9 @@ def main() -> None:
     words = sorted({w.strip(".,;:()\"'") for w in vocabulary} - {""})
     if args.only_user_terms:
         user_terms_case(count, words)
+        return
+    if args.only_lookup:
+        lookup_case(count, words)
         return
     glossary = load_shipped()
     limit = 300 if args.quick else None
@@ -223,6 +270,7 @@ def main() -> None:
         f"find is x{total_naive / total_find:.2f} the naive scan"
     )
     user_terms_case(count, words)
+    lookup_case(count, words)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,23 @@ class TermIndex:
         """
         self._indexes = {lang: LangIndex.from_data(index) for lang, index in data.items()}
 
+    def named(self, key: tuple[str, ...], lang: str) -> list[str]:
+        """The concepts with a listed term in ``lang`` whose stems are ``key`` (not empty): an
+        exact name is a dict look-up (see :mod:`tm.lookup`)."""
+        index = self._index(lang)
+        number = index.keys.get(" ".join(key), -1)
+        if number < 0:
+            return []
+        found = []
+        for concept_id, form, raw in index.buckets[number][1]:
+            # derived forms have no term, abbreviations given only in their column no listed one
+            terms = self._by_id[concept_id].terms
+            if raw is not None and any(
+                t.text == form and cached_base(t.lang) == lang for t in terms
+            ):
+                found.append(concept_id)
+        return found
+
     def find(self, text: str, lang: str) -> list[TermHit]:
         """Recognise glossary terms in ``text`` (in ``lang``): sorted, non-overlapping hits.
 

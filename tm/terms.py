@@ -9,18 +9,17 @@ recognises its terms in running text (:mod:`tm.recognition`, over the stems of
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cached_property
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from tm.concepts import STATUSES, check_statuses, concepts_from_rows, is_abbreviation
 from tm.errors import GlossaryError
-from tm.lang import base
+from tm.lookup import TermLookup
 from tm.models import Concept, Document, TermHit
 from tm.recognition import TermIndex
 from tm.recognition_index import raw_term, term_from_raw
-from tm.stems import cached_base, folded_words, stems
+from tm.stems import cached_base, stems
 
 __all__ = [
     "STATUSES",
@@ -57,27 +56,13 @@ class Glossary:
             self._by_id[concept.id] = concept
         check_statuses(self.concepts)
         self._index = TermIndex(self._by_id)
+        self._lookup = TermLookup(self.concepts, self._index)
 
     def __len__(self) -> int:
         return len(self.concepts)
 
     def __contains__(self, concept_id: object) -> bool:
         return concept_id in self._by_id
-
-    @cached_property
-    def _lookup_table(self) -> tuple[tuple[str, str, tuple[str, ...], str], ...]:
-        """Each term as :meth:`lookup` compares it: (concept, language, stems, folded text),
-        computed once per glossary (a server answers look-ups all day)."""
-        return tuple(
-            (
-                concept.id,
-                cached_base(t.lang),
-                stems(t.text, cached_base(t.lang)),
-                folded_words(t.text, ""),
-            )
-            for concept in self.concepts
-            for t in concept.terms
-        )
 
     def get(self, concept_id: str) -> Concept:
         """The concept with this id; :class:`GlossaryError` names close ids when absent."""
@@ -118,8 +103,9 @@ class Glossary:
         return Glossary(concepts.values())
 
     def to_data(self) -> Any:
-        """The concepts and the recognition index of every language, as plain tuples, lists,
-        dicts and strings (what :mod:`marshal` stores), for :meth:`from_data`.
+        """The concepts, the recognition index of every language and the look-up's folded
+        texts, as plain tuples, lists, dicts and strings (what :mod:`marshal` stores), for
+        :meth:`from_data`.
 
         A glossary of 100,000 terms takes seconds to index and a blink to load from this, so
         callers keep it in a cache (``tmx/glossary_cache.py``).
@@ -127,7 +113,7 @@ class Glossary:
         concepts = [
             (c.id, c.category, c.note, [raw_term(t) for t in c.terms]) for c in self.concepts
         ]
-        return (concepts, self._index.data(self.languages()))
+        return (concepts, self._index.data(self.languages()), self._lookup.data())
 
     @classmethod
     def from_data(cls, data: Any) -> Glossary:
@@ -137,12 +123,17 @@ class Glossary:
             TypeError, ValueError, LookupError, AttributeError, GlossaryError: ``data`` is not
                 what :meth:`to_data` gives.
         """
-        concepts, indexes = data
+        concepts, indexes, folded = data
         glossary = cls(
             Concept(cid, category, tuple(term_from_raw(raw) for raw in terms), note)
             for cid, category, note, terms in concepts
         )
         glossary._index.load(indexes)
+        if not isinstance(folded, list) or not all(isinstance(text, str) for text in folded):
+            raise TypeError("not the folded texts of a glossary's terms")
+        if len(folded) != sum(len(c.terms) for c in glossary.concepts):
+            raise ValueError("the folded texts are not one a term")
+        glossary._lookup = TermLookup(glossary.concepts, glossary._index, folded)
         return glossary
 
     # --- recognition ----------------------------------------------------------------------
@@ -163,41 +154,11 @@ class Glossary:
         """Concepts whose terms best match ``query`` (fuzzy), with a score in 0..100.
 
         An exact match of a term (after normalisation, inflection included) or of a concept id
-        scores 100; otherwise rapidfuzz's WRatio over folded text ranks the terms.
+        scores 100; otherwise rapidfuzz's WRatio over folded text ranks the terms (see
+        :mod:`tm.lookup`, which finds them without scoring every term).
         """
-        if not query.strip():
-            raise GlossaryError("the query is empty: give a term, an abbreviation or an id")
-        want = base(lang) if lang else None
-        folded_query = folded_words(query, "")
-        query_id = query.strip().casefold()
-        query_stems = {other: stems(query, other) for other in self.languages()}
-        scores: dict[str, float] = {}
-        choices: list[str] = []
-        owners: list[str] = []
-        for concept in self.concepts:
-            if concept.id.casefold() == query_id:
-                scores[concept.id] = 100.0
-        for concept_id, term_lang, term_stems, folded in self._lookup_table:
-            if want and term_lang != want:
-                continue
-            if term_stems == query_stems[term_lang]:
-                scores[concept_id] = 100.0
-            choices.append(folded)
-            owners.append(concept_id)
-        # only an exact term scores 100
-        for _choice, score, position in process.extract(
-            folded_query, choices, scorer=_lookup_score, limit=max(limit * 10, 50)
-        ):
-            cid = owners[position]
-            scores[cid] = max(scores.get(cid, 0.0), min(float(score), 99.0))
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return [(self._by_id[cid], round(score, 1)) for cid, score in ranked]
-
-
-def _lookup_score(query: str, choice: str, **kwargs: object) -> float:
-    """The mean of WRatio, which finds the query inside a long name, and the plain ratio,
-    which then prefers the name of about the query's length (rapidfuzz's options ignored)."""
-    return (fuzz.WRatio(query, choice) + fuzz.ratio(query, choice)) / 2
+        found = self._lookup.lookup(query, lang=lang, limit=limit)
+        return [(self._by_id[concept_id], score) for concept_id, score in found]
 
 
 def recognize(text: str, lang: str, glossary: Glossary) -> list[TermHit]:

@@ -33,7 +33,7 @@ __all__ = ["MIN_TERMS", "cache_path", "cached"]
 
 #: Glossaries with fewer terms than this are built each time (it takes under ~0.2 s).
 MIN_TERMS = 5000
-_FORMAT = b"untm-glossary-cache-1"
+_FORMAT = b"untm-glossary-cache-2"  # 2: with the look-up's folded texts
 
 
 def cache_path(sources: Sequence[Path | bytes]) -> Path:
