@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from cli.render import compact_source
+from cli.sources import compact_source
 from glossaries import load_shipped
 from tm.models import Unit, Variant
 
