@@ -64,15 +64,24 @@ def is_help_request(err: Exception) -> bool:
     return type(err).__name__ == "NoArgsIsHelpError"
 
 
-def usage_error(err: Any) -> typer.Exit:
+def usage_error(err: Any, ctx: Any = None) -> typer.Exit:
     """Report ``err``, a :data:`USAGE_ERROR`, in one line as every other error is reported,
     with the command whose ``--help`` says more; the exit to raise (code 2). click would print
-    four lines: the usage, a hint, a blank line and the error."""
+    four lines: the usage, a hint, a blank line and the error.
+
+    ``ctx`` is the context of the group that ran the command, for errors that come without
+    their own (a missing option value): the hint then names the command the group invoked.
+    """
     from cli import render
 
     message = " ".join(str(err.format_message()).split()).rstrip(".")
     if message[1:2].islower():  # "No such option" as our messages write it; "PATH ..." stays
         message = message[:1].lower() + message[1:]
-    command = err.ctx.command_path if err.ctx is not None else "untm"
+    if err.ctx is not None:
+        command = err.ctx.command_path
+    elif ctx is not None:
+        command = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
+    else:
+        command = "untm"
     render.error(f"{message}; see '{command} --help'")
     return typer.Exit(EXIT_BAD_INPUT)

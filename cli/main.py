@@ -56,7 +56,7 @@ class _Untm(TyperGroup):
         except USAGE_ERROR as err:  # the commands' own arguments and options
             if is_help_request(err):  # a group without its command (``untm glossary``)
                 raise
-            raise usage_error(err) from None
+            raise usage_error(err, ctx) from None
 
 
 app = typer.Typer(

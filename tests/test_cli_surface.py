@@ -253,6 +253,7 @@ def test_no_command_help_shows_a_type_beside_a_flag() -> None:
         (("query",), "missing argument 'term'", "query"),
         (("query", "ICCPR", "--limit", "many"), "invalid value for '--limit'", "query"),
         (("glossary", "show"), "missing argument 'ID'", "glossary show"),
+        (("segment", "x.en.md", "--srx"), "option '--srx' requires an argument", "segment"),
         (("glossary", "nosuch"), "no such command 'nosuch'", "glossary"),
         (("nosuch",), "no such command 'nosuch'", ""),
         (("export", "-m", "x.sqlite", "-o", "x.xls", "--format", "xls"), "'--format'", "export"),
