@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tm.memory
+import tm.unit_writes
 from tm.errors import FormatError, InputError, LanguageError
 from tm.memory import ImportReport, Memory
 from tmx import bulk
@@ -249,9 +250,9 @@ def test_a_tuid_shared_across_chunks_is_refused_and_nothing_is_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, check: str
 ) -> None:
     if check != "sql":  # large imports look for equal tuids by their hashes first
-        monkeypatch.setattr(tm.memory, "_SORT_TUIDS", 0)
+        monkeypatch.setattr(tm.unit_writes, "_SORT_TUIDS", 0)
     if check == "too many to hash":  # ... unless there are too many to keep
-        monkeypatch.setattr(tm.memory, "_MAX_HASHED_TUIDS", 10)
+        monkeypatch.setattr(tm.memory, "MAX_HASHED_TUIDS", 10)
     units = [UNITS[0].format(n=n) for n in range(60)]
     units.append(UNITS[0].format(n=3).replace("Peace", "Other"))
     path = tmp_path / "clash.tmx"
@@ -265,7 +266,7 @@ def test_a_tuid_shared_across_chunks_is_refused_and_nothing_is_stored(
 def test_a_repeated_unit_with_its_tuid_merges_when_tuids_are_hashed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tm.memory, "_SORT_TUIDS", 0)
+    monkeypatch.setattr(tm.unit_writes, "_SORT_TUIDS", 0)
     path = _write(tmp_path / "twice.tmx", [0] * 30)
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(TAIL, UNITS[0].format(n=7) + "\n" + TAIL), encoding="utf-8")

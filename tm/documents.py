@@ -297,7 +297,7 @@ class DocumentStore:
             names = tuple(dict.fromkeys([*(known[2] if known else ()), *files]))
             self.memory.connection.execute(
                 "INSERT INTO documents (id, title, pivot, built, files) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET title = coalesce(excluded.title, title), "
+                "ON CONFLICT (id) DO UPDATE SET title = coalesce(excluded.title, documents.title), "
                 "pivot = excluded.pivot, built = excluded.built, files = excluded.files",
                 (document, title, language_tag(pivot), _now(), json.dumps(list(names))),
             )
@@ -424,7 +424,7 @@ class DocumentStore:
         if len(found) != 1:
             listed = ", ".join(found) or "none"
             what = "several documents" if found else "no document"
-            raise InputError(f"{self.memory.path}: {what} named {name!r} (documents: {listed})")
+            raise InputError(f"{self.memory.name}: {what} named {name!r} (documents: {listed})")
         row = conn.execute(
             "SELECT id, title, pivot, built FROM documents WHERE id = ?", (found[0],)
         ).fetchone()

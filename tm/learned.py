@@ -105,7 +105,7 @@ def stored_lexicon(memory: Memory, src_lang: str, tgt_lang: str) -> Lexicon | No
             data = json.loads(zlib.decompress(stored[0]))
         except (zlib.error, ValueError) as err:
             raise StoreError(
-                f"{memory.path}: the stored {first}-{second} lexicon is damaged"
+                f"{memory.name}: the stored {first}-{second} lexicon is damaged"
             ) from err
         for lang in (first, second):
             model = memory.learned(_subwords_key(lang))
@@ -170,7 +170,7 @@ def lookup(
     model = memory.learned(_subwords_key(src_lang))
     if lexicon is None or model is None:
         raise InputError(
-            f"{memory.path} has no {src_lang}-{tgt_lang} lexicon: untm build learns one "
+            f"{memory.name} has no {src_lang}-{tgt_lang} lexicon: untm build learns one "
             "from the documents it aligns"
         )
     pieces = Subwords(src_lang, model[0]).pieces(text)

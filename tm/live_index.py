@@ -42,6 +42,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 import numpy as np
 
 from tm import lang as _lang
+from tm.backend import Connection
 from tm.errors import StoreError
 from tm.index import IndexRow, MatchIndex
 from tm.models import Unit
@@ -54,8 +55,10 @@ class Memory(Protocol):
     """What the index needs of a memory (:class:`tm.memory.Memory`, which calls
     :func:`follow` from its writes: the index does not import it)."""
 
-    connection: sqlite3.Connection
-    path: Path
+    connection: Connection
+
+    @property
+    def path(self) -> Path: ...
 
     def languages(self) -> dict[str, int]: ...
 
@@ -216,7 +219,7 @@ def sentences(text: str, lang: str) -> list[str]:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _has_tables(conn: sqlite3.Connection) -> bool:
+def _has_tables(conn: Connection) -> bool:
     """Whether the memory has the index tables of this version and the triggers that keep
     them in step (a schema upgrade that rebuilt ``units`` would have dropped them)."""
     found = conn.execute(
@@ -230,11 +233,11 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
     return row is not None and row[0] == _FORMAT
 
 
-def _state(conn: sqlite3.Connection) -> dict[str, int]:
+def _state(conn: Connection) -> dict[str, int]:
     return {k: int(v) for k, v in conn.execute("SELECT key, value FROM match_state")}
 
 
-def _files(conn: sqlite3.Connection, lang: str) -> list[tuple[int, str, int]]:
+def _files(conn: Connection, lang: str) -> list[tuple[int, str, int]]:
     """The registered files of ``lang``: ``(seq, name, rows)``, oldest first."""
     rows = conn.execute(
         "SELECT seq, name, rows FROM match_files WHERE lang = ? ORDER BY seq", (lang,)
@@ -242,7 +245,7 @@ def _files(conn: sqlite3.Connection, lang: str) -> list[tuple[int, str, int]]:
     return [(int(s), str(n), int(r)) for s, n, r in rows]
 
 
-def _pending_ids(conn: sqlite3.Connection, high: int) -> list[int]:
+def _pending_ids(conn: Connection, high: int) -> list[int]:
     """The units no file indexes yet: above the high-water mark, or reused or changed (two
     queries, each read by its primary key: a UNION would scan the units)."""
     above = conn.execute("SELECT id FROM units WHERE id > ? ORDER BY id", (high,))
@@ -368,7 +371,7 @@ def _needs_work(memory: Memory, lang: str) -> str | None:
     return None
 
 
-def _create(conn: sqlite3.Connection) -> None:
+def _create(conn: Connection) -> None:
     """The index tables and triggers (in the caller's transaction)."""
     for statement in ("DROP TABLE IF EXISTS match_meta", "DROP TABLE IF EXISTS match_index"):
         conn.execute(statement)  # the single-blob index of earlier untm versions
@@ -389,7 +392,7 @@ def _create(conn: sqlite3.Connection) -> None:
     )
 
 
-def _max_id(conn: sqlite3.Connection) -> int:
+def _max_id(conn: Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0])
 
 
@@ -450,7 +453,7 @@ def optimize(memory: Memory, *, progress: Callable[[int, int], None] | None = No
     return int(total)
 
 
-def _set(conn: sqlite3.Connection, key: str, value: int) -> None:
+def _set(conn: Connection, key: str, value: int) -> None:
     conn.execute("UPDATE match_state SET value = ? WHERE key = ?", (value, key))
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from tm import lang as _lang
 from tm import live_index
-from tm.errors import LanguageError, StoreError
+from tm.errors import LanguageError
 from tm.index import MatchIndex
 from tm.live_index import LiveIndex
 from tm.models import Match, Segment, TermHit, Unit
@@ -87,7 +87,7 @@ class Matcher:
             if self._memory is None:
                 self._indexes[lang] = live_index.in_ram(self._units.items(), lang)
             else:
-                self._indexes[lang] = _memory_index(self._memory, lang)
+                self._indexes[lang] = self._memory.backend.match_index(self._memory, lang)
         return self._indexes[lang]
 
     def _fetch(self, ids: Sequence[int]) -> list[tuple[int, Unit, str | None]]:
@@ -233,11 +233,11 @@ def match_document(
     Raises:
         LanguageError: a target language the memory holds no text in.
     """
-    live_index.prepare(memory, _lang.base(src_lang))
+    memory.backend.prepare_index(memory, _lang.base(src_lang))
     conn = memory.connection
     snapshot = not conn.in_transaction
     if snapshot:
-        conn.execute("BEGIN")
+        memory.backend.begin_read()
     try:
         if target_langs is not None:
             held = {_lang.base(tag) for tag in memory.languages()}
@@ -327,22 +327,6 @@ def _edge_codes(index: MatchIndex, row: int, *, last: bool) -> set[str]:
     sentences = index.sentence_rows(int(index.ids[row]))
     if sentences:
         found.add(index.row_codes(sentences[-1] if last else sentences[0]))
-    return found
-
-
-def _memory_index(memory: Memory, lang: str) -> LiveIndex:
-    """The memory's index of ``lang``: prepared (written if missing, damaged or far behind,
-    when the memory can be written), then read; built in RAM when there is none to read."""
-    live_index.prepare(memory, lang)
-    try:
-        found = live_index.load(memory, lang)
-    except StoreError:
-        found = None  # damaged, and the memory could not be written to repair it
-    if found is None:
-        try:
-            found = live_index.in_ram(memory.units_with_ids(langs=[lang]), lang)
-        except sqlite3.DatabaseError as err:
-            raise StoreError(f"{memory.path}: cannot read the memory's units ({err})") from err
     return found
 
 

@@ -12,10 +12,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tm import lang as _lang
+from tm.backend import Backend, Connection
 from tm.encoding import (
     UNIT_COLUMNS,
     DatedUnit,
@@ -54,8 +54,10 @@ class MemoryStats:
 class MemoryReader:
     """Queries over a memory's ``units``, ``languages`` and ``meta`` tables."""
 
-    connection: sqlite3.Connection
-    path: Path
+    connection: Connection
+    backend: Backend
+    #: the memory as the user named it (a path, or a URL without password), for messages
+    name: str
 
     @reads
     def revision(self) -> int:
@@ -83,7 +85,8 @@ class MemoryReader:
     def origins(self) -> dict[str, int]:
         """Units per origin (the document or file they came from)."""
         rows = self.connection.execute(
-            "SELECT coalesce(origin, ''), count(*) FROM units GROUP BY origin ORDER BY origin"
+            "SELECT coalesce(origin, ''), count(*) FROM units GROUP BY origin "
+            "ORDER BY origin IS NOT NULL, origin"
         )
         return {origin: n for origin, n in rows}
 
@@ -92,7 +95,7 @@ class MemoryReader:
         """Units, revision, signature, and units per language and per origin."""
         meta = self.meta()
         return MemoryStats(
-            path=str(self.path),
+            path=self.name,
             units=self.count(),
             revision=int(meta["revision"]),
             signature=meta["signature"],
@@ -215,14 +218,7 @@ class MemoryReader:
         if not needle:
             raise InputError("give some text to search for")
         bases = ",".join(_lang.base(language_tag(lang)) for lang in langs)
-        ids = [
-            row[0]
-            for row in self.connection.execute(
-                "SELECT id FROM units WHERE untm_find(variants, ?, ?) ORDER BY id LIMIT ?",
-                (needle, bases, limit),
-            )
-        ]
-        return self.get(ids)
+        return self.get(self.backend.concordance_ids(needle, bases, limit))
 
 
 @lru_cache(maxsize=1024)

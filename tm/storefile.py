@@ -315,7 +315,7 @@ def _initialise(conn: sqlite3.Connection, path: Path) -> None:
 
 
 class _Stored(Protocol):
-    path: Path
+    name: str
 
 
 _S = TypeVar("_S", bound=_Stored)
@@ -324,7 +324,7 @@ _R = TypeVar("_R")
 _T = TypeVar("_T")
 
 
-def _damaged(path: Path, err: Exception) -> StoreError:
+def _damaged(path: str, err: Exception) -> StoreError:
     return StoreError(
         f"{path}: the memory is damaged ({type(err).__name__}: {err}); "
         "restore it from a copy or build it again"
@@ -340,7 +340,7 @@ def reads(method: Callable[Concatenate[_S, _P], _R]) -> Callable[Concatenate[_S,
         try:
             return method(self, *args, **kwargs)
         except _DAMAGE as err:
-            raise _damaged(self.path, err) from err
+            raise _damaged(self.name, err) from err
 
     return wrapper
 
@@ -355,6 +355,6 @@ def reads_stream(
         try:
             yield from method(self, *args, **kwargs)
         except _DAMAGE as err:
-            raise _damaged(self.path, err) from err
+            raise _damaged(self.name, err) from err
 
     return wrapper

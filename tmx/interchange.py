@@ -108,7 +108,7 @@ def export_memory(
         raise InputError(f"unknown export format {fmt!r} (choose from {', '.join(_FORMATS)})")
     stored = memory.languages()
     if not stored:
-        raise InputError(f"{memory.path}: the memory is empty; nothing to export")
+        raise InputError(f"{memory.name}: the memory is empty; nothing to export")
     tags = _tags_for(stored, langs)
     src = _tags_for(stored, [srclang])[0]
     if fmt == "tmx":
