@@ -1,0 +1,593 @@
+"""The PostgreSQL backend of a memory: one database that a team's servers and commands share.
+
+``Memory.open("postgresql://user@host:port/db")`` opens it (psycopg 3). The database holds the
+tables of an SQLite memory (:mod:`tm.pg_schema`) and behaves as one:
+
+- **Recognised before it is touched.** An empty database becomes a memory (with ``create``);
+  one whose tables are another application's, or a memory of another schema version, is
+  refused unchanged. Errors are one line: server unreachable, login refused, database missing.
+- **Writers serialise** like SQLite's ``BEGIN IMMEDIATE``: every write transaction first takes
+  one advisory lock (``pg_advisory_xact_lock``), so revisions, unit ids and the revision log
+  (``unit_changes``) follow commit order; waiting stops after :data:`LOCK_TIMEOUT`.
+- **One SQL.** The memory's statements are written for SQLite's ``sqlite3`` (``?`` and ``?N``
+  placeholders); :class:`PgConnection` passes them to psycopg as they are, but for the
+  placeholders, so both engines run the same queries. What differs is :class:`PgBackend`'s:
+  bulk inserts through ``COPY``, concordance prefiltered in SQL (a regular expression, with
+  ``pg_trgm``'s index when the database has it) then checked exactly in Python on the few
+  candidates, and a match index built in RAM from the units (kept until the revision moves).
+- **Streams** (exports, copies) read through server-side cursors in a repeatable-read
+  snapshot: constant memory, and one consistent state of the memory.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import pq
+
+from tm import pg_schema
+from tm.backend import Backend
+from tm.encoding import UNIT_COLUMNS, anchor_hash, variant_contains
+from tm.errors import InputError, StoreError
+from tm.schema import SCHEMA_VERSION, signature
+
+if TYPE_CHECKING:
+    from tm.live_index import LiveIndex
+    from tm.memory import Memory
+
+__all__ = ["LOCK_TIMEOUT", "PgBackend", "PgConnection", "display_name"]
+
+#: how long a writer waits for another one (as SQLite's busy timeout)
+LOCK_TIMEOUT = "60s"
+#: the advisory lock every write transaction takes first (any number: the bytes ``untm``)
+_WRITERS = 0x756E746D
+_BATCH = 2000
+_cursor_names = itertools.count(1)
+
+
+def display_name(url: str) -> str:
+    """``url`` as messages show it: without its password and options."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        netloc = f"{userinfo.split(':', 1)[0]}@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+@lru_cache(maxsize=512)
+def _translate(sql: str) -> tuple[str, tuple[int, ...]]:
+    """``sql`` with SQLite's placeholders (``?``, ``?N``) as psycopg's (``%s``, literal ``%``
+    doubled), and for each ``%s`` the index of the parameter it takes."""
+    out: list[str] = []
+    order: list[int] = []
+    at, plain = 0, 0
+    while at < len(sql):
+        char = sql[at]
+        if char == "'":  # a string literal, copied whole
+            end = at + 1
+            while True:
+                end = sql.index("'", end) + 1
+                if not sql.startswith("'", end):
+                    break
+                end += 1
+            out.append(sql[at:end].replace("%", "%%"))
+            at = end
+        elif char == "?":
+            end = at + 1
+            while end < len(sql) and sql[end].isdigit():
+                end += 1
+            if end > at + 1:
+                order.append(int(sql[at + 1 : end]) - 1)
+            else:
+                order.append(plain)
+                plain += 1
+            out.append("%s")
+            at = end
+        else:
+            out.append("%%" if char == "%" else char)
+            at += 1
+    return "".join(out), tuple(order)
+
+
+def _bind(order: tuple[int, ...], parameters: Sequence[Any]) -> list[Any]:
+    return [parameters[k] for k in order]
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    text = text.removeprefix("connection failed: ")
+    text = re.sub(r'^connection to server at "[^"]*"(?:, port \d+)? failed: ', "", text)
+    text = text.removeprefix("FATAL:").strip()
+    return text.splitlines()[0].strip() if text else type(err).__name__
+
+
+def describe(err: psycopg.Error, name: str) -> StoreError:
+    """A driver error in one line a user can act on."""
+    state = err.sqlstate or ""
+    detail = _first_line(err)
+    if state == "55P03":
+        return StoreError(f"{name}: another process is still writing the memory")
+    if state in ("25006", "42501"):
+        return StoreError(f"{name} is read-only: it can be searched and exported, not changed")
+    if state == "53100":
+        return StoreError(f"{name}: the server's disk is full; the memory is as it was")
+    if state.startswith("08") or state.startswith("57P") or not state:
+        return StoreError(f"{name}: the connection to the PostgreSQL server was lost ({detail})")
+    return StoreError(f"{name}: the database refused a statement ({detail})")
+
+
+def _connect_error(err: psycopg.Error, name: str) -> StoreError:
+    detail = _first_line(err)
+    lowered = detail.lower()
+    if "database" in lowered and "does not exist" in lowered:
+        return StoreError(
+            f"{name}: the database does not exist; create it first (createdb, or CREATE "
+            "DATABASE ... ENCODING 'UTF8')"
+        )
+    if "authentication" in lowered or "password" in lowered or "role" in lowered:
+        return StoreError(f"{name}: the PostgreSQL server refused the login ({detail})")
+    return StoreError(f"{name}: cannot reach the PostgreSQL server ({detail})")
+
+
+class PgConnection:
+    """A psycopg connection (autocommit: transactions are begun and ended by the memory's
+    own statements) that takes the memory's SQLite-style statements."""
+
+    def __init__(self, raw: psycopg.Connection[Any], name: str) -> None:
+        self.raw = raw
+        self.name = name
+        #: rows changed by this connection (SQLite's ``total_changes``)
+        self.changes = 0
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Raise the driver's errors as :class:`StoreError`."""
+        try:
+            yield
+        except psycopg.Error as err:
+            raise describe(err, self.name) from err
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != pq.TransactionStatus.IDLE
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> psycopg.Cursor[Any]:
+        query, order = _translate(sql)
+        cursor = self.raw.cursor()
+        with self.errors():
+            if order:
+                cursor.execute(query, _bind(order, parameters))
+            else:
+                cursor.execute(sql)
+        self._count(cursor)
+        return cursor
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> psycopg.Cursor[Any]:
+        query, order = _translate(sql)
+        cursor = self.raw.cursor()
+        with self.errors():
+            cursor.executemany(query, [_bind(order, p) for p in parameters])
+        self._count(cursor)
+        return cursor
+
+    def _count(self, cursor: psycopg.Cursor[Any]) -> None:
+        status = cursor.statusmessage or ""
+        if status.startswith(("INSERT", "UPDATE", "DELETE")) and cursor.rowcount > 0:
+            self.changes += cursor.rowcount
+
+    def cursor(self) -> Stream:
+        """A cursor that streams (a server-side cursor)."""
+        return Stream(self)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class Stream:
+    """A query read through a server-side cursor in batches: in the current transaction, or
+    in a repeatable-read snapshot of its own that ends with the stream."""
+
+    def __init__(self, owner: PgConnection) -> None:
+        self.owner = owner
+        self._query: tuple[str, list[Any] | None] = ("", None)
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Stream:
+        query, order = _translate(sql)
+        self._query = (query, _bind(order, parameters)) if order else (sql, None)
+        return self
+
+    def __iter__(self) -> Iterator[Any]:
+        owner = self.owner
+        raw = owner.raw
+        own = not owner.in_transaction
+        with owner.errors():
+            if own:
+                raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            cursor = raw.cursor(name=f"untm_{next(_cursor_names)}")
+            try:
+                cursor.execute(*self._query)
+                while rows := cursor.fetchmany(_BATCH):
+                    yield from rows
+            finally:
+                _close(cursor)
+                if own and owner.in_transaction:
+                    raw.execute("COMMIT")
+
+
+def _close(cursor: psycopg.ServerCursor[Any]) -> None:
+    """Close a server-side cursor whose transaction may have ended (and closed it) already."""
+    with suppress(psycopg.Error):
+        cursor.close()
+
+
+class PgBackend(Backend):
+    """A memory in a PostgreSQL database (see the module docstring)."""
+
+    learned_table = (
+        'CREATE TABLE IF NOT EXISTS learned (name TEXT COLLATE "C" PRIMARY KEY, '
+        "data BYTEA NOT NULL, units BIGINT NOT NULL)"
+    )
+
+    def __init__(self, url: str, *, create: bool) -> None:
+        self.name = display_name(url)
+        try:
+            raw = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="untm")
+        except psycopg.Error as err:
+            raise _connect_error(err, self.name) from err
+        self.pg = PgConnection(raw, self.name)
+        self.connection = self.pg
+        self.created = False
+        self._start_revision = 0
+        self._indexes: dict[str, tuple[int, LiveIndex]] = {}
+        try:
+            with self.pg.errors():
+                raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+                encoding = raw.execute("SHOW server_encoding").fetchone()
+            if encoding is None or encoding[0] != "UTF8":
+                raise StoreError(
+                    f"{self.name}: the database's encoding is not UTF8; create it with "
+                    "ENCODING 'UTF8'"
+                )
+            if not self._inspect():
+                if not create:
+                    raise InputError(f"no memory in {self.name}; build or import first")
+                self._initialise()
+            with self.pg.errors():
+                row = raw.execute(
+                    "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = "
+                    "'on' OR NOT has_table_privilege('units', 'INSERT')"
+                ).fetchone()
+            self._read_only = bool(row and row[0])
+        except BaseException:
+            raw.close()
+            raise
+
+    # --- recognising and creating -----------------------------------------------------------
+
+    def _inspect(self) -> bool:
+        """Whether the database holds a memory (False: it is empty).
+
+        Raises:
+            StoreError: it holds another application's tables, a memory of another schema
+                version, or a damaged one.
+        """
+        conn = self.pg
+        tables = {
+            row[0]
+            for row in conn.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
+        }
+        if not tables:
+            return False
+        found = ""
+        if "meta" in tables:
+            try:
+                with self._savepoint():
+                    row = conn.execute("SELECT value FROM meta WHERE key = 'signature'").fetchone()
+                found = str(row[0]) if row is not None else ""
+            except StoreError:
+                found = ""
+        if not found.startswith("untm:"):
+            raise StoreError(
+                f"{self.name} is a PostgreSQL database but not an untm memory (it holds "
+                "another application's tables); give an empty database"
+            )
+        version = pg_schema.schema_version(found)
+        if version != SCHEMA_VERSION:
+            newer = version > SCHEMA_VERSION
+            raise StoreError(
+                f"{self.name} has schema version {version}; this untm reads "
+                f"{SCHEMA_VERSION}" + (" (upgrade untm)" if newer else ": copy it anew")
+            )
+        columns: dict[str, set[str]] = {}
+        for table, column in conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema()"
+        ):
+            columns.setdefault(table, set()).add(column)
+        for table, wanted in pg_schema.TABLES_PG.items():
+            missing = [c for c in wanted if c not in columns.get(table, set())]
+            if missing:
+                what = f"table {table}" if table not in columns else f"column {table}.{missing[0]}"
+                raise StoreError(f"{self.name}: the memory is damaged ({what} is missing)")
+        revision = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        if revision is None or not str(revision[0]).isdigit():
+            raise StoreError(
+                f"{self.name}: the memory is damaged (its revision is missing or not a number)"
+            )
+        return True
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """Run the block so that an error in it leaves the transaction usable (reads)."""
+        raw = self.pg.raw
+        if not self.pg.in_transaction:
+            yield
+            return
+        raw.execute("SAVEPOINT untm_look")
+        try:
+            yield
+        except BaseException:
+            raw.execute("ROLLBACK TO SAVEPOINT untm_look")
+            raise
+        raw.execute("RELEASE SAVEPOINT untm_look")
+
+    def _initialise(self) -> None:
+        """Create the tables in one transaction under the writers' lock, unless another
+        process did it first."""
+        raw = self.pg.raw
+        with self.pg.errors():
+            raw.execute("BEGIN")
+            try:
+                raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITERS,))
+                if self._inspect():
+                    raw.execute("ROLLBACK")
+                    return
+                for statement in pg_schema.CREATE:
+                    raw.execute(statement)
+                raw.execute(
+                    "INSERT INTO meta (key, value) VALUES ('signature', %s), ('revision', '0')",
+                    (signature(),),
+                )
+                _search_indexes(raw, _unusual_chars())
+                raw.execute("COMMIT")
+            except BaseException:
+                if self.pg.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
+        self.created = True
+
+    # --- transactions ---------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def begin(self) -> None:
+        if self.read_only:
+            raise StoreError(
+                f"{self.name} is read-only: it can be searched and exported, not changed"
+            )
+        conn = self.pg
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (_WRITERS,))
+            row = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+            if row is None:
+                raise StoreError(f"{self.name}: the memory is damaged (its revision is missing)")
+        except BaseException:
+            conn.raw.execute("ROLLBACK")
+            raise
+        self._start_revision = int(row[0])
+
+    def begin_read(self) -> None:
+        self.pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+
+    def changes(self) -> int:
+        return self.pg.changes
+
+    def before_commit(self, memory: Memory, *, units_changed: bool) -> None:
+        """Give the revision log's rows of this transaction the revision it commits (bumped
+        here when the write changed units without bumping it)."""
+        conn = self.pg
+        if conn.execute("SELECT 1 FROM unit_changes WHERE revision = 0 LIMIT 1").fetchone() is None:
+            return
+        revision = memory.revision()
+        if revision == self._start_revision:
+            revision = memory.bump()
+        conn.execute("UPDATE unit_changes SET revision = ? WHERE revision = 0", (revision,))
+
+    def error(self, err: BaseException) -> StoreError | None:
+        if isinstance(err, psycopg.Error):
+            return describe(err, self.name)
+        return None
+
+    # --- what differs from SQLite ---------------------------------------------------------
+
+    def insert_units(
+        self, first: int, origin: str | None, rows: Iterable[tuple[Any, ...]], width: int
+    ) -> int:
+        """``COPY`` into a temporary table, then one ``INSERT ... ON CONFLICT DO NOTHING`` in
+        id order (an equal unit later in the batch is skipped, as in SQLite)."""
+        names = "id, key, tuid, origin, variants" + (f", {UNIT_COLUMNS}" if width > 3 else "")
+        raw = self.pg.raw
+        with self.pg.errors(), raw.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS untm_incoming (LIKE units INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            )
+            with cursor.copy(f"COPY untm_incoming ({names}) FROM STDIN") as copy:
+                for at, (key, tuid, data, *extra) in enumerate(rows):
+                    copy.write_row((first + at, key, tuid, origin, data, *extra))
+            cursor.execute(
+                f"INSERT INTO units ({names}) SELECT {names} FROM untm_incoming ORDER BY id "
+                "ON CONFLICT DO NOTHING"
+            )
+            inserted = max(cursor.rowcount, 0)
+            cursor.execute("TRUNCATE untm_incoming")
+        self.pg.changes += inserted
+        return inserted
+
+    def anchor_pairs(self, first_id: int, anchors: Iterable[str]) -> list[tuple[int, int]]:
+        """The hashes made in Python (batch by batch from a server-side cursor), copied into
+        a temporary table and paired there."""
+        langs = sorted(anchors)
+        raw = self.pg.raw
+        with self.pg.errors():
+            raw.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS untm_anchors "
+                "(lang TEXT, hash BIGINT, id BIGINT, new BOOLEAN) ON COMMIT DELETE ROWS"
+            )
+            raw.execute("TRUNCATE untm_anchors")
+            source = raw.cursor(name=f"untm_{next(_cursor_names)}")
+            source.execute("SELECT id, variants FROM units ORDER BY id")
+            while batch := source.fetchmany(_BATCH):
+                with raw.cursor() as cursor, cursor.copy("COPY untm_anchors FROM STDIN") as copy:
+                    for uid, data in batch:
+                        for lang in langs:
+                            found = anchor_hash(data, lang)
+                            if found is not None:
+                                copy.write_row((lang, found, uid, uid > first_id))
+            _close(source)
+            raw.execute("CREATE INDEX IF NOT EXISTS untm_anchors_hash ON untm_anchors (hash)")
+            pairs = raw.execute(
+                "SELECT n.id, o.id FROM untm_anchors n JOIN untm_anchors o "
+                "ON o.hash = n.hash AND o.lang = n.lang AND NOT o.new WHERE n.new "
+                "ORDER BY n.id, o.id"
+            ).fetchall()
+            raw.execute("TRUNCATE untm_anchors")
+        return [(int(a), int(b)) for a, b in pairs]
+
+    def concordance_ids(self, needle: str, bases: str, limit: int) -> list[int]:
+        """Candidates by SQL (see :func:`_prefilter`), in id order and in batches, each
+        checked exactly as SQLite's ``untm_find`` does, until ``limit`` are found."""
+        where, params = _prefilter(needle)
+        found: list[int] = []
+        last = 0
+        while len(found) < limit:
+            rows = self.pg.execute(
+                f"SELECT id, variants FROM units WHERE id > ? AND {where} ORDER BY id LIMIT ?",
+                (last, *params, _BATCH),
+            ).fetchall()
+            for uid, data in rows:
+                if variant_contains(data, needle, bases):
+                    found.append(int(uid))
+                    if len(found) == limit:
+                        break
+            if len(rows) < _BATCH:
+                break
+            last = rows[-1][0]
+        return found
+
+    def prepare_index(self, memory: Memory, lang: str) -> None:
+        """Nothing to prepare: the index is built in RAM inside the snapshot."""
+
+    def match_index(self, memory: Memory, lang: str) -> LiveIndex:
+        """Built in RAM from the units of the snapshot, and kept until the revision moves."""
+        from tm import live_index
+
+        revision = memory.revision()
+        cached = self._indexes.get(lang)
+        if cached is not None and cached[0] == revision:
+            return cached[1]
+        found = live_index.in_ram(memory.units_with_ids(langs=[lang]), lang)
+        self._indexes[lang] = (revision, found)
+        return found
+
+    # --- closing --------------------------------------------------------------------------
+
+    def discard(self) -> bool:
+        """Drop the tables this process created when the memory still holds nothing."""
+        raw = self.pg.raw
+        removed = False
+        try:
+            if self.pg.in_transaction:
+                raw.execute("ROLLBACK")
+            raw.execute("BEGIN")
+            raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITERS,))
+            row = raw.execute(
+                "SELECT (SELECT count(*) FROM units) = 0 AND "
+                "(SELECT value FROM meta WHERE key = 'revision') = '0'"
+            ).fetchone()
+            if row is not None and row[0]:
+                raw.execute(
+                    "DROP TABLE unit_changes, learned, document_units, documents, languages, "
+                    "units, meta"
+                )
+                raw.execute("DROP FUNCTION untm_log_units()")
+                removed = True
+            raw.execute("COMMIT")
+        except psycopg.Error:
+            removed = False
+        finally:
+            raw.close()
+        return removed
+
+    def close(self) -> None:
+        self.pg.close()
+
+
+def _search_indexes(raw: psycopg.Connection[Any], unusual: str) -> None:
+    """The indexes concordance's prefilter uses (in the creating transaction): the units
+    it always takes, and a trigram index when the database can have ``pg_trgm``."""
+    raw.execute(f"CREATE INDEX units_unusual ON units (id) WHERE {_UNUSUAL.format(chars=unusual)}")
+    raw.execute("SAVEPOINT untm_trgm")
+    try:
+        for statement in pg_schema.SEARCH:
+            raw.execute(statement)
+    except psycopg.Error:
+        raw.execute("ROLLBACK TO SAVEPOINT untm_trgm")  # no pg_trgm here: scans stay in SQL
+    raw.execute("RELEASE SAVEPOINT untm_trgm")
+
+
+#: units concordance always checks: texts NFKC would change, and texts holding a character
+#: whose case folding is several characters (``ß``: ``ss``), which a per-character search
+#: would miss
+_UNUSUAL = "(variants IS NOT NFKC NORMALIZED OR variants ~ '[{chars}]')"
+
+
+@cache
+def _folds() -> tuple[dict[str, str], str]:
+    """For each case-folded character, every character that folds to it alone; and the
+    characters (NFKC-normal) whose folding is several characters. Scans Unicode once."""
+    into: dict[str, set[str]] = {}
+    unusual = []
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded = char.casefold()
+        if folded == char:
+            continue
+        if len(folded) == 1:
+            into.setdefault(folded, {folded}).add(char)
+        elif unicodedata.is_normalized("NFKC", char):
+            unusual.append(char)
+    return {k: "".join(sorted(v)) for k, v in into.items()}, "".join(unusual)
+
+
+def _unusual_chars() -> str:
+    return _folds()[1]
+
+
+def _prefilter(needle: str) -> tuple[str, tuple[Any, ...]]:
+    """An SQL condition that every unit holding the folded ``needle`` meets, and few others:
+    its longest run of letters and digits (which folding leaves in place, :func:`tm.fold.
+    contains`), as a regular expression with each character's case forms, or one of the
+    units :data:`_UNUSUAL` names. A needle without letters or digits takes every unit."""
+    runs = re.split(r"[\W_]+", needle)
+    key = max(runs, key=len) if runs else ""
+    if not key:
+        return "TRUE", ()
+    forms, unusual = _folds()
+    pattern = "".join(f"[{forms[c]}]" if len(forms.get(c, c)) > 1 else re.escape(c) for c in key)
+    return f"(variants ~ ? OR {_UNUSUAL.format(chars=unusual)})", (pattern,)
