@@ -78,8 +78,10 @@ def test_the_title_is_the_heading_before_the_text_not_a_section_heading() -> Non
 # --- rebuilding -------------------------------------------------------------------------
 
 
-def test_rebuilding_with_fewer_languages_keeps_the_others(tmp_path: Path) -> None:
-    with Memory.open(tmp_path / "tm.sqlite") as store:
+def test_rebuilding_with_fewer_languages_keeps_the_others(
+    memory_target: str, tmp_path: Path
+) -> None:
+    with Memory.open(memory_target) as store:
         doc = _build(store, *RESOLUTION)
         assert doc == "A/RES/99/101"
         before = _texts(store, doc)
@@ -94,11 +96,13 @@ def test_rebuilding_with_fewer_languages_keeps_the_others(tmp_path: Path) -> Non
         assert [d.id for d in DocumentStore(store).records()] == [doc]
 
 
-def test_a_rebuild_with_a_new_translation_replaces_only_that_language(tmp_path: Path) -> None:
+def test_a_rebuild_with_a_new_translation_replaces_only_that_language(
+    memory_target: str, tmp_path: Path
+) -> None:
     french = (DOCS / "resolution.fr.md").read_text(encoding="utf-8")
     changed = tmp_path / "resolution.fr.md"
     changed.write_text(french.replace("Nations Unies", "Organisation des Nations Unies"))
-    with Memory.open(tmp_path / "tm.sqlite") as store:
+    with Memory.open(memory_target) as store:
         doc = _build(store, *RESOLUTION)
         before = _texts(store, doc)
         _build(store, RESOLUTION[0], changed)
@@ -110,7 +114,9 @@ def test_a_rebuild_with_a_new_translation_replaces_only_that_language(tmp_path: 
         assert store.count() == len(before)
 
 
-def test_a_same_named_other_document_leaves_the_first_alone(tmp_path: Path) -> None:
+def test_a_same_named_other_document_leaves_the_first_alone(
+    memory_target: str, tmp_path: Path
+) -> None:
     letter = tmp_path / "a" / "nosymbol.en.md"
     other = tmp_path / "b" / "nosymbol.en.md"
     for folder in (letter.parent, other.parent):
@@ -118,7 +124,7 @@ def test_a_same_named_other_document_leaves_the_first_alone(tmp_path: Path) -> N
         shutil.copy(DOCS / "nosymbol.fr.md", folder)
     shutil.copy(DOCS / "nosymbol.en.md", letter)
     other.write_text("# Note on another meeting\n\nThe meeting was closed at noon.\n")
-    with Memory.open(tmp_path / "tm.sqlite") as store:
+    with Memory.open(memory_target) as store:
         first = _build(store, letter, letter.parent / "nosymbol.fr.md")
         kept = _texts(store, first)
         report = build_memory(other, [other.parent / "nosymbol.fr.md"], store)
@@ -151,8 +157,8 @@ def test_rows_grouped_differently_are_regrouped_not_duplicated() -> None:
 # --- removing ---------------------------------------------------------------------------
 
 
-def test_remove_a_language_then_the_document(tmp_path: Path) -> None:
-    with Memory.open(tmp_path / "tm.sqlite") as store:
+def test_remove_a_language_then_the_document(memory_target: str, tmp_path: Path) -> None:
+    with Memory.open(memory_target) as store:
         documents = DocumentStore(store)
         doc = _build(store, *RESOLUTION)
         report_doc = _build(store, DOCS / "report.en.md", DOCS / "report.fr.md")
@@ -181,8 +187,8 @@ def test_remove_a_language_then_the_document(tmp_path: Path) -> None:
         assert store.count() == documents.find(report_doc).units == len(report_rows)
 
 
-def test_an_unknown_or_ambiguous_document_is_refused(tmp_path: Path) -> None:
-    with Memory.open(tmp_path / "tm.sqlite") as store:
+def test_an_unknown_or_ambiguous_document_is_refused(memory_target: str, tmp_path: Path) -> None:
+    with Memory.open(memory_target) as store:
         _build(store, *RESOLUTION)
         _build(store, DOCS / "report.en.md", DOCS / "report.fr.md")
         with pytest.raises(InputError, match="no document named 'A/RES/1'"):
@@ -210,11 +216,11 @@ def test_an_unknown_or_ambiguous_document_is_refused(tmp_path: Path) -> None:
 )
 @pytest.mark.parametrize("langs", [None, ["en", "fr"]])
 def test_own_exports_reimported_add_no_unit(
-    tmp_path: Path, fmt: str, profile: str | None, langs: list[str] | None
+    memory_target: str, tmp_path: Path, fmt: str, profile: str | None, langs: list[str] | None
 ) -> None:
     if fmt == "po" and langs is None:
         langs = ["en", "es"]
-    with Memory.open(tmp_path / "tm.sqlite") as store:
+    with Memory.open(memory_target) as store:
         _build(store, *RESOLUTION)
         before = (store.count(), store.languages(), _texts(store, "A/RES/99/101"))
         props = [u.props for u in store.units()]
@@ -231,7 +237,7 @@ def test_own_exports_reimported_add_no_unit(
         assert import_files(store, files).added == 0
 
 
-def test_regional_tags_map_back_unless_kept(tmp_path: Path) -> None:
+def test_regional_tags_map_back_unless_kept(memory_target: str, tmp_path: Path) -> None:
     tmx = tmp_path / "new.tmx"
     tmx.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="x" '
@@ -241,7 +247,7 @@ def test_regional_tags_map_back_unless_kept(tmp_path: Path) -> None:
         '<tuv xml:lang="fr-CA"><seg>L\'eau est la vie.</seg></tuv></tu></body></tmx>',
         encoding="utf-8",
     )
-    with Memory.open(tmp_path / "tm.sqlite") as store:
+    with Memory.open(memory_target) as store:
         _build(store, *RESOLUTION)
         import_files(store, [tmx])
         (unit,) = store.concordance("Water is life")
@@ -253,11 +259,13 @@ def test_regional_tags_map_back_unless_kept(tmp_path: Path) -> None:
         assert [v.lang for v in unit.variants] == ["en-US", "fr-FR", "fr-CA"]
 
 
-def test_a_pair_contained_in_two_units_merges_into_the_first(tmp_path: Path) -> None:
+def test_a_pair_contained_in_two_units_merges_into_the_first(
+    memory_target: str, tmp_path: Path
+) -> None:
     def unit(*texts: tuple[str, str]) -> Unit:
         return Unit(tuple(Variant(lang, text) for lang, text in texts))
 
-    with Memory.open(tmp_path / "tm.sqlite") as store:
+    with Memory.open(memory_target) as store:
         store.add(
             [
                 unit(("en", "Peace."), ("fr", "Paix."), ("es", "Paz.")),

@@ -218,6 +218,22 @@ def test_letter_draft_edited_get_their_source_new_get_nothing(
             assert "[-" in top.diff or "{+" in top.diff
 
 
+def test_a_memory_in_either_backend_matches_the_letter_draft(
+    memory_target: str, examples: Path, shared_data: Path
+) -> None:
+    units = _letter_units(examples, shared_data)
+    expected = Matcher.from_units(units)
+    with Memory.open(memory_target) as memory:
+        memory.add(units, origin="letter")
+        matcher = Matcher(memory)
+        for _, _, text in _draft():
+            found = matcher.lookup(text, target_langs=["fr"], min_score=50)
+            want = expected.lookup(text, target_langs=["fr"], min_score=50)
+            assert [(m.source, m.score, m.kind) for m in found] == [
+                (m.source, m.score, m.kind) for m in want
+            ], text
+
+
 def _sentence(examples: Path, sentence_id: int) -> str:
     lines = (examples / "en.sentences.tsv").read_text().splitlines()
     return lines[sentence_id].split("\t")[2]
@@ -411,10 +427,12 @@ def test_context_across_a_multi_sentence_neighbour() -> None:
     assert m.kind == "exact"
 
 
-def test_units_removed_after_the_index_was_loaded_are_left_out(tmp_path: Path) -> None:
+def test_units_removed_after_the_index_was_loaded_are_left_out(
+    memory_target: str, tmp_path: Path
+) -> None:
     monday = "The meeting of the Security Council rose at noon on Monday."
     tuesday = "The meeting of the Security Council rose at noon on Tuesday."
-    with Memory.open(tmp_path / "tm.sqlite") as memory:
+    with Memory.open(memory_target) as memory:
         memory.add([_unit(monday, "Lundi.")], origin="a")
         memory.add([_unit(tuesday, "Mardi.")], origin="b")
         matcher = Matcher(memory)

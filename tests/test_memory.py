@@ -25,8 +25,9 @@ def _unit(en: str, fr: str, **kw: object) -> Unit:
 
 
 @pytest.fixture
-def memory(tmp_path: Path) -> Iterator[Memory]:
-    with Memory.open(tmp_path / "tm.sqlite") as store:
+def memory(memory_target: str) -> Iterator[Memory]:
+    """A new memory, once in SQLite and once in PostgreSQL."""
+    with Memory.open(memory_target) as store:
         yield store
 
 
@@ -86,9 +87,9 @@ def test_texts_holding_the_field_separator_round_trip(memory: Memory) -> None:
     assert memory.add(odd).merged == 2
 
 
-def test_two_units_with_one_hash_are_both_kept(memory: Memory) -> None:
+def test_two_units_with_one_hash_are_both_kept(memory: Memory, tmp_path: Path) -> None:
     peace, war = _unit("Peace", "Paix"), _unit("War", "Guerre")
-    with Memory.open(memory.path.with_name("scratch.sqlite")) as scratch:
+    with Memory.open(tmp_path / "scratch.sqlite") as scratch:
         scratch.add([war])
         (war_key,) = scratch.connection.execute("SELECT key FROM units").fetchone()
     memory.add([peace])
@@ -208,18 +209,32 @@ def test_plain_tuples_merge_with_full_units(memory: Memory) -> None:
 
 @pytest.mark.parametrize("limit", [999, 250_000])
 def test_many_units_store_whatever_sqlites_limit_on_bound_values(
-    memory: Memory, limit: int
+    tmp_path: Path, limit: int
 ) -> None:
+    memory = Memory.open(tmp_path / "tm.sqlite")
     # SQLite before 3.32 binds at most 999 values a statement: rows per INSERT follow it
-    memory.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    memory.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)  # type: ignore[attr-defined]
     # a first batch of plain units (3 values a row), then units with a usage count (11)
     units = [
         _unit(f"Peace {n}", f"Paix {n}", tuid=str(n), usage_count=n % 3 if n >= 2000 else 0)
         for n in range(2345)
     ]
-    report = memory.add([*units, units[7]])
+    with memory:
+        report = memory.add([*units, units[7]])
+        assert (report.added, report.merged) == (2345, 1)
+        assert list(memory.units()) == units
+
+
+def test_many_units_in_batches_with_a_duplicate_in_the_batch(memory: Memory) -> None:
+    units = [
+        _unit(f"Peace {n}", f"Paix {n}", tuid=str(n), usage_count=n % 3 if n >= 2000 else 0)
+        for n in range(2345)
+    ]
+    report = memory.add([*units[:10], units[3], *units[10:]])
     assert (report.added, report.merged) == (2345, 1)
     assert list(memory.units()) == units
+    ids = [i for i, _ in memory.units_with_ids()]
+    assert ids[:11] == [*range(1, 11), 12]  # the id of the unit that merged stays unused
 
 
 def test_two_different_units_with_one_tuid_are_refused(memory: Memory) -> None:
