@@ -221,7 +221,7 @@ class _Api:
             if len(files) == 1:
                 return FileResponse(files[0], filename=files[0].name, background=cleanup)
             archive = shutil.make_archive(str(folder / "export"), "zip", folder, ".")
-            name = f"{self.service.path.stem}.{fmt}.zip"
+            name = f"{self.service.stem}.{fmt}.zip"
             return FileResponse(archive, filename=name, background=cleanup)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)

@@ -1,8 +1,8 @@
 """The library calls behind the HTTP API: the same ones the CLI makes, over one shared memory.
 
-Requests run in a thread pool; SQLite connections belong to one thread, so each thread opens
-the memory once and keeps it. Each match reads one snapshot of the memory and its mapped match
-index, so a document built through any process is matched from the next request on. The
+Requests run in a thread pool; a connection (SQLite's, PostgreSQL's) belongs to one thread, so
+each thread opens the memory once and keeps it. Each match reads one snapshot of the memory and
+its match index, so a document built through any process is matched from the next request on. The
 glossary (UN + the user's imported ones) is loaded once per process.
 """
 
@@ -13,8 +13,10 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from glossaries import load_shipped
+from tm.backend import is_url
 from tm.build import BuildReport, build_memory
 from tm.check import check_draft, check_translation
 from tm.document import parse_text, read_document
@@ -56,13 +58,18 @@ class Service:
     def __init__(
         self, memory: str | Path, *, glossaries: Sequence[Path] = (), limits: Limits | None = None
     ) -> None:
-        self.path = Path(memory)
+        #: the memory: a file, or a PostgreSQL URL (tm.postgres)
+        self.target: str | Path = str(memory) if is_url(memory) else Path(memory)
+        #: what downloads are named after: the file's stem, or the database's name
+        self.stem = (
+            urlsplit(str(memory)).path.rsplit("/", 1)[-1] if is_url(memory) else Path(memory).stem
+        ) or "memory"
         self.limits = limits or Limits()
         self._glossary_paths = tuple(glossaries)
         self._glossary: Glossary | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
-        Memory.open(self.path, create=False).close()  # fail at start, not at the first request
+        Memory.open(self.target, create=False).close()  # fail at start, not at the first request
 
     # --- state --------------------------------------------------------------------------------
 
@@ -84,7 +91,7 @@ class Service:
         """This thread's connection to the memory."""
         local = self._state()
         if local.memory is None:
-            local.memory = Memory.open(self.path, create=False)
+            local.memory = Memory.open(self.target, create=False)
         return local.memory
 
     def _text(self, text: str, what: str) -> str:
@@ -205,7 +212,7 @@ class Service:
         self, folder: Path, *, fmt: str, langs: Sequence[str] | None, profile: str | None
     ) -> list[Path]:
         """``untm export`` into ``folder``; returns the files written."""
-        stem = self.path.stem or "memory"
+        stem = self.stem
         if langs:  # a download named for what it holds: letter.en-fr.tmx
             stem += "." + "-".join(base(lang) for lang in langs)
         report = export_memory(

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -144,20 +145,26 @@ def postgres_admin() -> Iterator[str]:
 _databases = itertools.count(1)
 
 
-@pytest.fixture
-def postgres_url(postgres_admin: str) -> Iterator[str]:
-    """The URL of a new, empty database (UTF-8), dropped after the test."""
+@contextmanager
+def new_database(admin_url: str) -> Iterator[str]:
+    """The URL of a new, empty database (UTF-8) of the cluster, dropped at the end."""
     import psycopg
 
     name = f"untm_test_{os.getpid()}_{next(_databases)}"
-    with psycopg.connect(postgres_admin, autocommit=True) as admin:
+    with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
-    base = postgres_admin.rsplit("/", 1)[0]
     try:
-        yield f"{base}/{name}"
+        yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
     finally:
-        with psycopg.connect(postgres_admin, autocommit=True) as admin:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def postgres_url(postgres_admin: str) -> Iterator[str]:
+    """The URL of a new, empty database (UTF-8), dropped after the test."""
+    with new_database(postgres_admin) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,6 +8,8 @@ endpoint but /api/health refuses requests without a valid token (401) or with a 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from cli.main import app as cli
+from conftest import new_database
 from server.app import create_app
 from server.service import Limits
 from tm import access
@@ -32,21 +35,25 @@ DRAFT = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def served(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[TestClient, Path, dict[str, str]]:
-    folder = tmp_path_factory.mktemp("served")
-    memory = folder / "letter.sqlite"
-    files = [str(LETTER / f"letter.{lang}.md") for lang in ("en", "fr", "zh")]
-    result = CliRunner().invoke(cli, ["build", *files, "-m", str(memory)])
-    assert result.exit_code == 0, result.output
-    tokens = {}
-    with Memory.open(memory, create=False) as store:
-        for role in access.ROLES:
-            tokens[role] = access.add_token(store, f"test {role}", role)[1]
-    client = TestClient(create_app(memory, limits=Limits(body_bytes=64 * 1024)))
-    return client, memory, tokens
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[TestClient, str, dict[str, str]]]:
+    """The letter (en, fr, zh) served from a memory in SQLite, then in PostgreSQL."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            memory = str(tmp_path_factory.mktemp("served") / "letter.sqlite")
+        else:
+            memory = stack.enter_context(new_database(request.getfixturevalue("postgres_admin")))
+        files = [str(LETTER / f"letter.{lang}.md") for lang in ("en", "fr", "zh")]
+        result = CliRunner().invoke(cli, ["build", *files, "-m", memory])
+        assert result.exit_code == 0, result.output
+        tokens = {}
+        with Memory.open(memory, create=False) as store:
+            for role in access.ROLES:
+                tokens[role] = access.add_token(store, f"test {role}", role)[1]
+        client = TestClient(create_app(memory, limits=Limits(body_bytes=64 * 1024)))
+        yield client, memory, tokens
 
 
 def _auth(tokens: dict[str, str], role: str = "reader") -> dict[str, str]:
@@ -78,7 +85,7 @@ ENDPOINTS = [
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
 @pytest.mark.parametrize("header", [None, "Bearer untm_dead_beef", "Basic abc", "Bearer "])
 def test_every_endpoint_needs_a_valid_token(
-    served: tuple[TestClient, Path, dict[str, str]], method: str, path: str, header: str | None
+    served: tuple[TestClient, str, dict[str, str]], method: str, path: str, header: str | None
 ) -> None:
     client, _, _ = served
     headers = {} if header is None else {"Authorization": header}
@@ -88,7 +95,7 @@ def test_every_endpoint_needs_a_valid_token(
     assert response.json()["error"]["message"]
 
 
-def test_health_needs_no_token(served: tuple[TestClient, Path, dict[str, str]]) -> None:
+def test_health_needs_no_token(served: tuple[TestClient, str, dict[str, str]]) -> None:
     client, memory, _ = served
     with Memory.open(memory, create=False) as store:
         revision = store.revision()
@@ -97,7 +104,7 @@ def test_health_needs_no_token(served: tuple[TestClient, Path, dict[str, str]]) 
 
 @pytest.mark.parametrize("role", ["reader", "editor"])
 def test_only_an_admin_manages_tokens(
-    served: tuple[TestClient, Path, dict[str, str]], role: str
+    served: tuple[TestClient, str, dict[str, str]], role: str
 ) -> None:
     client, _, tokens = served
     for method, path in (("GET", "/api/tokens"), ("POST", "/api/tokens")):
@@ -106,7 +113,7 @@ def test_only_an_admin_manages_tokens(
         assert "needs the admin role" in response.json()["error"]["message"]
 
 
-def test_admin_adds_and_revokes_a_token(served: tuple[TestClient, Path, dict[str, str]]) -> None:
+def test_admin_adds_and_revokes_a_token(served: tuple[TestClient, str, dict[str, str]]) -> None:
     client, _, tokens = served
     made = client.post(
         "/api/tokens", headers=_auth(tokens, "admin"), json={"name": "new", "role": "reader"}
@@ -126,7 +133,7 @@ def test_admin_adds_and_revokes_a_token(served: tuple[TestClient, Path, dict[str
     )
 
 
-def test_terms_as_query_json(served: tuple[TestClient, Path, dict[str, str]]) -> None:
+def test_terms_as_query_json(served: tuple[TestClient, str, dict[str, str]]) -> None:
     client, _, tokens = served
     response = client.get(
         "/api/terms",
@@ -139,7 +146,7 @@ def test_terms_as_query_json(served: tuple[TestClient, Path, dict[str, str]]) ->
     assert set(six) == {"ar", "en", "es", "fr", "ru", "zh"}
 
 
-def test_concordance_as_cli_json(served: tuple[TestClient, Path, dict[str, str]]) -> None:
+def test_concordance_as_cli_json(served: tuple[TestClient, str, dict[str, str]]) -> None:
     client, memory, tokens = served
     response = client.get(
         "/api/concordance", params={"q": "Covenant", "lang": "en"}, headers=_auth(tokens)
@@ -151,7 +158,7 @@ def test_concordance_as_cli_json(served: tuple[TestClient, Path, dict[str, str]]
 
 
 def test_match_as_cli_json_from_text_and_from_a_file(
-    served: tuple[TestClient, Path, dict[str, str]], tmp_path: Path
+    served: tuple[TestClient, str, dict[str, str]], tmp_path: Path
 ) -> None:
     client, memory, tokens = served
     draft = tmp_path / "draft.en.md"
@@ -172,7 +179,7 @@ def test_match_as_cli_json_from_text_and_from_a_file(
     assert best["score"] >= 100
 
 
-def test_check_as_cli_json(served: tuple[TestClient, Path, dict[str, str]], tmp_path: Path) -> None:
+def test_check_as_cli_json(served: tuple[TestClient, str, dict[str, str]], tmp_path: Path) -> None:
     client, _, tokens = served
     text = "The International Covenant on Civil and Political Right was signed by the Secretary."
     draft = tmp_path / "draft.en.md"
@@ -182,7 +189,7 @@ def test_check_as_cli_json(served: tuple[TestClient, Path, dict[str, str]], tmp_
     assert response.json()["issues"]
 
 
-def test_check_a_translation(served: tuple[TestClient, Path, dict[str, str]]) -> None:
+def test_check_a_translation(served: tuple[TestClient, str, dict[str, str]]) -> None:
     client, _, tokens = served
     fields = {
         "text": "Recalling the International Covenant on Civil and Political Rights,",
@@ -194,17 +201,18 @@ def test_check_a_translation(served: tuple[TestClient, Path, dict[str, str]]) ->
     assert {issue["rule"] for issue in issues} & {"missing-term", "wrong-term"}
 
 
-def test_stats_and_export(served: tuple[TestClient, Path, dict[str, str]]) -> None:
+def test_stats_and_export(served: tuple[TestClient, str, dict[str, str]]) -> None:
     client, memory, tokens = served
     stats = client.get("/api/stats", headers=_auth(tokens)).json()
-    assert stats["path"] == "letter.sqlite"
+    stem = "letter" if memory.endswith(".sqlite") else memory.rsplit("/", 1)[-1]
+    assert stats["path"] in ("letter.sqlite", stem)  # a file's or a database's name, no host
     assert stats["units"] > 100
     one = client.get(
         "/api/export", params={"langs": "en,fr", "profile": "omegat"}, headers=_auth(tokens)
     )
     assert one.status_code == 200
     assert one.content.count(b"<tu ") == one.content.count(b"</tu>") > 100
-    assert "letter.en-fr" in one.headers["content-disposition"]
+    assert f"{stem}.en-fr" in one.headers["content-disposition"]
     several = client.get("/api/export", params={"format": "po"}, headers=_auth(tokens))
     assert several.status_code == 200
     assert several.content[:2] == b"PK"  # a zip of one PO file per pair
@@ -246,13 +254,14 @@ def test_stats_and_export(served: tuple[TestClient, Path, dict[str, str]]) -> No
     ],
 )
 def test_bad_input_is_a_4xx_with_one_line(
-    served: tuple[TestClient, Path, dict[str, str]],
+    served: tuple[TestClient, str, dict[str, str]],
     method: str,
     path: str,
     kwargs: dict[str, object],
     status: int,
 ) -> None:
     client, _, tokens = served
+    kwargs = dict(kwargs)  # the parameters are shared by both backends' runs: not changed
     headers = {**_auth(tokens), **kwargs.pop("headers", {})}  # type: ignore[dict-item]
     response = client.request(method, path, headers=headers, **kwargs)  # type: ignore[arg-type]
     assert response.status_code == status, response.text
@@ -262,7 +271,7 @@ def test_bad_input_is_a_4xx_with_one_line(
         assert "Traceback" not in message
 
 
-def test_an_upload_of_an_unknown_kind(served: tuple[TestClient, Path, dict[str, str]]) -> None:
+def test_an_upload_of_an_unknown_kind(served: tuple[TestClient, str, dict[str, str]]) -> None:
     client, _, tokens = served
     response = client.post(
         "/api/match",
@@ -273,7 +282,7 @@ def test_an_upload_of_an_unknown_kind(served: tuple[TestClient, Path, dict[str, 
     assert "unsupported file type" in response.json()["error"]["message"]
 
 
-def test_openapi_describes_every_route(served: tuple[TestClient, Path, dict[str, str]]) -> None:
+def test_openapi_describes_every_route(served: tuple[TestClient, str, dict[str, str]]) -> None:
     client, _, _ = served
     spec = client.get("/api/openapi.json").json()
     assert spec["openapi"].startswith("3.")
@@ -285,7 +294,7 @@ def test_openapi_describes_every_route(served: tuple[TestClient, Path, dict[str,
     assert {"/api/tokens/{ident}", "/api/documents/{document}"} <= described
 
 
-def test_the_web_page_and_its_assets(served: tuple[TestClient, Path, dict[str, str]]) -> None:
+def test_the_web_page_and_its_assets(served: tuple[TestClient, str, dict[str, str]]) -> None:
     client, _, _ = served
     page = client.get("/")
     assert page.status_code == 200
@@ -296,7 +305,7 @@ def test_the_web_page_and_its_assets(served: tuple[TestClient, Path, dict[str, s
     assert "http" not in client.get("/static/app.css").text.replace("http-equiv", "")  # no CDN
 
 
-def test_no_cors_unless_configured(served: tuple[TestClient, Path, dict[str, str]]) -> None:
+def test_no_cors_unless_configured(served: tuple[TestClient, str, dict[str, str]]) -> None:
     client, memory, _ = served
     origin = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"}
     assert (

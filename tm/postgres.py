@@ -25,6 +25,7 @@ import itertools
 import re
 import sys
 import unicodedata
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import cache, lru_cache
@@ -148,6 +149,9 @@ class PgConnection:
         self.name = name
         #: rows changed by this connection (SQLite's ``total_changes``)
         self.changes = 0
+        # a memory dropped without close() (a server thread's, at exit) closes its connection,
+        # as an sqlite3 connection does
+        weakref.finalize(self, raw.close)
 
     @contextmanager
     def errors(self) -> Iterator[None]:
@@ -425,7 +429,8 @@ class PgBackend(Backend):
         raw = self.pg.raw
         with self.pg.errors(), raw.cursor() as cursor:
             cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS untm_incoming (LIKE units INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+                "CREATE TEMP TABLE IF NOT EXISTS untm_incoming "
+                "(LIKE units INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
             )
             with cursor.copy(f"COPY untm_incoming ({names}) FROM STDIN") as copy:
                 for at, (key, tuid, data, *extra) in enumerate(rows):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from tm.backend import is_url
 from tm.errors import InputError
 
 __all__ = ["WriteReport", "atomic_paths", "check_output", "memory_files", "numbered_path"]
@@ -55,7 +56,10 @@ def numbered_path(target: Path, *, pair: str | None = None, part: int | None = N
 
 
 def memory_files(memory: str | Path) -> tuple[Path, ...]:
-    """The files of the memory at ``memory``: the database and SQLite's journals beside it."""
+    """The files of the memory at ``memory``: the database and SQLite's journals beside it
+    (none for a PostgreSQL memory)."""
+    if is_url(memory):
+        return ()
     memory = Path(memory)
     return (memory, *(Path(f"{memory}{suffix}") for suffix in ("-wal", "-shm", "-journal")))
 

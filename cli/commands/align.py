@@ -49,7 +49,7 @@ def align(
         ),
     ] = None,
     memory: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--memory",
             "-m",

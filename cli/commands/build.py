@@ -38,7 +38,10 @@ def build(
         list[Path], typer.Argument(help="Its versions, language in the name: letter.fr.md.")
     ],
     memory: Annotated[
-        Path, typer.Option("--memory", "-m", help="The memory file (SQLite) to build into.")
+        str,
+        typer.Option(
+            "--memory", "-m", help="The memory to build into: tm.sqlite or postgresql://..."
+        ),
     ],
     tmx: Annotated[
         Path | None, typer.Option("--tmx", help="Also export the memory to this file.")

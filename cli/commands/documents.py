@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -51,7 +50,7 @@ def remove(
     with (
         handle_errors(),
         options(langs="(leave out --lang to remove the document)"),
-        Memory.open(Path(memory), create=False) as store,
+        Memory.open(memory, create=False) as store,
     ):
         change = DocumentStore(store).remove(document, langs=lang or None)
     if json_:

@@ -177,7 +177,9 @@ def export(
 
 @app.command()
 def extract(
-    memory: Annotated[Path, typer.Option("--memory", help="The translation memory (.sqlite).")],
+    memory: Annotated[
+        str, typer.Option("--memory", help="The translation memory (.sqlite or postgresql://...).")
+    ],
     min_count: Annotated[
         int, typer.Option("--min-count", min=1, help="Names cited in fewer units are skipped.")
     ] = 1,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,7 +23,8 @@ def show(
     tgt_lang: Annotated[str, typer.Argument(help="The language of its translations, e.g. zh.")],
     word: Annotated[str, typer.Argument(help="A word or phrase (cut into subwords).")],
     memory: Annotated[
-        Path, typer.Option("--memory", "-m", help="The memory file (SQLite) to read.")
+        str,
+        typer.Option("--memory", "-m", help="The memory to read (.sqlite or postgresql://...)."),
     ],
     limit: Annotated[int, typer.Option("--limit", min=1, help="Translations per piece.")] = 5,
     json_: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,

@@ -17,13 +17,15 @@ if TYPE_CHECKING:
 
 __all__ = ["match", "pretranslate"]
 
-_MEMORY = typer.Option("--memory", "-m", help="The translation memory (SQLite file).")
+_MEMORY = typer.Option(
+    "--memory", "-m", help="The translation memory (SQLite file, or postgresql://...)."
+)
 _LANG = typer.Option("--lang", help="Language of DRAFT (default: the .xx. in its name).")
 
 
 def match(
     draft: Annotated[Path, typer.Argument(help="New draft (.md/.txt/.docx/.pdf).")],
-    memory: Annotated[Path, _MEMORY],
+    memory: Annotated[str, _MEMORY],
     target_lang: Annotated[
         str, typer.Option("--target-lang", "-t", help="Target language, or 'all'.")
     ] = "all",
@@ -56,7 +58,7 @@ def match(
 
 def pretranslate(
     draft: Annotated[Path, typer.Argument(help="New draft (.md/.txt/.docx/.pdf).")],
-    memory: Annotated[Path, _MEMORY],
+    memory: Annotated[str, _MEMORY],
     target_lang: Annotated[str, typer.Option("--target-lang", "-t", help="Target language.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The TMX file to write.")],
     min_score: Annotated[
@@ -87,7 +89,7 @@ def pretranslate(
 
 def _match(
     draft: Path,
-    memory: Path,
+    memory: str,
     lang: str | None,
     targets: list[str] | None,
     top: int,

@@ -16,7 +16,12 @@ from cli._hints import options
 __all__ = ["concordance", "export", "import_", "optimize", "stats"]
 
 MemoryOption = Annotated[
-    Path, typer.Option("--memory", "-m", help="The memory file (SQLite), e.g. tm.sqlite.")
+    str,
+    typer.Option(
+        "--memory",
+        "-m",
+        help="The memory: a file (SQLite), e.g. tm.sqlite, or postgresql://user@host/db.",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 

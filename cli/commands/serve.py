@@ -14,7 +14,8 @@ __all__ = ["serve"]
 
 def serve(
     memory: Annotated[
-        Path, typer.Option("--memory", "-m", help="The memory to serve (SQLite file).")
+        str,
+        typer.Option("--memory", "-m", help="The memory to serve (SQLite file, postgresql://...)."),
     ],
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (loopback unless you open it).")
@@ -44,12 +45,13 @@ def serve(
     import uvicorn
 
     from cli import render
+    from tm.backend import is_url
     from tm.memory import Memory
 
     with handle_errors():
         Memory.open(memory, create=False).close()
     # each worker process builds its app from these (server/asgi.py)
-    os.environ["UNTM_SERVE_MEMORY"] = str(memory.resolve())
+    os.environ["UNTM_SERVE_MEMORY"] = memory if is_url(memory) else str(Path(memory).resolve())
     os.environ["UNTM_SERVE_GLOSSARIES"] = os.pathsep.join(str(p.resolve()) for p in glossary or ())
     os.environ["UNTM_SERVE_CORS"] = " ".join(cors_origin or ())
     os.environ["UNTM_SERVE_UPLOAD_BYTES"] = str(max_upload_mb * 1024 * 1024)

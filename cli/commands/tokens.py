@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,7 +16,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-MemoryOption = Annotated[Path, typer.Option("--memory", "-m", help="The served memory.")]
+MemoryOption = Annotated[
+    str, typer.Option("--memory", "-m", help="The served memory (a file or postgresql://...).")
+]
 
 
 @app.command()
