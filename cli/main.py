@@ -79,6 +79,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("memory", "stats"),
     ("memory", "concordance"),
     ("memory", "optimize"),
+    ("copy", "copy"),
     ("documents", "documents"),
     ("documents", "remove"),
     ("query", "query"),

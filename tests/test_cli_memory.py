@@ -19,12 +19,16 @@ def _run(*args: object) -> object:
     return runner.invoke(app, [str(a) for a in args])
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Path:
-    path = tmp_path / "tm.sqlite"
+def _imported(path: str) -> str:
     result = _run("import", TMX / "inline_tags.tmx", TMX / "srclang_all.tmx", "--memory", path)
     assert result.exit_code == 0, result.output
     return path
+
+
+@pytest.fixture
+def store(memory_target: str) -> str:
+    """A memory of two TMX files, once in SQLite and once in PostgreSQL (``--memory URL``)."""
+    return _imported(memory_target)
 
 
 def test_import_reports_units(tmp_path: Path) -> None:
@@ -34,7 +38,7 @@ def test_import_reports_units(tmp_path: Path) -> None:
     assert (data["added"], data["merged"], data["units"]) == (3, 0, 3)
 
 
-def test_importing_twice_merges(store: Path) -> None:
+def test_importing_twice_merges(store: str) -> None:
     result = _run("import", TMX / "inline_tags.tmx", "--memory", store)
     assert result.exit_code == 0
     assert "Imported 0 new unit(s), merged 3 duplicate(s)" in result.stdout
@@ -53,7 +57,7 @@ def test_importing_twice_merges(store: Path) -> None:
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_imports_nothing(
-    store: Path, fixture: str, message: str
+    store: str, fixture: str, message: str
 ) -> None:
     before = json.loads(_run("stats", "--memory", store, "--json").stdout)["units"]
     result = _run("import", TMX / fixture, "--memory", store)
@@ -96,7 +100,7 @@ def test_a_broken_memory_file_exits_4(tmp_path: Path) -> None:
     assert "build or import first" in result.stderr
 
 
-def test_stats_table_and_json(store: Path) -> None:
+def test_stats_table_and_json(store: str) -> None:
     result = _run("stats", "--memory", store)
     assert result.exit_code == 0
     assert "Units per language" in result.stdout
@@ -107,7 +111,7 @@ def test_stats_table_and_json(store: Path) -> None:
     assert data["signature"] == "untm:0.1.0|schema:3"
 
 
-def test_concordance_in_any_language_and_one(store: Path) -> None:
+def test_concordance_in_any_language_and_one(store: str) -> None:
     result = _run("concordance", "совет", "--memory", store, "--json")
     assert result.exit_code == 0
     (hit,) = json.loads(result.stdout)
@@ -143,7 +147,7 @@ def test_concordance_in_any_language_and_one(store: Path) -> None:
         (["--format", "tmx", "--split", "2"], ["out.part001.tmx", "out.part002.tmx"]),
     ],
 )
-def test_export_formats(store: Path, tmp_path: Path, args: list[str], names: list[str]) -> None:
+def test_export_formats(store: str, tmp_path: Path, args: list[str], names: list[str]) -> None:
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     suffix = ".csv" if "csv" in args else ".po" if "po" in args else ".tmx"
@@ -152,7 +156,7 @@ def test_export_formats(store: Path, tmp_path: Path, args: list[str], names: lis
     assert sorted(p.name for p in out_dir.iterdir()) == names
 
 
-def test_export_bad_choices_exit_2(store: Path, tmp_path: Path) -> None:
+def test_export_bad_choices_exit_2(store: str, tmp_path: Path) -> None:
     result = _run(
         "export", "-m", store, "-o", tmp_path / "x.po", "--format", "po", "--profile", "trados"
     )
@@ -173,13 +177,14 @@ def test_a_failed_first_import_leaves_no_memory_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_import_keeps_an_existing_memory(store: Path) -> None:
+def test_a_failed_import_keeps_an_existing_memory(store: str) -> None:
     result = _run("import", TMX / "malformed.tmx", "--memory", store)
     assert result.exit_code == 2, result.output
     assert json.loads(_run("stats", "--memory", store, "--json").stdout)["units"] > 0
 
 
-def test_optimize_rewrites_the_match_index(store: Path) -> None:
+def test_optimize_rewrites_the_match_index(tmp_path: Path) -> None:
+    store = Path(_imported(str(tmp_path / "tm.sqlite")))
     result = _run("optimize", "--memory", store, "--json")
     assert result.exit_code == 0, result.output
     size = json.loads(result.stdout)["index_bytes"]

@@ -13,11 +13,11 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from conftest import new_database
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from cli.main import app as cli
-from conftest import new_database
 from server.app import create_app
 from server.service import Limits
 from tm import access

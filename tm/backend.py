@@ -13,7 +13,7 @@ memory that a failed first import created is removed again. :mod:`tm.sqlite_stor
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tm.errors import StoreError
@@ -115,6 +115,11 @@ class Backend(ABC):
         """Insert units under the ids from ``first`` with ``origin``, from ``rows`` of
         ``width`` values (key, tuid, variants; with 11, segtype to usage_count too), skipping
         any whose key is taken; return how many were inserted."""
+
+    @abstractmethod
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Insert ``rows`` as they are into ``table`` (``untm copy``, in a write transaction);
+        return how many."""
 
     @abstractmethod
     def anchor_pairs(self, first_id: int, anchors: Iterable[str]) -> list[tuple[int, int]]:

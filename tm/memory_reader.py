@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tm import lang as _lang
 from tm.backend import Backend, Connection
@@ -205,6 +205,24 @@ class MemoryReader:
         except sqlite3.OperationalError:  # no model was ever stored in this memory
             return None
         return None if row is None else (bytes(row[0]), int(row[1]))
+
+    def rows(self, table: str, columns: Sequence[str], *, order: str) -> Generator[tuple[Any, ...]]:
+        """Every row of one of the memory's tables as stored, in ``order`` (streams): what
+        ``untm copy`` moves. A ``learned`` table the memory never made has no rows."""
+        if table == "learned" and self.learned_names() is None:
+            return
+        cursor = self.connection.cursor()
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
+        yield from cursor
+
+    def learned_names(self) -> list[str] | None:
+        """The names of the models stored (:meth:`learned`), None when the memory has no
+        ``learned`` table yet."""
+        try:
+            rows = self.connection.execute("SELECT name FROM learned ORDER BY name").fetchall()
+        except sqlite3.OperationalError:  # no model was ever stored in this memory
+            return None
+        return [str(name) for (name,) in rows]
 
     @reads
     def concordance(self, text: str, *, langs: Sequence[str] = (), limit: int = 50) -> list[Unit]:

@@ -224,7 +224,7 @@ class Stream:
                     yield from rows
             finally:
                 _close(cursor)
-                if own and owner.in_transaction:
+                if own and not raw.closed and owner.in_transaction:
                     raw.execute("COMMIT")
 
 
@@ -443,6 +443,16 @@ class PgBackend(Backend):
             cursor.execute("TRUNCATE untm_incoming")
         self.pg.changes += inserted
         return inserted
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        count = 0
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with self.pg.errors(), self.pg.raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        self.pg.changes += count
+        return count
 
     def anchor_pairs(self, first_id: int, anchors: Iterable[str]) -> list[tuple[int, int]]:
         """The hashes made in Python (batch by batch from a server-side cursor), copied into

@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -135,6 +135,11 @@ class SqliteBackend(Backend):
             ]
             count += conn.executemany(_insert_sql(width, 1), rest).rowcount
         return count
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        marks = ",".join("?" * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        return int(self.sqlite.executemany(sql, rows).rowcount)
 
     def anchor_pairs(self, first_id: int, anchors: Iterable[str]) -> list[tuple[int, int]]:
         """Paired in a temporary table, so that memory use stays flat whatever the size."""
