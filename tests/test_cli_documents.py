@@ -18,8 +18,8 @@ def _run(*args: object) -> Result:
     return runner.invoke(app, [str(a) for a in args])
 
 
-def test_build_list_rebuild_and_remove(tmp_path: Path) -> None:
-    store = tmp_path / "tm.sqlite"
+def test_build_list_rebuild_and_remove(memory_target: str, tmp_path: Path) -> None:
+    store = memory_target
     res = [DOCS / f"resolution.{lang}.md" for lang in ("en", "fr", "es")]
     result = _run("build", *res, "--memory", store, "--json")
     assert result.exit_code == 0, result.output
@@ -52,16 +52,16 @@ def test_build_list_rebuild_and_remove(tmp_path: Path) -> None:
     assert "nosymbol" not in result.stdout
 
 
-def test_build_document_names_the_document(tmp_path: Path) -> None:
-    store = tmp_path / "tm.sqlite"
+def test_build_document_names_the_document(memory_target: str, tmp_path: Path) -> None:
+    store = memory_target
     args = [DOCS / "nosymbol.en.md", DOCS / "nosymbol.fr.md", "-m", store]
     assert _run("build", *args, "--document", "E/2025/NOTE/1").exit_code == 0
     listed = json.loads(_run("documents", "-m", store, "--json").stdout)
     assert [d["id"] for d in listed] == ["E/2025/NOTE/1"]
 
 
-def test_unknown_document_exits_2(tmp_path: Path) -> None:
-    store = tmp_path / "tm.sqlite"
+def test_unknown_document_exits_2(memory_target: str, tmp_path: Path) -> None:
+    store = memory_target
     _run("build", DOCS / "nosymbol.en.md", DOCS / "nosymbol.fr.md", "-m", store)
     result = _run("remove", "A/RES/1/1", "-m", store)
     assert result.exit_code == 2
@@ -69,8 +69,8 @@ def test_unknown_document_exits_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_import_keep_regions_flag(tmp_path: Path) -> None:
-    store = tmp_path / "tm.sqlite"
+def test_import_keep_regions_flag(memory_target: str, tmp_path: Path) -> None:
+    store = memory_target
     _run("build", DOCS / "nosymbol.en.md", DOCS / "nosymbol.fr.md", "-m", store)
     csv = tmp_path / "new.csv"
     csv.write_text("en-US,fr-FR\nThe meeting rose.,La séance est levée.\n", encoding="utf-8")
@@ -82,14 +82,14 @@ def test_import_keep_regions_flag(tmp_path: Path) -> None:
     assert stats["languages"] == {"en": 4, "en-US": 1, "fr": 4, "fr-FR": 1}
 
 
-def test_match_follows_build_rebuild_and_remove(tmp_path: Path) -> None:
+def test_match_follows_build_rebuild_and_remove(memory_target: str, tmp_path: Path) -> None:
     """The match index follows each change of a document: built, rebuilt with fewer
     languages, removed; each next match is what a fresh index gives."""
     from tm import live_index
     from tm.match import Matcher
     from tm.memory import Memory
 
-    store = tmp_path / "tm.sqlite"
+    store = memory_target
     res = [DOCS / f"resolution.{lang}.md" for lang in ("en", "fr", "es")]
     sentence = "Calls upon States to improve access to safe drinking water and sanitation;"
 

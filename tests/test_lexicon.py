@@ -174,7 +174,7 @@ def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- what a memory keeps --------------------------------------------------------------------
 
 
-def _memory(path: Path, pairs: Sequence[tuple[str, str]]) -> Memory:
+def _memory(path: str | Path, pairs: Sequence[tuple[str, str]]) -> Memory:
     memory = Memory.open(path)
     memory.add(
         [Unit((Variant("en", s), Variant("ru", t))) for s, t in pairs], origin="synthetic.en.md"
@@ -182,20 +182,22 @@ def _memory(path: Path, pairs: Sequence[tuple[str, str]]) -> Memory:
     return memory
 
 
-def test_update_stores_a_lexicon_that_reads_back_equal(tmp_path: Path) -> None:
-    with _memory(tmp_path / "m.sqlite", _corpus(300, seed=4)) as memory:
+def test_update_stores_a_lexicon_that_reads_back_equal(memory_target: str, tmp_path: Path) -> None:
+    with _memory(memory_target, _corpus(300, seed=4)) as memory:
         (learned,) = update(memory, "en", ["ru"])
         stored = stored_lexicon(memory, "en", "ru")
         assert stored == learned
         assert stored_lexicon(memory, "ru", "en") == learned.reversed()
         assert learned.pairs == 300
         assert memory.learned("subwords:en") is not None
-    with Memory.open(tmp_path / "m.sqlite", create=False) as memory:  # a new connection
+    with Memory.open(memory_target, create=False) as memory:  # a new connection
         assert stored_lexicon(memory, "en", "ru") == learned
 
 
-def test_subword_models_are_cached_and_retrained_as_the_memory_grows(tmp_path: Path) -> None:
-    with _memory(tmp_path / "m.sqlite", _corpus(50, seed=5)) as memory:
+def test_subword_models_are_cached_and_retrained_as_the_memory_grows(
+    memory_target: str, tmp_path: Path
+) -> None:
+    with _memory(memory_target, _corpus(50, seed=5)) as memory:
         learner = MemoryLearner(memory)
         first = learner.subwords("en", ["An apple."])
         assert MemoryLearner(memory).subwords("en", ["A pearl."]).model == first.model
@@ -206,16 +208,16 @@ def test_subword_models_are_cached_and_retrained_as_the_memory_grows(tmp_path: P
         assert MemoryLearner(memory).subwords("en", ["A pearl."]).model != first.model
 
 
-def test_a_retrained_model_sets_the_old_lexicon_aside(tmp_path: Path) -> None:
-    with _memory(tmp_path / "m.sqlite", _corpus(50, seed=8)) as memory:
+def test_a_retrained_model_sets_the_old_lexicon_aside(memory_target: str, tmp_path: Path) -> None:
+    with _memory(memory_target, _corpus(50, seed=8)) as memory:
         update(memory, "en", ["ru"])
         assert stored_lexicon(memory, "en", "ru") is not None
         memory.store_learned("subwords:en", train(["Other text."] * 3, lang="en").model, units=0)
         assert stored_lexicon(memory, "en", "ru") is None
 
 
-def test_lookup_cuts_the_word_and_lists_translations(tmp_path: Path) -> None:
-    with _memory(tmp_path / "m.sqlite", _corpus(300, seed=9)) as memory:
+def test_lookup_cuts_the_word_and_lists_translations(memory_target: str, tmp_path: Path) -> None:
+    with _memory(memory_target, _corpus(300, seed=9)) as memory:
         update(memory, "en", ["ru"])
         found = lookup(memory, "en", "ru", "tiger")
     pieces = [piece for piece, _ in found]
@@ -253,12 +255,12 @@ def test_cli_lexicon_show_other_way_round(lexicon_memory: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_cli_lexicon_show_without_a_lexicon_is_bad_input(tmp_path: Path) -> None:
-    with _memory(tmp_path / "m.sqlite", _corpus(5, seed=11)):
+def test_cli_lexicon_show_without_a_lexicon_is_bad_input(
+    memory_target: str, tmp_path: Path
+) -> None:
+    with _memory(memory_target, _corpus(5, seed=11)):
         pass
-    result = runner.invoke(
-        app, ["lexicon", "show", "en", "fr", "whale", "-m", str(tmp_path / "m.sqlite")]
-    )
+    result = runner.invoke(app, ["lexicon", "show", "en", "fr", "whale", "-m", str(memory_target)])
     assert result.exit_code == 2
     assert "no en-fr lexicon" in result.output
 
