@@ -247,7 +247,7 @@ def test_a_truncated_file_gets_the_streaming_readers_error(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("check", ["sql", "hashes", "too many to hash"])
 def test_a_tuid_shared_across_chunks_is_refused_and_nothing_is_stored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, check: str
+    memory_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, check: str
 ) -> None:
     if check != "sql":  # large imports look for equal tuids by their hashes first
         monkeypatch.setattr(tm.unit_writes, "_SORT_TUIDS", 0)
@@ -257,7 +257,7 @@ def test_a_tuid_shared_across_chunks_is_refused_and_nothing_is_stored(
     units.append(UNITS[0].format(n=3).replace("Peace", "Other"))
     path = tmp_path / "clash.tmx"
     path.write_text(HEAD + "\n".join(units) + "\n" + TAIL, encoding="utf-8")
-    with Memory.open(tmp_path / "bulk.sqlite") as memory:
+    with Memory.open(memory_target) as memory:
         with pytest.raises(InputError, match="tuid '3' is used by two different units"):
             bulk.import_tmx(memory, path, min_bytes=0, chunk_bytes=300)
         assert memory.count() == 0

@@ -370,9 +370,9 @@ def _source_first(unit: Unit) -> Unit:
     return replace(unit, variants=tuple(sorted(unit.variants, key=lambda v: v.lang[:2] != "en")))
 
 
-def test_fixture_files_round_trip_through_the_memory(tmp_path: Path) -> None:
+def test_fixture_files_round_trip_through_the_memory(memory_target: str, tmp_path: Path) -> None:
     names = ["inline_tags.tmx", "dates_props_notes.tmx", "utf16_bom.tmx", "srclang_all.tmx"]
-    with Memory.open(tmp_path / "a.sqlite") as first:
+    with Memory.open(memory_target) as first:
         import_files(first, [FIXTURES / n for n in names])
         export_memory(first, tmp_path / "a.tmx")
         stored = list(first.units())

@@ -323,8 +323,8 @@ def test_a_missing_memory_is_refused_at_start(tmp_path: Path) -> None:
         create_app(tmp_path / "none.sqlite")
 
 
-def test_tokens_commands(tmp_path: Path) -> None:
-    memory = tmp_path / "m.sqlite"
+def test_tokens_commands(memory_target: str, tmp_path: Path) -> None:
+    memory = memory_target
     CliRunner().invoke(
         cli,
         ["build", str(LETTER / "letter.en.md"), str(LETTER / "letter.fr.md"), "-m", str(memory)],
@@ -353,8 +353,10 @@ def test_tokens_commands(tmp_path: Path) -> None:
         assert access.verify(store, secret) is None
 
 
-def test_a_document_built_after_start_is_matched_at_once(tmp_path: Path) -> None:
-    memory = tmp_path / "m.sqlite"
+def test_a_document_built_after_start_is_matched_at_once(
+    memory_target: str, tmp_path: Path
+) -> None:
+    memory = memory_target
     files = [str(RESOLUTION / f"resolution.{lang}.md") for lang in ("en", "fr")]
     assert CliRunner().invoke(cli, ["build", *files, "-m", str(memory)]).exit_code == 0
     with Memory.open(memory, create=False) as store:
@@ -377,8 +379,10 @@ def _files(stem: str, folder: Path, langs: tuple[str, ...]) -> list[tuple[str, t
     ]
 
 
-def test_documents_build_list_and_remove_through_the_api(tmp_path: Path) -> None:
-    memory = tmp_path / "m.sqlite"
+def test_documents_build_list_and_remove_through_the_api(
+    memory_target: str, tmp_path: Path
+) -> None:
+    memory = memory_target
     files = [str(LETTER / f"letter.{lang}.md") for lang in ("en", "fr")]
     assert CliRunner().invoke(cli, ["build", *files, "-m", str(memory)]).exit_code == 0
     with Memory.open(memory, create=False) as store:
