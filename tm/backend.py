@@ -13,16 +13,18 @@ memory that a failed first import created is removed again. :mod:`tm.sqlite_stor
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from tm.connection import Connection
 from tm.errors import StoreError
 
 if TYPE_CHECKING:
-    from tm.live_index import LiveIndex
-    from tm.memory import Memory
+    from tm.live_index import LiveIndex, SourceRow
+    from tm.models import Unit
 
-__all__ = ["Backend", "Connection", "Cursor", "is_url"]
+__all__ = ["Backend", "MemoryView", "is_url"]
 
 #: the schemes of a PostgreSQL memory's URL
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -33,33 +35,29 @@ def is_url(target: object) -> bool:
     return isinstance(target, str) and target.startswith(URL_SCHEMES)
 
 
-class Cursor(Protocol):
-    """What a memory reads from a statement (``sqlite3.Cursor`` is one)."""
+class MemoryView(Protocol):
+    """What a backend asks of the memory it serves (:class:`tm.memory.Memory` is one; typed
+    here so that the backends do not import the memory that imports them)."""
+
+    connection: Connection
+    index_progress: Callable[[int, int], None] | None
 
     @property
-    def rowcount(self) -> int: ...
+    def path(self) -> Path: ...
 
-    def fetchone(self) -> Any: ...
+    def languages(self) -> dict[str, int]: ...
 
-    def fetchall(self) -> list[Any]: ...
+    def count(self) -> int: ...
 
-    def __iter__(self) -> Iterator[Any]: ...
+    def revision(self) -> int: ...
 
+    def bump(self) -> int: ...
 
-class Connection(Protocol):
-    """The part of ``sqlite3.Connection`` a memory uses; the PostgreSQL backend wraps psycopg
-    in it (:class:`tm.postgres.PgConnection`)."""
+    def sources(self, lang: str, *, ids: Sequence[int] | None = None) -> Iterator[SourceRow]: ...
 
-    @property
-    def in_transaction(self) -> bool: ...
-
-    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
-
-    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any: ...
-
-    def cursor(self) -> Any: ...
-
-    def close(self) -> None: ...
+    def units_with_ids(
+        self, *, langs: Sequence[str] | None = None
+    ) -> Iterator[tuple[int, Unit]]: ...
 
 
 class Backend(ABC):
@@ -99,7 +97,7 @@ class Backend(ABC):
         transaction changed anything)."""
 
     @abstractmethod
-    def before_commit(self, memory: Memory, *, units_changed: bool) -> None:
+    def before_commit(self, memory: MemoryView, *, units_changed: bool) -> None:
         """What the end of a write transaction keeps in step, in it: the match index files
         (SQLite), the revision log of the changed units (PostgreSQL)."""
 
@@ -133,11 +131,11 @@ class Backend(ABC):
         ``bases`` (comma-separated primary languages; empty: any), by id."""
 
     @abstractmethod
-    def match_index(self, memory: Memory, lang: str) -> LiveIndex:
+    def match_index(self, memory: MemoryView, lang: str) -> LiveIndex:
         """The match index of ``lang`` as the current snapshot holds the memory."""
 
     @abstractmethod
-    def prepare_index(self, memory: Memory, lang: str) -> None:
+    def prepare_index(self, memory: MemoryView, lang: str) -> None:
         """Make the match index of ``lang`` ready before a snapshot reads it (outside any
         transaction)."""
 

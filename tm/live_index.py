@@ -42,7 +42,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 import numpy as np
 
 from tm import lang as _lang
-from tm.backend import Connection
+from tm.connection import Connection
 from tm.errors import StoreError
 from tm.index import IndexRow, MatchIndex
 from tm.models import Unit

@@ -25,7 +25,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import NoReturn
 
-from tm.backend import Backend, Connection, is_url
+from tm.backend import Backend, is_url
+from tm.connection import Connection
 from tm.encoding import (
     DatedUnit,
     PlainUnit,

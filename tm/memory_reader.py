@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tm import lang as _lang
-from tm.backend import Backend, Connection
+from tm.backend import Backend
+from tm.connection import Connection
 from tm.encoding import (
     UNIT_COLUMNS,
     DatedUnit,

@@ -36,14 +36,13 @@ import psycopg
 from psycopg import pq
 
 from tm import pg_schema
-from tm.backend import Backend
+from tm.backend import Backend, MemoryView
 from tm.encoding import UNIT_COLUMNS, anchor_hash, variant_contains
 from tm.errors import InputError, StoreError
 from tm.schema import SCHEMA_VERSION, signature
 
 if TYPE_CHECKING:
     from tm.live_index import LiveIndex
-    from tm.memory import Memory
 
 __all__ = ["LOCK_TIMEOUT", "PgBackend", "PgConnection", "display_name"]
 
@@ -402,7 +401,7 @@ class PgBackend(Backend):
     def changes(self) -> int:
         return self.pg.changes
 
-    def before_commit(self, memory: Memory, *, units_changed: bool) -> None:
+    def before_commit(self, memory: MemoryView, *, units_changed: bool) -> None:
         """Give the revision log's rows of this transaction the revision it commits (bumped
         here when the write changed units without bumping it)."""
         conn = self.pg
@@ -505,10 +504,10 @@ class PgBackend(Backend):
             last = rows[-1][0]
         return found
 
-    def prepare_index(self, memory: Memory, lang: str) -> None:
+    def prepare_index(self, memory: MemoryView, lang: str) -> None:
         """Nothing to prepare: the index is built in RAM inside the snapshot."""
 
-    def match_index(self, memory: Memory, lang: str) -> LiveIndex:
+    def match_index(self, memory: MemoryView, lang: str) -> LiveIndex:
         """Built in RAM from the units of the snapshot, and kept until the revision moves."""
         from tm import live_index
 

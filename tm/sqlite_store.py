@@ -19,14 +19,13 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tm.backend import Backend
+from tm.backend import Backend, MemoryView
 from tm.encoding import UNIT_COLUMNS, anchor_hash, variant_contains
 from tm.errors import StoreError
 from tm.storefile import OpenedStore, open_store
 
 if TYPE_CHECKING:
     from tm.live_index import LiveIndex
-    from tm.memory import Memory
 
 __all__ = ["SqliteBackend"]
 
@@ -71,7 +70,7 @@ class SqliteBackend(Backend):
     def changes(self) -> int:
         return self.sqlite.total_changes
 
-    def before_commit(self, memory: Memory, *, units_changed: bool) -> None:
+    def before_commit(self, memory: MemoryView, *, units_changed: bool) -> None:
         if units_changed:
             from tm import live_index  # numpy and the tokenizer: loaded by writes only
 
@@ -171,12 +170,12 @@ class SqliteBackend(Backend):
         )
         return [int(row[0]) for row in rows]
 
-    def prepare_index(self, memory: Memory, lang: str) -> None:
+    def prepare_index(self, memory: MemoryView, lang: str) -> None:
         from tm import live_index
 
         live_index.prepare(memory, lang)
 
-    def match_index(self, memory: Memory, lang: str) -> LiveIndex:
+    def match_index(self, memory: MemoryView, lang: str) -> LiveIndex:
         """The index files (written first if missing, damaged or far behind, when the memory
         can be written), read; built in RAM when there are none to read."""
         from tm import live_index
