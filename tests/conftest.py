@@ -36,8 +36,10 @@ def shared_data() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_untm_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Glossaries a user imported on this machine must not change what the tests see."""
+    """Glossaries a user imported on this machine must not change what the tests see, nor
+    may the tests leave match index files in the user's cache."""
     monkeypatch.setenv("UNTM_HOME", str(tmp_path / "untm-home"))
+    monkeypatch.setenv("UNTM_INDEX_CACHE", str(tmp_path / "index-cache"))
 
 
 @pytest.hookimpl(wrapper=True)

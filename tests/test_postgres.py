@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from click.testing import Result
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -32,7 +33,7 @@ LANGS = ("en", "ar", "es", "fr", "ru", "zh")
 runner = CliRunner()
 
 
-def _run(*args: object) -> object:
+def _run(*args: object) -> Result:
     return runner.invoke(app, [str(a) for a in args])
 
 
@@ -197,11 +198,22 @@ def test_a_role_that_may_only_read_reads_and_is_told_it_cannot_write(postgres_ur
             conn.execute(f"DROP ROLE {reader}")
 
 
-def test_optimize_says_a_postgresql_memory_has_no_index_files(postgres_url: str) -> None:
-    Memory.open(postgres_url).close()
-    result = _run("optimize", "-m", postgres_url)
-    assert result.exit_code == 2
-    assert "keeps no match index files" in result.stderr
+def test_optimize_writes_this_machines_index_cache_of_a_postgresql_memory(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    with Memory.open(postgres_url) as memory:
+        memory.add([_unit("Peace", "Paix"), _unit("War", "Guerre")])
+    result = _run("optimize", "-m", postgres_url, "--json")
+    assert result.exit_code == 0, result.stderr
+    size = json.loads(result.stdout)["index_bytes"]
+    (held,) = (tmp_path / "index-cache").iterdir()  # conftest: UNTM_INDEX_CACHE
+    (path,) = held.iterdir()
+    assert path.name.startswith("en.") and path.stat().st_size == size > 0
+    draft = tmp_path / "draft.en.md"
+    draft.write_text("War\n", encoding="utf-8")
+    matched = _run("match", draft, "-m", postgres_url, "--json")
+    assert matched.exit_code == 0, matched.stderr
+    assert json.loads(matched.stdout)["segments"][0]["matches"][0]["targets"]["fr"] == "Guerre"
 
 
 # --- concordance: SQL prefilter, exact check -------------------------------------------------

@@ -135,6 +135,17 @@ class Backend(ABC):
         """The match index of ``lang`` as the current snapshot holds the memory."""
 
     @abstractmethod
+    def optimize_index(
+        self, memory: MemoryView, *, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Rewrite the match index whole, one file per indexed language (``untm optimize``);
+        return the bytes of its files.
+
+        Raises:
+            StoreError: if the index cannot be written.
+        """
+
+    @abstractmethod
     def prepare_index(self, memory: MemoryView, lang: str) -> None:
         """Make the match index of ``lang`` ready before a snapshot reads it (outside any
         transaction)."""

@@ -31,7 +31,7 @@ from __future__ import annotations
 import copy
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -50,6 +50,7 @@ __all__ = [
     "FollowedIndex",
     "cache_dir",
     "refresh",
+    "rewrite",
 ]
 
 #: units named in the log since the main file past this (and past MERGE_SHARE of the main
@@ -165,10 +166,30 @@ class FollowedIndex:
     def _stamp(self, seq: int) -> dict[str, int]:
         return {"memory": self.memory_id, "seq": seq}
 
-    def _write_main(self, memory: Followed) -> _State:
+    def rewrite(
+        self, memory: Followed, *, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Index the language anew in a main file now; return its bytes (0: in RAM)."""
+        with self._lock:
+            self._state = self._write_main(memory, progress=progress)
+        path = self.folder / f"{self.lang}.{self._state.main_seq}.idx"
+        return path.stat().st_size if path.is_file() else 0
+
+    def _write_main(
+        self, memory: Followed, *, progress: Callable[[int, int], None] | None = None
+    ) -> _State:
         """Index every unit of the language in a new main file at the log's position now
         (in RAM when the cache folder cannot be written)."""
         seq = memory.position()
+        total = memory.count()
+        done = 0
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress is not None:
+                progress(min(done, total), total)
+
         path = self.folder / f"{self.lang}.{seq}.idx"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -177,7 +198,8 @@ class FollowedIndex:
                 unit_rows(memory.sources(self.lang), self.lang),
                 lang=self.lang,
                 stamp=self._stamp(seq),
-                workers=2 if memory.count() > _PARALLEL and (os.cpu_count() or 1) > 1 else 1,
+                workers=2 if total > _PARALLEL and (os.cpu_count() or 1) > 1 else 1,
+                progress=advance,
             )
             main = MatchIndex.map(path, stamp=self._stamp(seq))
         except OSError:
@@ -245,6 +267,16 @@ _FOLLOWERS: dict[tuple[Path, int, str], FollowedIndex] = {}
 _FOLLOWERS_LOCK = threading.Lock()
 
 
+def _follower(memory_id: int, lang: str, folder: Path | None) -> FollowedIndex:
+    """This process's follower of one memory and language."""
+    key = (folder or cache_dir(), memory_id, lang)
+    with _FOLLOWERS_LOCK:
+        follower = _FOLLOWERS.get(key)
+        if follower is None:
+            follower = _FOLLOWERS[key] = FollowedIndex(memory_id, lang, folder=folder)
+    return follower
+
+
 def refresh(memory: Followed, lang: str, *, folder: Path | None = None) -> LiveIndex:
     """The index of ``lang`` for ``memory`` as its current snapshot holds it, kept by this
     process between calls (one :class:`FollowedIndex` per memory and language).
@@ -252,10 +284,20 @@ def refresh(memory: Followed, lang: str, *, folder: Path | None = None) -> LiveI
     Raises:
         StoreError: if the memory cannot be read.
     """
+    return _follower(memory.identity(), lang, folder).refresh(memory)
+
+
+def rewrite(
+    memory: Followed,
+    *,
+    folder: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Index anew every language this machine's cache holds of ``memory`` (English when it
+    holds none), one main file each (``untm optimize``); return the bytes written."""
     memory_id = memory.identity()
-    key = (folder or cache_dir(), memory_id, lang)
-    with _FOLLOWERS_LOCK:
-        follower = _FOLLOWERS.get(key)
-        if follower is None:
-            follower = _FOLLOWERS[key] = FollowedIndex(memory_id, lang, folder=folder)
-    return follower.refresh(memory)
+    held = (folder or cache_dir()) / f"{memory_id:x}"
+    langs = sorted({path.name.split(".")[0] for path in held.glob("*.idx")}) or ["en"]
+    return sum(
+        _follower(memory_id, lang, folder).rewrite(memory, progress=progress) for lang in langs
+    )

@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 #: keys of the ``meta`` table that the memory itself maintains
-_OWN_META = frozenset({"signature", "revision"})
+_OWN_META = frozenset({"signature", "revision", "memory"})
 #: merges under another tuid named one by one in an import's warnings
 _SHOWN_RENAMES = 10
 

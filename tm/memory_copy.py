@@ -40,7 +40,7 @@ _TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 _BATCH = 5000
 #: the memory's own ``meta`` keys: the destination keeps its own
-_OWN_META = ("signature", "revision")
+_OWN_META = ("signature", "revision", "memory")
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ import re
 import sys
 import unicodedata
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,7 @@ from tm import pg_schema
 from tm.backend import Backend, MemoryView
 from tm.encoding import UNIT_COLUMNS, anchor_hash, variant_contains
 from tm.errors import InputError, StoreError
+from tm.pg_log import IDENTITY_KEY, RevisionLog, new_identity
 from tm.schema import SCHEMA_VERSION, signature
 
 if TYPE_CHECKING:
@@ -251,7 +252,6 @@ class PgBackend(Backend):
         self.connection = self.pg
         self.created = False
         self._start_revision = 0
-        self._indexes: dict[str, tuple[int, LiveIndex]] = {}
         try:
             with self.pg.errors():
                 raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
@@ -361,8 +361,9 @@ class PgBackend(Backend):
                 for statement in pg_schema.CREATE:
                     raw.execute(statement)
                 raw.execute(
-                    "INSERT INTO meta (key, value) VALUES ('signature', %s), ('revision', '0')",
-                    (signature(),),
+                    "INSERT INTO meta (key, value) VALUES ('signature', %s), ('revision', '0'), "
+                    "(%s, %s)",
+                    (signature(), IDENTITY_KEY, new_identity()),
                 )
                 _search_indexes(raw, _unusual_chars())
                 raw.execute("COMMIT")
@@ -505,19 +506,26 @@ class PgBackend(Backend):
         return found
 
     def prepare_index(self, memory: MemoryView, lang: str) -> None:
-        """Nothing to prepare: the index is built in RAM inside the snapshot."""
+        """Nothing to prepare: the index follows the revision log inside the snapshot."""
 
     def match_index(self, memory: MemoryView, lang: str) -> LiveIndex:
-        """Built in RAM from the units of the snapshot, and kept until the revision moves."""
-        from tm import live_index
+        """The index this process keeps for the memory (a local cache file, and the units
+        the revision log names since it: :mod:`tm.followed_index`)."""
+        from tm import followed_index
 
-        revision = memory.revision()
-        cached = self._indexes.get(lang)
-        if cached is not None and cached[0] == revision:
-            return cached[1]
-        found = live_index.in_ram(memory.units_with_ids(langs=[lang]), lang)
-        self._indexes[lang] = (revision, found)
-        return found
+        return followed_index.refresh(RevisionLog(memory, name=self.name), lang)
+
+    def optimize_index(
+        self, memory: MemoryView, *, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """This machine's cache files of the memory, written anew in one snapshot."""
+        from tm import followed_index
+
+        self.begin_read()
+        try:
+            return followed_index.rewrite(RevisionLog(memory, name=self.name), progress=progress)
+        finally:
+            self.pg.raw.execute("COMMIT")
 
     # --- closing --------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import shutil
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -191,6 +191,14 @@ class SqliteBackend(Backend):
             except sqlite3.DatabaseError as err:
                 raise StoreError(f"{self.path}: cannot read the memory's units ({err})") from err
         return found
+
+    def optimize_index(
+        self, memory: MemoryView, *, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """The index files beside the memory, in a write transaction of their own."""
+        from tm import live_index
+
+        return live_index.optimize(memory, progress=progress)
 
     def discard(self) -> bool:
         """Remove the file (and its index files) when no other process holds it."""

@@ -192,25 +192,19 @@ def concordance(
 
 def optimize(memory: MemoryOption, json_: JsonOption = False) -> None:
     """Rewrite the memory's match index whole: one file per language, deltas merged and
-    removed units dropped (writes do this by themselves when the deltas grow large)."""
+    removed units dropped (writes do this by themselves when the deltas grow large). For a
+    PostgreSQL memory: this machine's cached index files of it."""
     from cli import render
-    from tm.backend import is_url
-    from tm.errors import InputError
-    from tm.live_index import optimize as rewrite
     from tm.memory import Memory
 
-    if is_url(memory):
-        with handle_errors():
-            raise InputError(
-                "a PostgreSQL memory keeps no match index files to rewrite (servers index its "
-                "units in RAM); optimize is for memory files"
-            )
     with (
         handle_errors(),
         Memory.open(memory, create=False) as store,
         render.progress_steps("match index") as advance,
     ):
-        size = rewrite(store, progress=lambda done, total: advance("indexing", done, total))
+        size = store.backend.optimize_index(
+            store, progress=lambda done, total: advance("indexing", done, total)
+        )
     if json_:
         render.json_out({"index_bytes": size})
     else:
