@@ -14,9 +14,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from click.testing import Result
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -208,7 +208,8 @@ def test_optimize_writes_this_machines_index_cache_of_a_postgresql_memory(
     size = json.loads(result.stdout)["index_bytes"]
     (held,) = (tmp_path / "index-cache").iterdir()  # conftest: UNTM_INDEX_CACHE
     (path,) = held.iterdir()
-    assert path.name.startswith("en.") and path.stat().st_size == size > 0
+    assert path.name.startswith("en.")
+    assert path.stat().st_size == size > 0
     draft = tmp_path / "draft.en.md"
     draft.write_text("War\n", encoding="utf-8")
     matched = _run("match", draft, "-m", postgres_url, "--json")

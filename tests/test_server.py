@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from conftest import new_database
+from pgcluster import new_database
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
