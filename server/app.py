@@ -16,8 +16,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -40,6 +42,7 @@ from tm.models import Document
 __all__ = ["create_app"]
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
 
 
 def create_app(
@@ -100,6 +103,15 @@ class _Api:
 
     def __init__(self, service: Service) -> None:
         self.service = service
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    async def _heavy(self, work: Callable[[], T]) -> T:
+        """Run ``work`` (a match, a concordance, a build: CPU for tens of milliseconds or
+        more) on one of the few threads kept for such work, so that look-ups, which take a
+        few milliseconds, are never queued behind it nor starved of the interpreter."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self.service.limits.heavy_requests)
+        return await anyio.to_thread.run_sync(work, limiter=self._limiter)
 
     # --- who is asking ------------------------------------------------------------------------
 
@@ -162,7 +174,7 @@ class _Api:
         query = request.query_params.get("q", "")
         lang = request.query_params.get("lang") or None
         limit = _int(request.query_params.get("limit"), 50, "limit")
-        hits = await run_in_threadpool(self.service.concordance, query, lang=lang, limit=limit)
+        hits = await self._heavy(lambda: self.service.concordance(query, lang=lang, limit=limit))
         return JSONResponse(jsonable.units_data(hits, langs=[lang] if lang else []))
 
     async def stats(self, request: Request) -> Response:
@@ -181,7 +193,7 @@ class _Api:
         chosen = None if str(targets).lower() == "all" else [str(targets)]
         min_score = _float(fields.get("min_score"), 50.0, "min_score")
         top = _int(fields.get("top"), 3, "top")
-        results = await run_in_threadpool(
+        results = await self._heavy(
             lambda: self.service.match(document, target_langs=chosen, min_score=min_score, top=top)
         )
         return JSONResponse(jsonable.matches_data(results))
@@ -198,7 +210,7 @@ class _Api:
             if not target_lang:
                 raise InputError("target_text needs target_lang")
             translation = self.service.draft(_str(fields, "target_text"), str(target_lang))
-        findings = await run_in_threadpool(self.service.check, source, translation)
+        findings = await self._heavy(lambda: self.service.check(source, translation))
         return JSONResponse(jsonable.findings_data(findings))
 
     async def export(self, request: Request) -> Response:
@@ -215,8 +227,8 @@ class _Api:
         folder = Path(tempfile.mkdtemp(prefix="untm-export-"))
         cleanup = BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
         try:
-            files = await run_in_threadpool(
-                self.service.export, folder, fmt=fmt, langs=langs, profile=profile
+            files = await self._heavy(
+                lambda: self.service.export(folder, fmt=fmt, langs=langs, profile=profile)
             )
             if len(files) == 1:
                 return FileResponse(files[0], filename=files[0].name, background=cleanup)
@@ -249,7 +261,7 @@ class _Api:
                 uploads.append((item.filename or "", data))
             symbol = form.get("document")
         document = symbol if isinstance(symbol, str) and symbol.strip() else None
-        report = await run_in_threadpool(lambda: self.service.build(uploads, document=document))
+        report = await self._heavy(lambda: self.service.build(uploads, document=document))
         summary = {k: v for k, v in asdict(report).items() if k != "reference"}
         return JSONResponse(summary, status_code=201)
 
@@ -258,7 +270,7 @@ class _Api:
         await self._allow(request, "editor")
         document = request.path_params["document"]
         langs = request.query_params.getlist("lang") or None
-        change = await run_in_threadpool(lambda: self.service.remove(document, langs=langs))
+        change = await self._heavy(lambda: self.service.remove(document, langs=langs))
         return JSONResponse(asdict(change))
 
     # --- admin --------------------------------------------------------------------------------
@@ -300,7 +312,7 @@ class _Api:
                     data = await upload.read(limits.upload_bytes + 1)
                     lang = fields.get("lang") or None
                     name = upload.filename or "draft.md"
-                    document = await run_in_threadpool(self.service.upload, data, name, lang)
+                    document = await self._heavy(lambda: self.service.upload(data, name, lang))
                     return fields, document
             if "text" not in fields:
                 raise InputError("send the draft as a 'file' field or a 'text' field")

@@ -45,6 +45,9 @@ class Limits:
     upload_bytes: int = 32 * 1024 * 1024
     text_chars: int = 200_000
     results: int = 200
+    #: requests doing heavy work (match, concordance, check, export, build) at once in one
+    #: process; more wait their turn, while look-ups go on beside them
+    heavy_requests: int = 2
 
 
 @dataclass(slots=True)
