@@ -233,6 +233,10 @@ _TEXTS = [
     "ﬁnancial ﬂows",  # ligatures: NFKC changes them
     "Ｆｕｌｌ width",
     "co-operation and cooperation",
+    "Re\u0301solution adopte\u0301e",  # decomposed accents: NFKC composes them
+    "安全理事会，报告：２０２４年",  # full-width punctuation (not unusual) and digits (unusual)
+    "\ufee1\ufee0\ufeb0\u0020\u0627\u0644\u0623\u0645\u0646",  # presentation forms
+    "Conseil\u00a0: résolution",  # a no-break space only (not unusual)
 ]
 
 
@@ -269,6 +273,12 @@ def both(postgres_url: str, tmp_path: Path) -> tuple[Memory, Memory]:
                 "-",
                 "'",
                 "operation",
+                "résolution",
+                "adoptée",
+                "2024",
+                "报告",
+                "مجلس",
+                "conseil :",
             ]
         ),
         st.text(alphabet="sStrRaAßẞkKKiİıσςΣ '-", min_size=1, max_size=6),

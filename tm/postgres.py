@@ -252,6 +252,7 @@ class PgBackend(Backend):
         self.connection = self.pg
         self.created = False
         self._start_revision = 0
+        self._start_changes = 0
         try:
             with self.pg.errors():
                 raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
@@ -365,7 +366,7 @@ class PgBackend(Backend):
                     "(%s, %s)",
                     (signature(), IDENTITY_KEY, new_identity()),
                 )
-                _search_indexes(raw, _unusual_chars())
+                _search_indexes(raw, _unusual())
                 raw.execute("COMMIT")
             except BaseException:
                 if self.pg.in_transaction:
@@ -395,6 +396,7 @@ class PgBackend(Backend):
             conn.raw.execute("ROLLBACK")
             raise
         self._start_revision = int(row[0])
+        self._start_changes = conn.changes
 
     def begin_read(self) -> None:
         self.pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
@@ -412,6 +414,10 @@ class PgBackend(Backend):
         if revision == self._start_revision:
             revision = memory.bump()
         conn.execute("UPDATE unit_changes SET revision = ? WHERE revision = 0", (revision,))
+        if conn.changes - self._start_changes > _ANALYZE_AFTER:
+            # fresh statistics, so that concordance's prefilter takes the trigram index at
+            # once rather than after autovacuum's next round
+            conn.execute("ANALYZE units")
 
     def error(self, err: BaseException) -> StoreError | None:
         if isinstance(err, psycopg.Error):
@@ -486,15 +492,25 @@ class PgBackend(Backend):
 
     def concordance_ids(self, needle: str, bases: str, limit: int) -> list[int]:
         """Candidates by SQL (see :func:`_prefilter`), in id order and in batches, each
-        checked exactly as SQLite's ``untm_find`` does, until ``limit`` are found."""
-        where, params = _prefilter(needle)
+        checked exactly as SQLite's ``untm_find`` does, until ``limit`` are found. Each
+        condition of the prefilter is a query of its own (each can use its own index: the
+        trigram index, the partial index of unusual units), their rows joined by id."""
+        branches = _prefilter(needle)
+        sql = " UNION ".join(
+            f"(SELECT id, variants FROM units WHERE id > ? AND {where} ORDER BY id LIMIT ?)"
+            for where, _ in branches
+        )
+        if len(branches) > 1:
+            sql = f"SELECT id, variants FROM ({sql}) AS candidates ORDER BY id LIMIT ?"
         found: list[int] = []
         last = 0
         while len(found) < limit:
-            rows = self.pg.execute(
-                f"SELECT id, variants FROM units WHERE id > ? AND {where} ORDER BY id LIMIT ?",
-                (last, *params, _BATCH),
-            ).fetchall()
+            params: list[Any] = []
+            for _, given in branches:
+                params += [last, *given, _BATCH]
+            if len(branches) > 1:
+                params.append(_BATCH)
+            rows = self.pg.execute(sql, params).fetchall()
             for uid, data in rows:
                 if variant_contains(data, needle, bases):
                     found.append(int(uid))
@@ -563,7 +579,7 @@ class PgBackend(Backend):
 def _search_indexes(raw: psycopg.Connection[Any], unusual: str) -> None:
     """The indexes concordance's prefilter uses (in the creating transaction): the units
     it always takes, and a trigram index when the database can have ``pg_trgm``."""
-    raw.execute(f"CREATE INDEX units_unusual ON units (id) WHERE {_UNUSUAL.format(chars=unusual)}")
+    raw.execute(f"CREATE INDEX units_unusual ON units (id) WHERE {unusual}")
     raw.execute("SAVEPOINT untm_trgm")
     try:
         for statement in pg_schema.SEARCH:
@@ -573,43 +589,74 @@ def _search_indexes(raw: psycopg.Connection[Any], unusual: str) -> None:
     raw.execute("RELEASE SAVEPOINT untm_trgm")
 
 
-#: units concordance always checks: texts NFKC would change, and texts holding a character
-#: whose case folding is several characters (``ß``: ``ss``), which a per-character search
-#: would miss
-_UNUSUAL = "(variants IS NOT NFKC NORMALIZED OR variants ~ '[{chars}]')"
+#: writes changing more rows than this refresh the planner's statistics of ``units``
+_ANALYZE_AFTER = 20_000
+
+#: units concordance always checks, since a search of the raw text for the needle's letters
+#: could miss the needle in them: texts holding a character whose case folding is several
+#: characters (``ß``: ``ss``), and texts that NFKC changes where letters, digits or marks are
+#: concerned (ligatures, full-width letters, decomposed accents). A text that NFKC changes only
+#: in spaces or punctuation (no-break spaces, full-width commas: most French and Chinese texts)
+#: is not among them: the letters the prefilter looks for never span those.
+_UNUSUAL = "(variants ~ '[{folds}]' OR (variants IS NOT NFKC NORMALIZED AND variants ~ '[{nfkc}]'))"
 
 
 @cache
 def _folds() -> tuple[dict[str, str], str]:
-    """For each case-folded character, every character that folds to it alone; and the
-    characters (NFKC-normal) whose folding is several characters. Scans Unicode once."""
+    """For each case-folded character, every character that folds to it alone; and the SQL
+    condition naming the units concordance always checks (:data:`_UNUSUAL`). Scans Unicode
+    once."""
     into: dict[str, set[str]] = {}
-    unusual = []
+    several: list[int] = []
+    changed: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul jamo
     for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
         char = chr(code)
         folded = char.casefold()
-        if folded == char:
-            continue
-        if len(folded) == 1:
+        if len(folded) == 1 and folded != char:
             into.setdefault(folded, {folded}).add(char)
-        elif unicodedata.is_normalized("NFKC", char):
-            unusual.append(char)
-    return {k: "".join(sorted(v)) for k, v in into.items()}, "".join(unusual)
+        elif len(folded) > 1 and unicodedata.is_normalized("NFKC", char):
+            several.append(code)
+        image = unicodedata.normalize("NFKC", char)
+        if unicodedata.combining(char) or (
+            image != char and any(c.isalnum() or unicodedata.category(c)[0] == "M" for c in image)
+        ):
+            changed.add(code)
+        parts = unicodedata.decomposition(char).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            changed.add(int(parts[1], 16))  # composes with what precedes it
+    condition = _UNUSUAL.format(folds=_ranges(several), nfkc=_ranges(sorted(changed)))
+    return {k: "".join(sorted(v)) for k, v in into.items()}, condition
 
 
-def _unusual_chars() -> str:
+def _ranges(codes: Sequence[int]) -> str:
+    """Sorted non-ASCII code points as the inside of a bracket expression (``a-z`` runs)."""
+    out: list[str] = []
+    start = prev = -2
+    for code in [*codes, -1]:
+        if code == prev + 1:
+            prev = code
+            continue
+        if start >= 0:
+            out.append(chr(start) if start == prev else f"{chr(start)}-{chr(prev)}")
+        start = prev = code
+    return "".join(out)
+
+
+def _unusual() -> str:
     return _folds()[1]
 
 
-def _prefilter(needle: str) -> tuple[str, tuple[Any, ...]]:
-    """An SQL condition that every unit holding the folded ``needle`` meets, and few others:
-    its longest run of letters and digits (which folding leaves in place, :func:`tm.fold.
-    contains`), as a regular expression with each character's case forms, or one of the
-    units :data:`_UNUSUAL` names. A needle without letters or digits takes every unit."""
+def _prefilter(needle: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """SQL conditions, one of which every unit holding the folded ``needle`` meets, and few
+    others do: its longest run of letters and digits (which folding leaves in place, :func:`tm.
+    fold.contains`), as a regular expression with each character's case forms; or being one of
+    the units :data:`_UNUSUAL` names. A needle without letters or digits takes every unit."""
     runs = re.split(r"[\W_]+", needle)
     key = max(runs, key=len) if runs else ""
     if not key:
-        return "TRUE", ()
+        return [("TRUE", ())]
     forms, unusual = _folds()
     pattern = "".join(f"[{forms[c]}]" if len(forms.get(c, c)) > 1 else re.escape(c) for c in key)
-    return f"(variants ~ ? OR {_UNUSUAL.format(chars=unusual)})", (pattern,)
+    return [("variants ~ ?", (pattern,)), (unusual, ())]
