@@ -28,7 +28,7 @@ from tm.memory import Memory, MemoryStats
 from tm.models import Concept, Document, Finding, Unit
 from tm.segment import segment_document
 from tm.terms import Glossary
-from tmx.glossary import with_user_glossaries
+from tmx.glossary import with_memory_glossaries, with_user_glossaries
 from tmx.interchange import export_memory
 
 __all__ = ["Limits", "Service"]
@@ -70,6 +70,10 @@ class Service:
         self.limits = limits or Limits()
         self._glossary_paths = tuple(glossaries)
         self._glossary: Glossary | None = None
+        #: the UN glossary with the user's and the ``--glossary`` files (read once)
+        self._base: Glossary | None = None
+        #: the memory's stored glossaries that ``_glossary`` holds (name -> when stored)
+        self._stamps: dict[str, str] | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
         Memory.open(self.target, create=False).close()  # fail at start, not at the first request
@@ -78,10 +82,16 @@ class Service:
 
     @property
     def glossary(self) -> Glossary:
-        """The UN glossary with the user's imported glossaries (and ``--glossary`` files)."""
+        """The UN glossary with the user's imported glossaries (and ``--glossary`` files), and
+        the glossaries stored with the memory as they are now (a team's: one imported through
+        any server or command is used from the next request on)."""
+        stamps = self.memory().glossary_stamps() or {}
         with self._lock:
-            if self._glossary is None:
-                self._glossary = with_user_glossaries(load_shipped(), self._glossary_paths)
+            if self._base is None:
+                self._base = with_user_glossaries(load_shipped(), self._glossary_paths)
+            if self._glossary is None or stamps != self._stamps:
+                self._glossary = with_memory_glossaries(self._base, self.memory())
+                self._stamps = stamps
             return self._glossary
 
     def _state(self) -> _Local:

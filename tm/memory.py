@@ -21,6 +21,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import NoReturn
@@ -41,7 +42,7 @@ from tm.errors import InputError
 from tm.lang import likely_region
 from tm.memory_reader import MemoryStats
 from tm.models import Unit
-from tm.schema import SCHEMA_VERSION, signature
+from tm.schema import GLOSSARIES, SCHEMA_VERSION, signature
 from tm.unit_writes import MAX_HASHED_TUIDS, UnitWriter
 
 # DatedUnit, PlainUnit, UnitRows, as_unit, encode_units and language_tag live in tm.encoding;
@@ -341,6 +342,39 @@ class Memory(UnitWriter):
                 "INSERT INTO learned (name, data, units) VALUES (?, ?, ?) ON CONFLICT (name) "
                 "DO UPDATE SET data = excluded.data, units = excluded.units",
                 (name, data, units),
+            )
+
+    def store_glossary(self, name: str, data: str, *, concepts: int) -> bool:
+        """Keep the glossary ``name`` (its concepts as raw TSV) with the memory, replacing one
+        of that name; return whether it replaced one. Every command and server using the
+        memory reads it beside the UN glossary (a team's terminology, shared as its units are).
+
+        Raises:
+            StoreError: if the database cannot be written.
+        """
+        with self.transaction(units=False):
+            self.connection.execute(GLOSSARIES)
+            replaced = (
+                self.connection.execute(
+                    "SELECT 1 FROM glossaries WHERE name = ?", (name,)
+                ).fetchone()
+                is not None
+            )
+            self.connection.execute(
+                "INSERT INTO glossaries (name, data, concepts, stored) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET data = excluded.data, "
+                "concepts = excluded.concepts, stored = excluded.stored",
+                (name, data, concepts, datetime.now(UTC).isoformat(timespec="microseconds")),
+            )
+        return replaced
+
+    def remove_glossary(self, name: str) -> bool:
+        """Remove the stored glossary ``name``; return whether there was one."""
+        if self.glossary_stamps() is None:
+            return False
+        with self.transaction(units=False):
+            return bool(
+                self.connection.execute("DELETE FROM glossaries WHERE name = ?", (name,)).rowcount
             )
 
 

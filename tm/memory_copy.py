@@ -23,6 +23,7 @@ from typing import Any
 from tm.encoding import UNIT_COLUMNS
 from tm.errors import InputError
 from tm.memory import Memory
+from tm.schema import GLOSSARIES
 
 __all__ = ["CopyReport", "copy_memory"]
 
@@ -37,6 +38,7 @@ _TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("documents", ("id", "title", "pivot", "built", "files"), "id"),
     ("document_units", ("document", "row", "unit"), "document, row"),
     ("learned", ("name", "data", "units"), "name"),
+    ("glossaries", ("name", "data", "concepts", "stored"), "name"),
 )
 _BATCH = 5000
 #: the memory's own ``meta`` keys: the destination keeps its own
@@ -45,14 +47,15 @@ _OWN_META = ("signature", "revision", "memory")
 
 @dataclass(frozen=True, slots=True)
 class CopyReport:
-    """What a copy moved: units, documents, settings (``meta`` rows), learned models, and the
-    destination's revision after it."""
+    """What a copy moved: units, documents, settings (``meta`` rows), learned models, the
+    destination's revision after it, and the glossaries stored with the memory."""
 
     units: int
     documents: int
     settings: int
     models: int
     revision: int
+    glossaries: int = 0
 
 
 def copy_memory(
@@ -94,6 +97,7 @@ def copy_memory(
         settings=len(settings),
         models=counts["learned"],
         revision=revision,
+        glossaries=counts["glossaries"],
     )
 
 
@@ -107,6 +111,7 @@ def _check_empty(target: Memory) -> None:
             f"{meta['revision']}); copy into a new file or an empty database"
         )
     target.connection.execute(target.backend.learned_table)
+    target.connection.execute(GLOSSARIES)
 
 
 def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:

@@ -209,8 +209,11 @@ class MemoryReader:
 
     def rows(self, table: str, columns: Sequence[str], *, order: str) -> Generator[tuple[Any, ...]]:
         """Every row of one of the memory's tables as stored, in ``order`` (streams): what
-        ``untm copy`` moves. A ``learned`` table the memory never made has no rows."""
+        ``untm copy`` moves. A ``learned`` or ``glossaries`` table the memory never made has
+        no rows."""
         if table == "learned" and self.learned_names() is None:
+            return
+        if table == "glossaries" and self.glossary_stamps() is None:
             return
         cursor = self.connection.cursor()
         cursor.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
@@ -224,6 +227,23 @@ class MemoryReader:
         except sqlite3.OperationalError:  # no model was ever stored in this memory
             return None
         return [str(name) for (name,) in rows]
+
+    def glossary_stamps(self) -> dict[str, str] | None:
+        """The glossaries stored with the memory (:meth:`~tm.memory.Memory.store_glossary`):
+        name -> when stored, to tell whether they changed; None when the memory has never
+        stored one."""
+        try:
+            rows = self.connection.execute("SELECT name, stored FROM glossaries").fetchall()
+        except sqlite3.OperationalError:  # no glossary was ever stored in this memory file
+            return None
+        return {str(name): str(stored) for name, stored in rows}
+
+    def glossaries(self) -> list[tuple[str, str]]:
+        """The glossaries stored with the memory: ``(name, raw TSV)``, by name."""
+        if self.glossary_stamps() is None:
+            return []
+        rows = self.connection.execute("SELECT name, data FROM glossaries ORDER BY name")
+        return [(str(name), str(data)) for name, data in rows]
 
     @reads
     def concordance(self, text: str, *, langs: Sequence[str] = (), limit: int = 50) -> list[Unit]:

@@ -16,7 +16,7 @@ saw.
 
 from __future__ import annotations
 
-from tm.schema import TABLES
+from tm.schema import GLOSSARIES, TABLES
 
 __all__ = ["CREATE", "NOT_NFKC", "SEARCH", "TABLES_PG", "schema_version"]
 
@@ -26,6 +26,7 @@ TABLES_PG: dict[str, tuple[str, ...]] = {
     "documents": ("id", "title", "pivot", "built", "files"),
     "document_units": ("document", "row", "unit"),
     "learned": ("name", "data", "units"),
+    "glossaries": ("name", "data", "concepts", "stored"),
     "unit_changes": ("seq", "unit_id", "revision", "op"),
 }
 
@@ -65,6 +66,7 @@ CREATE = (
     "CREATE INDEX document_units_unit ON document_units (unit)",
     'CREATE TABLE learned (name TEXT COLLATE "C" PRIMARY KEY, data BYTEA NOT NULL, '
     "units BIGINT NOT NULL)",
+    GLOSSARIES,
     """CREATE TABLE unit_changes (
         seq BIGSERIAL PRIMARY KEY,
         unit_id BIGINT NOT NULL,

@@ -560,8 +560,8 @@ class PgBackend(Backend):
             ).fetchone()
             if row is not None and row[0]:
                 raw.execute(
-                    "DROP TABLE unit_changes, learned, document_units, documents, languages, "
-                    "units, meta"
+                    "DROP TABLE unit_changes, learned, glossaries, document_units, documents, "
+                    "languages, units, meta"
                 )
                 raw.execute("DROP FUNCTION untm_log_units()")
                 removed = True

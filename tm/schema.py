@@ -15,6 +15,7 @@ from tm.errors import StoreError
 
 __all__ = [
     "APPLICATION_ID",
+    "GLOSSARIES",
     "MIGRATES_FROM",
     "SCHEMA_VERSION",
     "TABLES",
@@ -79,6 +80,14 @@ CREATE TABLE IF NOT EXISTS languages (lang TEXT PRIMARY KEY, units INTEGER NOT N
     + _DOCUMENTS
 )
 
+
+#: The team's glossaries stored with the memory (``untm glossary import --memory``): one row a
+#: glossary, its concepts as the raw TSV of :func:`tmx.glossary.table_text`. Made on first
+#: use in a memory file (older files have none), with the tables in a PostgreSQL one.
+GLOSSARIES = (
+    "CREATE TABLE IF NOT EXISTS glossaries (name TEXT PRIMARY KEY, data TEXT NOT NULL, "
+    "concepts INTEGER NOT NULL, stored TEXT NOT NULL)"
+)
 
 #: the tables and columns every memory this untm opens must have (older schemas included:
 #: checked before they are upgraded)

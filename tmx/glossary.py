@@ -22,6 +22,7 @@ import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -32,6 +33,10 @@ from tm.models import Concept, Term
 from tm.terms import Glossary, concepts_from_rows, is_abbreviation
 from tmx.cells import defuse, restore
 from tmx.output import atomic_paths
+
+if TYPE_CHECKING:
+    from tm.memory import Memory
+    from tm.memory_reader import MemoryReader
 
 __all__ = [
     "COLUMNS",
@@ -270,8 +275,16 @@ def write_table(glossary: Glossary, path: str | Path, *, raw: bool = False) -> i
 
     Returns the number of rows written.
     """
-    cell = str if raw else defuse
     delimiter = "," if Path(path).suffix.lower() == ".csv" else "\t"
+    text, count = table_text(glossary, delimiter=delimiter, raw=raw)
+    with atomic_paths() as tmp:
+        Path(tmp(path)).write_text(text, encoding="utf-8")
+    return count
+
+
+def table_text(glossary: Glossary, *, delimiter: str = "\t", raw: bool = False) -> tuple[str, int]:
+    """The table :func:`write_table` writes, as text, and its number of rows."""
+    cell = str if raw else defuse
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -280,9 +293,7 @@ def write_table(glossary: Glossary, path: str | Path, *, raw: bool = False) -> i
         for row in table_rows(concept):
             writer.writerow(map(cell, row))
             count += 1
-    with atomic_paths() as tmp:
-        Path(tmp(path)).write_text(buffer.getvalue(), encoding="utf-8")
-    return count
+    return buffer.getvalue(), count
 
 
 def write_omegat(
@@ -418,6 +429,59 @@ def with_user_glossaries(base_glossary: Glossary, paths: Sequence[str | Path] = 
             if str(err).startswith(str(path)):
                 raise
             raise GlossaryError(f"{path}: with the glossaries before it, {err}") from err
+    return merged
+
+
+# --- the glossaries stored with a memory (a team's) -----------------------------------------
+
+
+def import_into_memory(
+    path: str | Path,
+    memory: Memory,
+    *,
+    base: Glossary | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+) -> tuple[str, Glossary, bool, list[str]]:
+    """Read ``path`` (any format :func:`load` reads) and keep it with ``memory`` under its
+    file's stem: every command and server using the memory reads it (a team's terminology).
+    With ``base`` (the glossary it joins), one that cannot merge into it is refused first.
+
+    Returns the name, what was read, whether it replaced a glossary of that name, and the
+    concepts whose text had control characters (see :func:`clean_terms`).
+
+    Raises:
+        GlossaryError: the file is not a glossary, or does not merge into ``base``.
+    """
+    glossary, cleaned = clean_terms(_load_as_is(Path(path), src_lang=src_lang, tgt_lang=tgt_lang))
+    if base is not None:
+        try:
+            base.merged(glossary)
+        except GlossaryError as err:
+            raise GlossaryError(f"{path}: with the glossaries before it, {err}") from err
+    name = Path(path).stem
+    text, _ = table_text(glossary, raw=True)
+    replaced = memory.store_glossary(name, text, concepts=len(glossary.concepts))
+    return name, glossary, replaced, cleaned
+
+
+def with_memory_glossaries(base_glossary: Glossary, memory: MemoryReader) -> Glossary:
+    """``base_glossary`` merged with the glossaries stored with ``memory``, by name.
+
+    Raises:
+        GlossaryError: a stored glossary cannot be read or merged (the message says how to
+            remove it).
+    """
+    merged = base_glossary
+    for name, text in memory.glossaries():
+        origin = Path(f"{name}.tsv")
+        try:
+            merged = merged.merged(read_table(text, delimiter="\t", origin=origin))
+        except (GlossaryError, FormatError) as err:
+            raise GlossaryError(
+                f"the memory's glossary {name!r} cannot be used ({str(err)[:200]}); remove it "
+                f"with: untm glossary remove {name} --memory ..."
+            ) from err
     return merged
 
 

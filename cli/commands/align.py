@@ -74,7 +74,7 @@ def align(
             files[1:],
             langs=codes,
             presegmented=presegmented,
-            glossary=active_glossary(),
+            glossary=active_glossary(memory=memory),
         )
         if memory is None:
             alignments = align_all()

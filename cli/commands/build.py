@@ -100,7 +100,7 @@ def build(
                     en_file,
                     xx_files,
                     store,
-                    glossary=active_glossary(),
+                    glossary=active_glossary(memory=memory),
                     reference=glossary_out is not None,
                     document=document,
                     progress=advance,

@@ -39,6 +39,10 @@ def check(
         list[Path] | None,
         typer.Option("--glossary", help="A glossary file (TBX/CSV/TSV) to use beside the UN one."),
     ] = None,
+    memory: Annotated[
+        str | None,
+        typer.Option("--memory", "-m", help="Also the glossaries stored with this memory."),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit 1 when a finding reaches this severity.")
@@ -48,7 +52,7 @@ def check(
     from cli import render
 
     with handle_errors(), options(lang="or pass --lang xx"):
-        terms = active_glossary(glossary)
+        terms = active_glossary(glossary, memory=memory)
         findings = _findings(draft, lang, target, target_lang, terms)
     if json_:
         render.findings_json(findings)

@@ -24,8 +24,8 @@ def copy(
     json_: JsonOption = False,
 ) -> None:
     """Copy a whole memory to another store, either engine: units (with their ids), documents,
-    settings and tokens, learned models. The destination must be empty; an interrupted copy
-    leaves nothing there."""
+    settings and tokens, glossaries, learned models. The destination must be empty; an
+    interrupted copy leaves nothing there."""
     from cli import render
     from tm.memory import Memory
     from tm.memory_copy import copy_memory
@@ -43,6 +43,7 @@ def copy(
     else:
         render.console().print(
             f"Copied [bold]{report.units:,}[/] unit(s), {report.documents} document(s), "
-            f"{report.settings} setting(s), {report.models} learned model(s) to "
+            f"{report.settings} setting(s), {report.glossaries} glossary(ies), "
+            f"{report.models} learned model(s) to "
             f"{render.escape(new.name)} (revision {report.revision})."
         )

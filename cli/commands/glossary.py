@@ -26,18 +26,37 @@ app = typer.Typer(
 _GLOSSARY_HELP = "Your glossary (TBX/CSV/TSV), used beside the UN one."
 
 
-def active_glossary(paths: Sequence[Path] | None = None) -> Glossary:
+_MEMORY_HELP = "A memory (file or postgresql://...) whose stored glossaries are used too."
+MemoryGlossaries = Annotated[str | None, typer.Option("--memory", "-m", help=_MEMORY_HELP)]
+
+
+def active_glossary(paths: Sequence[Path] | None = None, *, memory: str | None = None) -> Glossary:
     """The shipped UN glossary + the imported user glossaries + ``paths`` (files for one run),
-    from the cache when the glossary is large and has not changed."""
+    from the cache when the glossary is large and has not changed; then the glossaries stored
+    with ``memory`` (a team's), when it exists."""
     from glossaries import load_shipped, shipped_data
-    from tmx.glossary import user_glossaries, with_user_glossaries
+    from tmx.glossary import user_glossaries, with_memory_glossaries, with_user_glossaries
     from tmx.glossary_cache import cached
 
     extra = tuple(paths or ())
-    return cached(
+    found = cached(
         (shipped_data(), *user_glossaries(), *extra),
         lambda: with_user_glossaries(load_shipped(), extra),
     )
+    if memory is None:
+        return found
+    from tm.backend import is_url
+    from tm.errors import InputError
+    from tm.memory import Memory
+
+    if not is_url(memory) and not Path(memory).exists():
+        return found  # a memory this command will create holds no glossary yet
+    try:
+        store = Memory.open(memory, create=False)
+    except InputError:
+        return found  # an empty database: no memory yet
+    with store:
+        return with_memory_glossaries(found, store)
 
 
 class Format(StrEnum):
@@ -53,6 +72,7 @@ class Format(StrEnum):
 def list_(
     lang: Annotated[str, typer.Option("--lang", help="Language of the names shown.")] = "en",
     glossary: Annotated[list[Path] | None, typer.Option("--glossary", help=_GLOSSARY_HELP)] = None,
+    memory: MemoryGlossaries = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the concepts as JSON.")] = False,
 ) -> None:
     """List the concepts of the glossary (the UN one and yours)."""
@@ -60,7 +80,7 @@ def list_(
     from tm import jsonable
 
     with handle_errors():
-        concepts = active_glossary(glossary).concepts
+        concepts = active_glossary(glossary, memory=memory).concepts
     if json_:
         render.json_out([jsonable.concept_data(c) for c in concepts])
     else:
@@ -71,6 +91,7 @@ def list_(
 def show(
     concept_id: Annotated[str, typer.Argument(metavar="ID", help="Concept id, e.g. INS-ICCPR.")],
     glossary: Annotated[list[Path] | None, typer.Option("--glossary", help=_GLOSSARY_HELP)] = None,
+    memory: MemoryGlossaries = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the concept as JSON.")] = False,
 ) -> None:
     """Show one concept: every term with status, abbreviation, confidence and source."""
@@ -78,7 +99,7 @@ def show(
     from tm import jsonable
 
     with handle_errors():
-        concept = active_glossary(glossary).get(concept_id)
+        concept = active_glossary(glossary, memory=memory).get(concept_id)
     if json_:
         render.json_out(jsonable.concept_data(concept))
     else:
@@ -94,16 +115,38 @@ def import_(
     target_lang: Annotated[
         str | None, typer.Option("--target-lang", help="OmegaT files: the target language.")
     ] = None,
+    memory: Annotated[
+        str | None,
+        typer.Option(
+            "--memory",
+            "-m",
+            help="Keep it with this memory instead (a team's: every user and server of it).",
+        ),
+    ] = None,
 ) -> None:
-    """Keep FILE as one of your glossaries, used beside the UN one by every command."""
+    """Keep FILE as one of your glossaries, used beside the UN one by every command; with
+    --memory, as a glossary of that memory, used by every command and server using it."""
     from cli import render
-    from tmx.glossary import import_user
+    from tmx.glossary import import_into_memory, import_user
 
     with handle_errors(), options(languages="with --source-lang en --target-lang fr"):
-        stored, read, replaced, cleaned = import_user(
-            file, src_lang=source_lang, tgt_lang=target_lang
-        )
-        active_glossary()  # a large glossary is indexed and cached now, once
+        if memory is None:
+            stored, read, replaced, cleaned = import_user(
+                file, src_lang=source_lang, tgt_lang=target_lang
+            )
+            active_glossary()  # a large glossary is indexed and cached now, once
+            where = str(stored)
+            replacing = f"{stored.name} replaces your earlier glossary of that name"
+        else:
+            from tm.memory import Memory
+
+            base = active_glossary(memory=memory)
+            with Memory.open(memory, create=False) as store:
+                name, read, replaced, cleaned = import_into_memory(
+                    file, store, base=base, src_lang=source_lang, tgt_lang=target_lang
+                )
+                where = f"the memory {store.name} as {name!r}"
+                replacing = f"{name} replaces the memory's earlier glossary of that name"
     if cleaned:
         shown = ", ".join(cleaned[:5]) + (
             f" and {len(cleaned) - 5} more" if len(cleaned) > 5 else ""
@@ -113,25 +156,43 @@ def import_(
             f"were replaced by spaces: {shown}"
         )
     if replaced:
-        render.warning(f"{stored.name} replaces your earlier glossary of that name")
+        render.warning(replacing)
     terms = sum(len(c.terms) for c in read.concepts)
     render.console().print(
         f"Imported {len(read.concepts)} concepts ({terms} terms) from {render.escape(str(file))}"
-        f" into {render.escape(str(stored))}."
+        f" into {render.escape(where)}."
     )
 
 
 @app.command()
 def remove(
     name: Annotated[str, typer.Argument(help="The name the glossary was imported under.")],
+    memory: Annotated[
+        str | None,
+        typer.Option("--memory", "-m", help="Remove it from this memory's glossaries."),
+    ] = None,
 ) -> None:
-    """Remove one of your imported glossaries (``glossary import`` says its name)."""
+    """Remove one of your imported glossaries (``glossary import`` says its name), or with
+    --memory one of the memory's."""
     from cli import render
     from tmx.glossary import remove_user
 
     with handle_errors():
-        removed = remove_user(name)
-    render.console().print(f"Removed {render.escape(str(removed))}.")
+        if memory is None:
+            removed = str(remove_user(name))
+        else:
+            from tm.errors import GlossaryError, quoted
+            from tm.memory import Memory
+
+            with Memory.open(memory, create=False) as store:
+                if not store.remove_glossary(name):
+                    known = ", ".join(sorted(store.glossary_stamps() or {})) or "none"
+                    raise GlossaryError(
+                        f"no glossary named {quoted(name)} in {store.name} (its glossaries: "
+                        f"{known})"
+                    )
+                removed = f"{name} from {store.name}"
+    render.console().print(f"Removed {render.escape(removed)}.")
 
 
 @app.command()

@@ -48,7 +48,7 @@ def match(
 
     with handle_errors(), options(lang="or pass --lang xx"):
         targets = None if target_lang.lower() == "all" else [target_lang]
-        terms = active_glossary(glossary)
+        terms = active_glossary(glossary, memory=memory)
         _, results = _match(draft, memory, lang, targets, top, min_score, terms)
     if json_:
         render.match_json(results)

@@ -27,6 +27,10 @@ def query(
         list[Path] | None,
         typer.Option("--glossary", help="Your glossary (TBX/CSV/TSV), used beside the UN one."),
     ] = None,
+    memory: Annotated[
+        str | None,
+        typer.Option("--memory", "-m", help="Also the glossaries stored with this memory."),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Show the concepts that best match TERM, with their terms in every language."""
@@ -35,7 +39,7 @@ def query(
     from tm import jsonable
 
     with handle_errors():
-        found = active_glossary(glossary).lookup(term, lang=lang, limit=limit)
+        found = active_glossary(glossary, memory=memory).lookup(term, lang=lang, limit=limit)
     found = [(concept, score) for concept, score in found if score >= MIN_SCORE]
     if json_:
         render.json_out({"query": term, "results": [jsonable.concept_data(c, s) for c, s in found]})
