@@ -479,8 +479,8 @@ def with_memory_glossaries(base_glossary: Glossary, memory: MemoryReader) -> Glo
             merged = merged.merged(read_table(text, delimiter="\t", origin=origin))
         except (GlossaryError, FormatError) as err:
             raise GlossaryError(
-                f"the memory's glossary {name!r} cannot be used ({str(err)[:200]}); remove it "
-                f"with: untm glossary remove {name} --memory ..."
+                f"the glossary {name!r} stored with the memory cannot be used "
+                f"({str(err)[:200]}); remove it from the memory and import it corrected"
             ) from err
     return merged
 
