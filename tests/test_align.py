@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tm.align as al
+import tm.bead_search as bs
 from tm.align import align, bead_lines, multilingual, presegmented, read_presegmented
 from tm.anchors import Anchorer
+from tm.bead_costs import BEADS, Costs, Item
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.models import Alignment, Bead, Segment
 
@@ -209,39 +211,39 @@ def test_beads_cover_both_sides_in_order(src: list[str], tgt: list[str]) -> None
     _assert_covers(align(presegmented(src), presegmented(tgt), src_lang="en", tgt_lang="fr"))
 
 
-def _exhaustive(costs: al.Costs) -> float:
+def _exhaustive(costs: Costs) -> float:
     """The textbook DP over the whole matrix, for comparison."""
     n, m = costs.n, costs.m
     best = [[math.inf] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n + 1):
         for j in range(m + 1):
-            for k, (di, dj) in enumerate(al.BEADS):
+            for k, (di, dj) in enumerate(BEADS):
                 if i >= di and j >= dj and best[i - di][j - dj] < math.inf:
                     cand = best[i - di][j - dj] + costs.cost(i, j, k)
                     best[i][j] = min(best[i][j], cand)
     return best[n][m]
 
 
-def _costs(src: Sequence[str], tgt: Sequence[str]) -> al.Costs:
+def _costs(src: Sequence[str], tgt: Sequence[str]) -> Costs:
     anchorer = Anchorer("en")
     src_items = al._items(src, "en", anchorer)
     tgt_items = al._items(tgt, "fr", anchorer)
     ratio = sum(i.length for i in tgt_items) / max(sum(i.length for i in src_items), 1.0) or 1.0
-    return al.Costs(src_items, tgt_items, ratio=ratio, variance=6.8, floor=20.0)
+    return Costs(src_items, tgt_items, ratio=ratio, variance=6.8, floor=20.0)
 
 
 @settings(max_examples=80, deadline=None)
 @given(_TEXTS, _TEXTS)
 def test_banded_search_equals_exhaustive_dp(src: list[str], tgt: list[str]) -> None:
     costs = _costs(src, tgt)
-    centre = al._anchor_centre(costs_items(src), costs_items(tgt))
-    total, path = al._search(costs, centre)
+    centre = bs.anchor_centre(costs_items(src), costs_items(tgt))
+    total, path = bs.search(costs, centre)
     assert total == pytest.approx(_exhaustive(costs))
     assert path[-1][:2] == (len(src), len(tgt))
 
 
-def costs_items(texts: Sequence[str]) -> list[al.Item]:
+def costs_items(texts: Sequence[str]) -> list[Item]:
     return al._items(texts, "en", Anchorer("en"))
 
 
@@ -250,9 +252,9 @@ def costs_items(texts: Sequence[str]) -> list[al.Item]:
 def test_band_finds_any_path_lying_inside_it(src: list[str], tgt: list[str], width: int) -> None:
     costs = _costs(src, tgt)
     centre = [i * len(tgt) / len(src) for i in range(len(src) + 1)]
-    lo, hi = al._band(centre, len(tgt), width)
-    total, _, _, _ = al._forward(costs, lo, hi)
-    full_total, full_path, _, _ = al._forward(
+    lo, hi = bs.band(centre, len(tgt), width)
+    total, _, _, _ = bs.forward(costs, lo, hi)
+    full_total, full_path, _, _ = bs.forward(
         costs, [0] * (len(src) + 1), [len(tgt)] * (len(src) + 1)
     )
     if all(lo[i] <= j <= hi[i] for i, j, _ in full_path):

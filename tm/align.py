@@ -26,7 +26,6 @@ carries warnings (as data) listing the suspect regions.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -35,7 +34,6 @@ from pathlib import Path
 
 from tm.anchors import Anchorer, Recogniser, script_of
 from tm.bead_costs import (
-    BEADS,
     CLOSED_MERGE,
     GAP_SCORE,
     LEXICAL,
@@ -43,7 +41,15 @@ from tm.bead_costs import (
     Costs,
     Item,
     merge_keys,
-    prefix_sums,
+)
+from tm.bead_search import (
+    GUIDED_WIDTH,
+    MIN_WIDTH,
+    anchor_centre,
+    initial_ratio,
+    path_beads,
+    search,
+    search_margins,
 )
 from tm.document import decode_text, read_document
 from tm.errors import AlignmentError, InputError, LanguageError
@@ -69,266 +75,8 @@ SUSPECT = 0.3
 _DEFAULT_VARIANCE = 6.8  # Gale & Church's variance per character, before measuring our own
 _MIN_VARIANCE = 6.8  # the first pass picks 1-1 beads whose lengths agree: its estimate runs low
 _FLOOR = 0.5  # extra length variance, as a share of the median segment length
-_MIN_WIDTH = 12  # narrowest band (in segments either side of the centre line)
-_GUIDED_WIDTH = 6  # band around a first pass's path
-_MAX_CELLS = 400_000  # the band stops widening beyond this many cells (seconds of work)
 
 _BYTE_LANGS = frozenset({"zh", "ja", "ko"})
-
-
-# --- the dynamic program ------------------------------------------------------------------------
-
-
-def _band(centre: Sequence[float], m: int, width: int) -> tuple[list[int], list[int]]:
-    """Rows' column ranges [lo, hi] around ``centre``, made connected and ending at (n, m)."""
-    n = len(centre) - 1
-    lo = [max(0, min(m, math.floor(c) - width)) for c in centre]
-    hi = [max(0, min(m, math.ceil(c) + width)) for c in centre]
-    lo[0], hi[n] = 0, m
-    for i in range(1, n + 1):
-        hi[i] = max(hi[i], hi[i - 1])
-        lo[i] = min(lo[i], hi[i - 1])
-    for i in range(n - 1, -1, -1):
-        lo[i] = min(lo[i], lo[i + 1])
-    return lo, hi
-
-
-_Table = list[list[float]]
-
-
-def _forward(
-    costs: Costs, lo: Sequence[int], hi: Sequence[int]
-) -> tuple[float, list[tuple[int, int, int]], _Table, list[list[list[float]]]]:
-    """The Viterbi pass: (total cost, best path, best costs from (0, 0), and the cost of each
-    bead type ending in each cell, infinite where not computed, for :func:`_backward`)."""
-    n, m = costs.n, costs.m
-    inf = math.inf
-    table: _Table = []
-    back: list[list[int]] = []
-    spent: list[list[list[float]]] = []
-    n_beads = len(BEADS)
-    for i in range(n + 1):
-        row_lo, row_hi = lo[i], hi[i]
-        row = [inf] * (row_hi - row_lo + 1)
-        bk = [-1] * (row_hi - row_lo + 1)
-        cells = [[inf] * n_beads for _ in range(row_hi - row_lo + 1)]
-        for j in range(row_lo, row_hi + 1):
-            if i == 0 and j == 0:
-                row[0] = 0.0
-                continue
-            cell = cells[j - row_lo]
-            best, best_k = inf, -1
-            for k, (di, dj) in enumerate(BEADS):
-                pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0:
-                    continue
-                if pi == i:
-                    if pj < row_lo:
-                        continue
-                    prev = row[pj - row_lo]
-                else:
-                    p_lo = lo[pi]
-                    if pj < p_lo or pj > hi[pi]:
-                        continue
-                    prev = table[pi][pj - p_lo]
-                if prev == inf:
-                    continue
-                cost = cell[k] = costs.cost(i, j, k)
-                total = prev + cost
-                if total < best:
-                    best, best_k = total, k
-            row[j - row_lo] = best
-            bk[j - row_lo] = best_k
-        table.append(row)
-        back.append(bk)
-        spent.append(cells)
-    total = table[n][m - lo[n]]
-    if total == inf:
-        raise AlignmentError("no alignment path was found (internal band error)")
-    path: list[tuple[int, int, int]] = []
-    i, j = n, m
-    while i or j:
-        k = back[i][j - lo[i]]
-        path.append((i, j, k))
-        di, dj = BEADS[k]
-        i, j = i - di, j - dj
-    path.reverse()
-    return total, path, table, spent
-
-
-def _backward(
-    n: int, m: int, lo: Sequence[int], hi: Sequence[int], spent: Sequence[Sequence[Sequence[float]]]
-) -> _Table:
-    """Best costs from each cell of the band to (n, m), reusing the forward pass's bead costs
-    (a cell the forward pass could not reach gets an infinite cost, which no margin uses)."""
-    inf = math.inf
-    table: list[list[float]] = [[] for _ in range(n + 1)]
-    for i in range(n, -1, -1):
-        row_lo, row_hi = lo[i], hi[i]
-        row = [inf] * (row_hi - row_lo + 1)
-        for j in range(row_hi, row_lo - 1, -1):
-            if i == n and j == m:
-                row[j - row_lo] = 0.0
-                continue
-            best = inf
-            for k, (di, dj) in enumerate(BEADS):
-                ni, nj = i + di, j + dj
-                if ni > n or nj > m:
-                    continue
-                if ni == i:
-                    if nj > row_hi:
-                        continue
-                    after = row[nj - row_lo]
-                else:
-                    if nj < lo[ni] or nj > hi[ni]:
-                        continue
-                    after = table[ni][nj - lo[ni]]
-                if after == inf:
-                    continue
-                total = after + spent[ni][nj - lo[ni]][k]
-                if total < best:
-                    best = total
-            row[j - row_lo] = best
-        table[i] = row
-    return table
-
-
-def _margins(
-    path: Sequence[tuple[int, int, int]],
-    total: float,
-    forward: Sequence[Sequence[float]],
-    backward: Sequence[Sequence[float]],
-    lo: Sequence[int],
-    hi: Sequence[int],
-) -> list[float]:
-    """For each bead of the best path, how much dearer the best path is that passes through
-    a nearby cell off the path (up to three segments away) instead of the bead's end: a
-    small margin means that the bead's boundary is in doubt."""
-    n = len(lo) - 1
-    on_path = {(0, 0)} | {(i, j) for i, j, _ in path}
-    margins = []
-    for i, j, _ in path:
-        best = math.inf
-        for ii in range(max(0, i - 3), min(n, i + 3) + 1):
-            for jj in range(max(lo[ii], j - 3), min(hi[ii], j + 3) + 1):
-                if (ii, jj) in on_path:
-                    continue
-                through = forward[ii][jj - lo[ii]] + backward[ii][jj - lo[ii]]
-                best = min(best, through)
-        margins.append(best - total)
-    return margins
-
-
-def _touches(
-    path: Sequence[tuple[int, int, int]], lo: Sequence[int], hi: Sequence[int], m: int
-) -> bool:
-    return any((j == lo[i] and j > 0) or (j == hi[i] and j < m) for i, j, _ in path)
-
-
-def _search(
-    costs: Costs, centre: Sequence[float], *, width: int = _MIN_WIDTH
-) -> tuple[float, list[tuple[int, int, int]]]:
-    """Best path in a band around ``centre``, widened while the path touches the band's edge
-    (up to :data:`_MAX_CELLS` cells)."""
-    total, path, _ = _search_margins(costs, centre, width=width, margins=False)
-    return total, path
-
-
-def _search_margins(
-    costs: Costs, centre: Sequence[float], *, width: int = _MIN_WIDTH, margins: bool = True
-) -> tuple[float, list[tuple[int, int, int]], list[float]]:
-    """:func:`_search`, plus each bead's margin (see :func:`_margins`) when asked."""
-    m = costs.m
-    while True:
-        lo, hi = _band(centre, m, width)
-        total, path, forward, spent = _forward(costs, lo, hi)
-        full = all(a == 0 for a in lo) and all(b == m for b in hi)
-        if full or not _touches(path, lo, hi, m) or len(lo) * (4 * width + 1) > _MAX_CELLS:
-            break
-        width *= 2
-    if not margins:
-        return total, path, []
-    backward = _backward(costs.n, m, lo, hi, spent)
-    return total, path, _margins(path, total, forward, backward, lo, hi)
-
-
-def _anchor_chain(src: Sequence[Item], tgt: Sequence[Item]) -> list[tuple[int, int]]:
-    """A longest monotone chain of items sharing a strong key found once on each side."""
-
-    def unique(items: Sequence[Item]) -> dict[str, int]:
-        seen: dict[str, int] = {}
-        twice: set[str] = set()
-        for idx, item in enumerate(items):
-            for key in item.strong:
-                if key in seen and seen[key] != idx:
-                    twice.add(key)
-                seen.setdefault(key, idx)
-        return {key: idx for key, idx in seen.items() if key not in twice}
-
-    src_keys, tgt_keys = unique(src), unique(tgt)
-    points = sorted({(i, tgt_keys[key]) for key, i in src_keys.items() if key in tgt_keys})
-    return _longest_chain(points)
-
-
-def _anchor_centre(src: Sequence[Item], tgt: Sequence[Item]) -> list[float]:
-    """A centre line for the band, through the anchor chain (the diagonal without one)."""
-    n, m = len(src), len(tgt)
-    if n == 0:
-        return [float(m)]
-    chain = _anchor_chain(src, tgt)
-    xs = [0.0] + [i + 0.5 for i, _ in chain] + [float(n)]
-    ys = [0.0] + [j + 0.5 for _, j in chain] + [float(m)]
-    centre = []
-    for i in range(n + 1):
-        k = min(bisect.bisect_right(xs, i), len(xs) - 1)
-        x0, x1, y0, y1 = xs[k - 1], xs[k], ys[k - 1], ys[k]
-        centre.append(y0 + (y1 - y0) * (i - x0) / (x1 - x0) if x1 > x0 else y1)
-    return centre
-
-
-def _initial_ratio(src: Sequence[Item], tgt: Sequence[Item]) -> float:
-    """Target/source length ratio, robust to a version missing whole parts.
-
-    The anchor chain cuts both texts into regions; the ratio is the median of the regions'
-    ratios when there are enough regions, else the ratio of the totals.
-    """
-    ps = prefix_sums([it.length for it in src])
-    pt = prefix_sums([it.length for it in tgt])
-    cuts = [(0, 0), *_anchor_chain(src, tgt), (len(src), len(tgt))]
-    regions = sorted(
-        (pt[j1] - pt[j0]) / (ps[i1] - ps[i0])
-        for (i0, j0), (i1, j1) in zip(cuts, cuts[1:], strict=False)
-        if ps[i1] > ps[i0] and pt[j1] > pt[j0]
-    )
-    if len(regions) >= 4:
-        return regions[len(regions) // 2]
-    return pt[-1] / ps[-1] if ps[-1] > 0 and pt[-1] > 0 else 1.0
-
-
-def _longest_chain(points: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Longest chain strictly increasing in both coordinates (patience sorting)."""
-    tails: list[int] = []  # tails[k]: smallest j ending a chain of length k+1
-    tail_idx: list[int] = []
-    parent: list[int] = []
-    for idx, (_, j) in enumerate(points):
-        # strictly increasing i: points with the same i must not chain, so process by i
-        k = bisect.bisect_left(tails, j)
-        if k > 0 and points[tail_idx[k - 1]][0] == points[idx][0]:
-            parent.append(-1)
-            continue
-        parent.append(tail_idx[k - 1] if k else -1)
-        if k == len(tails):
-            tails.append(j)
-            tail_idx.append(idx)
-        else:
-            tails[k], tail_idx[k] = j, idx
-    chain: list[tuple[int, int]] = []
-    idx = tail_idx[-1] if tail_idx else -1
-    while idx != -1:
-        chain.append(points[idx])
-        idx = parent[idx]
-    chain.reverse()
-    return chain
 
 
 # --- items, parameters, and the two levels ------------------------------------------------------
@@ -405,15 +153,6 @@ class _Plan:
         return cls(groups)
 
 
-def _path_beads(path: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """(i0, j0, di, dj) for every step of a path."""
-    out = []
-    for i, j, k in path:
-        di, dj = BEADS[k]
-        out.append((i - di, j - dj, di, dj))
-    return out
-
-
 def _two_level(
     src_items: list[Item],
     tgt_items: list[Item],
@@ -449,10 +188,10 @@ def _two_level(
             merge=CLOSED_MERGE,
         )
         if para_guide is None:
-            _, path = _search(costs, _anchor_centre(p_src, p_tgt))
+            _, path = search(costs, anchor_centre(p_src, p_tgt))
         else:
-            _, path = _search(costs, para_guide, width=_GUIDED_WIDTH)
-        para_beads = _path_beads(path)
+            _, path = search(costs, para_guide, width=GUIDED_WIDTH)
+        para_beads = path_beads(path)
     beads: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
     para_groups: list[tuple[list[int], list[int]]] = []
     for pi, pj, di, dj in para_beads:
@@ -469,13 +208,13 @@ def _two_level(
             s_items, t_items, ratio=ratio, variance=variance, floor=floor, lexical=lexical
         )
         if guide is None:
-            centre, width = _anchor_centre(s_items, t_items), _MIN_WIDTH
+            centre, width = anchor_centre(s_items, t_items), MIN_WIDTH
         else:
             start, top = t_pos[0], float(len(t_pos))
             centre = [min(max(guide[p] - start, 0.0), top) for p in range(s_pos[0], s_pos[-1] + 2)]
-            width = _GUIDED_WIDTH
-        _, path, margins = _search_margins(costs, centre, width=width, margins=scores)
-        for k, (i0, j0, bi, bj) in enumerate(_path_beads(path)):
+            width = GUIDED_WIDTH
+        _, path, margins = search_margins(costs, centre, width=width, margins=scores)
+        for k, (i0, j0, bi, bj) in enumerate(path_beads(path)):
             score = costs.score(i0 + bi, j0 + bj, bi, bj, margins[k]) if scores else 0.0
             beads.append(
                 (
@@ -636,7 +375,7 @@ def align(
     src_items = _items([s.text for s in src], s_base, src_anchorer, [s.kind for s in src])
     tgt_items = _items([s.text for s in tgt], t_base, tgt_anchorer, [s.kind for s in tgt])
     src_plan, tgt_plan = _Plan.of(src), _Plan.of(tgt)
-    ratio = _initial_ratio(src_items, tgt_items)
+    ratio = initial_ratio(src_items, tgt_items)
     variance = _DEFAULT_VARIANCE
     lengths = sorted(it.length for it in src_items)
     floor = _FLOOR * lengths[len(lengths) // 2]
