@@ -135,6 +135,30 @@ def test_only_the_lexicon_can_place_a_missing_sentence(known: _Known, gap: int, 
     assert len(beads) == 12
 
 
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("side", ["pivot", "other"])
+def test_a_sentence_left_out_beside_a_merge_is_a_gap_not_part_of_it(
+    known: _Known, seed: int, side: str
+) -> None:
+    """Two sentences merged in one version, and the next one missing from the other: length
+    and priors prefer one 3-1 (or 2-2) bead; the lexicon sees that the left-out sentence
+    translates nothing there."""
+    pairs = _corpus(16, seed=300 + seed, size=0)
+    src = [s for s, _ in pairs]
+    tgt = [t for _, t in pairs]
+    if side == "pivot":  # the translation joins 5 and 6 and leaves 7 out
+        tgt = [*tgt[:5], tgt[5] + " " + tgt[6], *tgt[8:]]
+        expected = [((5, 6), (5,)), ((7,), ())]
+    else:  # the pivot joins 5 and 6; the translation adds 7
+        src = [*src[:5], src[5] + " " + src[6], *src[8:]]
+        expected = [((5,), (5, 6)), ((), (7,))]
+    result = align(
+        presegmented(src), presegmented(tgt), src_lang="en", tgt_lang="ru", learner=known
+    )
+    beads = [(b.src, b.tgt) for b in result.beads]
+    assert all(bead in beads for bead in expected), beads
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_the_lexical_term_keeps_exact_alignments_exact(known: _Known, seed: int) -> None:
     """1-1 translations of varied lengths align one to one with the lexicon as without."""

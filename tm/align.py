@@ -12,9 +12,12 @@ over beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3, whose cost (tm/bead_costs.
   symbols, countries, glossary concepts, punctuation signatures) found on one side of a bead
   and not on the other;
 - the prior cost of the bead type;
-- in a third pass over sentences, a lexical cost: pieces linked by a lexicon learned from the
-  second pass's sure beads (and a memory's lexicon: tm/lexicon.py, tm/learned.py) found on one
-  side of a bead only, less those found on both, weighed by the lexicon's evidence.
+- in a third pass over sentences, two lexical costs from a lexicon learned from the second
+  pass's sure beads (and a memory's lexicon: tm/lexicon.py, tm/learned.py): pieces it links
+  found on one side of a bead only, less those found on both; and how well the bead's sides
+  translate each other under its probabilities, each merged sentence on its own too
+  (tm/translation_similarity.py), with gaps made likelier; both weighed by the lexicon's
+  evidence.
 
 Without paragraphs (pre-segmented text, one sentence a line), the program runs over the whole
 document inside a band around a line through confident anchors (keys found exactly once on
@@ -32,14 +35,17 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
+from tm.align_warnings import alignment_warnings
 from tm.anchors import Anchorer, Recogniser, script_of
 from tm.bead_costs import (
     CLOSED_MERGE,
     GAP_SCORE,
     LEXICAL,
     PARA_PRIOR_COST,
+    PRIOR_COST,
     Costs,
     Item,
+    lexical_priors,
     merge_keys,
 )
 from tm.bead_search import (
@@ -57,6 +63,7 @@ from tm.lang import base, from_filename, normalize, script_for
 from tm.lexicon import Learner, learned_keys
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
 from tm.paragraphs import closes
+from tm.translation_similarity import LexicalCosts, lexical_costs
 
 __all__ = [
     "SUSPECT",
@@ -166,12 +173,14 @@ def _two_level(
     guide: Sequence[float] | None = None,
     para_guide: Sequence[float] | None = None,
     lexical: float = 0.0,
+    translation: LexicalCosts | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
     """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads).
 
     ``guide`` and ``para_guide`` (from :func:`_guide`) are a first pass's paths over sentences
     and paragraphs: bands then follow them closely instead of the anchor line. ``lexical`` is
-    the weight of the sentences' learned-lexicon keys (0: none).
+    the weight of the sentences' learned-lexicon keys (0: none); ``translation``, the lexical
+    costs of sentence beads (tm/translation_similarity.py), with the gap priors they allow.
     """
     p_src = _group(src_items, src_plan.paragraphs)
     p_tgt = _group(tgt_items, tgt_plan.paragraphs)
@@ -205,7 +214,15 @@ def _two_level(
         s_items = [src_items[p] for p in s_pos]
         t_items = [tgt_items[p] for p in t_pos]
         costs = Costs(
-            s_items, t_items, ratio=ratio, variance=variance, floor=floor, lexical=lexical
+            s_items,
+            t_items,
+            ratio=ratio,
+            variance=variance,
+            floor=floor,
+            lexical=lexical,
+            translation=translation,
+            offset=(s_pos[0], t_pos[0]),
+            priors=PRIOR_COST if translation is None else lexical_priors(translation.weight),
         )
         if guide is None:
             centre, width = anchor_centre(s_items, t_items), MIN_WIDTH
@@ -251,75 +268,6 @@ def _check_language(segments: Sequence[Segment], lang: str, role: str) -> None:
             f"the {role} text is labelled {lang!r} but is mostly written in {found.title()} "
             f"script, not {expected.title()}: check the language code or the file"
         )
-
-
-def _ranges(positions: Sequence[int]) -> str:
-    """``[3, 4, 5, 9]`` -> ``4-6, 10`` (1-based, for people reading warnings)."""
-    runs: list[list[int]] = []
-    for pos in sorted(positions):
-        if runs and pos == runs[-1][1] + 1:
-            runs[-1][1] = pos
-        else:
-            runs.append([pos, pos])
-    return ", ".join(f"{a + 1}" if a == b else f"{a + 1}-{b + 1}" for a, b in runs)
-
-
-def _warnings(
-    beads: Sequence[Bead],
-    para_groups: Sequence[tuple[list[int], list[int]]],
-    src_lang: str,
-    tgt_lang: str,
-    n_src_paras: int,
-    n_tgt_paras: int,
-) -> list[str]:
-    warnings: list[str] = []
-    unit, n_src, n_tgt = "paragraphs", n_src_paras, n_tgt_paras
-    if n_src_paras == 1 and n_tgt_paras == 1:  # pre-segmented: count sentences instead
-        unit = "sentences"
-        n_src = sum(len(b.src) for b in beads)
-        n_tgt = sum(len(b.tgt) for b in beads)
-    few, many = sorted((n_src, n_tgt))
-    if many >= 4 and few < 0.6 * many:
-        warnings.append(
-            f"the {src_lang} text has {n_src} {unit} and the {tgt_lang} text "
-            f"{n_tgt}: one version may be incomplete"
-        )
-    lone_src = [p for s, t in para_groups if not t for p in s]
-    lone_tgt = [p for s, t in para_groups if not s for p in t]
-    if lone_src:
-        warnings.append(
-            f"{src_lang} paragraphs {_ranges(lone_src)} have no counterpart in {tgt_lang}"
-        )
-    if lone_tgt:
-        warnings.append(
-            f"{tgt_lang} paragraphs {_ranges(lone_tgt)} have no counterpart in {src_lang}"
-        )
-    # group runs of suspect beads into regions
-    region: list[Bead] = []
-    regions: list[list[Bead]] = []
-    for bead in beads:
-        if bead.suspect:
-            region.append(bead)
-        elif region:
-            regions.append(region)
-            region = []
-    if region:
-        regions.append(region)
-    for reg in regions:
-        s = [i for b in reg for i in b.src]
-        t = [j for b in reg for j in b.tgt]
-        where = []
-        if s:
-            where.append(f"{src_lang} sentences {_ranges(s)}")
-        if t:
-            where.append(f"{tgt_lang} sentences {_ranges(t)}")
-        warnings.append("check the alignment of " + " with ".join(where))
-    if beads and sum(b.suspect for b in beads) > 0.5 * len(beads):
-        warnings.append(
-            f"most of the alignment is uncertain: are the {src_lang} and {tgt_lang} texts "
-            "translations of the same document?"
-        )
-    return warnings
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -407,21 +355,28 @@ def align(
             tgt_lang=t_base,
         )
     if learned is not None:
-        src_keys, tgt_keys, weight = learned
+        guide = _guide(raw, len(src_items))
         raw, para_groups = _two_level(
-            [replace(it, lexical=keys) for it, keys in zip(src_items, src_keys, strict=True)],
-            [replace(it, lexical=keys) for it, keys in zip(tgt_items, tgt_keys, strict=True)],
+            [replace(it, lexical=k) for it, k in zip(src_items, learned.src_keys, strict=True)],
+            [replace(it, lexical=k) for it, k in zip(tgt_items, learned.tgt_keys, strict=True)],
             src_plan,
             tgt_plan,
             floor=floor,
             ratio=ratio,
             variance=variance,
             para_guide=para_guide,
-            guide=_guide(raw, len(src_items)),
-            lexical=LEXICAL * weight,
+            guide=guide,
+            lexical=LEXICAL * learned.weight,
+            translation=lexical_costs(
+                learned.src_pieces,
+                learned.tgt_pieces,
+                learned.lexicon,
+                guide,
+                weight=learned.weight,
+            ),
         )
     beads = tuple(Bead(s, t, score, score < SUSPECT) for s, t, score in raw)
-    warnings = _warnings(
+    warnings = alignment_warnings(
         beads, para_groups, src_lang, tgt_lang, len(src_plan.paragraphs), len(tgt_plan.paragraphs)
     )
     return Alignment(src_lang, tgt_lang, tuple(src), tuple(tgt), beads, tuple(warnings))

@@ -5,7 +5,9 @@ The cost of a bead adds (see tm/align.py for the dynamic program that minimises 
 - a Gale-Church length cost, for lengths already measured in comparable units;
 - an anchor cost: anchor keys (tm/anchors.py) found on one side of a bead and not the other;
 - the prior cost of the bead type (and, for paragraphs, of merging closed ones);
-- when a learned lexicon gives items lexical keys (tm/lexicon.py), a lexical cost.
+- when a learned lexicon gives items lexical keys (tm/lexicon.py), a lexical cost, and when
+  its translation probabilities are known (tm/translation_similarity.py), a cost from how well
+  the bead's two sides translate each other.
 
 Every bead also gets a confidence score in [0, 1] from the same parts.
 """
@@ -16,15 +18,19 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tm.translation_similarity import LexicalCosts
+
 __all__ = [
     "BEADS",
     "CLOSED_MERGE",
     "GAP_SCORE",
     "LEXICAL",
     "PARA_PRIOR_COST",
+    "PRIOR_COST",
     "Costs",
     "Item",
     "Keys",
+    "lexical_priors",
     "merge_keys",
     "prefix_sums",
 ]
@@ -46,10 +52,26 @@ _PRIORS: dict[tuple[int, int], float] = {
     (1, 3): 0.004,
 }
 BEADS = tuple(_PRIORS)
-_PRIOR_COST = tuple(-math.log(p) for p in _PRIORS.values())
+PRIOR_COST = tuple(-math.log(p) for p in _PRIORS.values())
 # Paragraphs: translations keep the paragraph structure, so a 2-2 bead (two paragraphs cut
 # differently) is all but impossible; it would otherwise absorb an extra paragraph.
 PARA_PRIOR_COST = tuple(-math.log(1e-6 if bead == (2, 2) else p) for bead, p in _PRIORS.items())
+# With a lexicon that tells translations apart (tm/translation_similarity.py), a sentence without
+# counterpart is no longer the aligner's easy way out of a length mismatch, and omissions and
+# additions are likelier than a 2-2 bead: the lexicon, not the prior, decides between them.
+_LEXICAL_GAP = 0.02
+
+
+def lexical_priors(weight: float) -> tuple[float, ...]:
+    """Prior costs of the bead types beside a lexicon of ``weight`` (in [0, 1]): gaps are
+    given :data:`_LEXICAL_GAP` instead of their share as the weight grows."""
+    gap = -math.log(_LEXICAL_GAP)
+    return tuple(
+        cost + weight * (gap - cost) if 0 in bead else cost
+        for bead, cost in zip(BEADS, PRIOR_COST, strict=True)
+    )
+
+
 # ...and a paragraph that ends as paragraphs end (a stop, or the comma of a preambular
 # paragraph) is one the translator kept: merging it with the next costs this much more.
 CLOSED_MERGE = 5.0
@@ -130,9 +152,11 @@ class Costs:
         ratio: float,
         variance: float,
         floor: float,
-        priors: Sequence[float] = _PRIOR_COST,
+        priors: Sequence[float] = PRIOR_COST,
         merge: float = 0.0,
         lexical: float = 0.0,
+        translation: LexicalCosts | None = None,
+        offset: tuple[int, int] = (0, 0),
     ) -> None:
         self.n, self.m = len(src), len(tgt)
         self.ratio, self.variance, self.floor = ratio, variance, floor
@@ -147,6 +171,8 @@ class Costs:
         self._ts = _spans([it.strong for it in tgt])
         self._tw = _spans([it.weak for it in tgt])
         self.lexical = lexical
+        self.translation = translation
+        self.offset = offset  # of the first items in the positions ``translation`` knows
         if lexical:
             self._sl = _spans([it.lexical or {} for it in src])
             self._tl = _spans([it.lexical or {} for it in tgt])
@@ -205,6 +231,8 @@ class Costs:
             b_l, tb_l = self._tl[dj][j - dj]
             shared = _shared(a_l, b_l, ta_l, tb_l) if ta_l and tb_l else 0
             total += self.lexical * (ta_l + tb_l - (2 + 2 * _REWARD) * shared)
+        if self.translation is not None and di and dj:
+            total += self.translation.cost(i + self.offset[0], j + self.offset[1], di, dj)
         return total
 
     @staticmethod

@@ -28,7 +28,16 @@ import numpy.typing as npt
 
 from tm.subwords import Subwords, train
 
-__all__ = ["CONFIDENT", "MAX_PAIRS", "Entry", "Learner", "Lexicon", "learn", "learned_keys"]
+__all__ = [
+    "CONFIDENT",
+    "MAX_PAIRS",
+    "Entry",
+    "Learned",
+    "Learner",
+    "Lexicon",
+    "learn",
+    "learned_keys",
+]
 
 #: Beads of the first pass scoring at least this teach the lexicon...
 CONFIDENT = 0.4
@@ -218,7 +227,8 @@ def _model1(
     prior_counts = np.zeros(len(combos))
     prior_totals = np.zeros(len(src_ids))
     if prior:
-        pieces = [(s, t, c) for s, found in prior.items() for t, c in found]
+        # the prior's entries for the source pieces seen here (the rest would be dropped)
+        pieces = [(s, t, c) for s in src_ids for t, c in prior.get(s, ())]
         si = np.array([src_ids.get(s, -1) for s, _, _ in pieces], np.int64)
         ti = np.array([tgt_ids.get(t, -1) for _, t, _ in pieces], np.int64)
         known = np.array([c for _, _, c in pieces])
@@ -270,6 +280,24 @@ Keys = dict[str, int]
 Bead = tuple[tuple[int, ...], tuple[int, ...], float]
 
 
+@dataclass(frozen=True)
+class Learned:
+    """What the aligner learned of a document pair: the lexicon, each sentence's pieces, and
+    the lexical keys of each sentence (pieces linked across the languages, see
+    :func:`learned_keys`)."""
+
+    lexicon: Lexicon
+    src_pieces: list[list[str]] = field(repr=False)
+    tgt_pieces: list[list[str]] = field(repr=False)
+    src_keys: list[Keys] = field(repr=False)
+    tgt_keys: list[Keys] = field(repr=False)
+
+    @property
+    def weight(self) -> float:
+        """How far the lexicon may be trusted (:attr:`Lexicon.weight`)."""
+        return self.lexicon.weight
+
+
 def learned_keys(
     src: Sequence[str],
     tgt: Sequence[str],
@@ -278,10 +306,10 @@ def learned_keys(
     learner: Learner,
     src_lang: str,
     tgt_lang: str,
-) -> tuple[list[Keys], list[Keys], float] | None:
-    """Lexical keys of each source and target sentence, and the weight they deserve, from a
-    lexicon learned on the confident ``beads`` of a first pass (and the learner's prior);
-    None when the evidence is too thin to say anything.
+) -> Learned | None:
+    """A lexicon learned on the confident ``beads`` of a first pass (and the learner's prior),
+    with the lexical keys of each source and target sentence; None when the evidence is too
+    thin to say anything.
 
     A source piece linked to a target piece (:meth:`Lexicon.links`) gives both sentences
     the same key, ``l:<source piece>``.
@@ -315,7 +343,7 @@ def learned_keys(
         back.setdefault(t_piece, []).append("l:" + s_piece)
     src_keys = [_count("l:" + p for p in pieces if p in linked) for pieces in src_pieces]
     tgt_keys = [_count(k for p in pieces for k in back.get(p, ())) for pieces in tgt_pieces]
-    return src_keys, tgt_keys, lexicon.weight
+    return Learned(lexicon, src_pieces, tgt_pieces, src_keys, tgt_keys)
 
 
 def _count(keys: Iterable[str]) -> Keys:

@@ -1,0 +1,179 @@
+"""Lexical bead costs (tm/translation_similarity.py): the banded, vectorised cosines against a
+naive dense computation, and the calibration's refusal when the lexicon tells nothing apart.
+
+Documents here are random sequences of invented pieces (our own, not text of any kind).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tm.translation_similarity as ts
+from tm.lexicon import Entry, Lexicon
+
+SRC = [f"s{k}" for k in range(12)]
+TGT = [f"t{k}" for k in range(12)]
+
+
+def _lexicon(links: list[tuple[int, int, float]]) -> Lexicon:
+    entries = tuple(Entry(SRC[a], TGT[b], c, c) for a, b, c in links)
+    return Lexicon("en", "fr", 100, entries)
+
+
+def _naive_cosine(
+    src: list[list[str]],
+    tgt: list[list[str]],
+    lexicon: Lexicon,
+    i0: int,
+    di: int,
+    j0: int,
+    dj: int,
+) -> float:
+    """Dense bags over the document's pieces, summed over the runs, compared both ways."""
+    s_ids, t_ids = ts._vocabulary(src), ts._vocabulary(tgt)
+    s_w, t_w = ts._rarity(src, s_ids), ts._rarity(tgt, t_ids)
+
+    def plain(pieces: list[str], ids: dict[str, int], w: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(ids))
+        for p in set(pieces):
+            out[ids[p]] = w[ids[p]]
+        return out
+
+    def translated(
+        pieces: list[str], ids: dict[str, int], into: dict[str, int], w: np.ndarray, *, back: bool
+    ) -> np.ndarray:
+        table = ts._translations(lexicon, ids, into, backward=back)
+        out = np.zeros(len(into))
+        for p in set(pieces):
+            for col, prob in table.get(ids[p], ()):
+                out[col] += prob * w[col]
+        return out
+
+    def cos(a: np.ndarray, b: np.ndarray) -> float:
+        na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+        return float(a @ b) / (na * nb) if na * nb > 0 else 0.0
+
+    s_run = range(i0, i0 + di)
+    t_run = range(j0, j0 + dj)
+    forward = cos(
+        np.sum([translated(src[i], s_ids, t_ids, t_w, back=False) for i in s_run], axis=0),
+        np.sum([plain(tgt[j], t_ids, t_w) for j in t_run], axis=0),
+    )
+    backward = cos(
+        np.sum([plain(src[i], s_ids, s_w) for i in s_run], axis=0),
+        np.sum([translated(tgt[j], t_ids, s_ids, s_w, back=True) for j in t_run], axis=0),
+    )
+    return (forward + backward) / 2
+
+
+def _sims(src: list[list[str]], tgt: list[list[str]], lexicon: Lexicon) -> ts._Sims:
+    n, m = len(src), len(tgt)
+    guide = [i * m / n for i in range(n + 1)]
+    s_ids, t_ids = ts._vocabulary(src), ts._vocabulary(tgt)
+    s_w, t_w = ts._rarity(src, s_ids), ts._rarity(tgt, t_ids)
+    forward = ts._translations(lexicon, s_ids, t_ids, backward=False)
+    backward = ts._translations(lexicon, t_ids, s_ids, backward=True)
+    s_plain, t_plain = ts._bags(src, s_ids, s_w), ts._bags(tgt, t_ids, t_w)
+    s_into_t = ts._bags(src, s_ids, t_w, forward, dims=len(t_ids))
+    t_into_s = ts._bags(tgt, t_ids, s_w, backward, dims=len(s_ids))
+    width = 2 * ts._REACH + 2
+    offsets = np.array(
+        [math.floor(min(guide[i], guide[i + 1])) - ts._REACH for i in range(n)], np.int64
+    )
+    near = {
+        "s_into_t": s_into_t.near(),
+        "t_plain": t_plain.near(),
+        "s_plain": s_plain.near(),
+        "t_into_s": t_into_s.near(),
+    }
+    return ts._Sims(
+        offsets,
+        width,
+        ts._cross(s_into_t, t_plain, offsets, width),
+        ts._cross(s_plain, t_into_s, offsets, width),
+        near,
+        n,
+        m,
+    )
+
+
+_sentence = st.lists(st.sampled_from(SRC), min_size=1, max_size=6)
+_target = st.lists(st.sampled_from(TGT), min_size=1, max_size=6)
+_links = st.lists(
+    st.tuples(st.integers(0, 11), st.integers(0, 11), st.floats(0.5, 20.0)), max_size=30
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(_sentence, min_size=3, max_size=12),
+    st.lists(_target, min_size=3, max_size=12),
+    _links,
+    st.data(),
+)
+def test_band_cosines_equal_the_naive_ones(
+    src: list[list[str]],
+    tgt: list[list[str]],
+    links: list[tuple[int, int, float]],
+    data: st.DataObject,
+) -> None:
+    lexicon = _lexicon(links)
+    sims = _sims(src, tgt, lexicon)
+    di = data.draw(st.integers(1, 3))
+    dj = data.draw(st.integers(1, 4 - di))
+    i = data.draw(st.integers(di, len(src)))  # the bead ends before source i, target j
+    j = data.draw(st.integers(dj, len(tgt)))
+    cell = j - 1 - int(sims.offsets[i - 1])
+    assert 0 <= cell < sims.width  # the documents are shorter than the band's reach
+    expected = _naive_cosine(src, tgt, lexicon, i - di, di, j - dj, dj)
+    assert math.isclose(float(sims.cosine(di, dj)[i - 1, cell]), expected, abs_tol=1e-9)
+    if di > 1:
+        part = data.draw(st.integers(0, di - 1))
+        one = _naive_cosine(src, tgt, lexicon, i - 1 - part, 1, j - dj, dj)
+        found = float(sims.cosine(di, dj, src_part=part)[i - 1, cell])
+        assert math.isclose(found, one, abs_tol=1e-9)
+    if dj > 1:
+        part = data.draw(st.integers(0, dj - 1))
+        one = _naive_cosine(src, tgt, lexicon, i - di, di, j - 1 - part, 1)
+        found = float(sims.cosine(di, dj, tgt_part=part)[i - 1, cell])
+        assert math.isclose(found, one, abs_tol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_sentence, min_size=1, max_size=10))
+def test_near_dot_products_equal_the_dense_ones(src: list[list[str]]) -> None:
+    ids = ts._vocabulary(src)
+    rows = ts._bags(src, ids, ts._rarity(src, ids))
+    dense = np.zeros((len(src), len(ids)))
+    dense[rows.rows, rows.keys % len(ids)] = rows.vals
+    near = rows.near()
+    for i in range(len(src)):
+        for d in range(3):
+            expected = float(dense[i] @ dense[i + d]) if i + d < len(src) else 0.0
+            assert math.isclose(float(near[i, d]), expected, abs_tol=1e-9)
+
+
+def test_a_lexicon_that_tells_nothing_apart_gives_no_costs() -> None:
+    """Every sentence the same: best matches are no better than the others, so no cost."""
+    src = [["s1", "s2"]] * 10
+    tgt = [["t1", "t2"]] * 10
+    lexicon = _lexicon([(1, 1, 9.0), (2, 2, 9.0)])
+    assert ts.lexical_costs(src, tgt, lexicon, [float(i) for i in range(11)]) is None
+
+
+def test_translations_are_cheap_and_strangers_dear() -> None:
+    """Sentences whose pieces translate each other pair up at a lower cost than neighbours,
+    and a merge that takes in a sentence translating nothing on the other side pays for it."""
+    src = [[SRC[k]] for k in range(10)]
+    tgt = [[TGT[k]] for k in range(10)]
+    lexicon = _lexicon([(k, k, 20.0) for k in range(12)])
+    costs = ts.lexical_costs(src, tgt, lexicon, [float(i) for i in range(11)])
+    assert costs is not None
+    assert costs.cost(6, 6, 1, 1) < 0 < costs.cost(6, 5, 1, 1)  # source 5 with 5, with 4
+    assert costs.cost(6, 6, 1, 1) < costs.cost(6, 6, 2, 1)  # sources 4 + 5 with target 5
+    assert costs.cost(6, 6, 1, 1) < costs.cost(6, 6, 1, 2)  # source 5 with targets 4 + 5
+    assert costs.cost(6, 6, 0, 1) == 0.0  # gaps have no lexical cost

@@ -1,0 +1,367 @@
+"""How well runs of sentences translate each other under a learned lexicon: a bead cost.
+
+The lexicon's links (tm/lexicon.py) say which pieces translate which, yes or no; this module
+uses its probabilities. A source sentence's pieces, each replaced by its likely translations
+(P(target piece | source piece)), make a bag of target pieces that is compared with the bag of
+the target sentence (cosine, pieces weighed by their rarity in the document), and the same
+the other way round. Bags add up, so a run of sentences (a 2-1 or 2-2 bead) is compared as
+one, and every dot product a bead needs is a sum of sentence-to-sentence ones, computed once
+with numpy for a band around a first pass's path.
+
+The cost of a bead (:class:`LexicalCosts`) is calibrated on the document itself: the typical
+similarity of a sentence with its best match nearby (a translation, mostly) and with the other
+sentences nearby (not translations) set the point where the cost changes sign and its scale,
+so that a lexicon learned from a few hundred sentences and one learned from a large memory
+weigh alike where they tell translations apart equally well.
+Beyond that, every sentence of a merged side (the two sentences of a 2-1 bead) must resemble
+the other side on its own: a sentence that resembles nothing there is one the translation
+left out or added, not half of a merge, which length and bead priors alone cannot tell.
+
+>>> from tm.lexicon import Entry, Lexicon
+>>> lexicon = Lexicon("en", "fr", 100, (Entry("cat", "chat", 9, 9), Entry("dog", "chien", 9, 9)))
+>>> costs = lexical_costs([["cat"], ["dog"]], [["chat"], ["chien"]], lexicon, [0.0, 1.0, 2.0])
+>>> costs is None  # too short a document to calibrate anything
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from tm.lexicon import Lexicon
+
+__all__ = ["LexicalCosts", "lexical_costs"]
+
+_Floats = npt.NDArray[np.float64]
+_Ints = npt.NDArray[np.int64]
+_Bead = tuple[int, int]
+
+_MIN_PROB = 0.02  # translations less likely than this are left out of a translated bag
+_REACH = 27  # the band of known costs: this many sentences either side of the guide
+_WINDOW = 3  # calibration: a sentence's candidate matches lie this close to the guide
+_MIN_ROWS = 5  # ... and at least this many sentences are needed to calibrate
+_MIN_SPREAD = 0.05  # matches must beat non-matches by this much for the cost to be trusted
+_SIGN = 0.25  # where the cost changes sign, between non-matches (0) and matches (1)
+_FIT = 8.0  # weight of the whole bead's similarity, per scale
+_PART = 5.0  # weight of each merged sentence that resembles nothing on the other side
+_MAX_FIT = 0.5  # a dissimilar bead costs at most this many scales (sparse lexicons miss a lot)
+_MAX_SPAN = 3  # longest run of sentences on one side of a bead (tm/bead_costs.py)
+
+
+class _Rows:
+    """Sparse rows over ``dims`` columns, from (row, column, value) triples (repeated cells
+    add up), kept sorted by row then column."""
+
+    def __init__(self, rows: _Ints, cols: _Ints, vals: _Floats, *, n: int, dims: int) -> None:
+        self.n, self.dims = n, dims
+        keys, inverse = np.unique(rows * dims + cols, return_inverse=True)
+        self.keys = keys
+        self.vals = np.bincount(inverse.ravel(), weights=vals, minlength=len(keys))
+        self.rows = keys // dims
+        self.ptr = np.searchsorted(self.rows, np.arange(n + 1))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def near(self) -> _Floats:
+        """``out[i, d]``: dot product of row i with row i+d (d = 0, 1, 2), 0 past the end."""
+        out = np.zeros((self.n, _MAX_SPAN))
+        for d in range(_MAX_SPAN):
+            later = self.keys - d * self.dims  # row i+d's cells, moved to row i
+            at = np.minimum(np.searchsorted(self.keys, later), len(self.keys) - 1)
+            hit = (self.keys[at] == later) & (self.rows >= d)
+            out[:, d] = np.bincount(
+                self.rows[hit] - d, weights=self.vals[hit] * self.vals[at[hit]], minlength=self.n
+            )
+        return out
+
+
+def _cross(a: _Rows, b: _Rows, offsets: _Ints, width: int) -> _Floats:
+    """``out[i, c]``: dot product of row i of ``a`` with row ``offsets[i] + c`` of ``b``
+    (0 where that row does not exist); both over the same columns.
+
+    A join on columns rather than a matrix product: only the cells of the band are computed,
+    and no BLAS thread pool is woken (on a busy machine its threads wait for cores).
+    """
+    n, m = len(a), len(b)
+    b_cols = b.keys % b.dims
+    order = np.lexsort((b.rows, b_cols))
+    b_key = b_cols[order] * (m + 1) + b.rows[order]  # sorted by column, then row
+    b_rows, b_vals = b.rows[order], b.vals[order]
+    a_cols = a.keys % a.dims
+    first = np.clip(offsets[a.rows], 0, m)
+    last = np.clip(offsets[a.rows] + width, 0, m)
+    start = np.searchsorted(b_key, a_cols * (m + 1) + first)
+    count = np.searchsorted(b_key, a_cols * (m + 1) + last) - start
+    total = int(count.sum())
+    cell = np.repeat(np.arange(len(count)), count)  # which cell of ``a`` each product uses
+    at = np.repeat(start - np.cumsum(count) + count, count) + np.arange(total)
+    rows = a.rows[cell]
+    cols = b_rows[at] - offsets[rows]
+    flat = np.bincount(rows * width + cols, weights=a.vals[cell] * b_vals[at], minlength=n * width)
+    return np.asarray(flat, np.float64).reshape(n, width)
+
+
+def _vocabulary(pieces: Sequence[Sequence[str]]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for sentence in pieces:
+        for piece in sentence:
+            ids.setdefault(piece, len(ids))
+    return ids
+
+
+def _rarity(pieces: Sequence[Sequence[str]], ids: dict[str, int]) -> _Floats:
+    """Inverse document frequency of each piece, over the document's sentences."""
+    df = np.zeros(len(ids))
+    for sentence in pieces:
+        df[[ids[p] for p in set(sentence)]] += 1
+    return np.log((len(pieces) + 1) / (df + 0.5))
+
+
+def _translations(
+    lexicon: Lexicon, src: dict[str, int], tgt: dict[str, int], *, backward: bool
+) -> dict[int, list[tuple[int, float]]]:
+    """For each source piece of the document, its likely target pieces in the document."""
+    counts = lexicon.counts(backward=backward)
+    out: dict[int, list[tuple[int, float]]] = {}
+    for piece, row in src.items():
+        found = counts.get(piece, ())
+        total = sum(c for _, c in found)
+        kept = [(tgt[t], c / total) for t, c in found if t in tgt and c >= _MIN_PROB * total]
+        if kept:
+            out[row] = kept
+    return out
+
+
+def _bags(
+    pieces: Sequence[Sequence[str]],
+    ids: dict[str, int],
+    weights: _Floats,
+    table: dict[int, list[tuple[int, float]]] | None = None,
+    *,
+    dims: int | None = None,
+) -> _Rows:
+    """Each sentence's bag of pieces (distinct), weighed by ``weights``; translated through
+    ``table`` (into ``dims`` columns) if given."""
+    lengths = [len(sentence) for sentence in pieces]
+    rows = np.repeat(np.arange(len(pieces)), lengths)
+    cols = np.fromiter((ids[p] for sentence in pieces for p in sentence), np.int64, len(rows))
+    keys = np.unique(rows * len(ids) + cols)  # distinct pieces of each sentence
+    rows, cols = keys // max(len(ids), 1), keys % max(len(ids), 1)
+    if table is None:
+        return _Rows(rows, cols, weights[cols], n=len(pieces), dims=len(ids))
+    counts = np.array([len(table.get(k, ())) for k in range(len(ids))], np.int64)
+    ptr = np.concatenate(([0], np.cumsum(counts)))
+    to = np.fromiter((t for k in range(len(ids)) for t, _ in table.get(k, ())), np.int64)
+    prob = np.fromiter((p for k in range(len(ids)) for _, p in table.get(k, ())), np.float64)
+    per = counts[cols]
+    first = np.repeat(ptr[cols], per)
+    within = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+    entry = first + within
+    out_rows = np.repeat(rows, per)
+    out_cols = to[entry]
+    return _Rows(out_rows, out_cols, prob[entry] * weights[out_cols], n=len(pieces), dims=dims or 0)
+
+
+class LexicalCosts:
+    """Lexical costs of every bead ending in a band around a guide path, in the document's
+    own positions: :meth:`cost` returns 0.0 outside the band (no evidence either way)."""
+
+    def __init__(
+        self, offsets: _Ints, width: int, tables: dict[_Bead, _Floats], *, weight: float
+    ) -> None:
+        self.weight = weight  # of the lexicon, in [0, 1]: the costs are scaled by it
+        self._offsets = offsets.tolist()
+        self._width = width
+        self._rows = {bead: table.tolist() for bead, table in tables.items()}
+
+    def cost(self, i: int, j: int, di: int, dj: int) -> float:
+        """Cost of the bead of ``di`` source and ``dj`` target sentences ending before
+        source sentence ``i`` and target sentence ``j``."""
+        if not di or not dj or i > len(self._offsets):
+            return 0.0
+        c = j - self._offsets[i - 1]
+        if c < 1 or c > self._width:
+            return 0.0
+        rows = self._rows.get((di, dj))
+        return rows[i - 1][c - 1] if rows is not None else 0.0
+
+
+def _span_sums(values: _Floats, end: _Ints, count: int) -> _Floats:
+    """For runs of ``count`` rows ending at ``end`` (exclusive): the squared norm of their
+    summed bags, from ``values`` = :meth:`_Rows.near`."""
+    total = np.zeros(len(end))
+    for a in range(count):
+        row = end - count + a
+        total += values[row, 0]
+        for d in range(1, count - a):
+            total += 2 * values[row, d]
+    return total
+
+
+def lexical_costs(
+    src: Sequence[Sequence[str]],
+    tgt: Sequence[Sequence[str]],
+    lexicon: Lexicon,
+    guide: Sequence[float],
+    *,
+    weight: float = 1.0,
+) -> LexicalCosts | None:
+    """The lexical costs of beads over sentences cut into pieces (``src``, ``tgt``) near the
+    ``guide`` path (tm/align.py: for each count of source sentences, the target sentences
+    consumed), or None when the lexicon does not tell translations from neighbours here."""
+    n, m = len(src), len(tgt)
+    if n < _MIN_ROWS or m < _MIN_ROWS:
+        return None
+    s_ids, t_ids = _vocabulary(src), _vocabulary(tgt)
+    s_weight, t_weight = _rarity(src, s_ids), _rarity(tgt, t_ids)
+    forward = _translations(lexicon, s_ids, t_ids, backward=False)
+    backward = _translations(lexicon, t_ids, s_ids, backward=True)
+    s_plain = _bags(src, s_ids, s_weight)
+    t_plain = _bags(tgt, t_ids, t_weight)
+    s_into_t = _bags(src, s_ids, t_weight, forward, dims=len(t_ids))
+    t_into_s = _bags(tgt, t_ids, s_weight, backward, dims=len(s_ids))
+    # the band: row i (source sentence i) meets target sentences offsets[i] .. + width - 1
+    width = 2 * _REACH + 2
+    offsets = np.array(
+        [math.floor(min(guide[i], guide[min(i + 1, n)])) - _REACH for i in range(n)], np.int64
+    )
+    near = {
+        "s_into_t": s_into_t.near(),
+        "t_plain": t_plain.near(),
+        "s_plain": s_plain.near(),
+        "t_into_s": t_into_s.near(),
+    }
+    dot_f = _cross(s_into_t, t_plain, offsets, width)
+    dot_b = _cross(s_plain, t_into_s, offsets, width)
+    sims = _Sims(offsets, width, dot_f, dot_b, near, n, m)
+    calibration = sims.calibrate(guide)
+    if calibration is None:
+        return None
+    match, other = calibration
+    # the cost changes sign a quarter of the way from non-matches to matches: a translation
+    # the lexicon covers poorly still earns a little, a neighbour does not
+    tau = other + _SIGN * (match - other)
+    scale = match - other
+    tables: dict[_Bead, _Floats] = {}
+    for di in range(1, _MAX_SPAN + 1):
+        for dj in range(1, _MAX_SPAN + 1):
+            if di + dj > 4:
+                continue
+            whole = sims.cosine(di, dj)
+            table = _FIT * np.minimum((tau - whole) / scale, _MAX_FIT)
+            for part in range(di if di > 1 else 0):
+                table += _PART * np.maximum(tau - sims.cosine(di, dj, src_part=part), 0.0) / tau
+            for part in range(dj if dj > 1 else 0):
+                table += _PART * np.maximum(tau - sims.cosine(di, dj, tgt_part=part), 0.0) / tau
+            tables[(di, dj)] = weight * np.nan_to_num(table, nan=0.0)
+    return LexicalCosts(offsets, width, tables, weight=weight)
+
+
+class _Sims:
+    """Cosines of runs of sentences in the band, from sentence-to-sentence dot products."""
+
+    def __init__(
+        self,
+        offsets: _Ints,
+        width: int,
+        dot_f: _Floats,
+        dot_b: _Floats,
+        near: dict[str, _Floats],
+        n: int,
+        m: int,
+    ) -> None:
+        self.offsets, self.width = offsets, width
+        self.dot_f, self.dot_b, self.near = dot_f, dot_b, near
+        self.n, self.m = n, m
+
+    def _dots(self, dots: _Floats, rows: range, cols: range) -> _Floats:
+        """For every cell (i, c) of the band (the bead ending before source i+1 and target
+        offsets[i] + c + 1): the summed dot products of the bead's source sentences
+        ``rows`` and target sentences ``cols`` (relative to the bead's end, 0 = last)."""
+        n, width = self.n, self.width
+        total = np.zeros((n, width))
+        last_i = np.arange(n)
+        for a in rows:
+            src_row = last_i - a
+            ok_i = src_row >= 0
+            shift = self.offsets - self.offsets[np.clip(src_row, 0, n - 1)]
+            for b in cols:
+                c = np.arange(width)[None, :] + shift[:, None] - b
+                ok = ok_i[:, None] & (c >= 0) & (c < width)
+                vals = dots[np.clip(src_row, 0, n - 1)[:, None], np.clip(c, 0, width - 1)]
+                total += np.where(ok, vals, 0.0)
+        return total
+
+    def _norms(self, key: str, count: int, *, src: bool, part: int | None = None) -> _Floats:
+        """Norm of the bag of a run of ``count`` sentences (or of its sentence ``part``)
+        ending at each cell's row (``src``) or column."""
+        near = self.near[key]
+        size = len(near)
+        if src:
+            end = np.arange(self.n)[:, None] + 1 + np.zeros((1, self.width), np.int64)
+        else:
+            end = self.offsets[:, None] + np.arange(self.width)[None, :] + 1
+        end = np.clip(end, 0, size)
+        if part is None:
+            start = end - count
+            flat = np.clip(end.ravel(), count, size)
+            sq = _span_sums(near, flat, count).reshape(end.shape)
+        else:
+            row = np.clip(end - 1 - part, 0, size - 1)
+            sq = near[row, 0]
+            start = end - 1 - part
+        sq = np.where(start >= 0, sq, np.nan)
+        return np.sqrt(np.maximum(sq, 0.0))
+
+    def cosine(
+        self, di: int, dj: int, *, src_part: int | None = None, tgt_part: int | None = None
+    ) -> _Floats:
+        """For every cell of the band, the cosine (averaged over the two directions) of the
+        bead of ``di`` source and ``dj`` target sentences ending there, or of one of its
+        sentences (``src_part``/``tgt_part``: counted from the end) with the other side."""
+        rows = range(di) if src_part is None else range(src_part, src_part + 1)
+        cols = range(dj) if tgt_part is None else range(tgt_part, tgt_part + 1)
+        f = self._dots(self.dot_f, rows, cols)
+        b = self._dots(self.dot_b, rows, cols)
+        s_count = di if src_part is None else 1
+        t_count = dj if tgt_part is None else 1
+        sf = self._norms("s_into_t", s_count, src=True, part=src_part)
+        tf = self._norms("t_plain", t_count, src=False, part=tgt_part)
+        sb = self._norms("s_plain", s_count, src=True, part=src_part)
+        tb = self._norms("t_into_s", t_count, src=False, part=tgt_part)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cf = np.where(sf * tf > 0, f / (sf * tf), 0.0)
+            cb = np.where(sb * tb > 0, b / (sb * tb), 0.0)
+        out: _Floats = (cf + cb) / 2
+        ends = self.offsets[:, None] + np.arange(self.width)[None, :] + 1
+        valid = (ends >= dj) & (ends <= self.m) & (np.arange(self.n)[:, None] + 1 >= di)
+        valid &= ~np.isnan(sf * tf * sb * tb)
+        return np.where(valid, out, np.nan)
+
+    def calibrate(self, guide: Sequence[float]) -> tuple[float, float] | None:
+        """(match, other): the median similarity of a sentence with its best match near the
+        guide, and the 90th percentile of its similarity with the other sentences there;
+        None if they are not far enough apart for the lexicon to tell translations."""
+        ones = self.cosine(1, 1)
+        best: list[float] = []
+        rest: list[float] = []
+        for i in range(self.n):
+            centre = round(guide[i]) - int(self.offsets[i])  # the cell of target guide[i]
+            lo, hi = max(0, centre - _WINDOW), min(self.width, centre + _WINDOW + 1)
+            row = ones[i, lo:hi]
+            row = np.sort(row[~np.isnan(row)])[::-1]
+            if len(row) >= 3:
+                best.append(float(row[0]))
+                rest.extend(row[1:].tolist())
+        if len(best) < _MIN_ROWS:
+            return None
+        match = float(np.median(best))
+        other = float(np.quantile(rest, 0.9))
+        if match - other < _MIN_SPREAD:
+            return None
+        return match, other
