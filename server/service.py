@@ -101,8 +101,13 @@ class Service:
         return state
 
     def memory(self) -> Memory:
-        """This thread's connection to the memory."""
+        """This thread's connection to the memory (opened again when the database server
+        dropped the last one: a restart of PostgreSQL costs the requests it interrupted, not
+        every request until the server restarts too)."""
         local = self._state()
+        if local.memory is not None and not local.memory.backend.connected:
+            local.memory.close()
+            local.memory = None
         if local.memory is None:
             local.memory = Memory.open(self.target, create=False)
         return local.memory

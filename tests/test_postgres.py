@@ -416,3 +416,30 @@ def test_an_interrupted_copy_leaves_no_half_memory(
             assert conn.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
             ).fetchone() == (0,)
+
+
+def test_a_server_survives_the_database_dropping_its_connections(
+    postgres_url: str, postgres_admin: str
+) -> None:
+    from starlette.testclient import TestClient
+
+    from server.app import create_app
+
+    with Memory.open(postgres_url) as memory:
+        memory.add([_unit("Peace", "Paix")])
+        token = access.add_token(memory, "reader", "reader")[1]
+    headers = {"Authorization": f"Bearer {token}"}
+    database = postgres_url.rsplit("/", 1)[1]
+    # one event loop and its worker threads for every request, as in a running server
+    with TestClient(create_app(postgres_url)) as client:
+        assert client.get("/api/stats", headers=headers).status_code == 200
+        with psycopg.connect(postgres_admin, autocommit=True) as admin:  # as a restart would
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (database,),
+            )
+        statuses = [client.get("/api/stats", headers=headers).status_code for _ in range(8)]
+    # the requests the drop interrupted say the memory cannot be read; then it is served again
+    assert set(statuses) <= {200, 503}
+    assert statuses[-3:] == [200, 200, 200]

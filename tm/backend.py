@@ -78,6 +78,12 @@ class Backend(ABC):
         """Whether the memory can only be read (a read-only disk or file; a standby server or
         a role without write rights)."""
 
+    @property
+    def connected(self) -> bool:
+        """Whether the connection still works (False: a database server that restarted or
+        dropped it; open the memory again). A file's connection is always connected."""
+        return True
+
     @abstractmethod
     def begin(self) -> None:
         """Start a write transaction once every other writer's has ended: writers serialise,

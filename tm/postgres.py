@@ -380,6 +380,10 @@ class PgBackend(Backend):
     def read_only(self) -> bool:
         return self._read_only
 
+    @property
+    def connected(self) -> bool:
+        return not (self.pg.raw.closed or self.pg.raw.broken)
+
     def begin(self) -> None:
         if self.read_only:
             raise StoreError(
