@@ -167,8 +167,8 @@ class PgConnection:
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> psycopg.Cursor[Any]:
         query, order = _translate(sql)
-        cursor = self.raw.cursor()
-        with self.errors():
+        with self.errors():  # a connection the server closed fails here already
+            cursor = self.raw.cursor()
             if order:
                 cursor.execute(query, _bind(order, parameters))
             else:
@@ -178,8 +178,8 @@ class PgConnection:
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> psycopg.Cursor[Any]:
         query, order = _translate(sql)
-        cursor = self.raw.cursor()
         with self.errors():
+            cursor = self.raw.cursor()
             cursor.executemany(query, [_bind(order, p) for p in parameters])
         self._count(cursor)
         return cursor
@@ -397,7 +397,8 @@ class PgBackend(Backend):
             if row is None:
                 raise StoreError(f"{self.name}: the memory is damaged (its revision is missing)")
         except BaseException:
-            conn.raw.execute("ROLLBACK")
+            with suppress(psycopg.Error):  # a connection the server dropped has nothing to undo
+                conn.raw.execute("ROLLBACK")
             raise
         self._start_revision = int(row[0])
         self._start_changes = conn.changes
@@ -545,7 +546,7 @@ class PgBackend(Backend):
         try:
             return followed_index.rewrite(RevisionLog(memory, name=self.name), progress=progress)
         finally:
-            self.pg.raw.execute("COMMIT")
+            self.pg.execute("COMMIT")
 
     # --- closing --------------------------------------------------------------------------
 
