@@ -443,3 +443,42 @@ def test_a_server_survives_the_database_dropping_its_connections(
     # the requests the drop interrupted say the memory cannot be read; then it is served again
     assert set(statuses) <= {200, 503}
     assert statuses[-3:] == [200, 200, 200]
+
+
+def test_a_parallel_index_build_leaves_other_threads_connections_working(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    # a server thread keeps its connection in thread-local storage (server/service.py) while
+    # another request builds a large index on worker processes: the workers must not take the
+    # connection down with them (a forked child frees the other threads' locals, and libpq
+    # then says goodbye to the server on the shared socket)
+    from tm.index import MatchIndex
+
+    with Memory.open(postgres_url) as memory:
+        memory.add([_unit("Peace", "Paix")])
+    local = threading.local()
+    opened, built = threading.Event(), threading.Event()
+    seen: list[object] = []
+
+    def serve() -> None:
+        local.memory = Memory.open(postgres_url, create=False)
+        opened.set()
+        built.wait(60)
+        try:
+            seen.append(local.memory.count())
+        except StoreError as err:
+            seen.append(err)
+        finally:
+            local.memory.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        assert opened.wait(30)
+        rows = [(n, f"the report number {n} on human rights", 0, 0) for n in range(2000)]
+        stamp = {"memory": 1, "seq": 1}
+        MatchIndex.write(tmp_path / "x.idx", rows, lang="en", stamp=stamp, workers=2)
+    finally:
+        built.set()
+        thread.join()
+    assert seen == [1]

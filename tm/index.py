@@ -558,7 +558,10 @@ def _arrays(
     if workers > 1 and sys.platform == "linux":
         import multiprocessing
 
-        pool = multiprocessing.get_context("fork").Pool(workers)
+        # fresh interpreters, not forks: a fork copies a process's database connections and
+        # the locks its other threads hold (a server's, a progress bar's), and its children
+        # then close those connections or wait forever on those locks
+        pool = multiprocessing.get_context("spawn").Pool(workers)
         results = _parallel(pool, jobs, 2 * workers)
     else:
         results = map(_encode_texts, jobs)
