@@ -142,8 +142,7 @@ def recall(store: Path, queries: list[str]) -> float:
         live = Matcher(memory).index("en")
         codes = []
         for part in live.parts:
-            rows = range(len(part)) if part.dead is None else (~part.dead).nonzero()[0]
-            codes.append([part.row_codes(int(row)) for row in rows])
+            codes.append([part.row_codes(row) for row in range(len(part)) if part.alive(row)])
         hits = 0
         for q in queries:
             found = live.search(q, top=3, min_score=50)

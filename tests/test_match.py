@@ -154,8 +154,9 @@ def test_in_context_exact_ranks_above_exact() -> None:
         ("plain", 100, "exact"),
     ]
     # the draft starts where the memory's document starts
-    (first,) = matcher.lookup("First.", following="Thank you.")
-    assert first.kind == "context"
+    # (a fuzzy "Last." sharing the full stop, 50 %, may follow)
+    first = matcher.lookup("First.", following="Thank you.")[0]
+    assert (first.source, first.kind) == ("First.", "context")
     # another neighbour: both are plain exact matches
     found = matcher.lookup("Thank you.", previous="Other.", following="Last.")
     assert [m.kind for m in found] == ["exact", "exact"]
@@ -305,13 +306,10 @@ def test_index_finds_what_exhaustive_scoring_finds(
     index = MatchIndex.build(enumerate(sources))
     found = index.search(query, top=top, min_score=cutoff, window=None)
     windowed = index.search(query, top=top, min_score=cutoff)
-    index.big_posting = 1  # the numpy counting path for every posting list
-    counted = index.search(query, top=top, min_score=cutoff, window=None)
     tokens = masked(query)
     exhaustive = sorted((similarity(tokens, masked(s)) for s in sources), reverse=True)
     expected = [s for s in exhaustive if s >= cutoff - 1e-9 and s > 0][:top]
     assert [round(s, 6) for _, s in found] == [round(s, 6) for s in expected]
-    assert [round(s, 6) for _, s in counted] == [round(s, 6) for s in expected]
     # the default window: the best and every row within 10 points of it are certain
     near = [round(s, 6) for s in expected if s >= expected[0] - 10 - 1e-9] if expected else []
     assert [round(s, 6) for _, s in windowed][: len(near)] == near

@@ -84,7 +84,7 @@ __all__ = [
 
 #: the version of the index files and tables, and of the token keys (:func:`tm.tokens.masked`)
 #: they hold: an index of another version is rebuilt. Bump it when tokens change.
-_FORMAT = 4
+_FORMAT = 5
 #: deltas and dead rows past this share of the main file: the language is rebuilt whole
 MERGE_SHARE = 0.25
 #: more delta files than this: they are merged into one
@@ -144,7 +144,7 @@ def index_dir(memory_path: Path) -> Path:
 
 class LiveIndex:
     """The match index of one language as one snapshot of the memory saw it: its files
-    (mapped, dead rows marked) and the pending units indexed in RAM."""
+    (mapped, with the units removed since) and the pending units indexed in RAM."""
 
     def __init__(self, parts: Sequence[MatchIndex], *, lang: str) -> None:
         self.parts = list(parts)
@@ -258,7 +258,8 @@ def _pending_ids(conn: Connection, high: int) -> list[int]:
 def _map_all(
     memory: Memory, lang: str, state: dict[str, int], *, dead: bool = True
 ) -> list[MatchIndex]:
-    """The registered files of ``lang``, mapped, their dead rows marked (with ``dead``).
+    """The registered files of ``lang``, mapped, with the units removed since each was
+    written (with ``dead``: a sorted array, cost proportional to the removals).
 
     Raises:
         StoreError: if a file is missing or damaged.
@@ -277,7 +278,7 @@ def _map_all(
             continue
         gone = [r[0] for r in conn.execute("SELECT unit_id FROM match_dead WHERE seq >= ?", (seq,))]
         if gone:
-            part.dead = np.isin(part.ids, np.asarray(gone, dtype=np.int64))
+            part.dead = np.unique(np.asarray(gone, dtype=np.int64))
     return parts
 
 
@@ -543,7 +544,7 @@ def _merge(memory: Memory, lang: str, progress: Callable[[int, int], None] | Non
     deltas = _map_all(memory, lang, state)[1:]
     live: set[int] = set()
     for part in deltas:
-        live.update((part.ids if part.dead is None else part.ids[~part.dead]).tolist())
+        live.update(part.live_ids().tolist())
     ids = sorted(live)
     for seq, _, _ in files[1:]:
         conn.execute("DELETE FROM match_files WHERE seq = ?", (seq,))

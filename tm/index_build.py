@@ -1,0 +1,309 @@
+"""The arrays of a :class:`~tm.index.MatchIndex`, built from rows of source text.
+
+Sources are tokenised (:func:`tm.tokens.masked`) in chunks, on worker processes for a large
+build, each chunk with a vocabulary of its own that the parent maps onto the index's. Token
+ids are then ranked by frequency (the commonest token is 0), rows become strings of token
+codes, and the posting lists are made with two sorts of one int64 key array, worked in place
+to keep the peak memory of a million-row build low.
+
+**Posting lists** hold, for each token ``t``, the rows holding it, each with its *rank*
+``r``: how many of the row's tokens (occurrences) are at least as common as ``t`` (ids
+``<= t``), capped at 255 (read as "255 or more"). A list is sorted by rank, then row. The
+search reads the draft's tokens rarest first; a row it meets first at ``t`` shares none of the
+rarer tokens, so it shares at most ``r`` tokens with the draft, and the rows of a list that
+cannot reach a score are one slice, never read (:mod:`tm.index_search`).
+
+**Common tokens** (the :data:`COMMON` commonest) also get a bitmap over the rows: their posting
+lists are the longest and their rows' ranks the least telling, so a search counts them for
+every row at once, bit-sliced, instead of reading them (a bitmap is 125 KB a million rows).
+The :data:`TWICE` commonest also get a bitmap of the rows holding them twice or more (a draft
+with two "the" shares two with those rows, one with the others). Bitmaps of the rows of at most
+1, 2, ... :data:`SHORT` tokens keep only the rows of the right length among those counted.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+import numpy as np
+
+from tm.tokens import masked
+
+__all__ = [
+    "ARRAYS",
+    "COMMON",
+    "RANK_CAP",
+    "SHORT",
+    "TWICE",
+    "IndexRow",
+    "build_arrays",
+    "char_of",
+    "index_of",
+]
+
+#: ``(unit id, source text, document number, part)``: one row to index. ``part`` is 0 for a
+#: unit's whole source, k for the k-th sentence of a multi-sentence source.
+IndexRow = tuple[int, str, int, int]
+
+#: The arrays of an index, with their dtypes.
+ARRAYS = {
+    "vocab": np.uint8,  # the sorted keys, UTF-8, concatenated
+    "vocab_offsets": np.int64,
+    "vocab_ids": np.int32,  # the token id of each sorted key
+    "seq": np.uint8,  # the rows' token codes, UTF-8
+    "seq_offsets": np.int64,
+    "lengths": np.int32,  # tokens per row
+    "ids": np.int64,
+    "docs": np.int64,
+    "parts": np.int32,
+    "post_offsets": np.int64,
+    "post_rows": np.int32,
+    "post_ranks": np.uint8,  # per posting: the row's tokens at least as common (capped)
+    "common_bits": np.uint64,  # per common token, one bit per row (bit r % 64 of word r // 64)
+    "twice_bits": np.uint64,  # per token of the TWICE commonest, the rows holding it twice
+    "short_bits": np.uint64,  # per length 1 .. SHORT, the rows of at most that many tokens
+}
+#: how many of the commonest tokens get a bitmap
+COMMON = 128
+#: how many of the commonest tokens get a bitmap of the rows holding them twice or more
+TWICE = 32
+#: the longest length with a bitmap of the rows at most that long
+SHORT = 31
+#: a rank of this value means "this many or more"
+RANK_CAP = 255
+
+_SURROGATES = 0x800  # code points U+D800..U+DFFF are skipped when tokens become characters
+_LIMIT = 0x10FFFF - _SURROGATES  # more distinct tokens than this fold together (never seen)
+_CHUNK = 20_000  # rows tokenised per task of a parallel build
+
+
+def char_of(index: int) -> str:
+    """The code character of token id ``index`` (``chr(id + 1)``, surrogates skipped)."""
+    index %= _LIMIT
+    code = index + 1
+    return chr(code + _SURROGATES if code >= 0xD800 else code)
+
+
+def index_of(char: str) -> int:
+    """The token id of a code character (the inverse of :func:`char_of`)."""
+    code = ord(char)
+    return (code - _SURROGATES if code >= 0xD800 else code) - 1
+
+
+def build_arrays(
+    rows: Iterable[IndexRow],
+    lang: str,
+    *,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+    common: int = COMMON,
+) -> dict[str, np.ndarray]:
+    """The arrays of an index over ``rows`` (see :data:`ARRAYS`), with bitmaps of the
+    ``common`` commonest tokens; tokenising runs on ``workers`` processes; ``progress(n)``
+    after each ``n`` rows."""
+    meta: tuple[array[int], array[int], array[int]] = (array("q"), array("q"), array("i"))
+    jobs = _chunks(rows, meta, lang)
+    vocab: dict[str, int] = {}
+    codes_parts: list[np.ndarray] = []
+    length_parts: list[np.ndarray] = []
+    pool = None
+    if workers > 1 and sys.platform == "linux":
+        import multiprocessing
+
+        # fresh interpreters, not forks: a fork copies a process's database connections and
+        # the locks its other threads hold (a server's, a progress bar's), and its children
+        # then close those connections or wait forever on those locks
+        pool = multiprocessing.get_context("spawn").Pool(workers)
+        results = _parallel(pool, jobs, 2 * workers)
+    else:
+        results = map(_encode_texts, jobs)
+    try:
+        for keys, codes, lengths in results:
+            remap = np.fromiter(
+                (vocab.setdefault(k, len(vocab)) for k in keys), dtype=np.int32, count=len(keys)
+            )
+            codes_parts.append(remap[np.frombuffer(codes, dtype=np.int32)])
+            length_parts.append(np.frombuffer(lengths, dtype=np.int32))
+            if progress is not None:
+                progress(len(length_parts[-1]))
+    finally:
+        if pool is not None:
+            pool.terminate()
+    codes_arr = np.concatenate(codes_parts) if codes_parts else np.zeros(0, dtype=np.int32)
+    lengths_arr = np.concatenate(length_parts) if length_parts else np.zeros(0, dtype=np.int32)
+    del codes_parts, length_parts
+    # ids by frequency: the commonest tokens get the shortest UTF-8 codes
+    freq = np.bincount(codes_arr, minlength=len(vocab))
+    order = np.argsort(-freq, kind="stable")
+    rank = np.empty(len(vocab), dtype=np.int32)
+    rank[order] = np.arange(len(vocab), dtype=np.int32)
+    codes_arr = rank[codes_arr]
+    del freq
+    offsets = np.zeros(len(lengths_arr) + 1, dtype=np.int64)
+    np.cumsum(lengths_arr, out=offsets[1:])
+    points = codes_arr.astype(np.uint32) + 1
+    points[points >= 0xD800] += _SURROGATES
+    seq = np.frombuffer(points.tobytes().decode("utf-32-le").encode("utf-8"), dtype=np.uint8).copy()
+    widths = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
+    del points
+    byte_ends = np.zeros(len(codes_arr) + 1, dtype=np.int64)
+    np.cumsum(widths, out=byte_ends[1:])
+    seq_offsets = byte_ends[offsets]
+    del widths, byte_ends
+    post_offsets, post_rows, post_ranks, twice = _postings(codes_arr, offsets, len(vocab))
+    size, common = len(lengths_arr), min(common, len(vocab))
+    common_bits = _bitmaps(post_offsets, post_rows, size, common)
+    twice_bits = _bitmaps(*_postings_of(twice, min(common, TWICE)), size, min(common, TWICE))
+    del codes_arr
+    keys = sorted(vocab, key=vocab.__getitem__)  # by provisional id
+    ranked = [keys[i] for i in order.tolist()]  # by final id
+    del keys, vocab
+    alphabetical = sorted(range(len(ranked)), key=ranked.__getitem__)
+    blobs = [ranked[i].encode("utf-8") for i in alphabetical]
+    vocab_offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in blobs], out=vocab_offsets[1:])
+    ids, docs, parts = meta
+    return {
+        "vocab": np.frombuffer(b"".join(blobs), dtype=np.uint8),
+        "vocab_offsets": vocab_offsets,
+        "vocab_ids": np.asarray(alphabetical, dtype=np.int32),
+        "seq": seq,
+        "seq_offsets": seq_offsets,
+        "lengths": lengths_arr,
+        "ids": np.frombuffer(ids, dtype=np.int64) if ids else np.zeros(0, dtype=np.int64),
+        "docs": np.frombuffer(docs, dtype=np.int64) if docs else np.zeros(0, dtype=np.int64),
+        "parts": np.frombuffer(parts, dtype=np.int32) if parts else np.zeros(0, dtype=np.int32),
+        "post_offsets": post_offsets,
+        "post_rows": post_rows,
+        "post_ranks": post_ranks,
+        "common_bits": common_bits,
+        "twice_bits": twice_bits,
+        "short_bits": _short_bits(lengths_arr),
+    }
+
+
+def _encode_texts(job: tuple[list[str], str]) -> tuple[list[str], bytes, bytes]:
+    """Tokenise ``texts`` with a vocabulary of their own: its keys, each text's token ids
+    (int32) and each text's length (int32). Runs in worker processes."""
+    texts, lang = job
+    vocab: dict[str, int] = {}
+    codes = array("i")
+    lengths = array("i")
+    for text in texts:
+        keys = masked(text, lang)
+        codes.extend([vocab.setdefault(k, len(vocab)) for k in keys])
+        lengths.append(len(keys))
+    return list(vocab), codes.tobytes(), lengths.tobytes()
+
+
+def _chunks(
+    rows: Iterable[IndexRow], meta: tuple[array[int], array[int], array[int]], lang: str
+) -> Iterator[tuple[list[str], str]]:
+    """Tokenising jobs of ``_CHUNK`` texts; the rows' ids, docs and parts go to ``meta``."""
+    ids, docs, parts = meta
+    rows = iter(rows)
+    while True:
+        texts = []
+        for unit_id, text, doc, part in islice(rows, _CHUNK):
+            ids.append(unit_id)
+            docs.append(doc)
+            parts.append(part)
+            texts.append(text)
+        if not texts:
+            return
+        yield texts, lang
+
+
+def _parallel(
+    pool: Any, jobs: Iterator[tuple[list[str], str]], ahead: int
+) -> Iterator[tuple[list[str], bytes, bytes]]:
+    """:func:`_encode_texts` of each job on ``pool``, in order, at most ``ahead`` jobs in
+    flight (``Pool.imap`` would read every job first: a whole memory's texts)."""
+    pending: deque[Any] = deque()
+    for job in jobs:
+        pending.append(pool.apply_async(_encode_texts, (job,)))
+        if len(pending) >= ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
+def _postings(
+    codes: np.ndarray, offsets: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Posting lists: for each token, the rows holding it (once per row) with their ranks,
+    sorted by rank then row (see the module's docstring); and the ``row << 32 | id`` keys of
+    the tokens rows hold twice or more.
+
+    Each row's token ids are sorted first (``row << 32 | id``): the last occurrence of an id
+    then sits at its rank (its position in the row, counted from 1). The keys become
+    ``id << 40 | rank << 32 | row`` and are sorted again.
+    """
+    lengths = np.diff(offsets)
+    row_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    keys = row_of << 32
+    keys |= codes
+    keys.sort()
+    last = np.empty(len(keys), dtype=np.bool_)
+    np.not_equal(keys[:-1], keys[1:], out=last[:-1])
+    last[-1:] = True
+    twice = keys[:-1][~last[:-1]]
+    ranks = np.arange(1, len(keys) + 1, dtype=np.int64)
+    ranks -= np.repeat(offsets[:-1], lengths)
+    np.minimum(ranks, RANK_CAP, out=ranks)
+    keys &= 0xFFFFFFFF  # the ids
+    keys <<= 40
+    ranks <<= 32
+    keys |= ranks
+    del ranks
+    keys |= row_of
+    del row_of
+    keys = keys[last]  # one entry per (token, row): its last occurrence in the row
+    del last
+    keys.sort()
+    post_rows = (keys & 0xFFFFFFFF).astype(np.int32)
+    post_ranks = ((keys >> 32) & 0xFF).astype(np.uint8)
+    keys >>= 40
+    post_offsets = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=size), out=post_offsets[1:])
+    return post_offsets, post_rows, post_ranks, twice
+
+
+def _postings_of(keys: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Posting offsets and rows of tokens ``0 .. count - 1`` from ``row << 32 | id`` keys."""
+    ids = keys & 0xFFFFFFFF
+    keys = keys[ids < count]
+    order = np.argsort(keys & 0xFFFFFFFF, kind="stable")
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys & 0xFFFFFFFF, minlength=count), out=offsets[1:])
+    return offsets, (keys[order] >> 32).astype(np.int32)
+
+
+def _bitmaps(post_offsets: np.ndarray, post_rows: np.ndarray, size: int, count: int) -> np.ndarray:
+    """The row bitmaps of tokens ``0 .. count - 1``, one after the other, each of
+    ``ceil(size / 64)`` little-endian 64-bit words."""
+    words = -(-size // 64)
+    out = np.zeros(count * words, dtype=np.uint64)
+    hit = np.zeros(words * 64, dtype=np.bool_)
+    for token in range(count):
+        hit[:] = False
+        hit[post_rows[post_offsets[token] : post_offsets[token + 1]]] = True
+        out[token * words : (token + 1) * words] = np.packbits(hit, bitorder="little").view("<u8")
+    return out
+
+
+def _short_bits(lengths: np.ndarray) -> np.ndarray:
+    """The bitmaps of the rows of at most 1, 2, ... :data:`SHORT` tokens, one after the other
+    (laid out as :func:`_bitmaps`)."""
+    words = -(-len(lengths) // 64)
+    out = np.zeros(SHORT * words, dtype=np.uint64)
+    hit = np.zeros(words * 64, dtype=np.bool_)
+    for length in range(1, SHORT + 1):
+        np.less_equal(lengths, length, out=hit[: len(lengths)])
+        out[(length - 1) * words : length * words] = np.packbits(hit, bitorder="little").view("<u8")
+    return out
