@@ -191,14 +191,23 @@ def _encode_texts(job: tuple[list[str], str]) -> tuple[list[str], bytes, bytes]:
     """Tokenise ``texts`` with a vocabulary of their own: its keys, each text's token ids
     (int32) and each text's length (int32). Runs in worker processes."""
     texts, lang = job
-    vocab: dict[str, int] = {}
+    vocab = _Vocabulary()
+    code = vocab.__getitem__
     codes = array("i")
     lengths = array("i")
     for text in texts:
         keys = masked(text, lang)
-        codes.extend([vocab.setdefault(k, len(vocab)) for k in keys])
+        codes.extend(map(code, keys))
         lengths.append(len(keys))
     return list(vocab), codes.tobytes(), lengths.tobytes()
+
+
+class _Vocabulary(dict[str, int]):
+    """Token keys numbered in the order first met (a new key gets the next number)."""
+
+    def __missing__(self, key: str) -> int:
+        value = self[key] = len(self)
+        return value
 
 
 def _chunks(

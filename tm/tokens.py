@@ -12,6 +12,7 @@ paragraph number or sub-paragraph letter that starts a segment (``<label>``, :mo
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -98,6 +99,18 @@ _TOKEN = regex.compile(
 )
 _DIGIT = regex.compile(r"\d")
 
+# _TOKEN for ASCII text, for the standard library's faster engine: the same tokens (the words'
+# characters, digits and whitespace of ``regex``'s classes spelt out; no sym or word touches
+# an unspaced script in ASCII). Checked against _TOKEN by tests/test_tokens_ascii.py.
+_AW = "[A-Za-z0-9_]"
+_ASCII_TOKEN = re.compile(
+    rf"(?P<sym>(?<!{_AW})(?:[A-Z]{{1,6}}(?:\.[0-9]+)?/)+(?:[A-Z0-9][A-Za-z0-9.\-]*/)*"
+    rf"[A-Z0-9][A-Za-z0-9.\-]*(?<![.\-])(?!{_AW}))"
+    rf"|(?P<num>(?<!{_AW})[0-9]+(?:[.,][0-9]+)*(?:\.[0-9]+)?(?!{_AW}))"
+    rf"|(?P<word>{_AW}+(?:['\-]{_AW}+)*)"
+    r"|(?P<punct>[^A-Za-z0-9_\t\n\v\f\r ])"
+)
+
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
@@ -148,6 +161,13 @@ def masked(text: str, lang: str = "en") -> list[str]:
     >>> masked("On 12 September 2023, 3 States")
     ['on', '<date>', ',', '<num>', 'states']
     """
+    if text.isascii():
+        return _masked(text, lang, _ASCII_TOKEN)  # most sources: half the time
+    return _masked(text, lang, _TOKEN)
+
+
+def _masked(text: str, lang: str, pattern: re.Pattern[str] | regex.Pattern[str]) -> list[str]:
+    """:func:`masked` with ``pattern`` for the tokens between dates."""
     keys: list[str] = []
     pos = 0
     label = label_span(text)
@@ -155,7 +175,7 @@ def masked(text: str, lang: str = "en") -> list[str]:
         keys.append("<label>")
         pos = label[1]
     for start, end in _date_spans(text, lang, pos):
-        for m in _TOKEN.finditer(text, pos, start):
+        for m in pattern.finditer(text, pos, start):
             kind = m.lastgroup
             if kind == "sym" or kind == "num":
                 keys.append(f"<{kind}>")
