@@ -29,6 +29,7 @@ from tm.models import Match, Segment, TermHit, Unit
 from tm.placeables import substitute
 from tm.score import band, rank, score_match
 from tm.split import sentence_target
+from tm.tokens import tokenize
 
 if TYPE_CHECKING:
     from tm.memory import Memory
@@ -138,6 +139,7 @@ class Matcher:
             i: (u, o) for i, u, o in self._fetch(list({int(parts[p].ids[r]) for p, r, _ in hits}))
         }
         best: dict[int, Match] = {}
+        draft = tokenize(text, lang)
         for p, row, similarity_ in hits:
             part_index = parts[p]
             unit_id = int(part_index.ids[row])
@@ -157,7 +159,16 @@ class Matcher:
                 whole, sentences = source, live_index.sentences(source, lang)
                 source = sentences[part - 1]
                 m = score_match(
-                    text, source, targets, similarity_, lang, unit, origin, unit_id, whole=whole
+                    text,
+                    source,
+                    targets,
+                    similarity_,
+                    lang,
+                    unit,
+                    origin,
+                    unit_id,
+                    whole=whole,
+                    draft_tokens=draft,
                 )
                 # one sentence of a longer unit: its targets translate more than the draft
                 m = dataclasses.replace(
@@ -168,7 +179,17 @@ class Matcher:
                     sentences=_sentence_targets(m, sentences, part),
                 )
             else:
-                m = score_match(text, source, targets, similarity_, lang, unit, origin, unit_id)
+                m = score_match(
+                    text,
+                    source,
+                    targets,
+                    similarity_,
+                    lang,
+                    unit,
+                    origin,
+                    unit_id,
+                    draft_tokens=draft,
+                )
                 if m.kind == "exact" and context.holds(part_index, row):
                     m = dataclasses.replace(m, score=101.0, kind="context")
             m = dataclasses.replace(m, band=band(m.score))

@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tm.models import Match, Unit
 from tm.placeables import placeable_changes, substitute, token_diff
-from tm.tokens import tokenize
+from tm.tokens import Token, tokenize
 
 __all__ = ["BANDS", "band", "rank", "score_match", "similarity"]
 
@@ -73,11 +73,14 @@ def score_match(
     unit_id: int,
     *,
     whole: str | None = None,
+    draft_tokens: list[Token] | None = None,
 ) -> Match:
     """A :class:`Match` with its CAT score and kind, diff and substituted targets; ``whole``
     is the unit's whole source when ``source`` is one of its sentences (the targets translate
-    it all)."""
-    src, dft = tokenize(source, lang), tokenize(draft, lang)
+    it all); ``draft_tokens`` are ``tokenize(draft, lang)`` when the caller has them (a draft
+    is scored against several units)."""
+    src = tokenize(source, lang)
+    dft = tokenize(draft, lang) if draft_tokens is None else draft_tokens
     changes = None
     if similarity_ >= 100.0 - 1e-9:
         if " ".join(source.split()) == " ".join(draft.split()):
