@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["Search"]
 
 _EPS = 1e-9
+_FEW = 64  # rows scored at once without first looking their common tokens up
 
 
 class Search:
@@ -58,7 +59,9 @@ class Search:
         self.floor = floor
         self.window = window
         self.best: list[tuple[float, int]] = []  # min-heap of (similarity, -row)
-        self.seen = np.zeros(len(index), dtype=np.bool_)  # rows met (scored or hopeless)
+        # rows met (scored or hopeless): the index lends its array, cleared after each search
+        self.seen = index.lend_seen()
+        self._marked: list[np.ndarray] = []
         self.commons = 0  # the draft's tokens that are common
         # the bitmaps that count the draft's common tokens in a row: (bitmap, weight, whether
         # it is the token's own bitmap or that of the rows holding it twice)
@@ -78,19 +81,24 @@ class Search:
                 if twice:
                     self.maps.append((index.twice_bitmap(token), times - 1, False))
         room = n_q  # the draft's tokens not rarer than the current one
-        for token in sorted(counts, reverse=True):  # tokens unknown to the index come first
-            need = math.ceil(self.certified() * n_q - _EPS)
-            if room < need:
-                break
-            if token < index.common:
-                self._count_common(room)
-                break
-            if token < index.vocab_size:
-                start, end = int(offsets[token]), int(offsets[token + 1])
-                start += int(np.searchsorted(ranks[start:end], min(need, RANK_CAP)))
-                if start < end:
-                    self._read(start, end, room)
-            room -= counts[token]
+        try:
+            for token in sorted(counts, reverse=True):  # unknown tokens come first
+                need = math.ceil(self.certified() * n_q - _EPS)
+                if room < need:
+                    break
+                if token < index.common:
+                    self._count_common(room)
+                    break
+                if token < index.vocab_size:
+                    start, end = int(offsets[token]), int(offsets[token + 1])
+                    start += int(np.searchsorted(ranks[start:end], min(need, RANK_CAP)))
+                    if start < end:
+                        self._read(start, end, room)
+                room -= counts[token]
+        finally:
+            for rows in self._marked:
+                self.seen[rows] = False
+            index.return_seen(self.seen)
         return [(-neg, score * 100.0) for score, neg in sorted(self.best, reverse=True)]
 
     def threshold(self) -> float:
@@ -116,21 +124,22 @@ class Search:
         rows = rows[fresh]
         if rows.size == 0:
             return
-        self.seen[rows] = True
+        self._mark(rows)
         bound = index.post_ranks[start:end][fresh].astype(np.int32)
-        bound[bound >= RANK_CAP] = room
+        if room > RANK_CAP:
+            bound[bound >= RANK_CAP] = room  # a capped rank says nothing
         np.minimum(bound, room, out=bound)
         rows, bound = self._fit(rows, bound)
-        if rows.size and self.maps:
+        if rows.size > _FEW and self.maps:
             # the common tokens the row shares, and at most its other tokens up to here
             shared = np.zeros(rows.size, dtype=np.int32)
             weighted = np.zeros(rows.size, dtype=np.int32)
-            word, bit = rows >> 6, (rows & 63).astype(np.uint64)
+            word, bit = rows >> 6, np.left_shift(np.uint64(1), (rows & 63).astype(np.uint64))
             for bitmap, weight, own in self.maps:
-                hit = ((bitmap[word] >> bit) & np.uint64(1)).astype(np.int32)
+                hit = (bitmap[word] & bit) != 0
                 if own:
                     shared += hit
-                weighted += hit * weight
+                weighted += weight * hit
             rest = room - self.commons
             np.minimum(bound, weighted + np.minimum(bound - shared, rest), out=bound)
             rows, bound = self._fit(rows, bound)
@@ -174,16 +183,20 @@ class Search:
         words = np.flatnonzero(above)
         if words.size == 0:
             return
-        bits = np.unpackbits(above[words].view(np.uint8), bitorder="little").reshape(-1, 64)
-        at, bit = np.nonzero(bits)
-        rows = (words[at] << 6) + bit
+        at = np.flatnonzero(np.unpackbits(above[words].view(np.uint8), bitorder="little"))
+        rows = (words[at >> 6] << 6) + (at & 63)
         rows = rows[~self.seen[rows]]
-        self.seen[rows] = True
+        self._mark(rows)
         word, bit = rows >> 6, (rows & 63).astype(np.uint64)
         bound = np.zeros(rows.size, dtype=np.int32)
         for shift, plane in enumerate(planes):
             bound += ((plane[word] >> bit) & np.uint64(1)).astype(np.int32) << shift
         self._consider(*self._fit(rows, bound))
+
+    def _mark(self, rows: np.ndarray) -> None:
+        """Mark ``rows`` met."""
+        self.seen[rows] = True
+        self._marked.append(rows)
 
     def _fit(self, rows: np.ndarray, bound: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The rows (and their bounds on shared tokens) that can reach the certified
