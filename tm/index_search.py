@@ -30,7 +30,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from rapidfuzz import process
@@ -38,20 +38,46 @@ from rapidfuzz.distance import Levenshtein
 
 from tm.index_build import RANK_CAP, SHORT, index_of
 
-if TYPE_CHECKING:
-    from tm.index import MatchIndex
-
-__all__ = ["Search"]
+__all__ = ["Search", "Searched"]
 
 _EPS = 1e-9
 _FEW = 64  # rows scored at once without first looking their common tokens up
+
+
+class Searched(Protocol):
+    """What a search reads of an index (:class:`tm.index.MatchIndex`)."""
+
+    lengths: np.ndarray
+    ids: np.ndarray
+    post_offsets: np.ndarray
+    post_rows: np.ndarray
+    post_ranks: np.ndarray
+    dead: np.ndarray | None
+    vocab_size: int
+    common: int
+    twice: int
+    words: int
+
+    def __len__(self) -> int: ...
+
+    def bitmap(self, token: int) -> np.ndarray: ...
+
+    def twice_bitmap(self, token: int) -> np.ndarray: ...
+
+    def short(self, length: int) -> np.ndarray: ...
+
+    def rows_codes(self, rows: np.ndarray) -> list[str]: ...
+
+    def lend_seen(self) -> np.ndarray: ...
+
+    def return_seen(self, seen: np.ndarray) -> None: ...
 
 
 class Search:
     """One search of ``query`` (token codes) in ``index``: the k best rows found so far."""
 
     def __init__(
-        self, index: MatchIndex, query: str, *, top: int, floor: float, window: float | None
+        self, index: Searched, query: str, *, top: int, floor: float, window: float | None
     ) -> None:
         self.index = index
         self.query = query
