@@ -8,7 +8,9 @@ scoring, with few or many tokens counted as common and rows longer than the leng
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,3 +82,18 @@ def test_ranks_bitmaps_and_lengths_say_what_the_rows_hold(sources: list[str], co
     # ids are ranked by frequency: the commonest token is 0
     counts = Counter(t for r in rows for t in r)
     assert [counts[t] for t in range(index.vocab_size)] == sorted(counts.values(), reverse=True)
+
+
+def test_a_file_mapped_again_is_reused_until_it_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "en.1.idx"
+    rows = [(1, "the council met", 0, 0), (2, "the report", 0, 0)]
+    MatchIndex.write(path, rows, lang="en", stamp={"memory": 1, "seq": 1})
+    first = MatchIndex.map(path, stamp={"memory": 1, "seq": 1})
+    again = MatchIndex.map(path, stamp={"memory": 1, "seq": 1})
+    assert np.shares_memory(first.ids, again.ids)  # one mapping per file and process
+    # a file written anew under the same name (another inode) is mapped anew
+    MatchIndex.write(path, [(7, "human rights", 0, 0)], lang="en", stamp={"memory": 1, "seq": 2})
+    fresh = MatchIndex.map(path, stamp={"memory": 1, "seq": 2})
+    assert fresh.ids.tolist() == [7]
+    assert first.ids.tolist() == [1, 2]  # an index mapped before keeps its file
+    assert fresh.search("human rights")[0][1] == 100.0

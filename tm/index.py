@@ -183,6 +183,8 @@ class MatchIndex:
         except (ValueError, KeyError, TypeError) as err:
             raise StoreError(f"{path}: the match index is damaged ({err})") from err
         _MAPPED.pop(key, None)
+        for gone in [p for p in _MAPPED if not os.path.exists(p)]:
+            del _MAPPED[gone]  # a deleted file's space is freed once no index maps it
         if len(_MAPPED) >= _MAPPED_MAX:
             _MAPPED.pop(next(iter(_MAPPED)))  # the least recently mapped
         _MAPPED[key] = cached

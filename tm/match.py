@@ -155,21 +155,23 @@ class Matcher:
             if source is None or (wanted is not None and not targets):
                 continue
             part = int(part_index.parts[row])
+            whole = None
             if part:
                 whole, sentences = source, live_index.sentences(source, lang)
                 source = sentences[part - 1]
-                m = score_match(
-                    text,
-                    source,
-                    targets,
-                    similarity_,
-                    lang,
-                    unit,
-                    origin,
-                    unit_id,
-                    whole=whole,
-                    draft_tokens=draft,
-                )
+            m = score_match(
+                text,
+                source,
+                targets,
+                similarity_,
+                lang,
+                unit,
+                origin,
+                unit_id,
+                whole=whole,
+                draft_tokens=draft,
+            )
+            if part:
                 # one sentence of a longer unit: its targets translate more than the draft
                 m = dataclasses.replace(
                     m,
@@ -178,20 +180,8 @@ class Matcher:
                     part=part,
                     sentences=_sentence_targets(m, sentences, part),
                 )
-            else:
-                m = score_match(
-                    text,
-                    source,
-                    targets,
-                    similarity_,
-                    lang,
-                    unit,
-                    origin,
-                    unit_id,
-                    draft_tokens=draft,
-                )
-                if m.kind == "exact" and context.holds(part_index, row):
-                    m = dataclasses.replace(m, score=101.0, kind="context")
+            elif m.kind == "exact" and context.holds(part_index, row):
+                m = dataclasses.replace(m, score=101.0, kind="context")
             m = dataclasses.replace(m, band=band(m.score))
             if unit_id not in best or rank(m) < rank(best[unit_id]):
                 best[unit_id] = m
