@@ -255,11 +255,11 @@ def _dead(part: MatchIndex, ids: set[int]) -> MatchIndex:
     snapshots handed out earlier keep their rows)."""
     if not ids or not len(part):
         return part
-    dead = np.isin(part.ids, np.fromiter(ids, dtype=np.int64, count=len(ids)))
+    dead = np.fromiter(ids, dtype=np.int64, count=len(ids))
     if part.dead is not None:
-        dead |= part.dead
+        dead = np.concatenate([dead, part.dead])
     view = copy.copy(part)
-    view.dead = dead if dead.any() else None
+    view.dead = np.unique(dead)  # the removed units, sorted (MatchIndex.dead)
     return view
 
 

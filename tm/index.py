@@ -79,7 +79,7 @@ class MatchIndex:
         self._vocab_view = self._vocab_blob.data
         self._vocab_ends = self._vocab_offsets.data
         self._sentence_rows: dict[int, list[int]] | None = None
-        self._seen: np.ndarray | None = None
+        self._spare: list[np.ndarray] = []  # cleared row flag arrays (see lend_seen)
 
     def __len__(self) -> int:
         return self.size
@@ -280,12 +280,15 @@ class MatchIndex:
     def lend_seen(self) -> np.ndarray:
         """A cleared row flag array for a search (the index keeps one: clearing what a
         search marked costs less than a new array per search)."""
-        seen, self._seen = self._seen, None
-        return np.zeros(self.size, dtype=np.bool_) if seen is None else seen
+        try:
+            return self._spare.pop()  # atomic: threads searching one index never share one
+        except IndexError:
+            return np.zeros(self.size, dtype=np.bool_)
 
     def return_seen(self, seen: np.ndarray) -> None:
         """Take back the array of :meth:`lend_seen`, cleared."""
-        self._seen = seen
+        if len(self._spare) < 4:
+            self._spare.append(seen)
 
     def sentence_rows(self, unit_id: int) -> list[int]:
         """The rows holding the sentences of a multi-sentence unit, in order (else none)."""
