@@ -11,17 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_index import DOCS, SENTENCES  # the same sentences and documents as the file index's
 
 from tm import followed_index
 from tm.followed_index import FollowedIndex
 from tm.index import MatchIndex
 from tm.live_index import LiveIndex, SourceRow, unit_rows
 
-WORDS = st.sampled_from(
-    ["the", "council", "of", "rights", "human", "a", "7", "12", ",", ".", "report", "on"]
-)
-SENTENCES = st.lists(WORDS, min_size=1, max_size=8).map(" ".join)
-DOCS = st.sampled_from(["A/78/1", "A/78/2", "S/2023/5", "E/2024/9"])
 OPS = st.lists(
     st.one_of(
         st.tuples(st.just("add"), DOCS, st.lists(SENTENCES, min_size=1, max_size=6)),

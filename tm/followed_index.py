@@ -40,7 +40,7 @@ import numpy as np
 
 from tm.errors import StoreError
 from tm.index import MatchIndex
-from tm.live_index import LiveIndex, SourceRow, unit_rows
+from tm.live_index import LiveIndex, SourceRow, unit_rows, write_file
 
 __all__ = [
     "MAX_PARTS",
@@ -59,7 +59,6 @@ MAX_PENDING = 20_000
 MERGE_SHARE = 0.25
 #: more parts in RAM than this merge into one
 MAX_PARTS = 8
-_PARALLEL = 50_000  # main files of more rows than this tokenise on two worker processes
 
 
 class Followed(Protocol):
@@ -181,25 +180,16 @@ class FollowedIndex:
         """Index every unit of the language in a new main file at the log's position now
         (in RAM when the cache folder cannot be written)."""
         seq = memory.position()
-        total = memory.count()
-        done = 0
-
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress is not None:
-                progress(min(done, total), total)
-
         path = self.folder / f"{self.lang}.{seq}.idx"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            MatchIndex.write(
+            write_file(
                 path,
                 unit_rows(memory.sources(self.lang), self.lang),
                 lang=self.lang,
                 stamp=self._stamp(seq),
-                workers=2 if total > _PARALLEL and (os.cpu_count() or 1) > 1 else 1,
-                progress=advance,
+                total=memory.count(),
+                progress=progress,
             )
             main = MatchIndex.map(path, stamp=self._stamp(seq))
         except OSError:

@@ -80,6 +80,7 @@ __all__ = [
     "prepare",
     "sentences",
     "unit_rows",
+    "write_file",
 ]
 
 #: the version of the index files and tables, and of the token keys (:func:`tm.tokens.masked`)
@@ -474,6 +475,27 @@ def _write(
     folder = index_dir(memory.path)
     folder.mkdir(exist_ok=True)
     name = f"{lang}.{seq}.idx"
+    stamp = {"memory": state["memory"], "seq": seq}
+    size = write_file(folder / name, rows, lang=lang, stamp=stamp, total=total, progress=progress)
+    count = len(MatchIndex.map(folder / name, stamp={"memory": state["memory"], "seq": seq}))
+    conn.execute(
+        "INSERT INTO match_files (seq, lang, name, rows, bytes) VALUES (?, ?, ?, ?, ?)",
+        (seq, lang, name, count, size),
+    )
+    return seq
+
+
+def write_file(
+    path: Path,
+    rows: Iterable[IndexRow],
+    *,
+    lang: str,
+    stamp: dict[str, int],
+    total: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """:meth:`MatchIndex.write` of about ``total`` rows, on two workers when they are many,
+    calling ``progress(done, total)`` as it goes; returns the file's size."""
     done = 0
 
     def advance(n: int) -> None:
@@ -482,20 +504,14 @@ def _write(
         if progress is not None:
             progress(min(done, total), total)
 
-    size = MatchIndex.write(
-        folder / name,
+    return MatchIndex.write(
+        path,
         rows,
         lang=lang,
-        stamp={"memory": state["memory"], "seq": seq},
+        stamp=stamp,
         workers=2 if total > _PARALLEL and (os.cpu_count() or 1) > 1 else 1,
         progress=advance,
     )
-    count = len(MatchIndex.map(folder / name, stamp={"memory": state["memory"], "seq": seq}))
-    conn.execute(
-        "INSERT INTO match_files (seq, lang, name, rows, bytes) VALUES (?, ?, ?, ?, ?)",
-        (seq, lang, name, count, size),
-    )
-    return seq
 
 
 def _rebuild(
