@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -174,6 +175,7 @@ def serve(memory: str, port: int, workers: int, cache: Path) -> subprocess.Popen
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         env={**os.environ, "UNTM_INDEX_CACHE": str(cache)},
+        start_new_session=True,  # its workers too can be stopped as one group
     )
 
 
@@ -308,7 +310,11 @@ def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) 
     finally:
         for server in servers:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)  # a bench never leaves a server behind
+                server.wait()
 
     samples = [s for c in loaded for s in c.samples]
     errors = sum(1 for _, _, ok in samples if not ok)

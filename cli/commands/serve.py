@@ -63,4 +63,6 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        # a stop (systemd, Ctrl-C) lets requests in flight finish for a while, not forever
+        timeout_graceful_shutdown=10,
     )
