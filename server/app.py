@@ -103,15 +103,19 @@ class _Api:
 
     def __init__(self, service: Service) -> None:
         self.service = service
-        self._limiter: anyio.CapacityLimiter | None = None
+        self._limiters: dict[str, anyio.CapacityLimiter] = {}
 
-    async def _heavy(self, work: Callable[[], T]) -> T:
-        """Run ``work`` (a match, a concordance, a build: CPU for tens of milliseconds or
-        more) on one of the few threads kept for such work, so that look-ups, which take a
-        few milliseconds, are never queued behind it nor starved of the interpreter."""
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self.service.limits.heavy_requests)
-        return await anyio.to_thread.run_sync(work, limiter=self._limiter)
+    async def _heavy(self, work: Callable[[], T], *, kind: str = "work") -> T:
+        """Run ``work`` (a match, a concordance, a build: tens of milliseconds or more) on one
+        of the few threads kept for its ``kind`` (``work``: matches, checks, exports, builds;
+        ``search``: concordances, which mostly wait on the database), so that look-ups, which
+        take a few milliseconds, are never queued behind it nor starved of the interpreter."""
+        limiter = self._limiters.get(kind)
+        if limiter is None:
+            limiter = self._limiters[kind] = anyio.CapacityLimiter(
+                self.service.limits.heavy_requests
+            )
+        return await anyio.to_thread.run_sync(work, limiter=limiter)
 
     # --- who is asking ------------------------------------------------------------------------
 
@@ -174,7 +178,11 @@ class _Api:
         query = request.query_params.get("q", "")
         lang = request.query_params.get("lang") or None
         limit = _int(request.query_params.get("limit"), 50, "limit")
-        hits = await self._heavy(lambda: self.service.concordance(query, lang=lang, limit=limit))
+        # searches have threads of their own: one that waits long on the database never holds
+        # up a match
+        hits = await self._heavy(
+            lambda: self.service.concordance(query, lang=lang, limit=limit), kind="search"
+        )
         return JSONResponse(jsonable.units_data(hits, langs=[lang] if lang else []))
 
     async def stats(self, request: Request) -> Response:
