@@ -12,9 +12,9 @@ tables of an SQLite memory (:mod:`tm.pg_schema`) and behaves as one:
 - **One SQL.** The memory's statements are written for SQLite's ``sqlite3`` (``?`` and ``?N``
   placeholders); :class:`PgConnection` passes them to psycopg as they are, but for the
   placeholders, so both engines run the same queries. What differs is :class:`PgBackend`'s:
-  bulk inserts through ``COPY``, concordance prefiltered in SQL (a regular expression, with
-  ``pg_trgm``'s index when the database has it) then checked exactly in Python on the few
-  candidates, and a match index built in RAM from the units (kept until the revision moves).
+  bulk inserts through ``COPY``, concordance prefiltered in SQL (:mod:`tm.pg_search`) then
+  checked exactly in Python on the few candidates, and a match index each process keeps in a
+  local cache and follows through the revision log (:mod:`tm.followed_index`).
 - **Streams** (exports, copies) read through server-side cursors in a repeatable-read
   snapshot: constant memory, and one consistent state of the memory.
 """
@@ -23,19 +23,17 @@ from __future__ import annotations
 
 import itertools
 import re
-import sys
-import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import pq
 
-from tm import pg_schema
+from tm import pg_schema, pg_search
 from tm.backend import Backend, MemoryView
 from tm.encoding import UNIT_COLUMNS, anchor_hash, variant_contains
 from tm.errors import InputError, StoreError
@@ -366,7 +364,7 @@ class PgBackend(Backend):
                     "(%s, %s)",
                     (signature(), IDENTITY_KEY, new_identity()),
                 )
-                _search_indexes(raw, _unusual())
+                pg_search.create_indexes(raw)
                 raw.execute("COMMIT")
             except BaseException:
                 if self.pg.in_transaction:
@@ -496,11 +494,11 @@ class PgBackend(Backend):
         return [(int(a), int(b)) for a, b in pairs]
 
     def concordance_ids(self, needle: str, bases: str, limit: int) -> list[int]:
-        """Candidates by SQL (see :func:`_prefilter`), in id order and in batches, each
+        """Candidates by SQL (see :func:`tm.pg_search.prefilter`), in id order and in batches, each
         checked exactly as SQLite's ``untm_find`` does, until ``limit`` are found. Each
         condition of the prefilter is a query of its own (each can use its own index: the
         trigram index, the partial index of unusual units), their rows joined by id."""
-        branches = _prefilter(needle)
+        branches = pg_search.prefilter(needle)
         sql = " UNION ".join(
             f"(SELECT id, variants FROM units WHERE id > ? AND {where} ORDER BY id LIMIT ?)"
             for where, _ in branches
@@ -581,87 +579,5 @@ class PgBackend(Backend):
         self.pg.close()
 
 
-def _search_indexes(raw: psycopg.Connection[Any], unusual: str) -> None:
-    """The indexes concordance's prefilter uses (in the creating transaction): the units
-    it always takes, and a trigram index when the database can have ``pg_trgm``."""
-    raw.execute(f"CREATE INDEX units_unusual ON units (id) WHERE {unusual}")
-    raw.execute("SAVEPOINT untm_trgm")
-    try:
-        for statement in pg_schema.SEARCH:
-            raw.execute(statement)
-    except psycopg.Error:
-        raw.execute("ROLLBACK TO SAVEPOINT untm_trgm")  # no pg_trgm here: scans stay in SQL
-    raw.execute("RELEASE SAVEPOINT untm_trgm")
-
-
 #: writes changing more rows than this refresh the planner's statistics of ``units``
 _ANALYZE_AFTER = 20_000
-
-#: units concordance always checks, since a search of the raw text for the needle's letters
-#: could miss the needle in them: texts holding a character whose case folding is several
-#: characters (``ß``: ``ss``), and texts that NFKC changes where letters, digits or marks are
-#: concerned (ligatures, full-width letters, decomposed accents). A text that NFKC changes only
-#: in spaces or punctuation (no-break spaces, full-width commas: most French and Chinese texts)
-#: is not among them: the letters the prefilter looks for never span those.
-_UNUSUAL = "(variants ~ '[{folds}]' OR (variants IS NOT NFKC NORMALIZED AND variants ~ '[{nfkc}]'))"
-
-
-@cache
-def _folds() -> tuple[dict[str, str], str]:
-    """For each case-folded character, every character that folds to it alone; and the SQL
-    condition naming the units concordance always checks (:data:`_UNUSUAL`). Scans Unicode
-    once."""
-    into: dict[str, set[str]] = {}
-    several: list[int] = []
-    changed: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul jamo
-    for code in range(sys.maxunicode + 1):
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        char = chr(code)
-        folded = char.casefold()
-        if len(folded) == 1 and folded != char:
-            into.setdefault(folded, {folded}).add(char)
-        elif len(folded) > 1 and unicodedata.is_normalized("NFKC", char):
-            several.append(code)
-        image = unicodedata.normalize("NFKC", char)
-        if unicodedata.combining(char) or (
-            image != char and any(c.isalnum() or unicodedata.category(c)[0] == "M" for c in image)
-        ):
-            changed.add(code)
-        parts = unicodedata.decomposition(char).split()
-        if len(parts) == 2 and not parts[0].startswith("<"):
-            changed.add(int(parts[1], 16))  # composes with what precedes it
-    condition = _UNUSUAL.format(folds=_ranges(several), nfkc=_ranges(sorted(changed)))
-    return {k: "".join(sorted(v)) for k, v in into.items()}, condition
-
-
-def _ranges(codes: Sequence[int]) -> str:
-    """Sorted non-ASCII code points as the inside of a bracket expression (``a-z`` runs)."""
-    out: list[str] = []
-    start = prev = -2
-    for code in [*codes, -1]:
-        if code == prev + 1:
-            prev = code
-            continue
-        if start >= 0:
-            out.append(chr(start) if start == prev else f"{chr(start)}-{chr(prev)}")
-        start = prev = code
-    return "".join(out)
-
-
-def _unusual() -> str:
-    return _folds()[1]
-
-
-def _prefilter(needle: str) -> list[tuple[str, tuple[Any, ...]]]:
-    """SQL conditions, one of which every unit holding the folded ``needle`` meets, and few
-    others do: its longest run of letters and digits (which folding leaves in place, :func:`tm.
-    fold.contains`), as a regular expression with each character's case forms; or being one of
-    the units :data:`_UNUSUAL` names. A needle without letters or digits takes every unit."""
-    runs = re.split(r"[\W_]+", needle)
-    key = max(runs, key=len) if runs else ""
-    if not key:
-        return [("TRUE", ())]
-    forms, unusual = _folds()
-    pattern = "".join(f"[{forms[c]}]" if len(forms.get(c, c)) > 1 else re.escape(c) for c in key)
-    return [("variants ~ ?", (pattern,)), (unusual, ())]
