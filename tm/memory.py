@@ -50,6 +50,7 @@ from tm.unit_writes import MAX_HASHED_TUIDS, UnitWriter
 __all__ = [
     "SCHEMA_VERSION",
     "ImportReport",
+    "OWN_META",
     "Memory",
     "MemoryStats",
     "DatedUnit",
@@ -61,8 +62,8 @@ __all__ = [
     "signature",
 ]
 
-#: keys of the ``meta`` table that the memory itself maintains
-_OWN_META = frozenset({"signature", "revision", "memory"})
+#: keys of the ``meta`` table that the memory itself maintains (a copy keeps its own)
+OWN_META = frozenset({"signature", "revision", "memory"})
 #: merges under another tuid named one by one in an import's warnings
 _SHOWN_RENAMES = 10
 
@@ -326,7 +327,7 @@ class Memory(UnitWriter):
 
     @staticmethod
     def _settable(key: str) -> None:
-        if key in _OWN_META:
+        if key in OWN_META:
             raise InputError(f"{key!r} belongs to the memory itself and cannot be set")
 
     def store_learned(self, name: str, data: bytes, *, units: int) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from tm.encoding import UNIT_COLUMNS
 from tm.errors import InputError
-from tm.memory import Memory
+from tm.memory import OWN_META, Memory
 from tm.schema import GLOSSARIES
 
 __all__ = ["CopyReport", "copy_memory"]
@@ -41,8 +41,6 @@ _TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("glossaries", ("name", "data", "concepts", "stored"), "name"),
 )
 _BATCH = 5000
-#: the memory's own ``meta`` keys: the destination keeps its own
-_OWN_META = ("signature", "revision", "memory")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +82,7 @@ def copy_memory(
                     counts[table] = sum(
                         target.backend.copy_rows(table, columns, batch) for batch in _batches(rows)
                     )
-            settings = {k: v for k, v in source.meta().items() if k not in _OWN_META}
+            settings = {k: v for k, v in source.meta().items() if k not in OWN_META}
             target.connection.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)", sorted(settings.items())
             )
@@ -105,7 +103,7 @@ def _check_empty(target: Memory) -> None:
     """Refuse a destination that holds anything (units, documents, settings, revisions)."""
     held = target.count()
     meta = target.meta()
-    if held or int(meta["revision"]) or set(meta) - set(_OWN_META):
+    if held or int(meta["revision"]) or set(meta) - set(OWN_META):
         raise InputError(
             f"{target.name} already holds a memory ({held:,} units, revision "
             f"{meta['revision']}); copy into a new file or an empty database"

@@ -240,9 +240,12 @@ class MemoryReader:
 
     def glossaries(self) -> list[tuple[str, str]]:
         """The glossaries stored with the memory: ``(name, raw TSV)``, by name."""
-        if self.glossary_stamps() is None:
+        try:
+            rows = self.connection.execute(
+                "SELECT name, data FROM glossaries ORDER BY name"
+            ).fetchall()
+        except sqlite3.OperationalError:  # no glossary was ever stored in this memory file
             return []
-        rows = self.connection.execute("SELECT name, data FROM glossaries ORDER BY name")
         return [(str(name), str(data)) for name, data in rows]
 
     @reads
