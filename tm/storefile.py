@@ -24,6 +24,7 @@ import functools
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,7 +289,18 @@ def _configure(conn: sqlite3.Connection, *, new: bool) -> None:
     large import are fewer, and its commit costs a third of what 4 KB pages cost."""
     if new:
         conn.execute("PRAGMA page_size=16384")
-    conn.execute("PRAGMA journal_mode=WAL")
+    # changing the journal mode does not wait on SQLite's busy handler: a process creating
+    # the same memory at this moment makes it fail at once, so it waits here, as long
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as err:
+            busy = getattr(err, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
     conn.execute("PRAGMA synchronous=NORMAL")
     # 64 MB of page cache: the unique index on unit keys is written in random order
     conn.execute("PRAGMA cache_size=-65536")
