@@ -6,7 +6,6 @@ symbols in the UN pattern."""
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
 import sqlite3
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tm import storefile
 from tm.build import build_memory
 from tm.document import parse_text, read_document
 from tm.documents import DocumentStore, document_title, identify, plan_rebuild
@@ -324,9 +324,8 @@ def test_a_schema_2_memory_that_cannot_be_written_is_refused_clearly(
     with Memory.open(path) as store:
         _build(store, *RESOLUTION)
     _as_schema_2(path)
-    connect = sqlite3.connect
-    monkeypatch.setattr(sqlite3, "connect", functools.partial(connect, timeout=0.05))
-    writer = connect(path, isolation_level=None)
+    monkeypatch.setattr(storefile, "BUSY_TIMEOUT", 0.05)  # not a minute's wait for the lock
+    writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # another process is writing: the upgrade must wait
     try:
         with pytest.raises(StoreError, match="cannot upgrade the memory to schema 3"):
