@@ -191,8 +191,12 @@ def _stopped_export(tmp_path: Path, memory: Path, signum: int, after: float) -> 
         assert text.count("<tu ") == BIG + 200
     if signum != signal.SIGKILL:
         assert not list(tmp_path.glob(".*.part")), "a stopped export left its .part file"
-        if code != 0:
-            assert code == 128 + signum
+        if code == -signum:
+            # on a loaded machine the signal can come while Python is still importing, before
+            # untm has set its handlers: then nothing was begun
+            assert text == "old export\n"
+        elif code != 0:
+            assert code == 128 + signum, (code, err)
     for stale in tmp_path.glob(".*.part"):
         stale.unlink()  # kill -9 leaves it: nothing can run after
     assert memory.read_bytes() == before
