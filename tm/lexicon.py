@@ -25,11 +25,14 @@ from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
+import regex
 
+from tm.lang import script_for
 from tm.subwords import Subwords, train
 
 __all__ = [
     "CONFIDENT",
+    "KEPT",
     "MAX_PAIRS",
     "Entry",
     "Learned",
@@ -54,6 +57,12 @@ _COMMON = 0.3  # pieces in more than this share of sentence pairs are not linked
 _KEEP = 0.5  # expected counts below this are not stored
 _FULL_EVIDENCE = 400  # sentence pairs for the lexical cost's full weight
 _MIN_EVIDENCE = 30  # fewer pairs than this: no lexical cost at all
+#: Prefix of a *kept word*: a word written in a script foreign to one of the two languages
+#: (a Latin name or acronym in Chinese, Arabic or Russian text) found on both sides of the
+#: document, which the translation kept as it was. It translates itself, however rare: Model 1
+#: cannot learn a word seen once, and names are the words most often seen once.
+KEPT = "="
+_WORDS = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}\p{N}'’-]*[\p{L}\p{M}\p{N}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,8 +325,9 @@ def learned_keys(
     """
     src_model = learner.subwords(src_lang, src)
     tgt_model = learner.subwords(tgt_lang, tgt)
-    src_pieces = src_model.batch(src)
-    tgt_pieces = tgt_model.batch(tgt)
+    src_kept, tgt_kept = kept_words(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang)
+    src_pieces = [p + k for p, k in zip(src_model.batch(src), src_kept, strict=True)]
+    tgt_pieces = [p + k for p, k in zip(tgt_model.batch(tgt), tgt_kept, strict=True)]
     pairs = [
         (
             [p for i in s for p in src_pieces[i]],
@@ -336,14 +346,42 @@ def learned_keys(
     lexicon = learn(pairs, src_lang=src_lang, tgt_lang=tgt_lang, prior=prior, vocabulary=vocabulary)
     if not lexicon.weight:
         return None
-    linked: set[str] = set()
-    back: dict[str, list[str]] = {}
+    kept = {p for pieces in src_kept for p in pieces}
+    linked: set[str] = set(kept)
+    back: dict[str, list[str]] = {p: ["l:" + p] for p in kept}
     for s_piece, t_piece in lexicon.links():
         linked.add(s_piece)
         back.setdefault(t_piece, []).append("l:" + s_piece)
     src_keys = [_count("l:" + p for p in pieces if p in linked) for pieces in src_pieces]
     tgt_keys = [_count(k for p in pieces for k in back.get(p, ())) for pieces in tgt_pieces]
     return Learned(lexicon, src_pieces, tgt_pieces, src_keys, tgt_keys)
+
+
+def kept_words(
+    src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: str
+) -> tuple[list[list[str]], list[list[str]]]:
+    """The kept words (:data:`KEPT`) of each source and each target sentence, in order.
+
+    >>> kept_words(["Twp and Pwp rhyme."], ["它与 Twp 押韵。"], src_lang="en", tgt_lang="zh")
+    ([['=twp']], [['=twp']])
+    """
+    scripts = {script_for(src_lang), script_for(tgt_lang)}
+    if None in scripts or len(scripts) == 1:  # one script: the anchors' cognates see them
+        return [[] for _ in src], [[] for _ in tgt]
+    # two scripts: a word found as it is on both sides is foreign to one of the languages
+
+    def words(texts: Sequence[str]) -> list[list[str]]:
+        out = []
+        for text in texts:
+            out.append(list(dict.fromkeys(KEPT + w.casefold() for w in _WORDS.findall(text))))
+        return out
+
+    src_words, tgt_words = words(src), words(tgt)
+    both = {w for ws in src_words for w in ws} & {w for ws in tgt_words for w in ws}
+    return (
+        [[w for w in ws if w in both] for ws in src_words],
+        [[w for w in ws if w in both] for ws in tgt_words],
+    )
 
 
 def _count(keys: Iterable[str]) -> Keys:

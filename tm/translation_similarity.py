@@ -32,7 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from tm.lexicon import Lexicon
+from tm.lexicon import KEPT, Lexicon
 
 __all__ = ["LexicalCosts", "lexical_costs"]
 
@@ -125,10 +125,14 @@ def _rarity(pieces: Sequence[Sequence[str]], ids: dict[str, int]) -> _Floats:
 def _translations(
     lexicon: Lexicon, src: dict[str, int], tgt: dict[str, int], *, backward: bool
 ) -> dict[int, list[tuple[int, float]]]:
-    """For each source piece of the document, its likely target pieces in the document."""
+    """For each source piece of the document, its likely target pieces in the document (a
+    kept word, tm/lexicon.py: KEPT, translates itself)."""
     counts = lexicon.counts(backward=backward)
     out: dict[int, list[tuple[int, float]]] = {}
     for piece, row in src.items():
+        if piece.startswith(KEPT) and piece in tgt:
+            out[row] = [(tgt[piece], 1.0)]
+            continue
         found = counts.get(piece, ())
         total = sum(c for _, c in found)
         kept = [(tgt[t], c / total) for t, c in found if t in tgt and c >= _MIN_PROB * total]
@@ -258,6 +262,12 @@ def lexical_costs(
                 table += _PART * np.maximum(tau - sims.cosine(di, dj, src_part=part), 0.0) / tau
             for part in range(dj if dj > 1 else 0):
                 table += _PART * np.maximum(tau - sims.cosine(di, dj, tgt_part=part), 0.0) / tau
+            if di > 1 and dj > 1:  # sentences that do not cross are beads of their own
+                cross = np.fmax(
+                    sims.cosine(di, dj, src_part=1, tgt_part=0),
+                    sims.cosine(di, dj, src_part=0, tgt_part=1),
+                )
+                table += _PART * np.maximum(tau - cross, 0.0) / tau
             tables[(di, dj)] = weight * np.nan_to_num(table, nan=0.0)
     return LexicalCosts(offsets, width, tables, weight=weight)
 
