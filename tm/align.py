@@ -43,6 +43,7 @@ from tm.bead_costs import (
     LEXICAL,
     PARA_PRIOR_COST,
     PRIOR_COST,
+    CostMemo,
     Costs,
     Item,
     lexical_priors,
@@ -174,13 +175,16 @@ def _two_level(
     para_guide: Sequence[float] | None = None,
     lexical: float = 0.0,
     translation: LexicalCosts | None = None,
+    memo: CostMemo | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
     """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads).
 
     ``guide`` and ``para_guide`` (from :func:`_guide`) are a first pass's paths over sentences
     and paragraphs: bands then follow them closely instead of the anchor line. ``lexical`` is
     the weight of the sentences' learned-lexicon keys (0: none); ``translation``, the lexical
-    costs of sentence beads (tm/translation_similarity.py), with the gap priors they allow.
+    costs of sentence beads (tm/translation_similarity.py), with the gap priors they allow;
+    ``memo``, the sentence bead costs that earlier passes computed (passes compare the same
+    sentences, and later ones mostly the same beads).
     """
     p_src = _group(src_items, src_plan.paragraphs)
     p_tgt = _group(tgt_items, tgt_plan.paragraphs)
@@ -223,6 +227,7 @@ def _two_level(
             translation=translation,
             offset=(s_pos[0], t_pos[0]),
             priors=PRIOR_COST if translation is None else lexical_priors(translation.weight),
+            memo=memo,
         )
         if guide is None:
             centre, width = anchor_centre(s_items, t_items), MIN_WIDTH
@@ -327,7 +332,10 @@ def align(
     variance = _DEFAULT_VARIANCE
     lengths = sorted(it.length for it in src_items)
     floor = _FLOOR * lengths[len(lengths) // 2]
-    two_level = partial(_two_level, src_items, tgt_items, src_plan, tgt_plan, floor=floor)
+    memo = CostMemo(len(tgt_items) + 1)
+    two_level = partial(
+        _two_level, src_items, tgt_items, src_plan, tgt_plan, floor=floor, memo=memo
+    )
     raw, para_groups = two_level(ratio=ratio, variance=variance, scores=False)
     measured = _estimate(
         [
@@ -366,6 +374,7 @@ def align(
             variance=variance,
             para_guide=para_guide,
             guide=guide,
+            memo=memo,
             lexical=LEXICAL * learned.weight,
             translation=lexical_costs(
                 learned.src_pieces,

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tm.translation_similarity import LexicalCosts
 
 __all__ = [
     "BEADS",
     "CLOSED_MERGE",
+    "CostMemo",
     "GAP_SCORE",
     "LEXICAL",
     "PARA_PRIOR_COST",
@@ -52,6 +53,7 @@ _PRIORS: dict[tuple[int, int], float] = {
     (1, 3): 0.004,
 }
 BEADS = tuple(_PRIORS)
+_N_BEADS = len(BEADS)
 PRIOR_COST = tuple(-math.log(p) for p in _PRIORS.values())
 # Paragraphs: translations keep the paragraph structure, so a 2-2 bead (two paragraphs cut
 # differently) is all but impossible; it would otherwise absorb an extra paragraph.
@@ -93,6 +95,7 @@ LEXICAL = 0.45
 _REWARD = 0.5
 
 Keys = dict[str, int]
+_Spans = list[list[tuple[Keys, int]]]
 _NONE: tuple[Keys, int] = ({}, 0)
 
 
@@ -141,6 +144,20 @@ class Item:
     lexical: Keys | None = None  # learned-lexicon keys (tm/lexicon.py), when there are some
 
 
+@dataclass(frozen=True, slots=True)
+class CostMemo:
+    """Parts of bead costs already computed for one document pair, shared by the aligner's
+    passes over its sentences (all compare the same items; only the length model and the
+    lexical terms change): the anchor cost of each bead, and its length cost under each
+    (ratio, variance). Keys are beads in the document's own positions, so that a memo serves
+    every group of paragraphs. ``stride``: the number of target items plus one."""
+
+    stride: int
+    keys: dict[int, float] = field(default_factory=dict)
+    lengths: dict[tuple[float, float], dict[int, float]] = field(default_factory=dict)
+    spans: dict[tuple[tuple[int, int], int, int], tuple[_Spans, ...]] = field(default_factory=dict)
+
+
 class Costs:
     """Bead costs over two sequences of items, for beads ending at (i, j)."""
 
@@ -157,6 +174,7 @@ class Costs:
         lexical: float = 0.0,
         translation: LexicalCosts | None = None,
         offset: tuple[int, int] = (0, 0),
+        memo: CostMemo | None = None,
     ) -> None:
         self.n, self.m = len(src), len(tgt)
         self.ratio, self.variance, self.floor = ratio, variance, floor
@@ -166,13 +184,24 @@ class Costs:
         self._ct = prefix_sums([float(it.closed) for it in tgt])
         self._ps = prefix_sums([it.length for it in src])
         self._pt = prefix_sums([it.length / ratio for it in tgt])
-        self._ss = _spans([it.strong for it in src])
-        self._sw = _spans([it.weak for it in src])
-        self._ts = _spans([it.strong for it in tgt])
-        self._tw = _spans([it.weak for it in tgt])
+        group = (offset, self.n, self.m)
+        if memo is not None and group in memo.spans:
+            self._ss, self._sw, self._ts, self._tw = memo.spans[group]
+        else:
+            self._ss = _spans([it.strong for it in src])
+            self._sw = _spans([it.weak for it in src])
+            self._ts = _spans([it.strong for it in tgt])
+            self._tw = _spans([it.weak for it in tgt])
+            if memo is not None:
+                memo.spans[group] = self._ss, self._sw, self._ts, self._tw
         self.lexical = lexical
         self.translation = translation
         self.offset = offset  # of the first items in the positions ``translation`` knows
+        self._memo = memo
+        if memo is not None:
+            self._key_memo = memo.keys
+            self._length_memo = memo.lengths.setdefault((ratio, variance), {})
+            self._stride = memo.stride
         if lexical:
             self._sl = _spans([it.lexical or {} for it in src])
             self._tl = _spans([it.lexical or {} for it in tgt])
@@ -207,22 +236,17 @@ class Costs:
         total = self.priors[k]
         if self.merge and (di > 1 or dj > 1):
             total += self.merge * (self._merged(self._cs, i, di) + self._merged(self._ct, j, dj))
-        if di and dj:
-            l1 = self._ps[i] - self._ps[i - di]
-            l2 = self._pt[j] - self._pt[j - dj]
-            total += _length_cost(l1, l2, self.variance, self.floor)
+        if self._memo is None:
+            total += self._length(i, j, di, dj) + self._keys(i, j, di, dj)
         else:
-            total += _SKIP
-        a_s, ta_s = self._ss[di][i - di] if di else _NONE
-        b_s, tb_s = self._ts[dj][j - dj] if dj else _NONE
-        if ta_s or tb_s:
-            shared = _shared(a_s, b_s, ta_s, tb_s) if ta_s and tb_s else 0
-            total += _STRONG * (ta_s + tb_s - 2 * shared)
-        a_w, ta_w = self._sw[di][i - di] if di else _NONE
-        b_w, tb_w = self._tw[dj][j - dj] if dj else _NONE
-        if ta_w or tb_w:
-            shared = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
-            total += _WEAK * (ta_w + tb_w - 2 * shared)
+            at = ((i + self.offset[0]) * self._stride + j + self.offset[1]) * _N_BEADS + k
+            length = self._length_memo.get(at)
+            if length is None:
+                length = self._length_memo[at] = self._length(i, j, di, dj)
+            keys = self._key_memo.get(at)
+            if keys is None:
+                keys = self._key_memo[at] = self._keys(i, j, di, dj)
+            total += length + keys
         if self.lexical and di and dj:
             # a sentence without counterpart pays no lexical cost: what decides between a
             # 1-0 bead and a 2-1 bead that hides the extra sentence is whether its words
@@ -233,6 +257,28 @@ class Costs:
             total += self.lexical * (ta_l + tb_l - (2 + 2 * _REWARD) * shared)
         if self.translation is not None and di and dj:
             total += self.translation.cost(i + self.offset[0], j + self.offset[1], di, dj)
+        return total
+
+    def _length(self, i: int, j: int, di: int, dj: int) -> float:
+        if not (di and dj):
+            return _SKIP
+        l1 = self._ps[i] - self._ps[i - di]
+        l2 = self._pt[j] - self._pt[j - dj]
+        return _length_cost(l1, l2, self.variance, self.floor)
+
+    def _keys(self, i: int, j: int, di: int, dj: int) -> float:
+        """The anchor cost: strong and weak keys found on one side of the bead only."""
+        total = 0.0
+        a_s, ta_s = self._ss[di][i - di] if di else _NONE
+        b_s, tb_s = self._ts[dj][j - dj] if dj else _NONE
+        if ta_s or tb_s:
+            shared = _shared(a_s, b_s, ta_s, tb_s) if ta_s and tb_s else 0
+            total += _STRONG * (ta_s + tb_s - 2 * shared)
+        a_w, ta_w = self._sw[di][i - di] if di else _NONE
+        b_w, tb_w = self._tw[dj][j - dj] if dj else _NONE
+        if ta_w or tb_w:
+            shared = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
+            total += _WEAK * (ta_w + tb_w - 2 * shared)
         return total
 
     @staticmethod
@@ -264,9 +310,9 @@ def prefix_sums(values: Sequence[float]) -> list[float]:
     return out
 
 
-def _spans(keys: Sequence[Keys]) -> list[list[tuple[Keys, int]]]:
+def _spans(keys: Sequence[Keys]) -> _Spans:
     """``spans[k][i]``: merged keys of items i..i+k-1 and their count (index 0 unused)."""
-    spans: list[list[tuple[Keys, int]]] = [[]]
+    spans: _Spans = [[]]
     for k in range(1, _MAX_SPAN + 1):
         merged = (merge_keys(keys[i : i + k]) for i in range(max(len(keys) - k + 1, 0)))
         spans.append([(d, sum(d.values())) for d in merged])
