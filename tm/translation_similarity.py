@@ -141,6 +141,13 @@ def _translations(
     return out
 
 
+def _reached(table: dict[int, list[tuple[int, float]]], size: int) -> _Floats:
+    """1.0 for the pieces that some piece of the other text translates into, else 0.0."""
+    reached = np.zeros(size)
+    reached[[t for row in table.values() for t, _ in row]] = 1.0
+    return reached
+
+
 def _bags(
     pieces: Sequence[Sequence[str]],
     ids: dict[str, int],
@@ -225,8 +232,10 @@ def lexical_costs(
     s_weight, t_weight = _rarity(src, s_ids), _rarity(tgt, t_ids)
     forward = _translations(lexicon, s_ids, t_ids, backward=False)
     backward = _translations(lexicon, t_ids, s_ids, backward=True)
-    s_plain = _bags(src, s_ids, s_weight)
-    t_plain = _bags(tgt, t_ids, t_weight)
+    # a piece that nothing on the other side translates into cannot be matched: in the bags
+    # it would only dilute the similarity of the sentences the lexicon reads least
+    s_plain = _bags(src, s_ids, s_weight * _reached(backward, len(s_ids)))
+    t_plain = _bags(tgt, t_ids, t_weight * _reached(forward, len(t_ids)))
     s_into_t = _bags(src, s_ids, t_weight, forward, dims=len(t_ids))
     t_into_s = _bags(tgt, t_ids, s_weight, backward, dims=len(s_ids))
     # the band: row i (source sentence i) meets target sentences offsets[i] .. + width - 1
