@@ -175,7 +175,8 @@ def _two_level(
     para_guide: Sequence[float] | None = None,
     lexical: float = 0.0,
     translation: LexicalCosts | None = None,
-    memo: CostMemo | None = None,
+    para_memo: CostMemo | None = None,
+    paragraphs: Sequence[tuple[list[int], list[int]]] | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
     """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads).
 
@@ -183,12 +184,20 @@ def _two_level(
     and paragraphs: bands then follow them closely instead of the anchor line. ``lexical`` is
     the weight of the sentences' learned-lexicon keys (0: none); ``translation``, the lexical
     costs of sentence beads (tm/translation_similarity.py), with the gap priors they allow;
-    ``memo``, the sentence bead costs that earlier passes computed (passes compare the same
-    sentences, and later ones mostly the same beads).
+    ``para_memo``, the paragraph bead costs that earlier passes computed (passes compare the
+    same paragraphs, whose anchor keys are many: the costliest part of a bead);
+    ``paragraphs``, the paragraph beads of an earlier pass with the same length model, which
+    this one would find again (the lexicon is a cost of sentences only).
     """
     p_src = _group(src_items, src_plan.paragraphs)
     p_tgt = _group(tgt_items, tgt_plan.paragraphs)
-    if len(p_src) == 1 and len(p_tgt) == 1:
+    if paragraphs is not None:
+        para_beads = []
+        pi = pj = 0
+        for p_s, p_t in paragraphs:
+            para_beads.append((pi, pj, len(p_s), len(p_t)))
+            pi, pj = pi + len(p_s), pj + len(p_t)
+    elif len(p_src) == 1 and len(p_tgt) == 1:
         para_beads = [(0, 0, 1, 1)]
     else:
         costs = Costs(
@@ -199,6 +208,7 @@ def _two_level(
             floor=floor,
             priors=PARA_PRIOR_COST,
             merge=CLOSED_MERGE,
+            memo=para_memo,
         )
         if para_guide is None:
             _, path = search(costs, anchor_centre(p_src, p_tgt))
@@ -227,7 +237,6 @@ def _two_level(
             translation=translation,
             offset=(s_pos[0], t_pos[0]),
             priors=PRIOR_COST if translation is None else lexical_priors(translation.weight),
-            memo=memo,
         )
         if guide is None:
             centre, width = anchor_centre(s_items, t_items), MIN_WIDTH
@@ -332,9 +341,15 @@ def align(
     variance = _DEFAULT_VARIANCE
     lengths = sorted(it.length for it in src_items)
     floor = _FLOOR * lengths[len(lengths) // 2]
-    memo = CostMemo(len(tgt_items) + 1)
+    para_memo = CostMemo(len(tgt_plan.paragraphs) + 1)
     two_level = partial(
-        _two_level, src_items, tgt_items, src_plan, tgt_plan, floor=floor, memo=memo
+        _two_level,
+        src_items,
+        tgt_items,
+        src_plan,
+        tgt_plan,
+        floor=floor,
+        para_memo=para_memo,
     )
     raw, para_groups = two_level(ratio=ratio, variance=variance, scores=False)
     measured = _estimate(
@@ -372,9 +387,8 @@ def align(
             floor=floor,
             ratio=ratio,
             variance=variance,
-            para_guide=para_guide,
             guide=guide,
-            memo=memo,
+            paragraphs=para_groups,
             lexical=LEXICAL * learned.weight,
             translation=lexical_costs(
                 learned.src_pieces,

@@ -146,11 +146,12 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class CostMemo:
-    """Parts of bead costs already computed for one document pair, shared by the aligner's
-    passes over its sentences (all compare the same items; only the length model and the
-    lexical terms change): the anchor cost of each bead, and its length cost under each
-    (ratio, variance). Keys are beads in the document's own positions, so that a memo serves
-    every group of paragraphs. ``stride``: the number of target items plus one."""
+    """Parts of bead costs already computed over one document pair's items, shared by the
+    aligner's passes over them (tm/align.py: its paragraphs, whose many anchor keys make the
+    anchor cost the dearest part): the anchor cost of each bead, its length cost under each
+    (ratio, variance), and the items' key spans. Beads are keyed by their end and type in
+    the pair's own positions (``offset`` of the costs added); ``stride``: the number of
+    target items plus one."""
 
     stride: int
     keys: dict[int, float] = field(default_factory=dict)

@@ -215,10 +215,16 @@ def _model1(
     o_parts: list[npt.NDArray[np.int64]] = []
     occurrence = 0
     for src, tgt in pairs:
-        s = np.array(
-            [0, *(src_ids.setdefault(p, len(src_ids)) for p in dict.fromkeys(src))], np.int64
+        # ids sorted in each pair: its codes below come sorted, and one stable sort (which
+        # merges sorted runs) finds the distinct ones at a fraction of a quicksort's cost
+        s = np.sort(
+            np.array(
+                [0, *(src_ids.setdefault(p, len(src_ids)) for p in dict.fromkeys(src))], np.int64
+            )
         )
-        t = np.array([tgt_ids.setdefault(p, len(tgt_ids)) for p in dict.fromkeys(tgt)], np.int64)
+        t = np.sort(
+            np.array([tgt_ids.setdefault(p, len(tgt_ids)) for p in dict.fromkeys(tgt)], np.int64)
+        )
         s_parts.append(np.repeat(s, len(t)))
         t_parts.append(np.tile(t, len(s)))
         o_parts.append(np.tile(np.arange(occurrence, occurrence + len(t)), len(s)))
@@ -228,7 +234,7 @@ def _model1(
     n_t = max(len(tgt_ids), 1)
     codes = np.concatenate(s_parts) * n_t + np.concatenate(t_parts)
     occ = np.concatenate(o_parts)
-    combos, inverse = np.unique(codes, return_inverse=True)
+    combos, inverse = _distinct(codes)
     combo_src = combos // n_t
     src_names = list(src_ids)
     tgt_names = list(tgt_ids)
@@ -263,6 +269,18 @@ def _model1(
         (src_names[c // n_t], tgt_names[c % n_t]): k
         for c, k in zip(combos[kept].tolist(), counts[kept].tolist(), strict=True)
     }
+
+
+def _distinct(codes: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``np.unique(codes, return_inverse=True)``, by a stable sort: fast on sorted runs."""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    first = np.empty(len(codes), bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(codes), np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 class Learner:
