@@ -14,16 +14,20 @@ import socket
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli.main import app
 from tm.align import align, presegmented
 from tm.learned import MemoryLearner, lookup, stored_lexicon, update
-from tm.lexicon import Learner, Lexicon, learn
+from tm.lexicon import Learner, Lexicon, _distinct, kept_words, learn, learned_keys
 from tm.memory import Memory
 from tm.models import Unit, Variant
 from tm.subwords import Subwords, train
+from tm.translation_similarity import lexical_costs
 
 runner = CliRunner()
 
@@ -193,6 +197,60 @@ def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
     tgt = presegmented([t for _, t in pairs])
     result = align(src, tgt, src_lang="en", tgt_lang="ru")
     assert len(result.beads) == 60
+
+
+def test_words_kept_across_scripts_are_found_on_both_sides_only() -> None:
+    """A Latin name in Russian text found in the English is kept; one found on one side
+    only is not; between two languages of one script, the anchors' cognates do the work."""
+    src = ["Mike Trudell wrote on YouTube.", "The Lakers won."]
+    tgt = ["Mike Trudell написал.", "Lakers выиграли на Wesbanco Arena."]
+    src_kept, tgt_kept = kept_words(src, tgt, src_lang="en", tgt_lang="ru")
+    assert src_kept == [["=mike", "=trudell"], ["=lakers"]]
+    assert tgt_kept == [["=mike", "=trudell"], ["=lakers"]]
+    assert kept_words(src, src, src_lang="en", tgt_lang="fr") == ([[], []], [[], []])
+
+
+def test_a_kept_word_translates_itself_where_the_lexicon_never_saw_it(known: _Known) -> None:
+    """Sentences the lexicon cannot read, which share only a name kept as it is, still find
+    each other: the name is a link and its own translation."""
+    rng = random.Random(11)
+    names = [f"Zq{chr(97 + k)}{chr(97 + rng.randrange(26))}vor" for k in range(20)]
+    src = [f"{_sentence(rng.sample(WORDS, 5), ru=False)[:-1]} {name}." for name in names]
+    tgt = [f"Шщ {name} ыэ." for name in names]  # nothing the lexicon knows, but the name
+    src_kept, tgt_kept = kept_words(src, tgt, src_lang="en", tgt_lang="ru")
+    assert all(
+        s == t == ["=" + n.casefold()] for s, t, n in zip(src_kept, tgt_kept, names, strict=True)
+    )
+    learned = learned_keys(
+        src,
+        tgt,
+        [((i,), (i,), 1.0) for i in range(20)],
+        learner=known,
+        src_lang="en",
+        tgt_lang="ru",
+    )
+    assert learned is not None
+    for i, name in enumerate(names):
+        key = "l:=" + name.casefold()
+        assert learned.src_keys[i][key] == learned.tgt_keys[i][key] == 1
+    costs = lexical_costs(
+        learned.src_pieces,
+        learned.tgt_pieces,
+        learned.lexicon,
+        [float(i) for i in range(21)],
+    )
+    assert costs is not None
+    assert all(costs.cost(i, i, 1, 1) < costs.cost(i, i + 1, 1, 1) for i in range(1, 20))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 50), max_size=200))
+def test_distinct_codes_equal_numpy_unique(codes: list[int]) -> None:
+    array = np.array(codes, np.int64)
+    found, inverse = _distinct(array)
+    expected, expected_inverse = np.unique(array, return_inverse=True)
+    assert found.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.ravel().tolist()
 
 
 # --- what a memory keeps --------------------------------------------------------------------

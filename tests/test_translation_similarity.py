@@ -36,11 +36,21 @@ def _naive_cosine(
     """Dense bags over the document's pieces, summed over the runs, compared both ways."""
     s_ids, t_ids = ts._vocabulary(src), ts._vocabulary(tgt)
     s_w, t_w = ts._rarity(src, s_ids), ts._rarity(tgt, t_ids)
+    # plain bags hold the pieces that some piece of the other text translates into
+    reached = {
+        id(ids): {
+            col
+            for row in ts._translations(lexicon, other, ids, backward=back).values()
+            for col, _ in row
+        }
+        for ids, other, back in ((s_ids, t_ids, True), (t_ids, s_ids, False))
+    }
 
     def plain(pieces: list[str], ids: dict[str, int], w: np.ndarray) -> np.ndarray:
         out = np.zeros(len(ids))
         for p in set(pieces):
-            out[ids[p]] = w[ids[p]]
+            if ids[p] in reached[id(ids)]:
+                out[ids[p]] = w[ids[p]]
         return out
 
     def translated(
@@ -73,13 +83,7 @@ def _naive_cosine(
 def _sims(src: list[list[str]], tgt: list[list[str]], lexicon: Lexicon) -> ts._Sims:
     n, m = len(src), len(tgt)
     guide = [i * m / n for i in range(n + 1)]
-    s_ids, t_ids = ts._vocabulary(src), ts._vocabulary(tgt)
-    s_w, t_w = ts._rarity(src, s_ids), ts._rarity(tgt, t_ids)
-    forward = ts._translations(lexicon, s_ids, t_ids, backward=False)
-    backward = ts._translations(lexicon, t_ids, s_ids, backward=True)
-    s_plain, t_plain = ts._bags(src, s_ids, s_w), ts._bags(tgt, t_ids, t_w)
-    s_into_t = ts._bags(src, s_ids, t_w, forward, dims=len(t_ids))
-    t_into_s = ts._bags(tgt, t_ids, s_w, backward, dims=len(s_ids))
+    s_plain, t_plain, s_into_t, t_into_s = ts.document_bags(src, tgt, lexicon)
     width = 2 * ts._REACH + 2
     offsets = np.array(
         [math.floor(min(guide[i], guide[i + 1])) - ts._REACH for i in range(n)], np.int64
@@ -177,3 +181,32 @@ def test_translations_are_cheap_and_strangers_dear() -> None:
     assert costs.cost(6, 6, 1, 1) < costs.cost(6, 6, 2, 1)  # sources 4 + 5 with target 5
     assert costs.cost(6, 6, 1, 1) < costs.cost(6, 6, 1, 2)  # source 5 with targets 4 + 5
     assert costs.cost(6, 6, 0, 1) == 0.0  # gaps have no lexical cost
+
+
+def test_a_piece_nothing_translates_into_does_not_dilute_a_sentence() -> None:
+    """Pieces of a target sentence that no source piece translates into (a word the lexicon
+    never saw) leave its similarity with its translation as it was."""
+    src = [[SRC[k]] for k in range(10)]
+    tgt = [[TGT[k]] for k in range(10)]
+    lexicon = _lexicon([(k, k, 20.0) for k in range(12)])
+    guide = [float(i) for i in range(11)]
+    plain = ts.lexical_costs(src, tgt, lexicon, guide)
+    unread = ts.lexical_costs(src, [*tgt[:5], [TGT[5], "u1", "u2"], *tgt[6:]], lexicon, guide)
+    assert plain is not None
+    assert unread is not None
+    assert math.isclose(plain.cost(6, 6, 1, 1), unread.cost(6, 6, 1, 1), abs_tol=1e-9)
+
+
+def test_a_2_2_bead_whose_sentences_do_not_cross_pays_for_it() -> None:
+    """A 2-2 bead is two sentences cut differently on each side; one whose sentences each
+    resemble only their counterpart is two 1-1 beads, and costs more than one that crosses."""
+    src = [[SRC[k]] for k in range(5)] + [SRC[5:7], SRC[7:9]] + [[SRC[k]] for k in range(9, 12)]
+    apart = [[TGT[k]] for k in range(5)] + [TGT[5:7], TGT[7:9]] + [[TGT[k]] for k in range(9, 12)]
+    across = [[TGT[k]] for k in range(6)] + [TGT[6:9]] + [[TGT[k]] for k in range(9, 12)]
+    lexicon = _lexicon([(k, k, 20.0) for k in range(12)])
+    guide = [float(i) for i in range(11)]
+    two = ts.lexical_costs(src, apart, lexicon, guide)
+    cut = ts.lexical_costs(src, across, lexicon, guide)
+    assert two is not None
+    assert cut is not None
+    assert two.cost(7, 7, 2, 2) > cut.cost(7, 7, 2, 2) + 2.0

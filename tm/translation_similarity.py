@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from tm.lexicon import KEPT, Lexicon
 
-__all__ = ["LexicalCosts", "lexical_costs"]
+__all__ = ["LexicalCosts", "document_bags", "lexical_costs"]
 
 _Floats = npt.NDArray[np.float64]
 _Ints = npt.NDArray[np.int64]
@@ -214,6 +214,29 @@ def _span_sums(values: _Floats, end: _Ints, count: int) -> _Floats:
     return total
 
 
+def document_bags(
+    src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]], lexicon: Lexicon
+) -> tuple[_Rows, _Rows, _Rows, _Rows]:
+    """Each sentence's bags: source and target as they are, source translated into target
+    pieces and target into source pieces (pieces weighed by their rarity on the side whose
+    pieces they are).
+
+    A piece that nothing on the other side translates into is left out of the plain bags: it
+    cannot be matched, and would only dilute the similarity of the sentences the lexicon
+    reads least (half of a merge would look like an omission).
+    """
+    s_ids, t_ids = _vocabulary(src), _vocabulary(tgt)
+    s_weight, t_weight = _rarity(src, s_ids), _rarity(tgt, t_ids)
+    forward = _translations(lexicon, s_ids, t_ids, backward=False)
+    backward = _translations(lexicon, t_ids, s_ids, backward=True)
+    return (
+        _bags(src, s_ids, s_weight * _reached(backward, len(s_ids))),
+        _bags(tgt, t_ids, t_weight * _reached(forward, len(t_ids))),
+        _bags(src, s_ids, t_weight, forward, dims=len(t_ids)),
+        _bags(tgt, t_ids, s_weight, backward, dims=len(s_ids)),
+    )
+
+
 def lexical_costs(
     src: Sequence[Sequence[str]],
     tgt: Sequence[Sequence[str]],
@@ -228,16 +251,7 @@ def lexical_costs(
     n, m = len(src), len(tgt)
     if n < _MIN_ROWS or m < _MIN_ROWS:
         return None
-    s_ids, t_ids = _vocabulary(src), _vocabulary(tgt)
-    s_weight, t_weight = _rarity(src, s_ids), _rarity(tgt, t_ids)
-    forward = _translations(lexicon, s_ids, t_ids, backward=False)
-    backward = _translations(lexicon, t_ids, s_ids, backward=True)
-    # a piece that nothing on the other side translates into cannot be matched: in the bags
-    # it would only dilute the similarity of the sentences the lexicon reads least
-    s_plain = _bags(src, s_ids, s_weight * _reached(backward, len(s_ids)))
-    t_plain = _bags(tgt, t_ids, t_weight * _reached(forward, len(t_ids)))
-    s_into_t = _bags(src, s_ids, t_weight, forward, dims=len(t_ids))
-    t_into_s = _bags(tgt, t_ids, s_weight, backward, dims=len(s_ids))
+    s_plain, t_plain, s_into_t, t_into_s = document_bags(src, tgt, lexicon)
     # the band: row i (source sentence i) meets target sentences offsets[i] .. + width - 1
     width = 2 * _REACH + 2
     offsets = np.array(
