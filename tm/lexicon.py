@@ -6,7 +6,9 @@ numpy, in both directions) turns those sentence pairs into expected counts of on
 (tm/subwords.py) translating another. Pieces that are each other's best translation both
 ways become *links*; a sentence's links are keys the aligner's cost model compares across a
 bead like anchors (tm/bead_costs.py), weighed by how much evidence the lexicon rests on, so
-that a fresh memory and a short document align as they would without it.
+that a fresh memory and a short document align as they would without it. Between languages of
+two scripts, a word found as it is on both sides (a Latin name in Chinese text) is a link and
+its own translation (:func:`kept_words`).
 
 >>> from itertools import combinations
 >>> en = "council report session agenda member state budget office".split()

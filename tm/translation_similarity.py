@@ -15,7 +15,10 @@ so that a lexicon learned from a few hundred sentences and one learned from a la
 weigh alike where they tell translations apart equally well.
 Beyond that, every sentence of a merged side (the two sentences of a 2-1 bead) must resemble
 the other side on its own: a sentence that resembles nothing there is one the translation
-left out or added, not half of a merge, which length and bead priors alone cannot tell.
+left out or added, not half of a merge, which length and bead priors alone cannot tell; and
+the sentences of a 2-2 bead must cross (one resembling both of the other side's), or they are
+two 1-1 beads. Bags hold only the pieces the lexicon can reach from the other side, and words
+kept as they are across two scripts (tm/lexicon.py: KEPT) translate themselves.
 
 >>> from tm.lexicon import Entry, Lexicon
 >>> lexicon = Lexicon("en", "fr", 100, (Entry("cat", "chat", 9, 9), Entry("dog", "chien", 9, 9)))
