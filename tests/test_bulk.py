@@ -319,3 +319,67 @@ def test_import_files_reads_large_tmx_files_in_bulk(
         expected.warnings,
     )
     assert _stored(tmp_path / "files.sqlite") == _stored(tmp_path / "streaming.sqlite")
+
+
+#: our own units (not official UN text) that the match index treats apart: a source of two
+#: sentences (a row per sentence besides the whole), a repeated unit whose second copy brings
+#: another document (merged: props joined), a unit without English
+INDEXED = [
+    '<tu segtype="paragraph"><tuv xml:lang="en"><seg>The Council met on {n} May. It adopted '
+    'the agenda.</seg></tuv><tuv xml:lang="fr"><seg>Le Conseil s\'est réuni le {n} mai. Il a '
+    "adopté l'ordre du jour.</seg></tuv></tu>",
+    '<tu><prop type="x-document">S/{n}</prop><tuv xml:lang="en"><seg>Twice said</seg></tuv>'
+    '<tuv xml:lang="fr"><seg>Dit deux fois</seg></tuv></tu>',
+    '<tu><tuv xml:lang="fr"><seg>Seulement en français {n}</seg></tuv>'
+    '<tuv xml:lang="es"><seg>Solo en francés {n}</seg></tuv></tu>',
+]
+
+
+def _index_arrays(db: Path) -> dict[str, list[Any]]:
+    """The match index of a memory's English units, file by file, as plain lists."""
+    from tm import live_index
+
+    with Memory.open(db) as memory:
+        index = live_index.load(memory, "en")
+        assert index is not None
+        return {
+            name: [getattr(part, name).tolist() for part in index.parts]
+            for name in ("ids", "docs", "parts", "lengths", "post_offsets", "post_rows")
+        } | {"codes": [[p.row_codes(r) for r in range(len(p))] for p in index.parts]}
+
+
+@pytest.mark.parametrize("chunk", [1, 700, 1 << 20])
+def test_the_index_an_import_tokenised_is_the_one_read_back_from_the_memory(
+    tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tm import live_index
+
+    real_rows = live_index.unit_rows
+    read_back: list[bool] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        read_back.append(True)
+        return real_rows(*args, **kwargs)
+
+    monkeypatch.setattr(live_index, "unit_rows", spy)
+    kinds = list(range(len(UNITS))) * 4
+    body = "\n".join(UNITS[kind].format(n=n) for n, kind in enumerate(kinds))
+    body += "\n" + "\n".join(INDEXED[n % 3].format(n=n) for n in range(12))
+    path = tmp_path / "indexed.tmx"
+    path.write_text(HEAD + body + "\n" + TAIL, encoding="utf-8")
+    expected_report = _streaming(path, tmp_path / "streaming.sqlite")
+    read_back.clear()
+    assert _bulk(path, tmp_path / "bulk.sqlite", chunk) == expected_report
+    assert not read_back  # the index was made of what the workers tokenised
+    expected = _index_arrays(tmp_path / "streaming.sqlite")
+    assert len(expected["ids"]) == 1  # one file, nothing pending
+    assert any(part > 0 for part in expected["parts"][0])  # sentence rows
+    assert _index_arrays(tmp_path / "bulk.sqlite") == expected
+    # and into a memory that has an index already: a delta file of the import's units
+    again = path.with_name("again.tmx")
+    again.write_text(path.read_text(encoding="utf-8").replace("Twice", "Thrice"), encoding="utf-8")
+    _streaming(again, tmp_path / "streaming.sqlite")
+    read_back.clear()
+    _bulk(again, tmp_path / "bulk.sqlite", chunk)
+    assert not read_back
+    assert _index_arrays(tmp_path / "bulk.sqlite") == _index_arrays(tmp_path / "streaming.sqlite")

@@ -21,6 +21,7 @@ from tm.connection import Connection
 from tm.errors import StoreError
 
 if TYPE_CHECKING:
+    from tm.index_import import ImportTokens
     from tm.live_index import LiveIndex, SourceRow
     from tm.models import Unit
 
@@ -41,6 +42,7 @@ class MemoryView(Protocol):
 
     connection: Connection
     index_progress: Callable[[int, int], None] | None
+    import_tokens: ImportTokens | None
 
     @property
     def path(self) -> Path: ...
@@ -135,6 +137,11 @@ class Backend(ABC):
     def concordance_ids(self, needle: str, bases: str, limit: int) -> list[int]:
         """The first ``limit`` ids of units holding the folded ``needle`` in a language of
         ``bases`` (comma-separated primary languages; empty: any), by id."""
+
+    def index_languages(self, memory: MemoryView) -> tuple[str, ...]:
+        """The languages whose match index a write keeps in its transaction (a bulk import
+        tokenises their sources as it reads: :mod:`tm.index_import`); none by default."""
+        return ()
 
     @abstractmethod
     def match_index(self, memory: MemoryView, lang: str) -> LiveIndex:

@@ -123,6 +123,14 @@ class MatchIndex:
         with ``stamp`` in its header (what :meth:`map` checks); tokenising runs on
         ``workers`` processes. Returns the file's size in bytes."""
         arrays = build_arrays(rows, lang, workers=workers, progress=progress)
+        return cls.write_arrays(path, arrays, lang=lang, stamp=stamp)
+
+    @classmethod
+    def write_arrays(
+        cls, path: Path, arrays: dict[str, np.ndarray], *, lang: str, stamp: dict[str, int]
+    ) -> int:
+        """Write the index ``arrays`` (:mod:`tm.index_build`) into the file ``path`` as
+        :meth:`write` does; returns its size in bytes."""
         header: dict[str, Any] = {"lang": lang, "stamp": stamp, "arrays": {}}
         offset = 0
         for name, data in arrays.items():
@@ -136,7 +144,7 @@ class MatchIndex:
             out.write(_MAGIC + len(head).to_bytes(8, "little") + head)
             for name, data in arrays.items():
                 out.seek(start + header["arrays"][name][0])
-                out.write(data.tobytes())
+                out.write(np.ascontiguousarray(data).data.cast("B"))
             out.truncate(start + offset)
             out.flush()
             os.fsync(out.fileno())

@@ -27,6 +27,7 @@ import sys
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -37,12 +38,16 @@ from tm.tokens import masked
 __all__ = [
     "ARRAYS",
     "COMMON",
+    "Encoded",
     "RANK_CAP",
     "SHORT",
     "TWICE",
     "IndexRow",
+    "Vocabulary",
     "build_arrays",
     "char_of",
+    "encode_texts",
+    "finish_arrays",
     "index_of",
 ]
 
@@ -108,9 +113,9 @@ def build_arrays(
     after each ``n`` rows."""
     meta: tuple[array[int], array[int], array[int]] = (array("q"), array("q"), array("i"))
     jobs = _chunks(rows, meta, lang)
-    vocab: dict[str, int] = {}
-    codes_parts: list[np.ndarray] = []
-    length_parts: list[np.ndarray] = []
+    vocab = Vocabulary()
+    codes: list[np.ndarray] = []
+    lengths: list[np.ndarray] = []
     pool = None
     if workers > 1 and sys.platform == "linux":
         import multiprocessing
@@ -121,27 +126,72 @@ def build_arrays(
         pool = multiprocessing.get_context("spawn").Pool(workers)
         results = _parallel(pool, jobs, 2 * workers)
     else:
-        results = map(_encode_texts, jobs)
+        results = map(_encode_job, jobs)
     try:
-        for keys, codes, lengths in results:
-            remap = np.fromiter(
-                (vocab.setdefault(k, len(vocab)) for k in keys), dtype=np.int32, count=len(keys)
-            )
-            codes_parts.append(remap[np.frombuffer(codes, dtype=np.int32)])
-            length_parts.append(np.frombuffer(lengths, dtype=np.int32))
+        for encoded in results:
+            codes.append(vocab.remap(encoded))
+            lengths.append(np.frombuffer(encoded.lengths, dtype=np.int32))
             if progress is not None:
-                progress(len(length_parts[-1]))
+                progress(len(lengths[-1]))
     finally:
         if pool is not None:
             pool.terminate()
-    codes_arr = np.concatenate(codes_parts) if codes_parts else np.zeros(0, dtype=np.int32)
-    lengths_arr = np.concatenate(length_parts) if length_parts else np.zeros(0, dtype=np.int32)
-    del codes_parts, length_parts
+    ids, docs, parts = (np.array(a, dtype=a.typecode) for a in meta)
+    return finish_arrays(vocab, codes, lengths, ids=ids, docs=docs, parts=parts, common=common)
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """Texts tokenised with a vocabulary of their own (:func:`encode_texts`): its keys, in
+    the order of their local ids, each text's token ids (int32 bytes) and each text's length
+    in tokens (int32 bytes). Plain values: worker processes send them back pickled."""
+
+    keys: list[str]
+    codes: bytes
+    lengths: bytes
+
+
+class Vocabulary(dict[str, int]):
+    """Token keys numbered in the order first met (a new key gets the next number)."""
+
+    def __missing__(self, key: str) -> int:
+        value = self[key] = len(self)
+        return value
+
+    def remap(self, encoded: Encoded) -> np.ndarray:
+        """The token ids of the texts of ``encoded`` (int32, laid end to end) in this
+        numbering."""
+        get = self.__getitem__
+        remap = np.fromiter(map(get, encoded.keys), dtype=np.int32, count=len(encoded.keys))
+        return remap[np.frombuffer(encoded.codes, dtype=np.int32)]
+
+
+def finish_arrays(
+    vocab: dict[str, int],
+    codes: list[np.ndarray],
+    lengths: list[np.ndarray],
+    *,
+    ids: np.ndarray,
+    docs: np.ndarray,
+    parts: np.ndarray,
+    common: int = COMMON,
+) -> dict[str, np.ndarray]:
+    """The arrays of an index (see :data:`ARRAYS`) over rows already tokenised: ``codes``
+    holds the token ids of the rows (numbered by ``vocab``, int32, laid end to end, in
+    pieces), ``lengths`` each row's length (in pieces); ``ids``, ``docs`` and ``parts`` are
+    the rows' unit ids, documents and parts. The pieces are released as they are joined."""
+    codes_arr = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+    codes.clear()
+    lengths_arr = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int32)
+    lengths.clear()
     # ids by frequency: the commonest tokens get the shortest UTF-8 codes
     freq = np.bincount(codes_arr, minlength=len(vocab))
     order = np.argsort(-freq, kind="stable")
+    # keys no row holds (rows of units an import dropped) come last, and are left out
+    known = int(np.count_nonzero(freq))
     rank = np.empty(len(vocab), dtype=np.int32)
     rank[order] = np.arange(len(vocab), dtype=np.int32)
+    order = order[:known]
     codes_arr = rank[codes_arr]
     del freq
     offsets = np.zeros(len(lengths_arr) + 1, dtype=np.int64)
@@ -155,8 +205,8 @@ def build_arrays(
     np.cumsum(widths, out=byte_ends[1:])
     seq_offsets = byte_ends[offsets]
     del widths, byte_ends
-    post_offsets, post_rows, post_ranks, twice = _postings(codes_arr, offsets, len(vocab))
-    size, common = len(lengths_arr), min(common, len(vocab))
+    post_offsets, post_rows, post_ranks, twice = _postings(codes_arr, offsets, known)
+    size, common = len(lengths_arr), min(common, known)
     common_bits = _bitmaps(post_offsets, post_rows, size, common)
     twice_bits = _bitmaps(*_postings_of(twice, min(common, TWICE)), size, min(common, TWICE))
     del codes_arr
@@ -167,7 +217,6 @@ def build_arrays(
     blobs = [ranked[i].encode("utf-8") for i in alphabetical]
     vocab_offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
     np.cumsum([len(b) for b in blobs], out=vocab_offsets[1:])
-    ids, docs, parts = meta
     return {
         "vocab": np.frombuffer(b"".join(blobs), dtype=np.uint8),
         "vocab_offsets": vocab_offsets,
@@ -175,9 +224,9 @@ def build_arrays(
         "seq": seq,
         "seq_offsets": seq_offsets,
         "lengths": lengths_arr,
-        "ids": np.frombuffer(ids, dtype=np.int64) if ids else np.zeros(0, dtype=np.int64),
-        "docs": np.frombuffer(docs, dtype=np.int64) if docs else np.zeros(0, dtype=np.int64),
-        "parts": np.frombuffer(parts, dtype=np.int32) if parts else np.zeros(0, dtype=np.int32),
+        "ids": ids.astype(np.int64, copy=False),
+        "docs": docs.astype(np.int64, copy=False),
+        "parts": parts.astype(np.int32, copy=False),
         "post_offsets": post_offsets,
         "post_rows": post_rows,
         "post_ranks": post_ranks,
@@ -187,11 +236,10 @@ def build_arrays(
     }
 
 
-def _encode_texts(job: tuple[list[str], str]) -> tuple[list[str], bytes, bytes]:
-    """Tokenise ``texts`` with a vocabulary of their own: its keys, each text's token ids
-    (int32) and each text's length (int32). Runs in worker processes."""
-    texts, lang = job
-    vocab = _Vocabulary()
+def encode_texts(texts: Iterable[str], lang: str) -> Encoded:
+    """Tokenise ``texts`` in ``lang`` with a vocabulary of their own (in worker processes:
+    a parallel build's, a bulk import's)."""
+    vocab = Vocabulary()
     code = vocab.__getitem__
     codes = array("i")
     lengths = array("i")
@@ -199,15 +247,11 @@ def _encode_texts(job: tuple[list[str], str]) -> tuple[list[str], bytes, bytes]:
         keys = masked(text, lang)
         codes.extend(map(code, keys))
         lengths.append(len(keys))
-    return list(vocab), codes.tobytes(), lengths.tobytes()
+    return Encoded(list(vocab), codes.tobytes(), lengths.tobytes())
 
 
-class _Vocabulary(dict[str, int]):
-    """Token keys numbered in the order first met (a new key gets the next number)."""
-
-    def __missing__(self, key: str) -> int:
-        value = self[key] = len(self)
-        return value
+def _encode_job(job: tuple[list[str], str]) -> Encoded:
+    return encode_texts(*job)
 
 
 def _chunks(
@@ -228,14 +272,12 @@ def _chunks(
         yield texts, lang
 
 
-def _parallel(
-    pool: Any, jobs: Iterator[tuple[list[str], str]], ahead: int
-) -> Iterator[tuple[list[str], bytes, bytes]]:
-    """:func:`_encode_texts` of each job on ``pool``, in order, at most ``ahead`` jobs in
+def _parallel(pool: Any, jobs: Iterator[tuple[list[str], str]], ahead: int) -> Iterator[Encoded]:
+    """:func:`encode_texts` of each job on ``pool``, in order, at most ``ahead`` jobs in
     flight (``Pool.imap`` would read every job first: a whole memory's texts)."""
     pending: deque[Any] = deque()
     for job in jobs:
-        pending.append(pool.apply_async(_encode_texts, (job,)))
+        pending.append(pool.apply_async(_encode_job, (job,)))
         if len(pending) >= ahead:
             yield pending.popleft().get()
     while pending:

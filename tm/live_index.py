@@ -45,6 +45,7 @@ from tm import lang as _lang
 from tm.connection import Connection
 from tm.errors import StoreError
 from tm.index import IndexRow, MatchIndex
+from tm.index_import import ImportTokens, sentences
 from tm.models import Unit
 
 #: What the index reads of a unit: ``(id, source text, segtype, x-document prop)``.
@@ -74,6 +75,7 @@ __all__ = [
     "follow",
     "in_ram",
     "index_dir",
+    "index_languages",
     "load",
     "of_units",
     "optimize",
@@ -207,14 +209,6 @@ def of_units(items: Iterable[tuple[int, Unit]], lang: str) -> Iterator[SourceRow
         text = unit.text(lang)
         if text is not None:
             yield unit_id, text, unit.segtype, dict(unit.props).get("x-document")
-
-
-def sentences(text: str, lang: str) -> list[str]:
-    """The sentences of a multi-sentence source in ``lang`` (none when it is one)."""
-    from tm.segment import segment
-
-    found = segment(text, lang)
-    return found if len(found) > 1 else []
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -398,18 +392,33 @@ def _max_id(conn: Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0])
 
 
+def index_languages(memory: Memory) -> tuple[str, ...]:
+    """The languages whose index the memory's next write keeps (:func:`follow`): those
+    indexed, else English (indexed when the memory holds English after the write)."""
+    conn = memory.connection
+    if not _has_tables(conn):
+        return ("en",)
+    return tuple(r[0] for r in conn.execute("SELECT DISTINCT lang FROM match_files ORDER BY lang"))
+
+
 @_store_errors
-def follow(memory: Memory, *, progress: Callable[[int, int], None] | None = None) -> None:
+def follow(
+    memory: Memory,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    tokens: ImportTokens | None = None,
+) -> None:
     """Index the units the current write transaction changed, in it (the hook of
     :class:`~tm.memory.Memory`'s writes). A memory without an index gets one for English
     when it holds English (what ``match`` reads by default); ``progress(done, total)``
-    follows a large build."""
+    follows a large build; ``tokens``, the units of a bulk import tokenised as they were
+    read, are used instead of reading those units back (:mod:`tm.index_import`)."""
     conn = memory.connection
     if not _has_tables(conn):
         if "en" not in {_lang.base(tag) for tag in memory.languages()}:
             return
         _create(conn)
-        _rebuild(memory, "en", progress=progress)
+        _rebuild(memory, "en", progress=progress, tokens=tokens)
         return
     _clean(memory)
     state = _state(conn)
@@ -417,8 +426,9 @@ def follow(memory: Memory, *, progress: Callable[[int, int], None] | None = None
     pending = _pending_ids(conn, state["high"])
     if pending:
         for lang in langs:
-            rows = unit_rows(memory.sources(lang, ids=pending), lang)
-            _write(memory, lang, rows, progress, len(pending))
+            arrays = _imported(memory, tokens, lang, pending)
+            rows = unit_rows(memory.sources(lang, ids=pending), lang) if arrays is None else ()
+            _write(memory, lang, rows, progress, len(pending), arrays=arrays)
         conn.execute("DELETE FROM match_fresh")
         _set(conn, "high", max(_max_id(conn), state["high"]))
     for lang in langs:
@@ -459,15 +469,51 @@ def _set(conn: Connection, key: str, value: int) -> None:
     conn.execute("UPDATE match_state SET value = ? WHERE key = ?", (value, key))
 
 
+def _imported(
+    memory: Memory, tokens: ImportTokens | None, lang: str, ids: Sequence[int] | None
+) -> dict[str, np.ndarray] | None:
+    """The index arrays of the units ``ids`` (None: every unit) of ``lang`` from the
+    ``tokens`` of the import this transaction made, or None when they do not hold exactly
+    those units (other units pending, a language not tokenised, no import)."""
+    if tokens is None or tokens.first is None or lang not in tokens.langs:
+        return None
+    conn = memory.connection
+    first, end = tokens.first, tokens.first + tokens.units
+    if ids is None:
+        if conn.execute("SELECT 1 FROM units WHERE id < ? LIMIT 1", (first,)).fetchone():
+            return None
+        count, top = conn.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM units WHERE id >= ?", (first,)
+        ).fetchone()
+        if top >= end:
+            return None
+        alive = None
+        if count < tokens.units:  # units merged into others are gone
+            alive = np.fromiter(
+                (r[0] for r in conn.execute("SELECT id FROM units WHERE id >= ?", (first,))),
+                dtype=np.int64,
+            )
+    else:
+        if not ids or ids[0] < first or ids[-1] >= end:
+            return None
+        alive = None if len(ids) == tokens.units else np.asarray(ids, dtype=np.int64)
+    touched = sorted(tokens.touched)
+    names: dict[int, str | None] = dict.fromkeys(touched)
+    names.update((r[0], r[3]) for r in memory.sources(lang, ids=touched))
+    return tokens.arrays(lang, alive, names)
+
+
 def _write(
     memory: Memory,
     lang: str,
     rows: Iterable[IndexRow],
     progress: Callable[[int, int], None] | None,
     total: int,
+    *,
+    arrays: dict[str, np.ndarray] | None = None,
 ) -> int:
-    """Write ``rows`` as a new file of ``lang`` and register it; returns its sequence
-    number."""
+    """Write ``rows`` (or the index ``arrays`` made of them) as a new file of ``lang`` and
+    register it; returns its sequence number."""
     conn = memory.connection
     state = _state(conn)
     seq = state["seq"] + 1
@@ -476,7 +522,14 @@ def _write(
     folder.mkdir(exist_ok=True)
     name = f"{lang}.{seq}.idx"
     stamp = {"memory": state["memory"], "seq": seq}
-    size = write_file(folder / name, rows, lang=lang, stamp=stamp, total=total, progress=progress)
+    if arrays is None:
+        size = write_file(
+            folder / name, rows, lang=lang, stamp=stamp, total=total, progress=progress
+        )
+    else:
+        size = MatchIndex.write_arrays(folder / name, arrays, lang=lang, stamp=stamp)
+        if progress is not None:
+            progress(total, total)
     count = len(MatchIndex.map(folder / name, stamp={"memory": state["memory"], "seq": seq}))
     conn.execute(
         "INSERT INTO match_files (seq, lang, name, rows, bytes) VALUES (?, ?, ?, ?, ?)",
@@ -515,7 +568,11 @@ def write_file(
 
 
 def _rebuild(
-    memory: Memory, lang: str, *, progress: Callable[[int, int], None] | None = None
+    memory: Memory,
+    lang: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    tokens: ImportTokens | None = None,
 ) -> None:
     """Index every unit of ``lang`` in one file that replaces the language's files (in the
     caller's transaction). Pending units of the other languages are written first, so that
@@ -528,11 +585,13 @@ def _rebuild(
     pending = _pending_ids(conn, state["high"])
     if pending:
         for other in others:
-            rows = unit_rows(memory.sources(other, ids=pending), other)
-            _write(memory, other, rows, progress, len(pending))
+            found = unit_rows(memory.sources(other, ids=pending), other)
+            _write(memory, other, found, progress, len(pending))
     conn.execute("DELETE FROM match_files WHERE lang = ?", (lang,))
     total = memory.count()
-    _write(memory, lang, unit_rows(memory.sources(lang), lang), progress, total)
+    arrays = _imported(memory, tokens, lang, None)
+    rows: Iterable[IndexRow] = unit_rows(memory.sources(lang), lang) if arrays is None else ()
+    _write(memory, lang, rows, progress, total, arrays=arrays)
     conn.execute("DELETE FROM match_fresh")
     _set(conn, "high", max(_max_id(conn), state["high"]))
     # tombstones older than every file are of no use any more

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tm.backend import Backend, is_url
 from tm.connection import Connection
@@ -44,6 +44,9 @@ from tm.memory_reader import MemoryStats
 from tm.models import Unit
 from tm.schema import GLOSSARIES, SCHEMA_VERSION, signature
 from tm.unit_writes import MAX_HASHED_TUIDS, UnitWriter
+
+if TYPE_CHECKING:
+    from tm.index_import import ImportTokens
 
 # DatedUnit, PlainUnit, UnitRows, as_unit, encode_units and language_tag live in tm.encoding;
 # they stay importable from here, where callers have always found them.
@@ -94,7 +97,10 @@ class Memory(UnitWriter):
         self.name = backend.name
         #: called as ``(done, total)`` while a write builds a large match index
         self.index_progress: Callable[[int, int], None] | None = None
+        #: the units of the bulk import being written, tokenised for the match index
+        self.import_tokens: ImportTokens | None = None
         self._renamed = []
+        self._merged = set()
 
     # --- opening and closing --------------------------------------------------------------
 
@@ -193,21 +199,44 @@ class Memory(UnitWriter):
         origin: str | None = None,
         replace: bool = False,
         keep_regions: bool = False,
+        tokens: ImportTokens | None = None,
     ) -> ImportReport:
         """Store units that :func:`encode_units` encoded, as :meth:`add` does (which calls
-        this): a bulk reader may encode on other cores while this stores in order.
+        this): a bulk reader may encode on other cores while this stores in order, and
+        tokenise their sources for the match index there (``tokens``, gathered batch by
+        batch as ``batches`` are read: :mod:`tm.index_import`).
 
         Raises:
             InputError: if two different units of this import share a tuid.
             StoreError: if the database cannot be written.
         """
+        self._renamed = []
+        self._merged = set()
+        self.import_tokens = tokens
+        try:
+            return self._add_rows(
+                batches, origin=origin, replace=replace, keep_regions=keep_regions
+            )
+        finally:
+            self.import_tokens = None
+
+    def _add_rows(
+        self,
+        batches: Iterable[UnitRows],
+        *,
+        origin: str | None,
+        replace: bool,
+        keep_regions: bool,
+    ) -> ImportReport:
         conn = self.connection
         added = merged = removed = 0
-        self._renamed = []
+        tokens = self.import_tokens
         with self.transaction():
             if replace and origin is not None:
                 removed = self._delete_origin(origin)
             first_id = conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+            if tokens is not None:
+                tokens.first = first_id + 1
             stored = frozenset(primary(tag) for tag in self.languages())
             aliases = {} if keep_regions else self._region_aliases()
             next_id = first_id + 1
@@ -234,6 +263,8 @@ class Memory(UnitWriter):
                 contained = self._merge_contained(first_id, anchors)
                 added, merged = added - contained, merged + contained
             revision = self.bump() if added or merged or removed else self.revision()
+            if tokens is not None:
+                tokens.touched = {uid for uid in self._merged if uid > first_id}
         return ImportReport(
             added=added,
             merged=merged,

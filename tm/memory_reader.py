@@ -35,7 +35,7 @@ from tm.storefile import reads, reads_stream
 if TYPE_CHECKING:
     from tm.live_index import SourceRow
 
-__all__ = ["MemoryReader", "MemoryStats"]
+__all__ = ["MemoryReader", "MemoryStats", "source_row"]
 
 _SELECT = f"SELECT id, tuid, variants, {UNIT_COLUMNS} FROM units"
 
@@ -142,10 +142,9 @@ class MemoryReader:
                 marks = ",".join("?" * len(chunk))
                 cursor.execute(f"{query} WHERE id IN ({marks}) ORDER BY id", list(chunk))
             for unit_id, data, segtype, props in cursor:
-                for tag, text, *_ in decode_variants(data):
-                    if primary(tag) == base:
-                        yield unit_id, text, segtype, None if props is None else _document(props)
-                        break
+                found = source_row(unit_id, data, segtype, props, base)
+                if found is not None:
+                    yield found
 
     @reads_stream
     def records(
@@ -261,6 +260,17 @@ class MemoryReader:
             raise InputError("give some text to search for")
         bases = ",".join(_lang.base(language_tag(lang)) for lang in langs)
         return self.get(self.backend.concordance_ids(needle, bases, limit))
+
+
+def source_row(
+    unit_id: int, data: str, segtype: str | None, props: str | None, base: str
+) -> SourceRow | None:
+    """The :data:`~tm.live_index.SourceRow` of a stored unit (its ``variants``, ``segtype``
+    and ``props`` columns) in primary language ``base``; None when it has no text in it."""
+    for tag, text, *_ in decode_variants(data):
+        if primary(tag) == base:
+            return unit_id, text, segtype, None if props is None else _document(props)
+    return None
 
 
 @lru_cache(maxsize=1024)

@@ -74,7 +74,7 @@ class SqliteBackend(Backend):
         if units_changed:
             from tm import live_index  # numpy and the tokenizer: loaded by writes only
 
-            live_index.follow(memory, progress=memory.index_progress)
+            live_index.follow(memory, progress=memory.index_progress, tokens=memory.import_tokens)
 
     def error(self, err: BaseException) -> StoreError | None:
         if isinstance(err, sqlite3.DatabaseError):
@@ -169,6 +169,11 @@ class SqliteBackend(Backend):
             (needle, bases, limit),
         )
         return [int(row[0]) for row in rows]
+
+    def index_languages(self, memory: MemoryView) -> tuple[str, ...]:
+        from tm import live_index
+
+        return live_index.index_languages(memory)
 
     def prepare_index(self, memory: MemoryView, lang: str) -> None:
         from tm import live_index

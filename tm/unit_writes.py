@@ -50,6 +50,8 @@ class UnitWriter(MemoryReader):
     #: (tuid, stored tuid) of units of the current import merged into a stored unit
     #: with other tuid: said in the import's warnings
     _renamed: list[tuple[str, str | None]]
+    #: the stored units that equal units of the current write merged into (props joined)
+    _merged: set[int]
 
     def _merge_contained(self, first_id: int, anchors: set[str]) -> int:
         """Merge each unit this import added (ids above ``first_id``) whose every text an
@@ -229,6 +231,7 @@ class UnitWriter(MemoryReader):
         the stored unit ``uid``: props and notes joined, the later change date and the
         higher usage count kept."""
         conn = self.connection
+        self._merged.add(uid)
         _, props, notes, _, _, change_date, _, usage = extra
         old_props, old_notes, old_date, old_usage = conn.execute(
             "SELECT props, notes, change_date, usage_count FROM units WHERE id = ?", (uid,)

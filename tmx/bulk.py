@@ -5,8 +5,10 @@ a ``</tu>`` into chunks of about a megabyte; worker processes parse each chunk w
 (every byte is checked, as the streaming reader checks it), read its units with
 :class:`~tmx.tmx.TmxReader` and encode them as table rows (:func:`tm.memory.encode_units`),
 while this process stores the rows, in file order, in one transaction
-(:meth:`tm.memory.Memory.add_rows`). On two cores a million-unit file imports in 60% of the
-streaming reader's time (measured by ``bench/tmx_bench.py``). Workers are forked (Linux), not
+(:meth:`tm.memory.Memory.add_rows`). The workers also tokenise the units' sources for the
+memory's match index (:mod:`tm.index_import`), which the import then writes without reading
+the units back. On two cores a million-unit file imports in 60% of the streaming reader's
+time (measured by ``bench/tmx_bench.py``). Workers are forked (Linux), not
 spawned: a spawned worker would import the caller's main module again.
 
 The result is the same as the streaming reader's, warnings and their lines included. A
@@ -37,7 +39,9 @@ from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 
+from tm.index_import import ImportTokens, RowsPart, encode_rows
 from tm.memory import ImportReport, Memory, UnitRows, encode_units, language_tag
+from tm.tokens import masked
 from tmx.tmx import TmxReader
 
 __all__ = ["CHUNK_BYTES", "MAX_UNIT_BYTES", "MIN_BYTES", "import_tmx"]
@@ -110,6 +114,10 @@ def import_tmx(
     if reader is None:
         return None
     language_tag("en")  # load the language data once, before the workers are forked
+    langs = memory.backend.index_languages(memory)
+    tokens = ImportTokens(langs) if langs else None
+    if tokens is not None:
+        masked("", "en")  # the tokenizer too
     try:
         pool = ProcessPoolExecutor(
             count, mp_context=get_context("fork"), initializer=_worker, initargs=(os.getpid(),)
@@ -117,8 +125,8 @@ def import_tmx(
     except (OSError, ImportError, NotImplementedError, ValueError):
         return None
     try:
-        batches = _batches(pool, count, path, plan, reader, chunk_bytes or CHUNK_BYTES)
-        report = memory.add_rows(batches, origin=origin, keep_regions=keep_regions)
+        batches = _batches(pool, count, path, plan, reader, chunk_bytes or CHUNK_BYTES, tokens)
+        report = memory.add_rows(batches, origin=origin, keep_regions=keep_regions, tokens=tokens)
     except _Fallback:
         return None
     finally:
@@ -214,23 +222,28 @@ def _batches(
     plan: _Plan,
     reader: TmxReader,
     size: int,
+    tokens: ImportTokens | None,
 ) -> Iterator[UnitRows]:
     """The rows of each chunk in file order, read by ``pool`` with at most two chunks per
-    worker in flight; their warnings and skipped units go to ``reader``."""
-    pending: deque[Future[tuple[UnitRows, TmxReader]]] = deque()
+    worker in flight; their warnings and skipped units go to ``reader``, their sources
+    tokenised for the match index to ``tokens``."""
+    pending: deque[Future[tuple[UnitRows, TmxReader, dict[str, RowsPart]]]] = deque()
     name = str(path)
+    langs = tokens.langs if tokens is not None else ()
 
     def collect() -> UnitRows:
         try:
-            rows, part = pending.popleft().result()
+            rows, part, encoded = pending.popleft().result()
         except Exception as err:
             raise _Fallback from err
         reader.absorb(part)
+        if tokens is not None:
+            tokens.add(encoded)
         return rows
 
     try:
         for line, chunk in _chunks(path, plan, size):
-            pending.append(pool.submit(_read_chunk, name, line, chunk))
+            pending.append(pool.submit(_read_chunk, name, line, chunk, langs))
             if len(pending) >= 2 * workers:
                 yield collect()
         while pending:
@@ -264,9 +277,12 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _read_chunk(name: str, line: int, data: bytes) -> tuple[UnitRows, TmxReader]:
+def _read_chunk(
+    name: str, line: int, data: bytes, langs: tuple[str, ...]
+) -> tuple[UnitRows, TmxReader, dict[str, RowsPart]]:
     """In a worker: the rows of the units in ``data`` (a chunk of the body of the file
-    ``name`` starting on ``line``) and the reader that read them, with its warnings."""
+    ``name`` starting on ``line``), the reader that read them, with its warnings, and their
+    index rows in ``langs``, tokenised."""
     reader = TmxReader(name)
     rows = next(encode_units(reader.read_part(data, line), size=len(data)), UnitRows())
-    return rows, reader
+    return rows, reader, {lang: encode_rows(rows, lang) for lang in langs}
