@@ -170,11 +170,11 @@ from tm.models import Unit, Variant
 
 point = sys.argv[2]
 if point == "file-written":
-    write = index.MatchIndex.write.__func__
+    write = index.MatchIndex.write_arrays.__func__
     def crash(cls, *args, **kwargs):
         write(cls, *args, **kwargs)
         os._exit(9)
-    index.MatchIndex.write = classmethod(crash)
+    index.MatchIndex.write_arrays = classmethod(crash)
 elif point == "before-commit":
     follow = live_index.follow
     def crash(memory, **kwargs):
@@ -188,13 +188,20 @@ units = [
 with Memory.open(sys.argv[1]) as memory:
     if point == "killed":
         print("ready", flush=True)
-    memory.add(units, origin="new", replace=True)
+    if sys.argv[4:] == ["bulk"]:  # a large TMX file: read, and tokenised, on workers
+        from pathlib import Path
+        from tmx import bulk, tmx
+        tmx.write_tmx(units, Path(sys.argv[1] + ".tmx"), srclang="en")
+        assert bulk.import_tmx(memory, Path(sys.argv[1] + ".tmx"), min_bytes=0, chunk_bytes=500)
+    else:
+        memory.add(units, origin="new", replace=True)
 """
 
 
-def _crash(path: Path, point: str, count: int = 50) -> int:
+def _crash(path: Path, point: str, count: int = 50, *, bulk: bool = False) -> int:
     proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(_CRASH), str(path), point, str(count)],
+        [sys.executable, "-c", textwrap.dedent(_CRASH), str(path), point, str(count)]
+        + (["bulk"] if bulk else []),
         cwd=ROOT,
         capture_output=True,
         check=False,
@@ -203,15 +210,16 @@ def _crash(path: Path, point: str, count: int = 50) -> int:
     return proc.returncode
 
 
+@pytest.mark.parametrize("bulk", [False, True])
 @pytest.mark.parametrize("point", ["file-written", "before-commit"])
 def test_a_writer_killed_mid_write_leaves_a_memory_whose_next_match_is_correct(
-    tmp_path: Path, point: str
+    tmp_path: Path, point: str, bulk: bool
 ) -> None:
     path = tmp_path / "tm.sqlite"
     with Memory.open(path) as memory:
         memory.add(_units("d", ["the council met", "the new report 7 on human rights today"]))
         memory.add(_units("e", ["the new report 3 on human rights"]), origin="new")
-    assert _crash(path, point) == 9
+    assert _crash(path, point, bulk=bulk) == 9
     with Memory.open(path, create=False) as memory:
         assert memory.count() == 3  # the killed import added nothing
         query = "the new report 3 on human rights"
