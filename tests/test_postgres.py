@@ -23,6 +23,7 @@ from cli.main import app
 from tm import access
 from tm.documents import DocumentStore
 from tm.errors import InputError, StoreError
+from tm.live_index import LiveIndex
 from tm.memory import Memory
 from tm.models import Unit, Variant
 
@@ -113,6 +114,81 @@ def test_writers_serialise_revisions_follow_commit_order(postgres_url: str) -> N
         # one unit per revision, revisions and ids in the order the writes committed
         assert [r for _, r, _ in log] == list(range(1, 21))
         assert [u for u, _, _ in log] == list(range(1, 21))
+
+
+def test_the_log_rows_of_a_write_are_written_once_with_their_revision(postgres_url: str) -> None:
+    with Memory.open(postgres_url) as memory:
+        memory.add([_unit("Peace", "Paix")])
+        conn = memory.connection
+        with memory.transaction():
+            memory.store_units([_unit(f"Text {n}", f"Texte {n}") for n in range(5)], origin="b")
+            # the trigger wrote the revision this write commits: nothing to set at the commit
+            written = conn.execute(
+                "SELECT seq, revision, ctid::text FROM unit_changes WHERE seq > 1 ORDER BY seq"
+            ).fetchall()
+            assert {r[1] for r in written} == {2}
+            memory.bump()
+        after = conn.execute(
+            "SELECT seq, revision, ctid::text FROM unit_changes WHERE seq > 1 ORDER BY seq"
+        ).fetchall()
+        assert after == written  # the same row versions: no UPDATE rewrote them
+        assert memory.revision() == 2
+
+
+def test_a_memory_whose_trigger_logs_revision_0_still_logs_revisions(postgres_url: str) -> None:
+    with Memory.open(postgres_url) as memory:
+        # the trigger of memories made by earlier versions of untm
+        (body,) = memory.connection.execute(
+            "SELECT prosrc FROM pg_proc WHERE proname = 'untm_log_units'"
+        ).fetchone()
+        old = re.sub(r"DECLARE.*?;\s*BEGIN", "BEGIN", body, flags=re.S).replace("logged", "0")
+        memory.connection.execute(
+            f"CREATE OR REPLACE FUNCTION untm_log_units() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $${old}$$"
+        )
+        memory.add([_unit("Peace", "Paix"), _unit("War", "Guerre")])
+        memory.remove_origin("")
+        memory.add([_unit("Law", "Droit")], origin="b")
+        assert [r for _, r, _ in _changes(memory)] == [1, 1, 2]
+
+
+def test_the_log_is_trimmed_and_followers_behind_it_index_anew(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tm import followed_index, pg_log
+
+    monkeypatch.setattr(pg_log, "MAX_PENDING", 3)  # the newest 3 rows are kept
+    monkeypatch.setattr(pg_log, "MERGE_SHARE", 0.0)
+
+    def ids(index: LiveIndex, text: str) -> set[int]:
+        return {int(index.parts[p].ids[r]) for p, r, s in index.search(text, top=9) if s == 100}
+
+    with Memory.open(postgres_url) as memory:
+        memory.add([_unit("the council met", "le conseil s'est réuni")], origin="a")
+        log = pg_log.RevisionLog(memory, name="test")
+        follower = followed_index.FollowedIndex(log.identity(), "en", folder=tmp_path)
+        assert ids(follower.refresh(log), "the council met") == {1}  # a main file at 1
+        for n, topic in enumerate(("water", "food", "health", "peace", "trade", "labour")):
+            memory.add([_unit(f"a report on {topic}", f"un rapport {n}")], origin=f"r{n}")
+        assert len(_changes(memory)) == 7  # not over twice the rows kept: not trimmed yet
+        memory.remove_origin("a")
+        # this write found 7 rows before it: all but the newest 3 of them went
+        assert [u for u, _, _ in _changes(memory)] == [5, 6, 7, 1]
+        assert log.position() == 8
+        assert log.changes(1) is None  # no longer reaches back to the follower's file
+        since = log.changes(4)
+        assert since is not None
+        assert (since[0], sorted(since[1])) == (8, [1, 5, 6, 7])
+        index = follower.refresh(log)  # indexed anew
+        assert ids(index, "the council met") == set()
+        assert ids(index, "a report on water") == {2}
+    # optimize trims to the rows kept; the position stays
+    result = _run("optimize", "-m", postgres_url, "--json")
+    assert result.exit_code == 0, result.stderr
+    with Memory.open(postgres_url, create=False) as memory:
+        assert [u for u, _, _ in _changes(memory)] == [6, 7, 1]
+        log = pg_log.RevisionLog(memory, name="test")
+        assert (log.position(), log.changes(8)) == (8, (8, []))
 
 
 # --- opening: foreign databases, errors, rights ------------------------------------------------

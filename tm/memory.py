@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 #: keys of the ``meta`` table that the memory itself maintains (a copy keeps its own)
-OWN_META = frozenset({"signature", "revision", "memory"})
+OWN_META = frozenset({"signature", "revision", "memory", "log_trimmed"})
 #: merges under another tuid named one by one in an import's warnings
 _SHOWN_RENAMES = 10
 

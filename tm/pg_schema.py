@@ -7,18 +7,23 @@ SQLite, so that listings and exports come out in the same order from either engi
 
 **The revision log.** ``unit_changes`` records every change to ``units`` in the transaction
 that makes it: ``a`` added, ``d`` removed, ``u`` texts (or segment type) changed in place,
-with the memory revision that transaction commits. Statement triggers write the rows with
-revision 0; :meth:`tm.postgres.PgBackend.before_commit` sets the revision just before the
-commit (writers serialise on an advisory lock, so revisions and ``seq`` follow commit
-order). A server that keeps a match index reads ``unit_changes`` after the revision it last
-saw.
+with the memory revision that transaction commits. Writers serialise on an advisory lock, so
+revisions and ``seq`` follow commit order: a write's revision is known when it starts (the
+last one plus one), :meth:`tm.postgres.PgBackend.begin` puts it in the transaction's setting
+``untm.revision``, and statement triggers write it with each row, once (memories made before
+untm wrote it so hold triggers that write 0, which the commit then sets). A server that keeps
+a match index reads ``unit_changes`` after the position (``seq``) it last saw
+(:mod:`tm.pg_log`), which also trims the log's old rows.
 """
 
 from __future__ import annotations
 
 from tm.schema import GLOSSARIES, TABLES
 
-__all__ = ["CREATE", "NOT_NFKC", "SEARCH", "TABLES_PG", "schema_version"]
+__all__ = ["CREATE", "LOGS_REVISION", "NOT_NFKC", "SEARCH", "TABLES_PG", "schema_version"]
+
+#: what only the log trigger that writes each row's revision itself holds (see above)
+LOGS_REVISION = "untm.revision"
 
 #: the tables and columns of a PostgreSQL memory (those of SQLite, and the revision log)
 TABLES_PG: dict[str, tuple[str, ...]] = {
@@ -73,18 +78,19 @@ CREATE = (
         revision BIGINT NOT NULL,
         op CHAR(1) NOT NULL
     )""",
-    "CREATE INDEX unit_changes_revision ON unit_changes (revision)",
     """CREATE FUNCTION untm_log_units() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        logged BIGINT := coalesce(nullif(current_setting('untm.revision', true), ''), '0');
     BEGIN
         IF TG_OP = 'INSERT' THEN
             INSERT INTO unit_changes (unit_id, revision, op)
-            SELECT id, 0, 'a' FROM untm_new ORDER BY id;
+            SELECT id, logged, 'a' FROM untm_new ORDER BY id;
         ELSIF TG_OP = 'DELETE' THEN
             INSERT INTO unit_changes (unit_id, revision, op)
-            SELECT id, 0, 'd' FROM untm_old ORDER BY id;
+            SELECT id, logged, 'd' FROM untm_old ORDER BY id;
         ELSE
             INSERT INTO unit_changes (unit_id, revision, op)
-            SELECT n.id, 0, 'u' FROM untm_new n JOIN untm_old o ON o.id = n.id
+            SELECT n.id, logged, 'u' FROM untm_new n JOIN untm_old o ON o.id = n.id
             WHERE o.variants IS DISTINCT FROM n.variants
                OR o.segtype IS DISTINCT FROM n.segtype
             ORDER BY n.id;

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import pq
 
-from tm import pg_schema, pg_search
+from tm import pg_log, pg_schema, pg_search
 from tm.backend import Backend, MemoryView
 from tm.encoding import UNIT_COLUMNS, anchor_hash, variant_contains
 from tm.errors import InputError, StoreError
@@ -250,6 +250,7 @@ class PgBackend(Backend):
         self.connection = self.pg
         self.created = False
         self._start_revision = 0
+        self._start_seq = 0
         self._start_changes = 0
         try:
             with self.pg.errors():
@@ -391,7 +392,14 @@ class PgBackend(Backend):
         conn.execute("BEGIN")
         try:
             conn.execute("SELECT pg_advisory_xact_lock(?)", (_WRITERS,))
-            row = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+            # the revision this write commits, if it changes anything, is known now (writers
+            # serialise): the log's trigger writes it with each row (pg_schema)
+            row = conn.execute(
+                "SELECT value, set_config(?, (CAST(value AS BIGINT) + 1)::text, true), "
+                "(SELECT coalesce(max(seq), 0) FROM unit_changes) "
+                "FROM meta WHERE key = 'revision'",
+                (pg_schema.LOGS_REVISION,),
+            ).fetchone()
             if row is None:
                 raise StoreError(f"{self.name}: the memory is damaged (its revision is missing)")
         except BaseException:
@@ -399,6 +407,7 @@ class PgBackend(Backend):
                 conn.raw.execute("ROLLBACK")
             raise
         self._start_revision = int(row[0])
+        self._start_seq = int(row[2])
         self._start_changes = conn.changes
 
     def begin_read(self) -> None:
@@ -408,15 +417,26 @@ class PgBackend(Backend):
         return self.pg.changes
 
     def before_commit(self, memory: MemoryView, *, units_changed: bool) -> None:
-        """Give the revision log's rows of this transaction the revision it commits (bumped
-        here when the write changed units without bumping it)."""
+        """Make the revision this transaction commits the one its revision log rows hold
+        (bumped here when the write changed units without bumping it): the rows are written
+        once, by the trigger, unless the write bumped twice or the memory's trigger predates
+        that (then they are set here). Trim the log's old rows when they are many
+        (:func:`tm.pg_log.trim`)."""
         conn = self.pg
-        if conn.execute("SELECT 1 FROM unit_changes WHERE revision = 0 LIMIT 1").fetchone() is None:
+        logged = conn.execute(
+            "SELECT revision FROM unit_changes WHERE seq > ? ORDER BY seq LIMIT 1",
+            (self._start_seq,),
+        ).fetchone()
+        if logged is None:
             return
         revision = memory.revision()
         if revision == self._start_revision:
             revision = memory.bump()
-        conn.execute("UPDATE unit_changes SET revision = ? WHERE revision = 0", (revision,))
+        if logged[0] != revision:
+            conn.execute(
+                "UPDATE unit_changes SET revision = ? WHERE seq > ?", (revision, self._start_seq)
+            )
+        pg_log.trim(conn, self._start_seq, when_over=2)
         if conn.changes - self._start_changes > _ANALYZE_AFTER:
             # fresh statistics, so that concordance's prefilter takes the trigram index at
             # once rather than after autovacuum's next round
@@ -537,9 +557,19 @@ class PgBackend(Backend):
     def optimize_index(
         self, memory: MemoryView, *, progress: Callable[[int, int], None] | None = None
     ) -> int:
-        """This machine's cache files of the memory, written anew in one snapshot."""
+        """This machine's cache files of the memory, written anew in one snapshot, after
+        the revision log's rows no follower needs are trimmed (:func:`tm.pg_log.trim`)."""
         from tm import followed_index
 
+        if not self.read_only:
+            self.begin()
+            try:
+                pg_log.trim(self.pg, self._start_seq)
+                self.pg.execute("COMMIT")
+            except BaseException:
+                with suppress(psycopg.Error):
+                    self.pg.raw.execute("ROLLBACK")
+                raise
         self.begin_read()
         try:
             return followed_index.rewrite(RevisionLog(memory, name=self.name), progress=progress)
