@@ -332,3 +332,20 @@ def test_an_index_whose_triggers_went_is_rebuilt(tmp_path: Path) -> None:
         memory.connection.execute("DELETE FROM units WHERE id = 2")
         assert Matcher(memory).lookup("a report on rights", min_score=100) == []
         assert memory.connection.execute("SELECT count(*) FROM match_dead").fetchone()[0] == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(keys=st.lists(st.integers(0, 2**62), max_size=200))
+def test_keys_sorted_on_two_threads_are_sorted(keys: list[int]) -> None:
+    import numpy as np
+
+    from tm import index_build
+
+    split = np.asarray(keys, dtype=np.int64)
+    original = index_build._SPLIT_SORT
+    index_build._SPLIT_SORT = 2  # every array of two keys or more: halves, then merged
+    try:
+        index_build._sort(split)
+    finally:
+        index_build._SPLIT_SORT = original
+    assert split.tolist() == sorted(keys)
