@@ -85,7 +85,7 @@ def test_import_keep_regions_flag(memory_target: str, tmp_path: Path) -> None:
 def test_match_follows_build_rebuild_and_remove(memory_target: str, tmp_path: Path) -> None:
     """The match index follows each change of a document: built, rebuilt with fewer
     languages, removed; each next match is what a fresh index gives."""
-    from tm import live_index
+    from tm import index_rows, live_index
     from tm.match import Matcher
     from tm.memory import Memory
 
@@ -96,7 +96,7 @@ def test_match_follows_build_rebuild_and_remove(memory_target: str, tmp_path: Pa
     def best() -> list[tuple[str, float]]:
         with Memory.open(store, create=False) as memory:
             found = Matcher(memory).lookup(sentence, min_score=60)
-            rows = list(live_index.unit_rows(memory.sources("en"), "en"))
+            rows = list(index_rows.unit_rows(memory.sources("en"), "en"))
             fresh = live_index.in_ram(memory.units_with_ids(langs=["en"]), "en")
             assert len(fresh) == len(rows)
             expected = fresh.search(sentence, top=3, min_score=60)

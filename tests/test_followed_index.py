@@ -16,7 +16,8 @@ from test_index import DOCS, SENTENCES  # the same sentences and documents as th
 from tm import followed_index
 from tm.followed_index import FollowedIndex
 from tm.index import MatchIndex
-from tm.live_index import LiveIndex, SourceRow, unit_rows
+from tm.index_rows import SourceRow, unit_rows
+from tm.live_index import LiveIndex
 
 OPS = st.lists(
     st.one_of(

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm import live_index
+from tm import index_rows, live_index
 from tm.errors import StoreError
 from tm.index import MatchIndex
 from tm.match import Matcher, match_document
@@ -58,7 +58,7 @@ def _apply(memory: Memory, op: str, doc: str, sentences: list[str]) -> None:
 
 def _fresh(memory: Memory, text: str) -> list[tuple[int, float]]:
     """What a freshly built index of the memory returns: every row, exactly."""
-    rows = list(live_index.unit_rows(memory.sources("en"), "en"))
+    rows = list(index_rows.unit_rows(memory.sources("en"), "en"))
     index = MatchIndex.build([(r[0], r[1]) for r in rows])
     found = index.search(text, top=10_000, min_score=1, window=None)
     return sorted((int(index.ids[row]), round(score, 6)) for row, score in found)

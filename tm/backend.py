@@ -21,8 +21,8 @@ from tm.connection import Connection
 from tm.errors import StoreError
 
 if TYPE_CHECKING:
-    from tm.index_import import ImportTokens
-    from tm.live_index import LiveIndex, SourceRow
+    from tm.index_rows import ImportTokens, SourceRow
+    from tm.live_index import LiveIndex
     from tm.models import Unit
 
 __all__ = ["Backend", "MemoryView", "is_url"]
@@ -140,7 +140,7 @@ class Backend(ABC):
 
     def index_languages(self, memory: MemoryView) -> tuple[str, ...]:
         """The languages whose match index a write keeps in its transaction (a bulk import
-        tokenises their sources as it reads: :mod:`tm.index_import`); none by default."""
+        tokenises their sources as it reads: :mod:`tm.index_rows`); none by default."""
         return ()
 
     @abstractmethod

@@ -40,7 +40,8 @@ import numpy as np
 
 from tm.errors import StoreError
 from tm.index import MatchIndex
-from tm.live_index import LiveIndex, SourceRow, unit_rows, write_file
+from tm.index_rows import SourceRow, unit_rows
+from tm.live_index import LiveIndex, write_file
 
 __all__ = [
     "MAX_PARTS",

@@ -45,11 +45,15 @@ from tm import lang as _lang
 from tm.connection import Connection
 from tm.errors import StoreError
 from tm.index import IndexRow, MatchIndex
-from tm.index_import import ImportTokens, sentences
+from tm.index_rows import (
+    ImportTokens,
+    SourceRow,
+    imported_arrays,
+    of_units,
+    sentences,
+    unit_rows,
+)
 from tm.models import Unit
-
-#: What the index reads of a unit: ``(id, source text, segtype, x-document prop)``.
-SourceRow = tuple[int, str, str | None, str | None]
 
 
 class Memory(Protocol):
@@ -71,17 +75,14 @@ class Memory(Protocol):
 __all__ = [
     "LiveIndex",
     "Memory",
-    "SourceRow",
     "follow",
     "in_ram",
     "index_dir",
     "index_languages",
     "load",
-    "of_units",
     "optimize",
     "prepare",
     "sentences",
-    "unit_rows",
     "write_file",
 ]
 
@@ -169,46 +170,6 @@ class LiveIndex:
         ]
         hits.sort(key=lambda h: (-h[2], h[0], h[1]))
         return hits[:top]
-
-
-# --- rows of units -------------------------------------------------------------------------
-
-
-def unit_rows(items: Iterable[SourceRow], lang: str) -> Iterator[IndexRow]:
-    """The rows indexing units' sources (:meth:`~tm.memory.Memory.sources`), by id. A unit
-    holding several sentences (segtype ``paragraph``, from a 2-1 alignment) also gets one row
-    per sentence, after all the whole rows (so whole rows stay neighbours for context), each
-    in a document of its own. Documents are numbered by the ``x-document`` prop, else by runs
-    of consecutive ids."""
-    extra: list[tuple[int, str]] = []
-    names: dict[str, int] = {}
-    run, last = -1, None
-    lowest = 0
-    for unit_id, text, segtype, name in items:
-        if name is not None:
-            doc = names.setdefault(name, len(names))
-        else:
-            if last is None or unit_id != last + 1:
-                run -= 1
-            doc = run
-            lowest = min(lowest, doc)
-        last = unit_id
-        yield unit_id, text, doc, 0
-        if segtype == "paragraph":
-            extra.append((unit_id, text))
-    lone = lowest - 1
-    for unit_id, text in extra:
-        for k, sentence in enumerate(sentences(text, lang), 1):
-            yield unit_id, sentence, lone, k
-            lone -= 1
-
-
-def of_units(items: Iterable[tuple[int, Unit]], lang: str) -> Iterator[SourceRow]:
-    """The :data:`~tm.memory.SourceRow` of units held in memory."""
-    for unit_id, unit in items:
-        text = unit.text(lang)
-        if text is not None:
-            yield unit_id, text, unit.segtype, dict(unit.props).get("x-document")
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -412,7 +373,7 @@ def follow(
     :class:`~tm.memory.Memory`'s writes). A memory without an index gets one for English
     when it holds English (what ``match`` reads by default); ``progress(done, total)``
     follows a large build; ``tokens``, the units of a bulk import tokenised as they were
-    read, are used instead of reading those units back (:mod:`tm.index_import`)."""
+    read, are used instead of reading those units back (:mod:`tm.index_rows`)."""
     conn = memory.connection
     if not _has_tables(conn):
         if "en" not in {_lang.base(tag) for tag in memory.languages()}:
@@ -426,7 +387,7 @@ def follow(
     pending = _pending_ids(conn, state["high"])
     if pending:
         for lang in langs:
-            arrays = _imported(memory, tokens, lang, pending)
+            arrays = imported_arrays(memory, tokens, lang, pending)
             rows = unit_rows(memory.sources(lang, ids=pending), lang) if arrays is None else ()
             _write(memory, lang, rows, progress, len(pending), arrays=arrays)
         conn.execute("DELETE FROM match_fresh")
@@ -467,40 +428,6 @@ def optimize(memory: Memory, *, progress: Callable[[int, int], None] | None = No
 
 def _set(conn: Connection, key: str, value: int) -> None:
     conn.execute("UPDATE match_state SET value = ? WHERE key = ?", (value, key))
-
-
-def _imported(
-    memory: Memory, tokens: ImportTokens | None, lang: str, ids: Sequence[int] | None
-) -> dict[str, np.ndarray] | None:
-    """The index arrays of the units ``ids`` (None: every unit) of ``lang`` from the
-    ``tokens`` of the import this transaction made, or None when they do not hold exactly
-    those units (other units pending, a language not tokenised, no import)."""
-    if tokens is None or tokens.first is None or lang not in tokens.langs:
-        return None
-    conn = memory.connection
-    first, end = tokens.first, tokens.first + tokens.units
-    if ids is None:
-        if conn.execute("SELECT 1 FROM units WHERE id < ? LIMIT 1", (first,)).fetchone():
-            return None
-        count, top = conn.execute(
-            "SELECT count(*), coalesce(max(id), 0) FROM units WHERE id >= ?", (first,)
-        ).fetchone()
-        if top >= end:
-            return None
-        alive = None
-        if count < tokens.units:  # units merged into others are gone
-            alive = np.fromiter(
-                (r[0] for r in conn.execute("SELECT id FROM units WHERE id >= ?", (first,))),
-                dtype=np.int64,
-            )
-    else:
-        if not ids or ids[0] < first or ids[-1] >= end:
-            return None
-        alive = None if len(ids) == tokens.units else np.asarray(ids, dtype=np.int64)
-    touched = sorted(tokens.touched)
-    names: dict[int, str | None] = dict.fromkeys(touched)
-    names.update((r[0], r[3]) for r in memory.sources(lang, ids=touched))
-    return tokens.arrays(lang, alive, names)
 
 
 def _write(
@@ -589,7 +516,7 @@ def _rebuild(
             _write(memory, other, found, progress, len(pending))
     conn.execute("DELETE FROM match_files WHERE lang = ?", (lang,))
     total = memory.count()
-    arrays = _imported(memory, tokens, lang, None)
+    arrays = imported_arrays(memory, tokens, lang, None)
     rows: Iterable[IndexRow] = unit_rows(memory.sources(lang), lang) if arrays is None else ()
     _write(memory, lang, rows, progress, total, arrays=arrays)
     conn.execute("DELETE FROM match_fresh")

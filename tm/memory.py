@@ -46,7 +46,7 @@ from tm.schema import GLOSSARIES, SCHEMA_VERSION, signature
 from tm.unit_writes import MAX_HASHED_TUIDS, UnitWriter
 
 if TYPE_CHECKING:
-    from tm.index_import import ImportTokens
+    from tm.index_rows import ImportTokens
 
 # DatedUnit, PlainUnit, UnitRows, as_unit, encode_units and language_tag live in tm.encoding;
 # they stay importable from here, where callers have always found them.
@@ -204,7 +204,7 @@ class Memory(UnitWriter):
         """Store units that :func:`encode_units` encoded, as :meth:`add` does (which calls
         this): a bulk reader may encode on other cores while this stores in order, and
         tokenise their sources for the match index there (``tokens``, gathered batch by
-        batch as ``batches`` are read: :mod:`tm.index_import`).
+        batch as ``batches`` are read: :mod:`tm.index_rows`).
 
         Raises:
             InputError: if two different units of this import share a tuid.

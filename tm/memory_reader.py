@@ -33,7 +33,7 @@ from tm.models import Unit
 from tm.storefile import reads, reads_stream
 
 if TYPE_CHECKING:
-    from tm.live_index import SourceRow
+    from tm.index_rows import SourceRow
 
 __all__ = ["MemoryReader", "MemoryStats", "source_row"]
 
@@ -265,7 +265,7 @@ class MemoryReader:
 def source_row(
     unit_id: int, data: str, segtype: str | None, props: str | None, base: str
 ) -> SourceRow | None:
-    """The :data:`~tm.live_index.SourceRow` of a stored unit (its ``variants``, ``segtype``
+    """The :data:`~tm.index_rows.SourceRow` of a stored unit (its ``variants``, ``segtype``
     and ``props`` columns) in primary language ``base``; None when it has no text in it."""
     for tag, text, *_ in decode_variants(data):
         if primary(tag) == base:

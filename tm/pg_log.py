@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from tm.followed_index import MAX_PENDING, MERGE_SHARE
-from tm.live_index import SourceRow
+from tm.index_rows import SourceRow
 
 if TYPE_CHECKING:
     from tm.backend import MemoryView

@@ -6,7 +6,7 @@ a ``</tu>`` into chunks of about a megabyte; worker processes parse each chunk w
 :class:`~tmx.tmx.TmxReader` and encode them as table rows (:func:`tm.memory.encode_units`),
 while this process stores the rows, in file order, in one transaction
 (:meth:`tm.memory.Memory.add_rows`). The workers also tokenise the units' sources for the
-memory's match index (:mod:`tm.index_import`), which the import then writes without reading
+memory's match index (:mod:`tm.index_rows`), which the import then writes without reading
 the units back. On two cores a million-unit file imports in 60% of the streaming reader's
 time (measured by ``bench/tmx_bench.py``). Workers are forked (Linux), not
 spawned: a spawned worker would import the caller's main module again.
@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 
-from tm.index_import import ImportTokens, RowsPart, encode_rows
+from tm.index_rows import ImportTokens, RowsPart, encode_rows
 from tm.memory import ImportReport, Memory, UnitRows, encode_units, language_tag
 from tm.tokens import masked
 from tmx.tmx import TmxReader

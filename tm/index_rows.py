@@ -1,30 +1,91 @@
-"""The match index of a bulk import, tokenised on the cores that read the file.
+"""The rows a match index holds of units, and those a bulk import tokenised on its workers.
+
+A unit's source gives one row, and a multi-sentence source one row more per sentence
+(:func:`unit_rows`, over what :meth:`tm.memory.Memory.sources` reads of the units).
 
 A bulk import (:mod:`tmx.bulk`) reads a large file on worker processes. Each worker also
 tokenises the sources of the units it read, for each language the memory indexes
 (:func:`encode_rows`), and the importing process gathers them (:class:`ImportTokens`) as it
 stores the units, so reading the file, storing the units and tokenising them overlap. When the
-import commits, the index is made from them (:func:`tm.live_index.follow`) instead of reading
-the units back from the memory and tokenising them again.
-
-The rows are those :func:`tm.live_index.unit_rows` makes of the units the import left: units
-that merged into others are left out (the caller says which are alive), the document of a
-unit another one merged into is read again (a merge joins props), so the index is the one a
-build from the memory would write.
+import commits, the index is made from them (:func:`imported_arrays`, called by
+:func:`tm.live_index.follow`) instead of reading the units back from the memory and tokenising
+them again. The rows are those :func:`unit_rows` makes of the units the import left: units that
+merged into others are left out, the document of a unit another one merged into is read again
+(a merge joins props), so the index is the one a build from the memory would write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
+from tm.connection import Connection
 from tm.encoding import UnitRows
-from tm.index_build import Encoded, Vocabulary, encode_texts, finish_arrays
+from tm.index_build import Encoded, IndexRow, Vocabulary, encode_texts, finish_arrays
 from tm.memory_reader import source_row
+from tm.models import Unit
 
-__all__ = ["ImportTokens", "RowsPart", "encode_rows", "sentences"]
+__all__ = [
+    "ImportTokens",
+    "RowsPart",
+    "SourceRow",
+    "encode_rows",
+    "imported_arrays",
+    "of_units",
+    "sentences",
+    "unit_rows",
+]
+
+#: What the index reads of a unit: ``(id, source text, segtype, x-document prop)``.
+SourceRow = tuple[int, str, str | None, str | None]
+
+
+class Sources(Protocol):
+    """A memory as :func:`imported_arrays` reads it."""
+
+    connection: Connection
+
+    def sources(self, lang: str, *, ids: Sequence[int] | None = None) -> Iterator[SourceRow]: ...
+
+
+def unit_rows(items: Iterable[SourceRow], lang: str) -> Iterator[IndexRow]:
+    """The rows indexing units' sources (:meth:`~tm.memory.Memory.sources`), by id. A unit
+    holding several sentences (segtype ``paragraph``, from a 2-1 alignment) also gets one row
+    per sentence, after all the whole rows (so whole rows stay neighbours for context), each
+    in a document of its own. Documents are numbered by the ``x-document`` prop, else by runs
+    of consecutive ids."""
+    extra: list[tuple[int, str]] = []
+    names: dict[str, int] = {}
+    run, last = -1, None
+    lowest = 0
+    for unit_id, text, segtype, name in items:
+        if name is not None:
+            doc = names.setdefault(name, len(names))
+        else:
+            if last is None or unit_id != last + 1:
+                run -= 1
+            doc = run
+            lowest = min(lowest, doc)
+        last = unit_id
+        yield unit_id, text, doc, 0
+        if segtype == "paragraph":
+            extra.append((unit_id, text))
+    lone = lowest - 1
+    for unit_id, text in extra:
+        for k, sentence in enumerate(sentences(text, lang), 1):
+            yield unit_id, sentence, lone, k
+            lone -= 1
+
+
+def of_units(items: Iterable[tuple[int, Unit]], lang: str) -> Iterator[SourceRow]:
+    """The :data:`~tm.memory.SourceRow` of units held in memory."""
+    for unit_id, unit in items:
+        text = unit.text(lang)
+        if text is not None:
+            yield unit_id, text, unit.segtype, dict(unit.props).get("x-document")
 
 
 def sentences(text: str, lang: str) -> list[str]:
@@ -214,3 +275,37 @@ def _documents(whole: np.ndarray, named: Mapping[int, str], extra: int) -> np.nd
     lowest = min(0, int(docs[:count][unnamed].min())) if unnamed.any() else 0
     docs[count:] = lowest - 1 - np.arange(extra, dtype=np.int64)
     return docs
+
+
+def imported_arrays(
+    memory: Sources, tokens: ImportTokens | None, lang: str, ids: Sequence[int] | None
+) -> dict[str, np.ndarray] | None:
+    """The index arrays of the units ``ids`` (None: every unit) of ``lang`` from the
+    ``tokens`` of the import this transaction made, or None when they do not hold exactly
+    those units (other units pending, a language not tokenised, no import)."""
+    if tokens is None or tokens.first is None or lang not in tokens.langs:
+        return None
+    conn = memory.connection
+    first, end = tokens.first, tokens.first + tokens.units
+    if ids is None:
+        if conn.execute("SELECT 1 FROM units WHERE id < ? LIMIT 1", (first,)).fetchone():
+            return None
+        count, top = conn.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM units WHERE id >= ?", (first,)
+        ).fetchone()
+        if top >= end:
+            return None
+        alive = None
+        if count < tokens.units:  # units merged into others are gone
+            alive = np.fromiter(
+                (r[0] for r in conn.execute("SELECT id FROM units WHERE id >= ?", (first,))),
+                dtype=np.int64,
+            )
+    else:
+        if not ids or ids[0] < first or ids[-1] >= end:
+            return None
+        alive = None if len(ids) == tokens.units else np.asarray(ids, dtype=np.int64)
+    touched = sorted(tokens.touched)
+    names: dict[int, str | None] = dict.fromkeys(touched)
+    names.update((r[0], r[3]) for r in memory.sources(lang, ids=touched))
+    return tokens.arrays(lang, alive, names)
