@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -469,3 +470,28 @@ def test_a_refused_file_is_not_left_open(tmp_path: Path, schema: int | None) -> 
     assert refused.traceback
     held = [fd for fd in Path("/proc/self/fd").iterdir() if fd.resolve() == path.resolve()]
     assert held == []
+
+
+def test_a_large_import_grows_the_page_cache_for_its_transaction_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tm import sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "_GROW_CACHE_AFTER", 1000)
+    monkeypatch.setattr(sqlite_store, "_CACHE_BYTES_PER_UNIT", 100_000)
+    seen: list[int] = []
+    with Memory.open(tmp_path / "tm.sqlite") as memory:
+        real = sqlite_store.SqliteBackend.insert_units
+
+        def spy(backend: sqlite_store.SqliteBackend, *args: Any) -> int:
+            seen.append(memory.connection.execute("PRAGMA cache_size").fetchone()[0])
+            return real(backend, *args)
+
+        monkeypatch.setattr(sqlite_store.SqliteBackend, "insert_units", spy)
+        units = [
+            Unit((Variant("en", f"Text {n}"), Variant("fr", f"Texte {n}"))) for n in range(7000)
+        ]
+        memory.add(units)
+        assert seen[0] == -65536  # the size of the cache, in KB
+        assert min(seen) < -65536  # grown for the later batches
+        assert memory.connection.execute("PRAGMA cache_size").fetchone()[0] == -65536

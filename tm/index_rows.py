@@ -179,7 +179,8 @@ class ImportTokens:
             into = self._langs[lang]
             into.codes.append(into.vocab.remap(part.encoded))
             into.lengths.append(np.frombuffer(part.encoded.lengths, dtype=np.int32))
-            into.positions.append(np.frombuffer(part.positions, dtype=np.int32) + self.units)
+            at = np.frombuffer(part.positions, dtype=np.int32).astype(np.int64)
+            into.positions.append(at + self.units)
             into.parts.append(np.frombuffer(part.parts, dtype=np.int32))
             into.names.update((self.units + at, name) for at, name in part.names.items())
             size = part.units

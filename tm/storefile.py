@@ -33,7 +33,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from tm import schema
 from tm.errors import InputError, StoreError
 
-__all__ = ["FileHold", "OpenedStore", "open_store", "reads", "reads_stream"]
+__all__ = ["CACHE_KB", "FileHold", "OpenedStore", "open_store", "reads", "reads_stream"]
 
 _HEADER = b"SQLite format 3\x00"
 #: what reading a damaged memory raises: SQLite's errors (a flipped page), and those of
@@ -41,6 +41,8 @@ _HEADER = b"SQLite format 3\x00"
 _DAMAGE = (sqlite3.DatabaseError, ValueError, TypeError, KeyError, IndexError, AttributeError)
 #: how long a process waits for another one writing the memory (seconds)
 BUSY_TIMEOUT = 60.0
+#: a connection's page cache, in KB
+CACHE_KB = 65536
 
 
 class FileHold:
@@ -302,8 +304,9 @@ def _configure(conn: sqlite3.Connection, *, new: bool) -> None:
                 raise
             time.sleep(0.01)
     conn.execute("PRAGMA synchronous=NORMAL")
-    # 64 MB of page cache: the unique index on unit keys is written in random order
-    conn.execute("PRAGMA cache_size=-65536")
+    # 64 MB of page cache: the unique index on unit keys is written in random order (a large
+    # import grows it for its transaction: tm.sqlite_store)
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KB}")
 
 
 def _initialise(conn: sqlite3.Connection, path: Path) -> None:
