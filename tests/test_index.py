@@ -349,3 +349,19 @@ def test_keys_sorted_on_two_threads_are_sorted(keys: list[int]) -> None:
     finally:
         index_build._SPLIT_SORT = original
     assert split.tolist() == sorted(keys)
+
+
+def test_an_index_built_in_slices_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from tm import index_build
+
+    texts = [f"the report {n} of the council on {w}" for n, w in enumerate("abcdefghij" * 5)]
+    texts += ["", "安全理事会的报告", "Совет Безопасности"]
+    pairs = list(enumerate(texts, 1))
+    whole = MatchIndex.build(pairs)
+    monkeypatch.setattr(index_build, "_STEP", 3)  # tokens made UTF-8 three at a time
+    monkeypatch.setattr(index_build, "_SPLIT_SORT", 2)  # every sort on two threads
+    sliced = MatchIndex.build(pairs)
+    for name in ("_seq", "_seq_offsets", "post_offsets", "post_rows", "post_ranks", "lengths"):
+        assert np.array_equal(getattr(sliced, name), getattr(whole, name)), name

@@ -49,6 +49,7 @@ __all__ = [
     "char_of",
     "encode_texts",
     "finish_arrays",
+    "joined",
     "index_of",
 ]
 
@@ -87,6 +88,7 @@ _SURROGATES = 0x800  # code points U+D800..U+DFFF are skipped when tokens become
 _LIMIT = 0x10FFFF - _SURROGATES  # more distinct tokens than this fold together (never seen)
 _CHUNK = 20_000  # rows tokenised per task of a parallel build
 _SPLIT_SORT = 1 << 20  # keys sorted on two threads past this
+_STEP = 1 << 24  # tokens turned into UTF-8 at a time
 
 
 def char_of(index: int) -> str:
@@ -200,11 +202,21 @@ def finish_arrays(
     np.cumsum(lengths_arr, out=offsets[1:])
     points = codes_arr.astype(np.uint32) + 1
     points[points >= 0xD800] += _SURROGATES
-    seq = np.frombuffer(points.tobytes().decode("utf-32-le").encode("utf-8"), dtype=np.uint8).copy()
-    widths = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
+    # UTF-8 by slices: the text of a whole memory's tokens would be several copies of it
+    seq = joined(
+        [
+            np.frombuffer(points[at : at + _STEP].tobytes().decode("utf-32-le").encode(), np.uint8)
+            for at in range(0, len(points), _STEP)
+        ],
+        np.uint8,
+    )
+    widths = (points >= 0x80).astype(np.uint8)
+    widths += points >= 0x800
+    widths += points >= 0x10000
+    widths += 1
     del points
     byte_ends = np.zeros(len(codes_arr) + 1, dtype=np.int64)
-    np.cumsum(widths, out=byte_ends[1:])
+    np.cumsum(widths, dtype=np.int64, out=byte_ends[1:])
     seq_offsets = byte_ends[offsets]
     del widths, byte_ends
     post_offsets, post_rows, post_ranks, twice = _postings(codes_arr, offsets, known)
@@ -298,8 +310,7 @@ def _postings(
     ``id << 40 | rank << 32 | row`` and are sorted again.
     """
     lengths = np.diff(offsets)
-    row_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    keys = row_of << 32
+    keys = np.repeat(np.arange(len(lengths), dtype=np.int64) << 32, lengths)
     keys |= codes
     _sort(keys)
     last = np.empty(len(keys), dtype=np.bool_)
@@ -309,13 +320,12 @@ def _postings(
     ranks = np.arange(1, len(keys) + 1, dtype=np.int64)
     ranks -= np.repeat(offsets[:-1], lengths)
     np.minimum(ranks, RANK_CAP, out=ranks)
+    ranks <<= 32
+    ranks |= keys >> 32  # the rows
     keys &= 0xFFFFFFFF  # the ids
     keys <<= 40
-    ranks <<= 32
     keys |= ranks
     del ranks
-    keys |= row_of
-    del row_of
     keys = keys[last]  # one entry per (token, row): its last occurrence in the row
     del last
     _sort(keys)
@@ -325,6 +335,11 @@ def _postings(
     post_offsets = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys, minlength=size), out=post_offsets[1:])
     return post_offsets, post_rows, post_ranks, twice
+
+
+def joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+    """``arrays`` end to end (an empty array of ``dtype`` when there are none)."""
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
 
 
 def _sort(keys: np.ndarray) -> None:

@@ -24,7 +24,14 @@ import numpy as np
 
 from tm.connection import Connection
 from tm.encoding import UnitRows
-from tm.index_build import Encoded, IndexRow, Vocabulary, encode_texts, finish_arrays
+from tm.index_build import (
+    Encoded,
+    IndexRow,
+    Vocabulary,
+    encode_texts,
+    finish_arrays,
+    joined,
+)
 from tm.memory_reader import source_row
 from tm.models import Unit
 
@@ -219,8 +226,8 @@ class ImportTokens:
         del whole[:], split[:]
         code_pieces = [c[0] for c in chosen]
         length_pieces = [c[1] for c in chosen]
-        ids = _joined([c[2] for c in chosen], np.int64)
-        parts = _joined([c[3] for c in chosen], np.int32)
+        ids = joined([c[2] for c in chosen], np.int64)
+        parts = joined([c[3] for c in chosen], np.int32)
         named = {first + at: name for at, name in gathered.names.items()}
         for uid, name in names.items():
             if name is None:
@@ -245,10 +252,6 @@ def _ragged(codes: np.ndarray, lengths: np.ndarray, rows: np.ndarray) -> np.ndar
     """The codes of the ``rows`` (a mask) of the rows laid end to end in ``codes``."""
     chosen: np.ndarray = codes[np.repeat(rows, lengths)]
     return chosen
-
-
-def _joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
-    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
 
 
 def _documents(whole: np.ndarray, named: Mapping[int, str], extra: int) -> np.ndarray:
