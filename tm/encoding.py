@@ -52,6 +52,7 @@ __all__ = [
     "primary",
     "record_from_row",
     "retag",
+    "source_row",
     "unit_from_row",
     "variant_contains",
 ]
@@ -504,3 +505,20 @@ def _date(text: str | None) -> datetime | None:
         # what _date_text writes, read at a twentieth of strptime's cost
         return datetime.fromisoformat(text)
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def source_row(
+    unit_id: int, data: str, segtype: str | None, props: str | None, base: str
+) -> tuple[int, str, str | None, str | None] | None:
+    """The :data:`~tm.index_rows.SourceRow` of a stored unit (its ``variants``, ``segtype``
+    and ``props`` columns) in primary language ``base``; None when it has no text in it."""
+    for tag, text, *_ in decode_variants(data):
+        if primary(tag) == base:
+            return unit_id, text, segtype, None if props is None else _document(props)
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _document(props: str) -> str | None:
+    """The ``x-document`` prop of a ``props`` column (cached: a document's units share it)."""
+    return dict(json.loads(props)).get("x-document")

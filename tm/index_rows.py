@@ -23,7 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from tm.connection import Connection
-from tm.encoding import UnitRows
+from tm.encoding import UnitRows, source_row
 from tm.index_build import (
     Encoded,
     IndexRow,
@@ -32,7 +32,6 @@ from tm.index_build import (
     finish_arrays,
     joined,
 )
-from tm.memory_reader import source_row
 from tm.models import Unit
 
 __all__ = [

@@ -7,11 +7,9 @@ id order with constant memory; rows become values through :mod:`tm.encoding`.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tm import lang as _lang
@@ -21,10 +19,10 @@ from tm.encoding import (
     UNIT_COLUMNS,
     DatedUnit,
     PlainUnit,
-    decode_variants,
     language_tag,
     primary,
     record_from_row,
+    source_row,
     unit_from_row,
 )
 from tm.errors import InputError
@@ -35,7 +33,7 @@ from tm.storefile import reads, reads_stream
 if TYPE_CHECKING:
     from tm.index_rows import SourceRow
 
-__all__ = ["MemoryReader", "MemoryStats", "source_row"]
+__all__ = ["MemoryReader", "MemoryStats"]
 
 _SELECT = f"SELECT id, tuid, variants, {UNIT_COLUMNS} FROM units"
 
@@ -260,20 +258,3 @@ class MemoryReader:
             raise InputError("give some text to search for")
         bases = ",".join(_lang.base(language_tag(lang)) for lang in langs)
         return self.get(self.backend.concordance_ids(needle, bases, limit))
-
-
-def source_row(
-    unit_id: int, data: str, segtype: str | None, props: str | None, base: str
-) -> SourceRow | None:
-    """The :data:`~tm.index_rows.SourceRow` of a stored unit (its ``variants``, ``segtype``
-    and ``props`` columns) in primary language ``base``; None when it has no text in it."""
-    for tag, text, *_ in decode_variants(data):
-        if primary(tag) == base:
-            return unit_id, text, segtype, None if props is None else _document(props)
-    return None
-
-
-@lru_cache(maxsize=1024)
-def _document(props: str) -> str | None:
-    """The ``x-document`` prop of a ``props`` column (cached: a document's units share it)."""
-    return dict(json.loads(props)).get("x-document")
