@@ -1,8 +1,10 @@
 """All terminal output of untm: rich for people, JSON for scripts.
 
-Only this module and :mod:`cli.layout` (tables that fit the terminal) import rich. Segment
-text is escaped before it reaches rich markup, since translation-memory text contains things
-like ``[b]`` and ``[1]``. People count from 1: segments, paragraphs and sentences are shown
+Only this module and :mod:`cli.layout` (tables that fit the terminal) import rich, and only
+when something is printed with it: JSON and plain lines never load it (a one-sentence ``untm
+match --json`` would spend a tenth of its time importing rich). Segment text is escaped before
+it reaches rich markup, since translation-memory text contains things like ``[b]`` and
+``[1]``. People count from 1: segments, paragraphs and sentences are shown
 from 1 here, while JSON keeps the library's 0-based indices.
 """
 
@@ -16,15 +18,13 @@ from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-
-from cli.layout import print_table
 from cli.sources import compact_source
 from tm import jsonable
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from rich.console import Console
 
     from tm.build import BuildReport
     from tm.documents import DocumentChange, DocumentRecord
@@ -67,25 +67,48 @@ __all__ = [
 ]
 
 
-class _Console(Console):
-    """A rich console that leaves a closed pipe to ``cli/main.py`` (rich would exit with 1)."""
+def escape(text: str) -> str:
+    """``text`` with rich markup escaped (``[b]`` prints as itself)."""
+    from rich.markup import escape as escape_markup
 
-    def on_broken_pipe(self) -> None:
-        self.quiet = True
-        raise BrokenPipeError
+    return escape_markup(text)
+
+
+@cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class _Console(Console):
+        """A rich console that leaves a closed pipe to ``cli/main.py`` (rich would exit
+        with 1)."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console
 
 
 @cache
 def console() -> Console:
     """The stdout console: on a terminal, lines wrap at spaces (the terminal would cut words
     at its edge); into a pipe or file, each line stays whole for grep."""
-    return _Console(soft_wrap=not sys.stdout.isatty(), highlight=False)
+    return _console_class()(soft_wrap=not sys.stdout.isatty(), highlight=False)
 
 
 @cache
 def err_console() -> Console:
     """The stderr console for errors, warnings and progress."""
-    return _Console(stderr=True, highlight=False, soft_wrap=True)
+    return _console_class()(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_table(
+    out: Console, title: str | None, columns: Sequence[str], rows: Sequence[Sequence[str]]
+) -> None:
+    """:func:`cli.layout.print_table` (rich's tables are loaded when one is printed)."""
+    from cli import layout
+
+    layout.print_table(out, title, columns, rows)
 
 
 def error(message: str) -> None:

@@ -86,3 +86,33 @@ def test_article_and_paragraph_in_any_order(article: int, paragraph: int) -> Non
 )
 def test_chinese_numbers(text: str, value: int) -> None:
     assert chinese_number(text) == value
+
+
+_MONTH_WORDS = [
+    "September",
+    "sept.",
+    "septembre",
+    "de",
+    "сентября",
+    "سبتمبر",
+    "أيلول/سبتمبر",
+    "九月",
+]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_MONTH_WORDS),
+            st.text(alphabet=st.characters(blacklist_categories=("Nd", "Cs")), max_size=8),
+        ),
+        max_size=8,
+    )
+)
+def test_a_text_without_digits_has_no_month(words: list[str]) -> None:
+    # extract() skips the month pattern when it finds no digit: the pattern never matches then
+    from tm.numbers import _month_pattern
+
+    text = " ".join(words)
+    assert _month_pattern().search(text) is None
+    assert not [n for n in extract(text) if n.kind == "month"]

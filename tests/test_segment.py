@@ -234,6 +234,14 @@ def test_shipped_rules_cover_the_six_languages() -> None:
         assert srx.rules_for(lang)
 
 
+def test_shipped_rules_pass_the_checks_they_skip() -> None:
+    # shipped_srx() trusts our own file and compiles no pattern: here every one is checked
+    from importlib import resources
+
+    data = resources.files("tm.rules").joinpath("untm.srx").read_bytes()
+    assert parse_srx(data, source="untm.srx") == shipped_srx()
+
+
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(LanguageError, match="no segmentation rules"):
         Segmenter("xx")

@@ -1,5 +1,6 @@
 """tm/tokens.py: ASCII text is cut by the standard library's engine into exactly the tokens
-the full pattern finds (the match index and the query must agree to the token)."""
+the full pattern finds (the match index and the query must agree to the token, and the
+scoring's tokens to the span)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ def _full(text: str, lang: str = "en") -> list[str]:
 @given(ASCII, st.sampled_from(["en", "fr", "es", "ru"]))
 def test_ascii_text_gets_the_tokens_of_the_full_pattern(text: str, lang: str) -> None:
     assert tokens.masked(text, lang) == _full(text, lang)
+
+
+@settings(max_examples=800, deadline=None)
+@given(ASCII, st.sampled_from(["en", "fr", "es", "ru"]))
+def test_ascii_text_gets_the_tokens_and_spans_of_the_full_pattern(text: str, lang: str) -> None:
+    # tokenize() cuts ASCII text with the standard library's engine too: same tokens, same spans
+    assert tokens.tokenize(text, lang) == tokens._tokenize(text, lang, tokens._TOKEN)
 
 
 @pytest.mark.parametrize(

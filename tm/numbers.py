@@ -228,6 +228,9 @@ def extract(text: str) -> list[Number]:
     """
     text = ascii_digits(text)
     found = digit_numbers(text)
+    # a month name counts only beside a day or a year, so a text without digits (none found)
+    # has none: most texts never pay for building the month pattern
+    months = list(_month_pattern().finditer(text)) if found else []
     for match in _CN_CITED.finditer(text):
         numeral = match.group(1) or match.group(2) or match.group(3)
         value = chinese_number(numeral)
@@ -242,8 +245,7 @@ def extract(text: str) -> list[Number]:
         found.append(Number(str(value), match.start(), match.end(), "item"))
     for match in _FIRST_ARTICLE.finditer(text):
         found.append(Number("1", match.start(), match.end(), "article"))
-    pattern = _month_pattern()
-    for match in pattern.finditer(text):
+    for match in months:
         month = _month_value(match.group("m"))
         if month is not None:
             found.append(Number(str(month), match.start(), match.end(), "month"))

@@ -132,6 +132,12 @@ def tokenize(text: str, lang: str = "en") -> list[Token]:
     >>> [t.key for t in tokenize("See A/78/367, paragraph 12.")]
     ['see', '<sym>', ',', 'paragraph', '<num>', '.']
     """
+    return _tokenize(text, lang, _ASCII_TOKEN if text.isascii() else _TOKEN)
+
+
+def _tokenize(text: str, lang: str, pattern: re.Pattern[str] | regex.Pattern[str]) -> list[Token]:
+    """:func:`tokenize` with ``pattern`` for the tokens between dates (for ASCII text, the
+    standard library's engine finds the same tokens faster, as in :func:`masked`)."""
     tokens: list[Token] = []
     pos = 0
     label = label_span(text)
@@ -139,7 +145,7 @@ def tokenize(text: str, lang: str = "en") -> list[Token]:
         tokens.append(Token(" ".join(text[slice(*label)].split()), *label, "label"))
         pos = label[1]
     for start, end in _date_spans(text, lang, pos):
-        for m in _TOKEN.finditer(text, pos, start):
+        for m in pattern.finditer(text, pos, start):
             kind = m.lastgroup or "word"
             value = m.group()
             if kind in ("word", "cjk", "punct"):
