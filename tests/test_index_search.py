@@ -53,6 +53,28 @@ def test_every_pruning_rule_keeps_the_exhaustive_result(
     assert [round(s, 6) for _, s in windowed][: len(near)] == near
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(SENTENCES, min_size=1, max_size=30),
+    SENTENCES,
+    st.sets(st.integers(min_value=-2, max_value=32), max_size=12),
+    st.sampled_from([0, 3, 128]),
+)
+def test_removed_units_are_left_out_as_an_exhaustive_scan_leaves_them(
+    sources: list[str], query: str, removed: set[int], common: int
+) -> None:
+    # ids 0..n-1; removed ids may lie beyond them (units of other files)
+    index = MatchIndex.build(enumerate(sources), common=common)
+    index.dead = np.array(sorted(removed), dtype=np.int64) if removed else None
+    found = index.search(query, top=5, min_score=30, window=None)
+    tokens = masked(query)
+    alive = [s for i, s in enumerate(sources) if i not in removed]
+    exhaustive = sorted((similarity(tokens, masked(s)) for s in alive), reverse=True)
+    expected = [s for s in exhaustive if s >= 30 - 1e-9 and s > 0][:5]
+    assert [round(s, 6) for _, s in found] == [round(s, 6) for s in expected]
+    assert not {int(index.ids[row]) for row, _ in found} & removed
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(SENTENCES, min_size=1, max_size=20), st.sampled_from([0, 2, 128]))
 def test_ranks_bitmaps_and_lengths_say_what_the_rows_hold(sources: list[str], common: int) -> None:

@@ -177,6 +177,16 @@ class Search:
         index, n_q = self.index, len(self.query)
         s = self.certified()
         need = max(1, math.ceil(s * n_q - _EPS))  # rows sharing no token score 0
+        if need > room:
+            return
+        if need == room:
+            # the usual case: a row must hold every common token left, as often as the draft
+            # does (the weights of its bitmaps add up to ``room``): their intersection
+            above = self.maps[0][0].copy()
+            for bitmap, _, _ in self.maps[1:]:
+                above &= bitmap
+            self._consider_above(above, [], room)
+            return
         planes: list[np.ndarray] = []  # the count's bits, lowest first
         for bitmap, weight, _ in self.maps:
             for shift in range(weight.bit_length()):
@@ -200,7 +210,15 @@ class Search:
                 above |= equal & planes[shift]
                 equal &= ~planes[shift]
         above |= equal
-        # and whose length is within [s * n, n / s]
+        self._consider_above(above, planes, 0)
+
+    def _consider_above(self, above: np.ndarray, planes: list[np.ndarray], count: int) -> None:
+        """Consider the rows not met yet of the bitmap ``above`` whose length can reach the
+        certified similarity; each shares with the draft the count in ``planes`` (bit-sliced)
+        plus ``count`` tokens."""
+        index, n_q = self.index, len(self.query)
+        s = self.certified()
+        # rows whose length is within [s * n, n / s]
         shortest, longest = math.ceil(s * n_q - _EPS), math.floor(n_q / s + _EPS)
         if longest <= SHORT:
             above &= index.short(longest)
@@ -214,7 +232,7 @@ class Search:
         rows = rows[~self.seen[rows]]
         self._mark(rows)
         word, bit = rows >> 6, (rows & 63).astype(np.uint64)
-        bound = np.zeros(rows.size, dtype=np.int32)
+        bound = np.full(rows.size, count, dtype=np.int32)
         for shift, plane in enumerate(planes):
             bound += ((plane[word] >> bit) & np.uint64(1)).astype(np.int32) << shift
         self._consider(*self._fit(rows, bound))
@@ -232,8 +250,14 @@ class Search:
         lengths = index.lengths[rows]
         keep = (lengths >= s * n_q - _EPS) & (lengths <= n_q / s + _EPS)
         keep &= bound >= s * np.maximum(lengths, n_q) - _EPS
-        if index.dead is not None:
-            keep &= ~np.isin(index.ids[rows], index.dead)
+        dead = index.dead
+        if dead is not None and len(dead):
+            # by bisection in the sorted dead ids (np.isin compares every row with each of a
+            # few dead ids, one pass per id)
+            ids = index.ids[rows]
+            at = np.searchsorted(dead, ids)
+            np.minimum(at, len(dead) - 1, out=at)
+            keep &= dead[at] != ids
         return rows[keep], bound[keep]
 
     def _consider(self, rows: np.ndarray, bound: np.ndarray) -> None:
