@@ -185,7 +185,7 @@ class Search:
             above = self.maps[0][0].copy()
             for bitmap, _, _ in self.maps[1:]:
                 above &= bitmap
-            self._consider_above(above, [], room)
+            self._consider_above(above, [], room, room)
             return
         planes: list[np.ndarray] = []  # the count's bits, lowest first
         for bitmap, weight, _ in self.maps:
@@ -198,28 +198,28 @@ class Search:
                         planes.append(np.zeros(index.words, dtype=np.uint64))
                     if len(planes) == shift or carry.any():
                         planes.append(carry.copy())
-        if need >> len(planes):
-            return
-        # the rows whose count is at least ``need``: compared plane by plane, highest first
+        # the rows whose count c reaches ``need`` and whose length can reach the similarity
+        # with c shared tokens (at most c / s tokens): a row sharing few tokens must be short,
+        # which the length bitmaps say before the rows are listed one by one
         above = np.zeros(index.words, dtype=np.uint64)
-        equal = np.full(index.words, ~np.uint64(0), dtype=np.uint64)
-        for shift in range(len(planes) - 1, -1, -1):
-            if need >> shift & 1:
-                equal &= planes[shift]
-            else:
-                above |= equal & planes[shift]
-                equal &= ~planes[shift]
-        above |= equal
-        self._consider_above(above, planes, 0)
+        for count in range(need, room + 1):
+            longest = math.floor(count / s + _EPS)
+            if longest > SHORT:
+                above |= _at_least(planes, count)
+                break
+            above |= _at_least(planes, count) & index.short(longest)
+        self._consider_above(above, planes, 0, room)
 
-    def _consider_above(self, above: np.ndarray, planes: list[np.ndarray], count: int) -> None:
+    def _consider_above(
+        self, above: np.ndarray, planes: list[np.ndarray], count: int, most: int
+    ) -> None:
         """Consider the rows not met yet of the bitmap ``above`` whose length can reach the
         certified similarity; each shares with the draft the count in ``planes`` (bit-sliced)
-        plus ``count`` tokens."""
+        plus ``count`` tokens, at most ``most``."""
         index, n_q = self.index, len(self.query)
         s = self.certified()
-        # rows whose length is within [s * n, n / s]
-        shortest, longest = math.ceil(s * n_q - _EPS), math.floor(n_q / s + _EPS)
+        # rows whose length is within [s * n, most / s] (a row sharing ``most`` tokens)
+        shortest, longest = math.ceil(s * n_q - _EPS), math.floor(most / s + _EPS)
         if longest <= SHORT:
             above &= index.short(longest)
         if 1 <= shortest - 1 <= SHORT:
@@ -272,7 +272,13 @@ class Search:
         while rows.size:
             self._score(rows[:chunk])
             rows, upper = rows[chunk:], upper[chunk:]
-            cut = int(np.searchsorted(-upper, -(self.certified() - _EPS), side="right"))
+            s = self.certified()
+            if len(self.best) == self.top and s <= self.best[0][0]:
+                # the result is full and its last score is the bar: a row that can only
+                # equal it would replace an equal one (which of equal rows are kept is free)
+                cut = int(np.searchsorted(-upper, -(s + _EPS), side="left"))
+            else:
+                cut = int(np.searchsorted(-upper, -(s - _EPS), side="right"))
             rows, upper = rows[:cut], upper[:cut]
             chunk *= 2
 
@@ -301,3 +307,20 @@ class Search:
                 heapq.heappush(best, item)
             elif item > best[0]:
                 heapq.heapreplace(best, item)
+
+
+def _at_least(planes: list[np.ndarray], count: int) -> np.ndarray:
+    """The bitmap of the rows whose bit-sliced count (``planes``, lowest bit first) is at
+    least ``count``: compared plane by plane, highest first."""
+    above = np.zeros_like(planes[0])
+    if count >> len(planes):
+        return above
+    equal = np.full_like(planes[0], ~np.uint64(0))
+    for shift in range(len(planes) - 1, -1, -1):
+        if count >> shift & 1:
+            equal &= planes[shift]
+        else:
+            above |= equal & planes[shift]
+            equal &= ~planes[shift]
+    above |= equal
+    return above
