@@ -332,6 +332,29 @@ def test_lookup_scores_equal_batch_scores(sources: list[str], draft: list[str]) 
         assert [(m.score, m.kind) for m in seg.matches] == [(m.score, m.kind) for m in alone]
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(SENTENCES, min_size=1, max_size=15),
+    SENTENCES,
+    st.integers(min_value=1, max_value=4),
+    st.sampled_from([30, 50, 90]),
+)
+def test_lookup_stops_scoring_only_hits_that_cannot_change_the_result(
+    sources: list[str], draft: str, top: int, cutoff: int
+) -> None:
+    # a lookup stops once its top matches outscore what the hits left can score: the same
+    # matches as scoring every hit (repeated sources make ties and in-context copies)
+    from unittest import mock
+
+    units = [_unit(s, f"fr {i}") for i, s in enumerate(sources + sources[:3])]
+    matcher = Matcher.from_units(units)
+    args = {"top": top, "min_score": cutoff, "previous": sources[0], "following": None}
+    quick = matcher.lookup(draft, **args)
+    with mock.patch("tm.match._settled", return_value=False):
+        every = matcher.lookup(draft, **args)
+    assert quick == every
+
+
 def test_chinese_matches_by_character() -> None:
     unit = Unit(
         (

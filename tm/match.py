@@ -15,6 +15,7 @@ fetches their units and scores them as a CAT tool does.
 from __future__ import annotations
 
 import dataclasses
+import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -141,6 +142,8 @@ class Matcher:
         best: dict[int, Match] = {}
         draft = tokenize(text, lang)
         for p, row, similarity_ in hits:
+            if _settled(best, top, min_score, similarity_):
+                break  # the hits left, no more similar, cannot change the result
             part_index = parts[p]
             unit_id = int(part_index.ids[row])
             if unit_id not in fetched:
@@ -264,6 +267,13 @@ def match_document(
     finally:
         if snapshot:
             conn.execute("COMMIT")
+
+
+def _settled(best: dict[int, Match], top: int, min_score: float, similarity: float) -> bool:
+    """Whether ``top`` matches of ``best`` already score more than a hit of ``similarity``
+    can (101 in context, else its similarity rounded down): scoring such hits is wasted."""
+    ceiling = 101.0 if similarity >= 100.0 - 1e-9 else math.floor(similarity + 1e-9)
+    return sum(1 for m in best.values() if m.score >= min_score and m.score > ceiling) >= top
 
 
 def _sentence_targets(m: Match, sentences: Sequence[str], part: int) -> dict[str, str]:
