@@ -85,7 +85,8 @@ class Search:
         self.floor = floor
         self.window = window
         self.best: list[tuple[float, int]] = []  # min-heap of (similarity, -row)
-        # rows met (scored or hopeless): the index lends its array, cleared after each search
+        # rows considered for scoring (scored, or dropped once the bar rose): the index lends
+        # its array, cleared after each search; a hopeless row is not marked (it fails again)
         self.seen = index.lend_seen()
         self._marked: list[np.ndarray] = []
         self.commons = 0  # the draft's tokens that are common
@@ -142,16 +143,11 @@ class Search:
         return s
 
     def _read(self, start: int, end: int, room: int) -> None:
-        """Consider the posting entries ``start:end`` of a token that is not common (rows
-        not met before): score those whose bound can reach the certified similarity."""
+        """Consider the posting entries ``start:end`` of a token that is not common: score
+        the rows not considered yet whose bound can reach the certified similarity."""
         index = self.index
         rows = index.post_rows[start:end]
-        fresh = ~self.seen[rows]
-        rows = rows[fresh]
-        if rows.size == 0:
-            return
-        self._mark(rows)
-        bound = index.post_ranks[start:end][fresh].astype(np.int32)
+        bound = index.post_ranks[start:end].astype(np.int32)
         if room > RANK_CAP:
             bound[bound >= RANK_CAP] = room  # a capped rank says nothing
         np.minimum(bound, room, out=bound)
@@ -169,7 +165,7 @@ class Search:
             rest = room - self.commons
             np.minimum(bound, weighted + np.minimum(bound - shared, rest), out=bound)
             rows, bound = self._fit(rows, bound)
-        self._consider(rows, bound)
+        self._consider(*self._unmet(rows, bound))
 
     def _count_common(self, room: int) -> None:
         """Consider every row not met yet by how many of the draft's common tokens (all the
@@ -229,35 +225,39 @@ class Search:
             return
         at = np.flatnonzero(np.unpackbits(above[words].view(np.uint8), bitorder="little"))
         rows = (words[at >> 6] << 6) + (at & 63)
-        rows = rows[~self.seen[rows]]
-        self._mark(rows)
         word, bit = rows >> 6, (rows & 63).astype(np.uint64)
         bound = np.full(rows.size, count, dtype=np.int32)
         for shift, plane in enumerate(planes):
             bound += ((plane[word] >> bit) & np.uint64(1)).astype(np.int32) << shift
-        self._consider(*self._fit(rows, bound))
+        self._consider(*self._unmet(*self._fit(rows, bound)))
 
-    def _mark(self, rows: np.ndarray) -> None:
-        """Mark ``rows`` met."""
+    def _unmet(self, rows: np.ndarray, bound: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows (with their bounds) not considered before and whose unit was not removed,
+        marked considered now. Only the rows that passed :meth:`_fit` are looked up: a row
+        met before and found hopeless fails again (its bound only falls, the certified
+        similarity only rises), and the removed units are few."""
+        index = self.index
+        keep = ~self.seen[rows]
+        dead = index.dead
+        if dead is not None and len(dead):
+            # by bisection in the sorted dead ids
+            ids = index.ids[rows]
+            at = np.searchsorted(dead, ids)
+            np.minimum(at, len(dead) - 1, out=at)
+            keep &= dead[at] != ids
+        rows, bound = rows[keep], bound[keep]
         self.seen[rows] = True
         self._marked.append(rows)
+        return rows, bound
 
     def _fit(self, rows: np.ndarray, bound: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The rows (and their bounds on shared tokens) that can reach the certified
-        similarity by length and bound, and whose unit was not removed."""
+        similarity by length and bound."""
         index, n_q = self.index, len(self.query)
         s = self.certified()
         lengths = index.lengths[rows]
         keep = (lengths >= s * n_q - _EPS) & (lengths <= n_q / s + _EPS)
         keep &= bound >= s * np.maximum(lengths, n_q) - _EPS
-        dead = index.dead
-        if dead is not None and len(dead):
-            # by bisection in the sorted dead ids (np.isin compares every row with each of a
-            # few dead ids, one pass per id)
-            ids = index.ids[rows]
-            at = np.searchsorted(dead, ids)
-            np.minimum(at, len(dead) - 1, out=at)
-            keep &= dead[at] != ids
         return rows[keep], bound[keep]
 
     def _consider(self, rows: np.ndarray, bound: np.ndarray) -> None:
