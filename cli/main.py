@@ -124,6 +124,10 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    # numpy's OpenBLAS starts a pool of threads when it is imported; untm does no linear
+    # algebra, and the pool costs some 30 ms of CPU at every start (a user's own
+    # setting is kept; worker processes inherit this one)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from cli import render
 
     for signum in (signal.SIGTERM, signal.SIGHUP):
