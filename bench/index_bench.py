@@ -13,13 +13,13 @@ synthetic padding (as ``bench/match_bench.py`` does), written as a TMX file and 
   process runs. Set-up that only some queries need (the date patterns of the first query
   with a number) is paid by both runs; the issue's first arithmetic, 187 less the
   one-sentence run over 186, is printed beside it and counts that set-up in;
-- the p50 and p95 CPU time of one query in this process, warm, output included (the lookup,
-  its glossary terms and its JSON);
 - next ``untm match`` of one sentence after ``untm build`` added a 118-unit document (the
   letter in ``examples/letter``, English and French);
 - recall: share of 200 edited queries whose best score (``Matcher`` over the memory) equals the
-  exhaustive best (every row scored, same tokens and formula), and the p50 and p95 CPU time of
-  those searches alone (in-process, warm: the index search without the process around it);
+  exhaustive best (every row scored, same tokens and formula);
+- the p50 and p95 CPU time of the 200 searches alone and of the 200 whole queries, output
+  included (the lookup, its glossary terms and its JSON), one after another in a process of
+  their own (warm: the index mapped, the process around them left out);
 - the naive rapidfuzz scan (``process.extractOne`` over every source, ``fuzz.ratio``) on 10
   queries, in the same run, as the baseline.
 
@@ -43,6 +43,7 @@ the import (to build a kept memory at low priority: ``nice -n 19 ... --keep DIR
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import random
@@ -150,8 +151,17 @@ def measure(size: int, folder: Path, *, kept: bool, import_only: bool) -> dict[s
     letter = [str(LETTER / f"letter.{lang}.md") for lang in ("en", "fr")]
     run(["build", *letter, "--memory", str(store)])
     r["after_add_s"], r["after_add_rss"], r["after_add_cpu"] = run(match_one)
-    r["recall"], r["p50_ms"], r["p95_ms"] = recall(store, queries)
-    r["query_p50_ms"], r["query_p95_ms"] = per_query(store, queries)
+    r["recall"] = recall(store, queries)
+    drafts = folder / "queries.json"
+    drafts.write_text(json.dumps(queries), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, __file__, "--timings", str(store), str(drafts)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    r.update(json.loads(out.splitlines()[-1]))
     if kept:
         run(["remove", "letter.en.md", "--memory", str(store)])
     naive = []
@@ -165,9 +175,8 @@ def measure(size: int, folder: Path, *, kept: bool, import_only: bool) -> dict[s
     return r
 
 
-def recall(store: Path, queries: list[str]) -> tuple[float, float, float]:
-    """Share of queries whose best match score is the exhaustive best over every row, and
-    the p50 and p95 of a search's CPU time (ms, in this process, the index mapped)."""
+def recall(store: Path, queries: list[str]) -> float:
+    """Share of queries whose best match score is the exhaustive best over every row."""
     import numpy as np
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
@@ -191,11 +200,8 @@ def recall(store: Path, queries: list[str]) -> tuple[float, float, float]:
                 ]
             )
         hits = 0
-        times = []
         for q in queries:
-            t0 = time.process_time()
             found = live.search(q, top=3, min_score=50)
-            times.append(1000 * (time.process_time() - t0))
             got = found[0][2] if found else 0.0
             best = 0.0
             for part, rows in zip(live.parts, codes, strict=True):
@@ -206,16 +212,14 @@ def recall(store: Path, queries: list[str]) -> tuple[float, float, float]:
                     best = max(best, 100 * top[1])
             best = best if best >= 50 else 0.0
             hits += abs(got - best) < 1e-6
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return hits / len(queries), statistics.median(times), p95
+    return hits / len(queries)
 
 
-def per_query(store: Path, queries: list[str]) -> tuple[float, float]:
-    """The p50 and p95 CPU time (ms) of one query in this process, warm: the lookup, the
-    glossary terms of the query and their JSON, as ``untm match --json`` does them."""
-    import json
-
+def timings(store: Path, queries: list[str]) -> dict[str, float]:
+    """The p50 and p95 CPU time (ms) of a search alone and of one whole query (the lookup,
+    the glossary terms of the query and their JSON, as ``untm match --json`` does them), warm,
+    one query after another; run in a process of its own (``--timings``), without this
+    bench's millions of sentences in memory."""
     from cli.commands.glossary import active_glossary
     from tm import jsonable
     from tm.match import Matcher
@@ -223,17 +227,30 @@ def per_query(store: Path, queries: list[str]) -> tuple[float, float]:
     from tm.models import Segment
 
     glossary = active_glossary(None, memory=str(store))
-    times = []
+    searches, whole = [], []
     with Memory.open(store, create=False) as memory:
         matcher = Matcher(memory)
+        live = matcher.index("en")
         matcher.match_segments([Segment(0, 0, "body", queries[-1], 0, 0)], glossary=glossary)
+        for q in queries:
+            t0 = time.process_time()
+            live.search(q, top=3, min_score=50)
+            searches.append(1000 * (time.process_time() - t0))
         for i, q in enumerate(queries):
             t0 = time.process_time()
             found = matcher.match_segments([Segment(i, i, "body", q, 0, len(q))], glossary=glossary)
             json.dumps(jsonable.matches_data(found), ensure_ascii=False, indent=2)
-            times.append(1000 * (time.process_time() - t0))
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            whole.append(1000 * (time.process_time() - t0))
+
+    def p95(times: list[float]) -> float:
+        return sorted(times)[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+    return {
+        "p50_ms": statistics.median(searches),
+        "p95_ms": p95(searches),
+        "query_p50_ms": statistics.median(whole),
+        "query_p95_ms": p95(whole),
+    }
 
 
 ROWS = [
@@ -270,7 +287,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="100,000 segments only")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the memories in DIR/<size>")
     parser.add_argument("--import-only", action="store_true", help="stop after the import")
+    parser.add_argument("--timings", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.timings:
+        store, drafts = args.timings
+        print(json.dumps(timings(store, json.loads(drafts.read_text(encoding="utf-8")))))
+        return
     if not POOL.is_file():
         raise SystemExit(f"{POOL} not found: the bench needs ../shared/data beside the checkout")
     # bytecode, as an installed untm has it (pip compiles on install)
