@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from tm import access
+from tm import postgres as postgres_module
 from tm.documents import DocumentStore
 from tm.errors import InputError, StoreError
 from tm.live_index import LiveIndex
@@ -373,6 +374,29 @@ def test_concordance_in_postgresql_finds_what_sqlite_finds(
             postgres.concordance(needle, langs=langs)
         return
     assert [u.variants for u in postgres.concordance(needle, langs=langs)] == expected
+
+
+@pytest.mark.parametrize("in_transaction", [False, True])
+def test_concordance_finds_the_same_by_windows_and_by_the_trigram_index(
+    both: tuple[Memory, Memory], monkeypatch: pytest.MonkeyPatch, in_transaction: bool
+) -> None:
+    """Tiny windows and walk: each search goes through windows, batches cut short by the
+    limit, and the rare needle's path (the index, the planner told so in a savepoint when a
+    transaction is open), and finds what SQLite finds, in order, at every limit."""
+    monkeypatch.setattr(postgres_module, "_WINDOW", 8)
+    monkeypatch.setattr(postgres_module, "_WALK", 10)
+    monkeypatch.setattr(postgres_module, "_FIRST_BATCH", 1)
+    sqlite, postgres = both
+    if in_transaction:
+        postgres.backend.begin_read()
+    for needle in ("strasse", "conseil", "2024", "full", "de", "'", "e", "zzz"):
+        for limit in (1, 2, 3, 50):
+            expected = [u.variants for u in sqlite.concordance(needle, limit=limit)]
+            found = [u.variants for u in postgres.concordance(needle, limit=limit)]
+            assert found == expected, (needle, limit)
+    assert postgres.connection.in_transaction == in_transaction
+    settings_now = postgres.connection.execute("SHOW enable_indexscan").fetchone()
+    assert settings_now[0] == "on"  # the planner is as it was after the search
 
 
 # --- untm copy -------------------------------------------------------------------------------

@@ -514,35 +514,83 @@ class PgBackend(Backend):
         return [(int(a), int(b)) for a, b in pairs]
 
     def concordance_ids(self, needle: str, bases: str, limit: int) -> list[int]:
-        """Candidates by SQL (see :func:`tm.pg_search.prefilter`), in id order and in batches, each
-        checked exactly as SQLite's ``untm_find`` does, until ``limit`` are found. Each
-        condition of the prefilter is a query of its own (each can use its own index: the
-        trigram index, the partial index of unusual units), their rows joined by id."""
+        """Candidates by SQL (see :func:`tm.pg_search.prefilter`), in id order, each checked
+        exactly as SQLite's ``untm_find`` does, until ``limit`` are found.
+
+        The plan is chosen here, not left to PostgreSQL's estimate of how many texts a regular
+        expression matches (a guess from a sample, which flips between runs): first the
+        lowest ids are walked a window at a time (:data:`_WINDOW` ids, at most
+        :data:`_WALK`), where a common needle is found at once; a needle still short of
+        ``limit`` after them is rare, and the rest comes through the trigram index (index
+        scans off for those queries) instead of a walk of the whole table."""
         branches = pg_search.prefilter(needle)
-        sql = " UNION ".join(
-            f"(SELECT id, variants FROM units WHERE id > ? AND {where} ORDER BY id LIMIT ?)"
-            for where, _ in branches
-        )
-        if len(branches) > 1:
-            sql = f"SELECT id, variants FROM ({sql}) AS candidates ORDER BY id LIMIT ?"
+        top = self.pg.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()
+        highest = int(top[0]) if top is not None else 0
+        batch = min(_BATCH, max(_FIRST_BATCH, 2 * limit))
         found: list[int] = []
         last = 0
-        while len(found) < limit:
-            params: list[Any] = []
-            for _, given in branches:
-                params += [last, *given, _BATCH]
-            if len(branches) > 1:
-                params.append(_BATCH)
-            rows = self.pg.execute(sql, params).fetchall()
+        walked = 0
+        while len(found) < limit and last < highest:
+            walk = walked < _WALK or branches[0][0] == "TRUE"
+            upper = last + _WINDOW if walk else highest
+            rows = self._candidates(branches, last, upper, batch, rare=not walk)
             for uid, data in rows:
                 if variant_contains(data, needle, bases):
                     found.append(int(uid))
                     if len(found) == limit:
                         break
-            if len(rows) < _BATCH:
-                break
-            last = rows[-1][0]
+            if len(rows) == batch:  # the window holds more: go on after the last row read
+                walked += int(rows[-1][0]) - last
+                last = int(rows[-1][0])
+            else:
+                walked += upper - last
+                last = upper
+            batch = min(_BATCH, 2 * batch)
         return found
+
+    def _candidates(
+        self,
+        branches: Sequence[tuple[str, tuple[Any, ...]]],
+        last: int,
+        upper: int,
+        batch: int,
+        *,
+        rare: bool,
+    ) -> list[tuple[int, str]]:
+        """The first ``batch`` units with ``last < id <= upper`` meeting a prefilter condition,
+        by id; each condition is a query of its own (each can use its own index: the trigram
+        index, the partial index of unusual units), their rows joined by id. ``rare``: the
+        conditions are read through their indexes (bitmap scans) rather than by walking ids."""
+        sql = " UNION ".join(
+            f"(SELECT id, variants FROM units WHERE id > ? AND id <= ? AND {where} "
+            "ORDER BY id LIMIT ?)"
+            for where, _ in branches
+        )
+        params: list[Any] = []
+        for _, given in branches:
+            params += [last, upper, *given, batch]
+        if len(branches) > 1:
+            sql = f"SELECT id, variants FROM ({sql}) AS candidates ORDER BY id LIMIT ?"
+            params.append(batch)
+        if not rare:
+            return [(int(i), str(v)) for i, v in self.pg.execute(sql, params).fetchall()]
+        raw = self.pg.raw
+        inside = self.pg.in_transaction
+        with self.pg.errors():
+            # SET LOCAL lasts to the end of the transaction, or to a rollback to a savepoint
+            # made before it: the planner is as it was for whatever runs next
+            raw.execute("SAVEPOINT untm_plan" if inside else "BEGIN READ ONLY")
+            try:
+                raw.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+                rows = self.pg.execute(sql, params).fetchall()
+            finally:
+                if not raw.closed and not raw.broken:
+                    raw.execute(
+                        "ROLLBACK TO SAVEPOINT untm_plan; RELEASE SAVEPOINT untm_plan"
+                        if inside
+                        else "COMMIT"
+                    )
+        return [(int(i), str(v)) for i, v in rows]
 
     def prepare_index(self, memory: MemoryView, lang: str) -> None:
         """Nothing to prepare: the index follows the revision log inside the snapshot."""
@@ -611,3 +659,9 @@ class PgBackend(Backend):
 
 #: writes changing more rows than this refresh the planner's statistics of ``units``
 _ANALYZE_AFTER = 20_000
+#: concordance walks the lowest ids this many at a time, and this many in all before it
+#: takes the rest through the trigram index
+_WINDOW = 10_000
+_WALK = 40_000
+#: the candidates concordance's first query reads at least (each next one reads twice as many)
+_FIRST_BATCH = 64
