@@ -92,16 +92,18 @@ class Matcher:
                 self._indexes[lang] = self._memory.backend.match_index(self._memory, lang)
         return self._indexes[lang]
 
-    def _fetch(self, ids: Sequence[int]) -> list[tuple[int, Unit, str | None]]:
+    def _fetch(self, ids: Sequence[int]) -> dict[int, tuple[Unit, str | None]]:
+        """The units ``ids`` name, with their origins (a unit gone since the index was read
+        is left out): two queries, however many ids."""
         if self._memory is None:
-            return [(i, self._units[i], self._origin) for i in ids]
+            return {i: (self._units[i], self._origin) for i in ids}
         units = self._memory.get(ids)
         if len(units) != len(ids):
             # a unit went away since the index was loaded: pair ids and units one by one
             pairs = [(i, self._memory.get([i])) for i in ids]
             ids, units = [i for i, u in pairs if u], [u[0] for _, u in pairs if u]
         origins = _origins(self._memory, ids)
-        return [(i, u, origins.get(i)) for i, u in zip(ids, units, strict=True)]
+        return {i: (u, origins.get(i)) for i, u in zip(ids, units, strict=True)}
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -124,24 +126,44 @@ class Matcher:
         whose memory neighbours are the same is an in-context match (101). Without either
         neighbour, no match is in context.
         """
-        lang = _lang.base(src_lang or self.src_lang)
+        found = self._search(
+            text, src_lang or self.src_lang, top, min_score, _Context(previous, following)
+        )
+        fetched = self._fetch(found.unit_ids())
+        return self._score(found, fetched, target_langs=target_langs, top=top, min_score=min_score)
+
+    def _search(
+        self, text: str, src_lang: str, top: int, min_score: float, context: _Context
+    ) -> _Found:
+        """The index rows most like ``text`` (a few more than ``top``, and the copies of an
+        exact match that may be in context)."""
+        lang = _lang.base(src_lang)
         index = self.index(lang)
         # similarity tops out at 100: an in-context match (101) is found as a 100
         hits = index.search(text, top=top + 2, min_score=min(min_score, 100.0))
-        if not hits:
-            return []
-        context = _Context(previous, following)
         if len(hits) == top + 2 and hits[-1][2] >= 100.0 and context.given:
             # more copies of the sentence than were kept: the one in context may be among them
             hits += _more_in_context(index, text, hits, context)
+        return _Found(text, lang, index, hits, context)
+
+    def _score(
+        self,
+        found: _Found,
+        fetched: dict[int, tuple[Unit, str | None]],
+        *,
+        target_langs: Sequence[str] | None,
+        top: int,
+        min_score: float,
+    ) -> list[Match]:
+        """``found``'s rows scored as a CAT tool does, with their units (``fetched``)."""
+        if not found.hits:
+            return []
+        text, lang, context = found.text, found.lang, found.context
         wanted = None if target_langs is None else {_lang.base(t) for t in target_langs}
-        parts = index.parts
-        fetched = {
-            i: (u, o) for i, u, o in self._fetch(list({int(parts[p].ids[r]) for p, r, _ in hits}))
-        }
+        parts = found.index.parts
         best: dict[int, Match] = {}
         draft = tokenize(text, lang)
-        for p, row, similarity_ in hits:
+        for p, row, similarity_ in found.hits:
             if _settled(best, top, min_score, similarity_):
                 break  # the hits left, no more similar, cannot change the result
             part_index = parts[p]
@@ -205,16 +227,25 @@ class Matcher:
         glossary terms each contains (equivalents kept for ``target_langs``)."""
         lang = _lang.base(src_lang or self.src_lang)
         wanted = None if target_langs is None else {_lang.base(t) for t in target_langs}
-        out = []
-        for i, seg in enumerate(segments):
-            matches = self.lookup(
+        found = [
+            self._search(
                 seg.text,
-                src_lang=lang,
-                target_langs=target_langs,
-                top=top,
-                min_score=min_score,
-                previous=segments[i - 1].text if i > 0 else None,
-                following=segments[i + 1].text if i + 1 < len(segments) else None,
+                lang,
+                top,
+                min_score,
+                _Context(
+                    segments[i - 1].text if i > 0 else None,
+                    segments[i + 1].text if i + 1 < len(segments) else None,
+                ),
+            )
+            for i, seg in enumerate(segments)
+        ]
+        # the units of every segment's candidates in one read, not a round trip per segment
+        fetched = self._fetch(list(dict.fromkeys(i for f in found for i in f.unit_ids())))
+        out = []
+        for seg, candidates in zip(segments, found, strict=True):
+            matches = self._score(
+                candidates, fetched, target_langs=target_langs, top=top, min_score=min_score
             )
             terms: list[TermHit] = []
             if glossary is not None:
@@ -274,6 +305,22 @@ def _settled(best: dict[int, Match], top: int, min_score: float, similarity: flo
     can (101 in context, else its similarity rounded down): scoring such hits is wasted."""
     ceiling = 101.0 if similarity >= 100.0 - 1e-9 else math.floor(similarity + 1e-9)
     return sum(1 for m in best.values() if m.score >= min_score and m.score > ceiling) >= top
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """The index rows found for one draft segment, before their units are read."""
+
+    text: str
+    lang: str
+    index: LiveIndex
+    hits: list[tuple[int, int, float]]
+    context: _Context
+
+    def unit_ids(self) -> list[int]:
+        """The ids of the units of the rows found (each once)."""
+        parts = self.index.parts
+        return list(dict.fromkeys(int(parts[p].ids[r]) for p, r, _ in self.hits))
 
 
 def _sentence_targets(m: Match, sentences: Sequence[str], part: int) -> dict[str, str]:
