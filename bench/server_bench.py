@@ -17,6 +17,12 @@ Printed: requests per second, errors, p50/p95/max per kind under load and alone,
 issue's targets (0 errors, p95 term look-up <= 50 ms, p95 match <= 300 ms). Every request
 goes to 127.0.0.1 only; the run stops by itself (time-bounded loops, request timeouts).
 
+A PostgreSQL memory of a million units takes a long time to store: ``--keep-cluster DIR``
+(with ``--postgres auto``) keeps the throwaway cluster in ``DIR`` (outside the repository)
+between runs, stopped at the end, and its database ``untm_bench_<units>`` once stored is used
+again as it is (the documents earlier runs built in it are removed first, so each run starts
+from the same memory; the match indexes are always built anew).
+
 Run: ``.venv/bin/python bench/server_bench.py`` (1,000,000 units, 32 clients, 60 s) or
 ``--quick`` (20,000 units, 8 clients, 10 s); add ``--postgres auto`` for PostgreSQL.
 """
@@ -50,6 +56,7 @@ import pgcluster  # noqa: E402
 from match_bench import SEED, edit, memory_of  # noqa: E402
 
 from tm import access  # noqa: E402
+from tm.documents import DocumentStore  # noqa: E402
 from tm.memory import Memory  # noqa: E402
 from tm.models import Unit, Variant  # noqa: E402
 
@@ -67,19 +74,31 @@ TERMS = [
 ]
 
 
+#: meta key of a memory this bench stored whole (its size), so that a kept one is used again
+STORED = "bench_units"
+
+
 def build_memory(target: str, size: int) -> list[str]:
     """A memory of ``size`` en-fr units at ``target`` (a file or a URL); returns its English
-    sources."""
+    sources. A memory this bench stored whole before is used as it is, without the documents
+    earlier runs built."""
     pairs, synthetic = memory_of(size)
     print(f"memory: {size:,} units ({synthetic:,} synthetic)", flush=True)
     start = time.perf_counter()
     with Memory.open(target) as store:
+        if store.meta().get(STORED) == str(size):
+            documents = DocumentStore(store)
+            for record in documents.records():
+                documents.remove(record.id)
+            print(f"memory kept from an earlier run: {target}", flush=True)
+            return [en for en, _ in pairs]
         batch = 50_000
         for begin in range(0, len(pairs), batch):
             store.add(
                 Unit((Variant("en", en), Variant("fr", fr)), tuid=f"b{begin + i}")
                 for i, (en, fr) in enumerate(pairs[begin : begin + batch])
             )
+        store.set_meta(STORED, str(size))
     print(f"memory stored in {time.perf_counter() - start:.0f} s", flush=True)
     return [en for en, _ in pairs]
 
@@ -243,15 +262,37 @@ def main() -> int:
         metavar="URL",
         help="the memory in PostgreSQL: an empty database's URL, or 'auto' (a throwaway cluster)",
     )
+    parser.add_argument(
+        "--keep-cluster",
+        metavar="DIR",
+        type=Path,
+        help="with --postgres auto: keep the cluster and its memory in DIR for the next run",
+    )
     args = parser.parse_args()
+    if args.keep_cluster is not None and args.postgres != "auto":
+        parser.error("--keep-cluster goes with --postgres auto")
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="untm-bench-")))
-        if args.postgres == "auto":
+        if args.postgres == "auto" and args.keep_cluster is not None:
+            admin = stack.enter_context(pgcluster.cluster(args.keep_cluster))
+            units = args.units or (20_000 if args.quick else 1_000_000)
+            memory = kept_database(admin, f"untm_bench_{units}")
+        elif args.postgres == "auto":
             admin = stack.enter_context(pgcluster.cluster())
             memory = stack.enter_context(pgcluster.new_database(admin))
         else:
             memory = args.postgres or str(folder / "bench.sqlite")
         return run(args, memory, folder, postgres=bool(args.postgres))
+
+
+def kept_database(admin: str, name: str) -> str:
+    """The URL of database ``name`` of the cluster at ``admin``, created when missing."""
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
+    return f"{admin.rsplit('/', 1)[0]}/{name}"
 
 
 def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) -> int:

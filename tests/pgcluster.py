@@ -2,7 +2,9 @@
 
 :func:`cluster` starts one in a temporary folder on a free loopback port (trust auth, no
 durability: fsync off) with Debian's server programs, as user ``postgres`` when run as root
-(initdb refuses root), and stops and removes it at the end, whatever happens.
+(initdb refuses root), and stops and removes it at the end, whatever happens. Given a folder
+(``keep``), the cluster lives there instead and outlives the run (stopped, not removed), so a
+benchmark can reuse a large memory it made before.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def cluster() -> Iterator[str]:
-    """Start a cluster; yield its admin URL (user postgres, database postgres).
+def cluster(keep: Path | None = None) -> Iterator[str]:
+    """Start a cluster (in ``keep``, made there if it holds none, and left there at the end;
+    else in a temporary folder); yield its admin URL (user postgres, database postgres).
 
     Raises:
         FileNotFoundError: PostgreSQL's server programs are not installed.
@@ -47,7 +50,9 @@ def cluster() -> Iterator[str]:
     programs = bindir()
     if programs is None:
         raise FileNotFoundError("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
-    folder = Path(tempfile.mkdtemp(prefix="untm-pg-"))
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+    folder = keep.resolve() if keep is not None else Path(tempfile.mkdtemp(prefix="untm-pg-"))
     run_as: list[str] = []
     if os.getuid() == 0:  # initdb refuses to run as root
         run_as = ["runuser", "-u", "postgres", "--"]
@@ -56,10 +61,11 @@ def cluster() -> Iterator[str]:
     data = folder / "data"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
     initdb = [str(programs / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]
-    subprocess.run(
-        [*run_as, *initdb, "-E", "UTF8", "--locale=C", "--no-sync"],
-        **quiet,  # type: ignore[call-overload]
-    )
+    if not (data / "PG_VERSION").is_file():
+        subprocess.run(
+            [*run_as, *initdb, "-E", "UTF8", "--locale=C", "--no-sync"],
+            **quiet,  # type: ignore[call-overload]
+        )
     options = (
         f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off"
@@ -73,12 +79,13 @@ def cluster() -> Iterator[str]:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
-            [*run_as, *pg_ctl, "-m", "immediate", "stop"],
+            [*run_as, *pg_ctl, "-m", "immediate" if keep is None else "fast", "stop"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             check=False,
         )
-        shutil.rmtree(folder, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 _databases = itertools.count(1)
