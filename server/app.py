@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
@@ -35,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server.errors import HttpError, http_error, unexpected, untm_error
 from server.openapi import openapi
 from server.service import Limits, Service
+from server.work_pool import WorkPool
 from tm import access, jsonable
 from tm.errors import InputError, UntmError
 from tm.models import Document
@@ -59,7 +61,8 @@ def create_app(
     """
     limits = limits or Limits()
     service = Service(memory, glossaries=glossaries, limits=limits)
-    api = _Api(service)
+    pool = WorkPool(memory, glossaries=glossaries, limits=limits, processes=limits.work_processes)
+    api = _Api(service, pool)
     routes = [
         Route("/api/health", api.health),
         Route("/api/openapi.json", api.openapi),
@@ -91,7 +94,18 @@ def create_app(
         HttpError: http_error,
         Exception: unexpected,
     }
-    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            pool.close()
+
+    return Starlette(
+        routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan
+    )
 
 
 def _static() -> Path:
@@ -101,15 +115,18 @@ def _static() -> Path:
 class _Api:
     """The endpoints, bound to one :class:`Service`."""
 
-    def __init__(self, service: Service) -> None:
+    def __init__(self, service: Service, pool: WorkPool) -> None:
         self.service = service
+        #: matches and checks run there (server.work_pool)
+        self.pool = pool
         self._limiters: dict[str, anyio.CapacityLimiter] = {}
 
     async def _heavy(self, work: Callable[[], T], *, kind: str = "work") -> T:
-        """Run ``work`` (a match, a concordance, a build: tens of milliseconds or more) on one
-        of the few threads kept for its ``kind`` (``work``: matches, checks, exports, builds;
+        """Run ``work`` (a concordance, a build, an export: tens of milliseconds or more) on
+        one of the few threads kept for its ``kind`` (``work``: exports, builds, uploads;
         ``search``: concordances, which mostly wait on the database), so that look-ups, which
-        take a few milliseconds, are never queued behind it nor starved of the interpreter."""
+        take a few milliseconds, are never queued behind it. (Matches and checks, which are
+        Python all along, run in processes of their own: :mod:`server.work_pool`.)"""
         limiter = self._limiters.get(kind)
         if limiter is None:
             limiter = self._limiters[kind] = anyio.CapacityLimiter(
@@ -201,10 +218,8 @@ class _Api:
         chosen = None if str(targets).lower() == "all" else [str(targets)]
         min_score = _float(fields.get("min_score"), 50.0, "min_score")
         top = _int(fields.get("top"), 3, "top")
-        results = await self._heavy(
-            lambda: self.service.match(document, target_langs=chosen, min_score=min_score, top=top)
-        )
-        return JSONResponse(jsonable.matches_data(results))
+        body = await self.pool.match(document, target_langs=chosen, min_score=min_score, top=top)
+        return Response(body, media_type="application/json")
 
     async def check(self, request: Request) -> Response:
         """As ``untm check --json``: a draft, or a translation with its source."""
@@ -218,8 +233,8 @@ class _Api:
             if not target_lang:
                 raise InputError("target_text needs target_lang")
             translation = self.service.draft(_str(fields, "target_text"), str(target_lang))
-        findings = await self._heavy(lambda: self.service.check(source, translation))
-        return JSONResponse(jsonable.findings_data(findings))
+        body = await self.pool.check(source, translation)
+        return Response(body, media_type="application/json")
 
     async def export(self, request: Request) -> Response:
         """As ``untm export``, streamed: one file as it is, several as a zip archive."""

@@ -1,0 +1,133 @@
+"""Matches and checks in processes of their own, at a lower CPU priority than the server's.
+
+A match is tens of milliseconds of Python. In the server's process it would hold the
+interpreter (one thread runs Python at a time) from the event loop that reads and answers
+every request and from the term look-ups beside it; and the operating system would share the
+cores evenly between a look-up and a match. So each server process hands matches and checks
+to a few processes of its own (:class:`WorkPool`), each with its own connection to the memory
+and its own match index (mapped from the same cache files), run at a lower priority (``nice``):
+on a busy machine the operating system runs look-ups, the database and the event loop first,
+and drafts take the time left. What a process sends back is the answer's JSON, ready to send.
+
+The processes are spawned (a fork would share the server's connections) when the server starts
+(:meth:`WorkPool.start`, else at the first work), and stop with the pool, or by themselves when
+the server process that made them is gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import weakref
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from server.service import Limits, Service
+from tm import jsonable
+from tm.models import Document
+
+__all__ = ["NICE", "WorkPool"]
+
+#: how much lower the pool's processes run than the server's (0..19; ``nice`` 10: about a
+#: tenth of a core's time against one busy process of normal priority)
+NICE = 10
+
+#: this process's service, when it is one of a pool's processes
+_service: Service | None = None
+
+
+class WorkPool:
+    """``processes`` worker processes serving ``memory`` as :class:`Service` does."""
+
+    def __init__(
+        self,
+        memory: str | Path,
+        *,
+        glossaries: Sequence[Path],
+        limits: Limits,
+        processes: int,
+    ) -> None:
+        self.processes = processes
+        self._executor = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start,
+            initargs=(str(memory), tuple(glossaries), limits, os.getpid()),
+        )
+        # a pool dropped without close() (a test's app) stops its processes too
+        weakref.finalize(self, self._executor.shutdown, wait=False, cancel_futures=True)
+
+    async def start(self) -> None:
+        """Start every process now (each starts at the first work it is given otherwise:
+        seconds of imports and a connection, which the first drafts would wait for)."""
+        await asyncio.gather(
+            *(asyncio.wrap_future(self._executor.submit(_ready)) for _ in range(self.processes))
+        )
+
+    async def match(
+        self,
+        document: Document,
+        *,
+        target_langs: Sequence[str] | None,
+        min_score: float,
+        top: int,
+    ) -> bytes:
+        """As :meth:`Service.match`, as ``untm match --json`` writes it."""
+        chosen = None if target_langs is None else tuple(target_langs)
+        future = self._executor.submit(_match, document, chosen, min_score, top)
+        return await asyncio.wrap_future(future)
+
+    async def check(self, source: Document, translation: Document | None) -> bytes:
+        """As :meth:`Service.check`, as ``untm check --json`` writes it."""
+        return await asyncio.wrap_future(self._executor.submit(_check, source, translation))
+
+    def close(self) -> None:
+        """Stop the processes (work waiting is dropped; work running is not waited for)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _start(memory: str, glossaries: tuple[Path, ...], limits: Limits, parent: int) -> None:
+    """A pool process's start: lower priority, the service, and a watch on the parent."""
+    global _service
+    os.nice(NICE)
+    # Ctrl-C reaches the whole process group: the server stops this process (close())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _service = Service(memory, glossaries=glossaries, limits=limits)
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    """End this process when the server process that made it is gone (killed, not stopped)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _ready() -> None:
+    """Nothing: the work that starts a process."""
+
+
+def _json(data: object) -> bytes:
+    """``data`` as the server's JSON responses are written."""
+    return json.dumps(
+        data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def _match(
+    document: Document, target_langs: tuple[str, ...] | None, min_score: float, top: int
+) -> bytes:
+    assert _service is not None
+    found = _service.match(document, target_langs=target_langs, min_score=min_score, top=top)
+    return _json(jsonable.matches_data(found))
+
+
+def _check(source: Document, translation: Document | None) -> bytes:
+    assert _service is not None
+    return _json(jsonable.findings_data(_service.check(source, translation)))
