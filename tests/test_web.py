@@ -1,9 +1,10 @@
 """The web page in a real browser: Debian's chromium, headless, driven by Playwright.
 
-A real ``untm serve`` runs on a loopback port over the letter's memory. The browser signs in
-with a reader token, looks a name up and sees its six official forms side by side, then pastes
-a draft and sees its matches and its terminology findings. On failure a screenshot is kept in
-``test-artifacts/`` (or ``$UNTM_TEST_ARTIFACTS``).
+A real ``untm serve`` runs on a loopback port over the letter's memory, in SQLite and then in
+PostgreSQL (when a test cluster is there: ``postgres_admin``). The browser signs in with a reader
+token, looks a name up and sees its six official forms side by side, then pastes a draft and
+sees its matches and its terminology findings. On failure a screenshot is kept in
+``test-artifacts/`` (or ``$UNTM_TEST_ARTIFACTS``), named after the test and its memory.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from pgcluster import new_database
 from typer.testing import CliRunner
 
 from cli.main import app as cli
@@ -49,15 +52,27 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str, str]]:
     if not Path(CHROMIUM).is_file():
         pytest.skip("chromium is not installed (Debian package chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     folder = tmp_path_factory.mktemp("web")
-    memory = folder / "letter.sqlite"
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            memory = str(folder / "letter.sqlite")
+        else:
+            memory = stack.enter_context(new_database(request.getfixturevalue("postgres_admin")))
+        yield from _served(memory, folder)
+
+
+def _served(memory: str, folder: Path) -> Iterator[tuple[str, str, str]]:
+    """``untm serve`` on a free loopback port over the letter (en, ar, fr, zh) in ``memory``;
+    yields its URL, a reader token and an editor token."""
     files = [str(LETTER / f"letter.{lang}.md") for lang in ("en", "ar", "fr", "zh")]
-    assert CliRunner().invoke(cli, ["build", *files, "-m", str(memory)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["build", *files, "-m", memory]).exit_code == 0
     with Memory.open(memory, create=False) as store:
         token = access.add_token(store, "browser test", "reader")[1]
         editor = access.add_token(store, "browser editor", "editor")[1]
@@ -65,7 +80,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
     log = folder / "serve.log"
     with log.open("wb") as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "serve", "-m", str(memory), "--port", str(port)],
+            [sys.executable, "-m", "cli.main", "serve", "-m", memory, "--port", str(port)],
             stdout=subprocess.DEVNULL,
             stderr=errors,
             cwd=ROOT,
