@@ -25,7 +25,7 @@ from tm import postgres as postgres_module
 from tm.documents import DocumentStore
 from tm.errors import InputError, StoreError
 from tm.live_index import LiveIndex
-from tm.memory import Memory
+from tm.memory import SCHEMA_VERSION, Memory
 from tm.models import Unit, Variant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,6 +212,37 @@ def test_a_foreign_database_is_refused_unchanged(postgres_url: str) -> None:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
         ).fetchall()
         assert tables == [("invoices",)]
+
+
+@pytest.mark.parametrize(
+    ("version", "said"),
+    [(SCHEMA_VERSION + 1, "upgrade untm"), (SCHEMA_VERSION - 1, "copy it anew"), (0, "copy")],
+)
+def test_a_memory_of_another_schema_version_is_one_line_exit_4_or_503(
+    postgres_url: str, version: int, said: str
+) -> None:
+    """A database an older or newer untm made: the CLI says so in one line (exit 4), a
+    server refuses to start, and one already running answers 503 with that line."""
+    from starlette.testclient import TestClient
+
+    from server.app import create_app
+
+    with Memory.open(postgres_url) as memory:
+        memory.add([Unit((Variant("en", "Peace"), Variant("fr", "Paix")))])
+        token = access.add_token(memory, "reader", "reader")[1]
+    client = TestClient(create_app(postgres_url))  # started while the memory was current
+    signature = f"untm:0.0.1|schema:{version}" if version else "untm:0.0.1"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("UPDATE meta SET value = %s WHERE key = 'signature'", (signature,))
+    for args in (["stats", "-m", postgres_url], ["serve", "-m", postgres_url, "--port", "1"]):
+        result = _run(*args)
+        assert result.exit_code == 4, result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert f"schema version {version}" in line
+        assert said in line
+    response = client.get("/api/stats", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 503
+    assert said in response.json()["error"]["message"]
 
 
 @pytest.mark.parametrize("what", ["unreachable", "missing database"])
