@@ -117,22 +117,18 @@ class _Api:
 
     def __init__(self, service: Service, pool: WorkPool) -> None:
         self.service = service
-        #: matches and checks run there (server.work_pool)
+        #: matches, checks and concordances run there (server.work_pool)
         self.pool = pool
-        self._limiters: dict[str, anyio.CapacityLimiter] = {}
+        self._limiter: anyio.CapacityLimiter | None = None
 
-    async def _heavy(self, work: Callable[[], T], *, kind: str = "work") -> T:
-        """Run ``work`` (a concordance, a build, an export: tens of milliseconds or more) on
-        one of the few threads kept for its ``kind`` (``work``: exports, builds, uploads;
-        ``search``: concordances, which mostly wait on the database), so that look-ups, which
-        take a few milliseconds, are never queued behind it. (Matches and checks, which are
-        Python all along, run in processes of their own: :mod:`server.work_pool`.)"""
-        limiter = self._limiters.get(kind)
-        if limiter is None:
-            limiter = self._limiters[kind] = anyio.CapacityLimiter(
-                self.service.limits.heavy_requests
-            )
-        return await anyio.to_thread.run_sync(work, limiter=limiter)
+    async def _heavy(self, work: Callable[[], T]) -> T:
+        """Run ``work`` (a build, an export, an upload read: tens of milliseconds or more) on
+        one of the few threads kept for it, so that look-ups, which take a few milliseconds,
+        are never queued behind it. (Matches, checks and concordances run in processes of
+        their own: :mod:`server.work_pool`.)"""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self.service.limits.heavy_requests)
+        return await anyio.to_thread.run_sync(work, limiter=self._limiter)
 
     # --- who is asking ------------------------------------------------------------------------
 
@@ -195,12 +191,8 @@ class _Api:
         query = request.query_params.get("q", "")
         lang = request.query_params.get("lang") or None
         limit = _int(request.query_params.get("limit"), 50, "limit")
-        # searches have threads of their own: one that waits long on the database never holds
-        # up a match
-        hits = await self._heavy(
-            lambda: self.service.concordance(query, lang=lang, limit=limit), kind="search"
-        )
-        return JSONResponse(jsonable.units_data(hits, langs=[lang] if lang else []))
+        body = await self.pool.concordance(query, lang=lang, limit=limit)
+        return Response(body, media_type="application/json")
 
     async def stats(self, request: Request) -> Response:
         """As ``untm stats --json``."""

@@ -45,10 +45,11 @@ class Limits:
     upload_bytes: int = 32 * 1024 * 1024
     text_chars: int = 200_000
     results: int = 200
-    #: requests doing heavy work (concordance, export, build) at once in one server process;
-    #: more wait their turn, while look-ups go on beside them
+    #: requests doing heavy work (export, build) at once in one server process; more wait
+    #: their turn, while look-ups go on beside them
     heavy_requests: int = 2
-    #: processes of each server process that match and check drafts (server.work_pool)
+    #: processes of each server process that match and check drafts, and as many that run
+    #: concordances (server.work_pool)
     work_processes: int = 2
 
 

@@ -1,10 +1,12 @@
-"""Matches and checks in processes of their own, at a lower CPU priority than the server's.
+"""Matches, checks and concordances in processes of their own, at a lower CPU priority than
+the server's.
 
 A match is tens of milliseconds of Python. In the server's process it would hold the
 interpreter (one thread runs Python at a time) from the event loop that reads and answers
 every request and from the term look-ups beside it; and the operating system would share the
-cores evenly between a look-up and a match. So each server process hands matches and checks
-to a few processes of its own (:class:`WorkPool`), each with its own connection to the memory
+cores evenly between a look-up and a match. A concordance waits mostly on the database, but
+checks its candidates in Python. So each server process hands this work to a few processes of
+its own (:class:`WorkPool`), each with its own connection to the memory
 and its own match index (mapped from the same cache files), run at a lower priority (``nice``):
 on a busy machine the operating system runs look-ups, the database and the event loop first,
 and drafts take the time left. What a process sends back is the answer's JSON, ready to send.
@@ -43,7 +45,9 @@ _service: Service | None = None
 
 
 class WorkPool:
-    """``processes`` worker processes serving ``memory`` as :class:`Service` does."""
+    """Worker processes serving ``memory`` as :class:`Service` does: ``processes`` for drafts
+    (match, check) and as many for concordance searches, so that neither kind waits in the
+    other's queue."""
 
     def __init__(
         self,
@@ -54,20 +58,29 @@ class WorkPool:
         processes: int,
     ) -> None:
         self.processes = processes
-        self._executor = ProcessPoolExecutor(
-            max_workers=processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start,
-            initargs=(str(memory), tuple(glossaries), limits, os.getpid()),
+        start = (str(memory), tuple(glossaries), limits, os.getpid())
+        self._drafts, self._searches = (
+            ProcessPoolExecutor(
+                max_workers=processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start,
+                initargs=start,
+            )
+            for _ in range(2)
         )
         # a pool dropped without close() (a test's app) stops its processes too
-        weakref.finalize(self, self._executor.shutdown, wait=False, cancel_futures=True)
+        for executor in (self._drafts, self._searches):
+            weakref.finalize(self, executor.shutdown, wait=False, cancel_futures=True)
 
     async def start(self) -> None:
         """Start every process now (each starts at the first work it is given otherwise:
-        seconds of imports and a connection, which the first drafts would wait for)."""
+        seconds of imports and a connection, which the first requests would wait for)."""
         await asyncio.gather(
-            *(asyncio.wrap_future(self._executor.submit(_ready)) for _ in range(self.processes))
+            *(
+                asyncio.wrap_future(executor.submit(_ready))
+                for executor in (self._drafts, self._searches)
+                for _ in range(self.processes)
+            )
         )
 
     async def match(
@@ -80,16 +93,22 @@ class WorkPool:
     ) -> bytes:
         """As :meth:`Service.match`, as ``untm match --json`` writes it."""
         chosen = None if target_langs is None else tuple(target_langs)
-        future = self._executor.submit(_match, document, chosen, min_score, top)
+        future = self._drafts.submit(_match, document, chosen, min_score, top)
         return await asyncio.wrap_future(future)
 
     async def check(self, source: Document, translation: Document | None) -> bytes:
         """As :meth:`Service.check`, as ``untm check --json`` writes it."""
-        return await asyncio.wrap_future(self._executor.submit(_check, source, translation))
+        return await asyncio.wrap_future(self._drafts.submit(_check, source, translation))
+
+    async def concordance(self, query: str, *, lang: str | None, limit: int) -> bytes:
+        """As :meth:`Service.concordance`, as ``untm concordance --json`` writes it."""
+        future = self._searches.submit(_concordance, query, lang, limit)
+        return await asyncio.wrap_future(future)
 
     def close(self) -> None:
-        """Stop the processes (work waiting is dropped; work running is not waited for)."""
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        """Stop the processes, after the work they are doing (work waiting is dropped)."""
+        for executor in (self._drafts, self._searches):
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _start(memory: str, glossaries: tuple[Path, ...], limits: Limits, parent: int) -> None:
@@ -131,3 +150,9 @@ def _match(
 def _check(source: Document, translation: Document | None) -> bytes:
     assert _service is not None
     return _json(jsonable.findings_data(_service.check(source, translation)))
+
+
+def _concordance(query: str, lang: str | None, limit: int) -> bytes:
+    assert _service is not None
+    hits = _service.concordance(query, lang=lang, limit=limit)
+    return _json(jsonable.units_data(hits, langs=[lang] if lang else []))
