@@ -91,13 +91,18 @@ def _ranges(codes: Sequence[int]) -> str:
 
 def prefilter(needle: str) -> list[tuple[str, tuple[Any, ...]]]:
     """SQL conditions, one of which every unit holding the folded ``needle`` meets, and few
-    others do: its longest run of letters and digits (which folding leaves in place, :func:`tm.
-    fold.contains`), as a regular expression with each character's case forms; or being one of
-    the units :data:`_UNUSUAL` names. A needle without letters or digits takes every unit."""
-    runs = re.split(r"[\W_]+", needle)
-    key = max(runs, key=len) if runs else ""
-    if not key:
+    others do: its runs of letters and digits (which folding leaves in place, :func:`tm.
+    fold.contains`), each as a regular expression with each character's case forms (the
+    longest, and every other of three characters or more: a trigram index serves them all, so
+    "human rights" reads the texts holding both words, not every text holding "rights"); or
+    being one of the units :data:`_UNUSUAL` names. A needle without letters or digits takes
+    every unit."""
+    runs = sorted({run for run in re.split(r"[\W_]+", needle) if run}, key=lambda r: (-len(r), r))
+    if not runs:
         return [("TRUE", ())]
     forms, unusual = _folds()
-    pattern = "".join(f"[{forms[c]}]" if len(forms.get(c, c)) > 1 else re.escape(c) for c in key)
-    return [("variants ~ ?", (pattern,)), (unusual, ())]
+    patterns = tuple(
+        "".join(f"[{forms[c]}]" if len(forms.get(c, c)) > 1 else re.escape(c) for c in run)
+        for run in runs[:1] + [run for run in runs[1:] if len(run) >= 3]
+    )
+    return [(" AND ".join(["variants ~ ?"] * len(patterns)), patterns), (unusual, ())]
