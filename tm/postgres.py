@@ -558,21 +558,24 @@ class PgBackend(Backend):
         rare: bool,
     ) -> list[tuple[int, str]]:
         """The first ``batch`` units with ``last < id <= upper`` meeting a prefilter condition,
-        by id; each condition is a query of its own (each can use its own index: the trigram
-        index, the partial index of unusual units), their rows joined by id. ``rare``: the
-        conditions are read through their indexes (bitmap scans) rather than by walking ids."""
-        sql = " UNION ".join(
-            f"(SELECT id, variants FROM units WHERE id > ? AND id <= ? AND {where} "
-            "ORDER BY id LIMIT ?)"
-            for where, _ in branches
-        )
-        params: list[Any] = []
-        for _, given in branches:
-            params += [last, upper, *given, batch]
-        if len(branches) > 1:
-            sql = f"SELECT id, variants FROM ({sql}) AS candidates ORDER BY id LIMIT ?"
-            params.append(batch)
+        by id. Each condition is a query of its own (each can use its own index: the trigram
+        index, the partial index of unusual units), their rows joined by id: in one statement
+        when walking ids; when ``rare``, in one statement each, the first (the words) read
+        through the trigram index (bitmap scans only), the others as planned (the unusual
+        units in id order through their index, which a bitmap scan would read all of)."""
+        queries = [
+            (
+                f"SELECT id, variants FROM units WHERE id > ? AND id <= ? AND {where} "
+                "ORDER BY id LIMIT ?",
+                [last, upper, *given, batch],
+            )
+            for where, given in branches
+        ]
         if not rare:
+            sql = " UNION ".join(f"({query})" for query, _ in queries)
+            if len(queries) > 1:
+                sql = f"SELECT id, variants FROM ({sql}) AS candidates ORDER BY id LIMIT ?"
+            params = [p for _, given in queries for p in given] + [batch] * (len(queries) > 1)
             return [(int(i), str(v)) for i, v in self.pg.execute(sql, params).fetchall()]
         raw = self.pg.raw
         inside = self.pg.in_transaction
@@ -581,8 +584,14 @@ class PgBackend(Backend):
             # made before it: the planner is as it was for whatever runs next
             raw.execute("SAVEPOINT untm_plan" if inside else "BEGIN READ ONLY")
             try:
-                raw.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-                rows = self.pg.execute(sql, params).fetchall()
+                raw.execute(
+                    "SET LOCAL max_parallel_workers_per_gather = 0; "
+                    "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+                )
+                found = dict(self.pg.execute(*queries[0]).fetchall())
+                raw.execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")
+                for query in queries[1:]:
+                    found.update(self.pg.execute(*query).fetchall())
             finally:
                 if not raw.closed and not raw.broken:
                     raw.execute(
@@ -590,7 +599,7 @@ class PgBackend(Backend):
                         if inside
                         else "COMMIT"
                     )
-        return [(int(i), str(v)) for i, v in rows]
+        return [(int(i), str(found[i])) for i in sorted(found)[:batch]]
 
     def prepare_index(self, memory: MemoryView, lang: str) -> None:
         """Nothing to prepare: the index follows the revision log inside the snapshot."""
@@ -662,6 +671,6 @@ _ANALYZE_AFTER = 20_000
 #: concordance walks the lowest ids this many at a time, and this many in all before it
 #: takes the rest through the trigram index
 _WINDOW = 10_000
-_WALK = 40_000
+_WALK = 20_000
 #: the candidates concordance's first query reads at least (each next one reads twice as many)
 _FIRST_BATCH = 64
