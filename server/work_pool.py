@@ -34,11 +34,14 @@ from server.service import Limits, Service
 from tm import jsonable
 from tm.models import Document
 
-__all__ = ["NICE", "WorkPool"]
+__all__ = ["DRAFTS_NICE", "SEARCHES_NICE", "WorkPool"]
 
-#: how much lower the pool's processes run than the server's (0..19; ``nice`` 10: about a
-#: tenth of a core's time against one busy process of normal priority)
-NICE = 10
+#: how much lower the pool's processes run than the server's (0..19): drafts a little (``nice``
+#: 5: a third of a busy normal process's share of a core), so that a look-up goes first but a
+#: match is not starved by a build running beside it; concordances more (their work is mostly
+#: the database's, which runs at its own priority)
+DRAFTS_NICE = 5
+SEARCHES_NICE = 10
 
 #: this process's service, when it is one of a pool's processes
 _service: Service | None = None
@@ -58,15 +61,14 @@ class WorkPool:
         processes: int,
     ) -> None:
         self.processes = processes
-        start = (str(memory), tuple(glossaries), limits, os.getpid())
         self._drafts, self._searches = (
             ProcessPoolExecutor(
                 max_workers=processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start,
-                initargs=start,
+                initargs=(str(memory), tuple(glossaries), limits, os.getpid(), nice),
             )
-            for _ in range(2)
+            for nice in (DRAFTS_NICE, SEARCHES_NICE)
         )
         # a pool dropped without close() (a test's app) stops its processes too
         for executor in (self._drafts, self._searches):
@@ -111,10 +113,12 @@ class WorkPool:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _start(memory: str, glossaries: tuple[Path, ...], limits: Limits, parent: int) -> None:
+def _start(
+    memory: str, glossaries: tuple[Path, ...], limits: Limits, parent: int, nice: int
+) -> None:
     """A pool process's start: lower priority, the service, and a watch on the parent."""
     global _service
-    os.nice(NICE)
+    os.nice(nice)
     # Ctrl-C reaches the whole process group: the server stops this process (close())
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _service = Service(memory, glossaries=glossaries, limits=limits)
