@@ -150,6 +150,49 @@ class Client:
             self.request("terms" if roll < 0.5 else "concordance" if roll < 0.7 else "match")
 
 
+def cpu_seconds(servers: list[int], port: int | None) -> dict[str, float]:
+    """CPU seconds used so far (Linux ``/proc``): by the servers (their processes and every
+    process under them), by the PostgreSQL server on ``port`` (on this machine), by this bench
+    (its clients, and the builds it ran and waited for), and by the whole machine (so what
+    other programs took shows too)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    postmaster: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick
+        if args[0].endswith(b"/postgres") and f"-p {port} ".encode() in b" ".join(args):
+            postmaster.add(pid)
+
+    def under(pid: int, roots: set[int]) -> bool:
+        while pid > 1:
+            if pid in roots:
+                return True
+            pid = parents.get(pid, 1)
+        return False
+
+    out = {
+        "servers": sum(t for pid, t in used.items() if under(pid, set(servers))),
+        "postgres": sum(t for pid, t in used.items() if under(pid, postmaster)),
+    }
+    own = os.times()
+    out["bench"] = own.user + own.system + own.children_user + own.children_system
+    with open("/proc/stat") as stat_file:
+        total = [int(x) for x in stat_file.readline().split()[1:]]
+    out["machine"] = (sum(total) - total[3] - total[4]) / tick  # all but idle and iowait
+    return out
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -338,6 +381,8 @@ def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) 
         end = time.perf_counter() + seconds
         threads = [threading.Thread(target=c.run, args=(end,)) for c in loaded]
         began = time.perf_counter()
+        port = urllib.parse.urlsplit(memory).port if postgres else None
+        cpu_before = cpu_seconds([server.pid for server in servers], port)
         build.start()
         for thread in threads:
             thread.start()
@@ -346,6 +391,9 @@ def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) 
         elapsed = time.perf_counter() - began
         stop.set()
         build.join()
+        cpu = {
+            k: v - cpu_before[k] for k, v in cpu_seconds([server.pid for server in servers]).items()
+        }
         if len(bases) == 2:
             follow = followed(bases[0], bases[1], token, editor)
     finally:
@@ -366,6 +414,13 @@ def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) 
         f"{'; '.join(log) or 'no build finished'}"
     )
     print(f"requests: {len(samples):,} ({len(samples) / elapsed:.1f}/s), errors: {errors}")
+    others = cpu["machine"] - cpu["servers"] - cpu["postgres"] - cpu["bench"]
+    print(
+        f"CPU seconds in the loaded phase (and the builds): servers {cpu['servers']:.0f}, "
+        f"PostgreSQL {cpu['postgres']:.0f}, bench clients and builds {cpu['bench']:.0f}, "
+        f"other programs {max(others, 0):.0f}; machine {cpu['machine']:.0f} of "
+        f"{elapsed * (os.cpu_count() or 1):.0f} ({os.cpu_count()} cores)"
+    )
     print(f"{'kind':<12}{'n':>7}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}  | alone p50, p95 ms")
     for kind, row in under.items():
         base_row = idle.get(kind, {"p50": float("nan"), "p95": float("nan")})
