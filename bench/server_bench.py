@@ -395,7 +395,8 @@ def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) 
         stop.set()
         build.join()
         cpu = {
-            k: v - cpu_before[k] for k, v in cpu_seconds([server.pid for server in servers]).items()
+            k: v - cpu_before[k]
+            for k, v in cpu_seconds([server.pid for server in servers], port).items()
         }
         if len(bases) == 2:
             follow = followed(bases[0], bases[1], token, editor)
