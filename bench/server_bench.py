@@ -384,8 +384,8 @@ def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) 
         end = time.perf_counter() + seconds
         threads = [threading.Thread(target=c.run, args=(end,)) for c in loaded]
         began = time.perf_counter()
-        port = urllib.parse.urlsplit(memory).port if postgres else None
-        cpu_before = cpu_seconds([server.pid for server in servers], port)
+        pg_port = urllib.parse.urlsplit(memory).port if postgres else None
+        cpu_before = cpu_seconds([server.pid for server in servers], pg_port)
         build.start()
         for thread in threads:
             thread.start()
@@ -396,7 +396,7 @@ def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) 
         build.join()
         cpu = {
             k: v - cpu_before[k]
-            for k, v in cpu_seconds([server.pid for server in servers], port).items()
+            for k, v in cpu_seconds([server.pid for server in servers], pg_port).items()
         }
         if len(bases) == 2:
             follow = followed(bases[0], bases[1], token, editor)
