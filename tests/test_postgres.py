@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli.main import app
-from tm import access
-from tm import postgres as postgres_module
+from tm import access, pg_search
 from tm.documents import DocumentStore
 from tm.errors import InputError, StoreError
 from tm.live_index import LiveIndex
@@ -414,9 +413,9 @@ def test_concordance_finds_the_same_by_windows_and_by_the_trigram_index(
     """Tiny windows and walk: each search goes through windows, batches cut short by the
     limit, and the rare needle's path (the index, the planner told so in a savepoint when a
     transaction is open), and finds what SQLite finds, in order, at every limit."""
-    monkeypatch.setattr(postgres_module, "_WINDOW", 8)
-    monkeypatch.setattr(postgres_module, "_WALK", 10)
-    monkeypatch.setattr(postgres_module, "_FIRST_BATCH", 1)
+    monkeypatch.setattr(pg_search, "_WINDOW", 8)
+    monkeypatch.setattr(pg_search, "_WALK", 10)
+    monkeypatch.setattr(pg_search, "_FIRST_BATCH", 1)
     sqlite, postgres = both
     if in_transaction:
         postgres.backend.begin_read()

@@ -35,7 +35,7 @@ from psycopg import pq
 
 from tm import pg_log, pg_schema, pg_search
 from tm.backend import Backend, MemoryView
-from tm.encoding import UNIT_COLUMNS, anchor_hash, variant_contains
+from tm.encoding import UNIT_COLUMNS, anchor_hash
 from tm.errors import InputError, StoreError
 from tm.pg_log import IDENTITY_KEY, RevisionLog, new_identity
 from tm.schema import SCHEMA_VERSION, signature
@@ -514,92 +514,9 @@ class PgBackend(Backend):
         return [(int(a), int(b)) for a, b in pairs]
 
     def concordance_ids(self, needle: str, bases: str, limit: int) -> list[int]:
-        """Candidates by SQL (see :func:`tm.pg_search.prefilter`), in id order, each checked
-        exactly as SQLite's ``untm_find`` does, until ``limit`` are found.
-
-        The plan is chosen here, not left to PostgreSQL's estimate of how many texts a regular
-        expression matches (a guess from a sample, which flips between runs): first the
-        lowest ids are walked a window at a time (:data:`_WINDOW` ids, at most
-        :data:`_WALK`), where a common needle is found at once; a needle still short of
-        ``limit`` after them is rare, and the rest comes through the trigram index (index
-        scans off for those queries) instead of a walk of the whole table."""
-        branches = pg_search.prefilter(needle)
-        top = self.pg.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()
-        highest = int(top[0]) if top is not None else 0
-        batch = min(_BATCH, max(_FIRST_BATCH, 2 * limit))
-        found: list[int] = []
-        last = 0
-        walked = 0
-        while len(found) < limit and last < highest:
-            walk = walked < _WALK or branches[0][0] == "TRUE"
-            upper = last + _WINDOW if walk else highest
-            rows = self._candidates(branches, last, upper, batch, rare=not walk)
-            for uid, data in rows:
-                if variant_contains(data, needle, bases):
-                    found.append(int(uid))
-                    if len(found) == limit:
-                        break
-            if len(rows) == batch:  # the window holds more: go on after the last row read
-                walked += int(rows[-1][0]) - last
-                last = int(rows[-1][0])
-            else:
-                walked += upper - last
-                last = upper
-            batch = min(_BATCH, 2 * batch)
-        return found
-
-    def _candidates(
-        self,
-        branches: Sequence[tuple[str, tuple[Any, ...]]],
-        last: int,
-        upper: int,
-        batch: int,
-        *,
-        rare: bool,
-    ) -> list[tuple[int, str]]:
-        """The first ``batch`` units with ``last < id <= upper`` meeting a prefilter condition,
-        by id. Each condition is a query of its own (each can use its own index: the trigram
-        index, the partial index of unusual units), their rows joined by id: in one statement
-        when walking ids; when ``rare``, in one statement each, the first (the words) read
-        through the trigram index (bitmap scans only), the others as planned (the unusual
-        units in id order through their index, which a bitmap scan would read all of)."""
-        queries = [
-            (
-                f"SELECT id, variants FROM units WHERE id > ? AND id <= ? AND {where} "
-                "ORDER BY id LIMIT ?",
-                [last, upper, *given, batch],
-            )
-            for where, given in branches
-        ]
-        if not rare:
-            sql = " UNION ".join(f"({query})" for query, _ in queries)
-            if len(queries) > 1:
-                sql = f"SELECT id, variants FROM ({sql}) AS candidates ORDER BY id LIMIT ?"
-            params = [p for _, given in queries for p in given] + [batch] * (len(queries) > 1)
-            return [(int(i), str(v)) for i, v in self.pg.execute(sql, params).fetchall()]
-        raw = self.pg.raw
-        inside = self.pg.in_transaction
-        with self.pg.errors():
-            # SET LOCAL lasts to the end of the transaction, or to a rollback to a savepoint
-            # made before it: the planner is as it was for whatever runs next
-            raw.execute("SAVEPOINT untm_plan" if inside else "BEGIN READ ONLY")
-            try:
-                raw.execute(
-                    "SET LOCAL max_parallel_workers_per_gather = 0; "
-                    "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
-                )
-                found = dict(self.pg.execute(*queries[0]).fetchall())
-                raw.execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")
-                for query in queries[1:]:
-                    found.update(self.pg.execute(*query).fetchall())
-            finally:
-                if not raw.closed and not raw.broken:
-                    raw.execute(
-                        "ROLLBACK TO SAVEPOINT untm_plan; RELEASE SAVEPOINT untm_plan"
-                        if inside
-                        else "COMMIT"
-                    )
-        return [(int(i), str(found[i])) for i in sorted(found)[:batch]]
+        """Candidates by SQL, checked exactly as SQLite's ``untm_find`` does, until ``limit``
+        are found (:func:`tm.pg_search.find`)."""
+        return pg_search.find(self.pg, needle, bases, limit)
 
     def prepare_index(self, memory: MemoryView, lang: str) -> None:
         """Nothing to prepare: the index follows the revision log inside the snapshot."""
@@ -668,9 +585,3 @@ class PgBackend(Backend):
 
 #: writes changing more rows than this refresh the planner's statistics of ``units``
 _ANALYZE_AFTER = 20_000
-#: concordance walks the lowest ids this many at a time, and this many in all before it
-#: takes the rest through the trigram index
-_WINDOW = 10_000
-_WALK = 20_000
-#: the candidates concordance's first query reads at least (each next one reads twice as many)
-_FIRST_BATCH = 64
