@@ -15,16 +15,14 @@ import re
 import sys
 import unicodedata
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import psycopg
 
 from tm import pg_schema
 from tm.encoding import variant_contains
-
-if TYPE_CHECKING:
-    from tm.postgres import PgConnection
 
 __all__ = ["create_indexes", "find", "prefilter"]
 
@@ -36,6 +34,19 @@ _WALK = 20_000
 #: many, up to _MOST)
 _FIRST_BATCH = 64
 _MOST = 2000
+
+
+class PgConnection(Protocol):
+    """What a search needs of :class:`tm.postgres.PgConnection` (no import circle)."""
+
+    raw: psycopg.Connection[Any]
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> psycopg.Cursor[Any]: ...
+
+    def errors(self) -> AbstractContextManager[None]: ...
 
 
 def create_indexes(raw: psycopg.Connection[Any]) -> None:
