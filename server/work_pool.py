@@ -26,8 +26,9 @@ import signal
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from server.service import Limits, Service
@@ -42,6 +43,7 @@ __all__ = ["DRAFTS_NICE", "SEARCHES_NICE", "WorkPool"]
 #: the database's, which runs at its own priority)
 DRAFTS_NICE = 5
 SEARCHES_NICE = 10
+_NICE = {"drafts": DRAFTS_NICE, "searches": SEARCHES_NICE}
 
 #: this process's service, when it is one of a pool's processes
 _service: Service | None = None
@@ -61,28 +63,38 @@ class WorkPool:
         processes: int,
     ) -> None:
         self.processes = processes
-        self._drafts, self._searches = (
-            ProcessPoolExecutor(
-                max_workers=processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start,
-                initargs=(str(memory), tuple(glossaries), limits, os.getpid(), nice),
-            )
-            for nice in (DRAFTS_NICE, SEARCHES_NICE)
+        self._start = (str(memory), tuple(glossaries), limits, os.getpid())
+        self._executors = {kind: self._executor(kind) for kind in _NICE}
+
+    def _executor(self, kind: str) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(
+            max_workers=self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start,
+            initargs=(*self._start, _NICE[kind]),
         )
         # a pool dropped without close() (a test's app) stops its processes too
-        for executor in (self._drafts, self._searches):
-            weakref.finalize(self, executor.shutdown, wait=False, cancel_futures=True)
+        weakref.finalize(self, executor.shutdown, wait=False, cancel_futures=True)
+        return executor
+
+    async def _run(self, kind: str, work: Callable[..., bytes], *args: object) -> bytes:
+        """``work(*args)`` in one of ``kind``'s processes. A process that died (killed, out of
+        memory) breaks its executor: a new one takes its place and the work is run once more
+        there, so a lost process fails no request (but one that kills it again)."""
+        executor = self._executors[kind]
+        try:
+            return await asyncio.wrap_future(executor.submit(work, *args))
+        except BrokenProcessPool:
+            if self._executors[kind] is executor:  # not replaced by another request yet
+                executor.shutdown(wait=False, cancel_futures=True)
+                self._executors[kind] = self._executor(kind)
+        return await asyncio.wrap_future(self._executors[kind].submit(work, *args))
 
     async def start(self) -> None:
         """Start every process now (each starts at the first work it is given otherwise:
         seconds of imports and a connection, which the first requests would wait for)."""
         await asyncio.gather(
-            *(
-                asyncio.wrap_future(executor.submit(_ready))
-                for executor in (self._drafts, self._searches)
-                for _ in range(self.processes)
-            )
+            *(self._run(kind, _ready) for kind in _NICE for _ in range(self.processes))
         )
 
     async def match(
@@ -95,21 +107,19 @@ class WorkPool:
     ) -> bytes:
         """As :meth:`Service.match`, as ``untm match --json`` writes it."""
         chosen = None if target_langs is None else tuple(target_langs)
-        future = self._drafts.submit(_match, document, chosen, min_score, top)
-        return await asyncio.wrap_future(future)
+        return await self._run("drafts", _match, document, chosen, min_score, top)
 
     async def check(self, source: Document, translation: Document | None) -> bytes:
         """As :meth:`Service.check`, as ``untm check --json`` writes it."""
-        return await asyncio.wrap_future(self._drafts.submit(_check, source, translation))
+        return await self._run("drafts", _check, source, translation)
 
     async def concordance(self, query: str, *, lang: str | None, limit: int) -> bytes:
         """As :meth:`Service.concordance`, as ``untm concordance --json`` writes it."""
-        future = self._searches.submit(_concordance, query, lang, limit)
-        return await asyncio.wrap_future(future)
+        return await self._run("searches", _concordance, query, lang, limit)
 
     def close(self) -> None:
         """Stop the processes, after the work they are doing (work waiting is dropped)."""
-        for executor in (self._drafts, self._searches):
+        for executor in self._executors.values():
             executor.shutdown(wait=True, cancel_futures=True)
 
 
@@ -132,8 +142,9 @@ def _watch(parent: int) -> None:
     os._exit(0)
 
 
-def _ready() -> None:
+def _ready() -> bytes:
     """Nothing: the work that starts a process."""
+    return b""
 
 
 def _json(data: object) -> bytes:
