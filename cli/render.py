@@ -211,15 +211,19 @@ def check_report(findings: Sequence[Finding], *, checked: str) -> None:
 
 @contextmanager
 def progress_steps(description: str) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar on stderr; yields ``advance(step_name, done, total)``."""
+    """A progress bar on stderr; yields ``advance(step_name, done, total)``. It is drawn
+    when it advances, not by a thread of its own: a large TMX import forks its workers only
+    from a process with one thread (:mod:`tmx.bulk`)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=err_console(), transient=True) as bar:
+    with Progress(*columns, console=err_console(), transient=True, auto_refresh=False) as bar:
         task = bar.add_task(escape(description), total=None)
+        bar.refresh()
 
         def advance(name: str, done: int, total: int) -> None:
             bar.update(task, description=escape(name), completed=done, total=total)
+            bar.refresh()
 
         yield advance
 

@@ -193,3 +193,28 @@ def test_optimize_rewrites_the_match_index(tmp_path: Path) -> None:
     missing = _run("optimize", "--memory", store.with_name("absent.sqlite"))
     assert missing.exit_code == 2
     assert "no memory at" in missing.stderr
+
+
+def test_a_large_tmx_import_reads_on_workers_under_its_progress_bar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typing import Any
+
+    from tmx import bulk
+
+    results: list[Any] = []
+    real = bulk.import_tmx
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        results.append(real(*args, **kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(bulk, "MIN_BYTES", 0)  # any file is large
+    monkeypatch.setattr(bulk, "import_tmx", spy)
+    result = _run("import", TMX / "inline_tags.tmx", "--memory", tmp_path / "tm.sqlite", "--json")
+    assert result.exit_code == 0, result.output
+    # the bar draws itself as it advances, not on a thread of its own that would keep the
+    # import from forking its workers (it then read the file on one core)
+    assert results
+    assert results[0] is not None
+    assert json.loads(result.stdout)["added"] == 3
