@@ -16,7 +16,7 @@ import tm.align as al
 import tm.bead_search as bs
 from tm.align import align, bead_lines, multilingual, presegmented, read_presegmented
 from tm.anchors import Anchorer
-from tm.bead_costs import BEADS, Costs, Item
+from tm.bead_costs import BEADS, GAP, Costs, Item, gap_share
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.models import Alignment, Bead, Segment
 
@@ -375,6 +375,20 @@ def test_eval_script_prints_scores(tmp_path: Path, capsys: pytest.CaptureFixture
     test.write_text("[0]:[0]\n[1]:[1]\n[2]:[]\n", encoding="utf-8")
     assert align_eval.main([str(gold), str(test)]) == 0
     assert "strict P 0.3333 R 0.5000 F1 0.4000" in capsys.readouterr().out
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 400), st.integers(1, 2000))
+def test_a_documents_gaps_raise_the_gap_share_and_nothing_lowers_it(gaps: int, beads: int) -> None:
+    """Counted gaps move the share of each gap type towards the document's own rate (half
+    of its gaps per bead), never below Gale and Church's."""
+    gaps = min(gaps, beads)
+    share = gap_share(gaps, beads)
+    assert share >= GAP
+    assert share >= gap_share(max(gaps - 1, 0), beads)
+    if gaps / 2 / beads > GAP:
+        assert GAP < share < gaps / 2 / beads
+    assert gap_share(0, beads) == GAP
 
 
 # --- the corpora (slow) ---------------------------------------------------------------------------

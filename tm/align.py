@@ -16,8 +16,10 @@ over beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3, whose cost (tm/bead_costs.
   pass's sure beads (and a memory's lexicon: tm/lexicon.py, tm/learned.py): pieces it links
   found on one side of a bead only, less those found on both; and how well the bead's sides
   translate each other under its probabilities, each merged sentence on its own too
-  (tm/translation_similarity.py), with gaps made likelier; both weighed by the lexicon's
-  evidence.
+  (tm/translation_similarity.py); both weighed by the lexicon's evidence. The lexicon tells
+  a sentence left out from half of a merge, so the gaps this pass finds say how freely the
+  translation leaves out and adds: where they are more than Gale and Church's share, the pass
+  runs again with the document's own share of gaps (tm/bead_costs.py: gap_share).
 
 Without paragraphs (pre-segmented text, one sentence a line), the program runs over the whole
 document inside a band around a line through confident anchors (keys found exactly once on
@@ -39,6 +41,7 @@ from tm.align_warnings import alignment_warnings
 from tm.anchors import Anchorer, Recogniser, script_of
 from tm.bead_costs import (
     CLOSED_MERGE,
+    GAP,
     GAP_SCORE,
     LEXICAL,
     PARA_PRIOR_COST,
@@ -46,6 +49,7 @@ from tm.bead_costs import (
     CostMemo,
     Costs,
     Item,
+    gap_share,
     lexical_priors,
     merge_keys,
 )
@@ -175,6 +179,7 @@ def _two_level(
     para_guide: Sequence[float] | None = None,
     lexical: float = 0.0,
     translation: LexicalCosts | None = None,
+    gap: float = GAP,
     para_memo: CostMemo | None = None,
     paragraphs: Sequence[tuple[list[int], list[int]]] | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
@@ -183,7 +188,8 @@ def _two_level(
     ``guide`` and ``para_guide`` (from :func:`_guide`) are a first pass's paths over sentences
     and paragraphs: bands then follow them closely instead of the anchor line. ``lexical`` is
     the weight of the sentences' learned-lexicon keys (0: none); ``translation``, the lexical
-    costs of sentence beads (tm/translation_similarity.py), with the gap priors they allow;
+    costs of sentence beads (tm/translation_similarity.py), with ``gap``, the share of each
+    gap type they may move the prior to (tm/bead_costs.py: gap_share);
     ``para_memo``, the paragraph bead costs that earlier passes computed (passes compare the
     same paragraphs, whose anchor keys are many: the costliest part of a bead);
     ``paragraphs``, the paragraph beads of an earlier pass with the same length model, which
@@ -236,7 +242,7 @@ def _two_level(
             lexical=lexical,
             translation=translation,
             offset=(s_pos[0], t_pos[0]),
-            priors=PRIOR_COST if translation is None else lexical_priors(translation.weight),
+            priors=PRIOR_COST if translation is None else lexical_priors(translation.weight, gap),
         )
         if guide is None:
             centre, width = anchor_centre(s_items, t_items), MIN_WIDTH
@@ -379,7 +385,8 @@ def align(
         )
     if learned is not None:
         guide = _guide(raw, len(src_items))
-        raw, para_groups = _two_level(
+        lexical = partial(
+            _two_level,
             [replace(it, lexical=k) for it, k in zip(src_items, learned.src_keys, strict=True)],
             [replace(it, lexical=k) for it, k in zip(tgt_items, learned.tgt_keys, strict=True)],
             src_plan,
@@ -398,6 +405,13 @@ def align(
                 weight=learned.weight,
             ),
         )
+        raw, groups = lexical()
+        # the lexicon tells a sentence left out from half of a merge: the gaps it finds say
+        # how freely this translation leaves out and adds, and the pass runs again with that
+        share = gap_share(sum(1 for s, t, _ in raw if not s or not t), len(raw))
+        if share > GAP:
+            raw, groups = lexical(gap=share)
+        para_groups = groups
     beads = tuple(Bead(s, t, score, score < SUSPECT) for s, t, score in raw)
     warnings = alignment_warnings(
         beads, para_groups, src_lang, tgt_lang, len(src_plan.paragraphs), len(tgt_plan.paragraphs)

@@ -23,6 +23,7 @@ from tm.translation_similarity import LexicalCosts
 __all__ = [
     "BEADS",
     "CLOSED_MERGE",
+    "GAP",
     "CostMemo",
     "GAP_SCORE",
     "LEXICAL",
@@ -31,6 +32,7 @@ __all__ = [
     "Costs",
     "Item",
     "Keys",
+    "gap_share",
     "lexical_priors",
     "merge_keys",
     "prefix_sums",
@@ -58,19 +60,29 @@ PRIOR_COST = tuple(-math.log(p) for p in _PRIORS.values())
 # Paragraphs: translations keep the paragraph structure, so a 2-2 bead (two paragraphs cut
 # differently) is all but impossible; it would otherwise absorb an extra paragraph.
 PARA_PRIOR_COST = tuple(-math.log(1e-6 if bead == (2, 2) else p) for bead, p in _PRIORS.items())
-# With a lexicon that tells translations apart (tm/translation_similarity.py), a sentence without
-# counterpart is no longer the aligner's easy way out of a length mismatch, and omissions and
-# additions are likelier than a 2-2 bead: the lexicon, not the prior, decides between them.
-_LEXICAL_GAP = 0.02
+#: Gale and Church's share of each gap type (1-0, 0-1): what a document shows before its own
+#: gaps are counted.
+GAP = _PRIORS[(1, 0)]
+# When a pass counts a document's gaps, Gale and Church's share weighs as much as this many
+# beads of the document (a Dirichlet prior): a few gaps in a short document say little.
+_GAP_EVIDENCE = 20.0
 
 
-def lexical_priors(weight: float) -> tuple[float, ...]:
-    """Prior costs of the bead types beside a lexicon of ``weight`` (in [0, 1]): gaps are
-    given :data:`_LEXICAL_GAP` instead of their share as the weight grows."""
-    gap = -math.log(_LEXICAL_GAP)
+def gap_share(gaps: int, beads: int) -> float:
+    """The share of each gap type in a document where a pass found ``gaps`` gaps among
+    ``beads`` beads: Gale and Church's, raised by the document's own count, never lowered
+    (a document where nothing was left out is what their share describes)."""
+    return max(GAP, (gaps / 2 + _GAP_EVIDENCE * GAP) / (beads + _GAP_EVIDENCE))
+
+
+def lexical_priors(weight: float, gap: float) -> tuple[float, ...]:
+    """Prior costs of the bead types beside a lexicon of ``weight`` (in [0, 1]): gaps move
+    from their share to ``gap`` (:func:`gap_share`) as the weight grows. Without a lexicon,
+    counted gaps are no evidence (length alone makes gaps of what it cannot pair)."""
+    cost = -math.log(gap)
     return tuple(
-        cost + weight * (gap - cost) if 0 in bead else cost
-        for bead, cost in zip(BEADS, PRIOR_COST, strict=True)
+        prior + weight * (cost - prior) if 0 in bead else prior
+        for bead, prior in zip(BEADS, PRIOR_COST, strict=True)
     )
 
 
