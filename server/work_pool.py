@@ -19,7 +19,6 @@ the server process that made them is gone.
 from __future__ import annotations
 
 import asyncio
-import json
 import multiprocessing
 import os
 import signal
@@ -30,6 +29,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+
+from starlette.responses import JSONResponse
 
 from server.service import Limits, Service
 from tm import jsonable
@@ -148,10 +149,9 @@ def _ready() -> bytes:
 
 
 def _json(data: object) -> bytes:
-    """``data`` as the server's JSON responses are written."""
-    return json.dumps(
-        data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
-    ).encode("utf-8")
+    """``data`` as the server's JSON responses are written (Starlette's rendering, here in
+    the pool's process rather than the server's)."""
+    return bytes(JSONResponse(data).body)
 
 
 def _match(
