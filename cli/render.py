@@ -1,7 +1,10 @@
 """All terminal output of untm: rich for people, JSON for scripts.
 
-Only this module and :mod:`cli.layout` (tables that fit the terminal) import rich, and only
-when something is printed with it: JSON and plain lines never load it (a one-sentence ``untm
+This module holds the console and what every command prints (errors, JSON, tables, progress,
+check findings, memory summaries); :mod:`cli.render_matches` (matches, concordance,
+alignments) and :mod:`cli.render_terms` (glossary views) print through it. Only these and
+:mod:`cli.layout` (tables that fit the terminal) import rich, and only when something is
+printed with it: JSON and plain lines never load it (a one-sentence ``untm
 match --json`` would spend a tenth of its time importing rich). Segment text is escaped before
 it reaches rich markup, since translation-memory text contains things like ``[b]`` and
 ``[1]``. People count from 1: segments, paragraphs and sentences are shown
@@ -18,31 +21,20 @@ from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING
 
-from cli.sources import compact_source
 from tm import jsonable
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from rich.console import Console
 
     from tm.build import BuildReport
     from tm.documents import DocumentChange, DocumentRecord
-    from tm.extract import Candidate
-    from tm.match import SegmentMatches
     from tm.memory import ImportReport, MemoryStats
-    from tm.models import Alignment, Concept, Finding, TermHit, Unit
-    from tm.reference import ReferenceGlossary
+    from tm.models import Finding
     from tmx.output import WriteReport
 
 __all__ = [
-    "alignments",
     "build_summary",
-    "candidates_table",
     "check_report",
-    "concept_list",
-    "concept_view",
-    "concordance_table",
     "console",
     "document_change",
     "documents_table",
@@ -54,15 +46,9 @@ __all__ = [
     "json_out",
     "lines_out",
     "one_line",
-    "match_json",
-    "match_report",
     "memory_stats",
-    "pretranslate_summary",
     "progress_steps",
-    "reference_data",
-    "reference_summary",
     "table",
-    "term_hits",
     "warning",
 ]
 
@@ -268,63 +254,6 @@ def build_summary(report: BuildReport, export: WriteReport | None) -> None:
         export_summary(export)
 
 
-def reference_data(reference: ReferenceGlossary, files: Sequence[Path]) -> dict[str, object]:
-    """A reference glossary in JSON: files, concepts, departures and names not found (0-based
-    places)."""
-
-    def uses(unfound: bool) -> list[dict[str, object]]:
-        return [
-            {
-                "concept": entry.concept.id,
-                "lang": use.lang,
-                "status": use.status,
-                "text": use.text,
-                "segment": use.segment,
-                "paragraph": use.paragraph,
-            }
-            for entry in reference.entries
-            for use in entry.uses
-            if (use.unfound if unfound else use.departs)
-        ]
-
-    return {
-        "files": [str(path) for path in files],
-        "concepts": len(reference.entries),
-        "proposed": sum(entry.proposed for entry in reference.entries),
-        "flagged": uses(unfound=False),
-        "not_found": uses(unfound=True),
-    }
-
-
-def reference_summary(reference: ReferenceGlossary, files: Sequence[Path]) -> None:
-    """What a reference glossary holds, its departures and names not found (counted from 1)."""
-    proposed = sum(entry.proposed for entry in reference.entries)
-    out = console()
-    out.print(
-        f"Reference glossary: {len(reference.entries) - proposed} concept(s) cited, "
-        f"{proposed} proposed for review, {reference.flagged} use(s) departing from the "
-        f"official form, {reference.unfound} aligned segment(s) where the name is not found."
-    )
-    places: dict[tuple[str, str, str, str], list[str]] = {}
-    for entry in reference.entries:
-        for use in entry.uses:
-            if use.departs or use.unfound:
-                status = "not found" if use.unfound else use.status
-                key = (entry.concept.id, use.lang, status, use.text or "-")
-                where = f"¶{use.paragraph + 1}"
-                if use.segment is not None:
-                    where = f"s{use.segment + 1}"
-                places.setdefault(key, []).append(where)
-    if places:
-        table(
-            "For review (s: segment of the version, ¶: paragraph of the English)",
-            ("concept", "lang", "as", "form", "where"),
-            [(*key, ", ".join(where)) for key, where in places.items()],
-        )
-    for path in files:
-        out.print(f"Wrote {escape(str(path))}")
-
-
 def document_change(change: DocumentChange) -> None:
     """What a build or ``untm remove`` did to a document: added, replaced, kept, removed."""
     out = console()
@@ -382,240 +311,3 @@ def memory_stats(stats: MemoryStats) -> None:
     )
     table("Units per language", ("language", "units"), stats.languages.items())
     table("Units per origin", ("origin", "units"), stats.origins.items())
-
-
-def concordance_table(hits: Sequence[Unit], *, text: str, langs: Sequence[str] = ()) -> None:
-    """``untm concordance``: one row per unit, one column per language (those of ``langs``
-    only, when given), the found text in bold where it occurs as stored."""
-    from tm.fold import spans
-    from tm.lang import base
-
-    if not hits:
-        console().print(f"No unit contains {escape(repr(text))}.")
-        return
-    wanted = [base(lang) for lang in langs]
-    shown: list[str] = []
-    for unit in hits:
-        for variant in unit.variants:
-            if variant.lang not in shown and (not wanted or base(variant.lang) in wanted):
-                shown.append(variant.lang)
-    if wanted:
-        shown.sort(key=lambda tag: wanted.index(base(tag)))
-    rows = [
-        [
-            escape(unit.tuid or ""),
-            *(
-                " / ".join(
-                    _bold(v.text, spans(v.text, text)) for v in unit.variants if v.lang == lang
-                )
-                for lang in shown
-            ),
-        ]
-        for unit in hits
-    ]
-    title = escape(f"{len(hits)} unit(s) containing {text!r}")
-    print_table(console(), title, ("tuid", *shown), rows)
-
-
-def _bold(text: str, where: Sequence[tuple[int, int]]) -> str:
-    """``text`` escaped for rich with the spans ``where`` in bold."""
-    out, pos = [], 0
-    for start, end in where:
-        out += [escape(text[pos:start]), f"[bold]{escape(text[start:end])}[/bold]"]
-        pos = end
-    out.append(escape(text[pos:]))
-    return "".join(out)
-
-
-def alignments(results: Sequence[Alignment], fmt: str) -> None:
-    """Print alignments (tm.models.Alignment) as TSV rows, JSON beads, or bead lines.
-
-    ``tsv``: a header of language codes, then one row per multilingual unit (tabs and line
-    breaks inside segments become spaces). ``beads``: ``[pivot indices]:[other indices]``.
-    Each alignment's warnings (suspect regions) go to stderr.
-    """
-    from tm.align import bead_lines, multilingual
-
-    for result in results:
-        for message in result.warnings:
-            warning(f"{result.src_lang}-{result.tgt_lang}: {message}")
-    if fmt == "beads":
-        lines_out(bead_lines(results[0]))
-    elif fmt == "json":
-        json_out({"alignments": [jsonable.alignment_data(result) for result in results]})
-    else:
-        rows = multilingual(results)
-        langs = [results[0].src_lang, *(result.tgt_lang for result in results)]
-        lines_out(
-            ["\t".join(langs)]
-            + ["\t".join(" ".join(row.texts[lang].split()) for lang in langs) for row in rows]
-        )
-
-
-# --- untm match / pretranslate -----------------------------------------------------------
-
-
-def match_json(results: Sequence[SegmentMatches]) -> None:
-    """``untm match --json``: ``{"segments": [...]}`` with matches and terms per segment."""
-    json_out(jsonable.matches_data(results))
-
-
-_DIFF_MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
-
-
-def _diff_markup(diff: str) -> str:
-    """The word diff with its marks kept (readable without colour) and coloured."""
-    out, pos = [], 0
-    for m in _DIFF_MARK.finditer(diff):
-        out.append(escape(diff[pos : m.start()]))
-        if m.group(1) is not None:
-            out.append(f"[red]{escape('[-' + m.group(1) + '-]')}[/]")
-        else:
-            out.append(f"[green]{escape('{+' + m.group(2) + '+}')}[/]")
-        pos = m.end()
-    out.append(escape(diff[pos:]))
-    return "".join(out)
-
-
-def match_report(results: Sequence[SegmentMatches], *, draft: str) -> None:
-    """``untm match``: per segment its matches (score, diff, targets) and glossary terms."""
-    out = console()
-    matched = sum(1 for seg in results if seg.matches)
-    out.print(f"[bold]{escape(draft)}[/]: {len(results)} segments, {matched} with matches")
-    # a CAT-style analysis: segments by the band of their best match
-    bands: dict[str, int] = {}
-    for seg in results:
-        best = seg.matches[0] if seg.matches else None
-        name = "no match" if best is None else "in context" if best.kind == "context" else best.band
-        bands[name] = bands.get(name, 0) + 1
-    order = ("in context", "100", "95-99", "85-94", "75-84", "50-74", "no match")
-    out.print("  " + " · ".join(f"{name}: {bands[name]}" for name in order if name in bands))
-    for seg in results:
-        where = f"[bold cyan]#{seg.index + 1}[/] [dim]¶{seg.paragraph + 1}[/]"
-        out.print(f"\n{where} {escape(seg.text)}")
-        if not seg.matches:
-            out.print("  [dim]no match[/]")
-        for m in seg.matches:
-            label = {
-                "context": "in context",
-                "partial": "partial: the memory's target also translates other sentences",
-            }.get(m.kind, m.kind)
-            where = " ".join(escape(x) for x in (m.tuid, m.origin) if x)
-            flag = " [bold red]SUSPECT alignment: check the target[/]" if m.suspect else ""
-            out.print(f"  [bold]{m.score:g}%[/] [dim]{m.band} {label} {where}[/]{flag}")
-            if m.kind != "exact" and m.kind != "context":
-                out.print(f"    {_diff_markup(m.diff)}")
-            for change in m.changes:
-                if change.month_changed:
-                    out.print(
-                        f"    [bold red]month changed[/]: {escape(change.old)} -> "
-                        f"{escape(change.new)} [dim](not substituted: translate the date)[/]"
-                    )
-            for lang, text in m.targets.items():
-                new = m.substituted.get(lang)
-                out.print(f"    [yellow]{escape(lang)}[/] {escape(new or text)}")
-                if new:
-                    out.print(f"       [dim](placeables updated; memory: {escape(text)})[/]")
-                if lang in m.sentences:
-                    out.print(f"       [dim]this sentence:[/] {escape(m.sentences[lang])}")
-        for t in seg.terms:
-            equivalents = "; ".join(f"{k}: {v}" for k, v in t.equivalents.items())
-            status = "" if t.status == "preferred" else f" ({t.status}, use: {t.preferred})"
-            out.print(
-                f"  [magenta]term[/] {escape(t.text)}{escape(status)}"
-                f" [dim]{escape(t.concept)}[/] {escape(equivalents)}"
-            )
-
-
-def pretranslate_summary(report: WriteReport, *, filled: int, missing: int, output: str) -> None:
-    """``untm pretranslate``: what was written and what is left to translate."""
-    files = ", ".join(escape(name) for name, _ in report.files) or escape(output)
-    console().print(
-        f"wrote {files}: {filled} segments filled from the memory, {missing} left to translate"
-    )
-
-
-# --- glossary (cli/commands/query.py, terms.py, glossary.py) ----------------------------------
-
-_STATUS_STYLE = {"preferred": "green", "admitted": "cyan", "deprecated": "red", "variant": "yellow"}
-
-
-def concept_view(
-    concept: Concept, *, score: float | None = None, full_sources: bool = False
-) -> None:
-    """One concept in every language: its terms with status, abbreviation, confidence and
-    source (whole with ``full_sources``, else as :func:`compact_source` shortens it)."""
-    title = f"{concept.id}  ({concept.category})"
-    if score is not None:
-        title += f"  match {score:g}"
-    columns = ["lang", "term", "status", "abbr.", "confidence", "source"]
-    source = (lambda text: text or "") if full_sources else compact_source
-    rows = []
-    for term in concept.terms:
-        colour = _STATUS_STYLE.get(term.status, "white")
-        rows.append(
-            [
-                term.lang,
-                escape(term.text),
-                f"[{colour}]{term.status}[/]",
-                escape(term.abbreviation or ""),
-                escape(term.confidence or ""),
-                escape(source(term.source)),
-            ]
-        )
-    print_table(console(), escape(title), columns, rows)
-
-
-def concept_list(concepts: Sequence[Concept], *, lang: str = "en") -> None:
-    """One line per concept: id, category, its preferred form in ``lang``, languages."""
-    rows = []
-    for concept in concepts:
-        term = concept.preferred(lang) or (concept.terms[0] if concept.terms else None)
-        langs = " ".join(dict.fromkeys(t.lang for t in concept.terms))
-        rows.append((concept.id, concept.category, term.text if term else "", langs))
-    table(f"{len(concepts)} concepts", ("id", "category", f"term ({lang})", "languages"), rows)
-
-
-def term_hits(found: Sequence[tuple[int, TermHit]], *, source: str) -> None:
-    """Glossary terms found in a document: one row per mention, then a count per concept."""
-    out = console()
-    if not found:
-        out.print(f"No glossary terms found in {escape(source)}.")
-        return
-    rows = []
-    for paragraph, hit in found:
-        colour = _STATUS_STYLE.get(hit.status, "white")
-        preferred = "" if hit.status == "preferred" else hit.preferred
-        rows.append(
-            [
-                str(paragraph + 1),
-                escape(" ".join(hit.text.split())),
-                f"[{colour}]{hit.status}[/]",
-                escape(hit.concept),
-                escape(preferred),
-            ]
-        )
-    columns = ("¶", "found", "status", "concept", "preferred")
-    print_table(out, escape(f"Glossary terms in {source} (¶: paragraph)"), columns, rows)
-    concepts = len({hit.concept for _, hit in found})
-    flagged = sum(1 for _, hit in found if hit.status != "preferred")
-    out.print(
-        f"{len(found)} mention(s) of {concepts} concept(s); {flagged} not in the preferred form."
-    )
-
-
-def candidates_table(candidates: Sequence[Candidate]) -> None:
-    """Names proposed by ``glossary extract`` with their best equivalents per language."""
-    if not candidates:
-        console().print("No new instrument or organ names found.")
-        return
-    rows = []
-    for cand in candidates:
-        lines = [
-            f"{lang}: " + " | ".join(f"{escape(text)} ({score:.2f})" for text, score in options)
-            for lang, options in cand.equivalents.items()
-            if options
-        ]
-        rows.append([escape(cand.text), str(cand.count), "\n".join(lines)])
-    columns = ("name", "units", "candidate equivalents")
-    print_table(console(), "Candidate glossary entries (for review)", columns, rows)

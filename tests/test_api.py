@@ -56,7 +56,8 @@ def test_layering(package: str, forbidden: set[str]) -> None:
 
 
 def test_rich_only_in_render() -> None:
-    """The rendering layer is render.py and its table layout, layout.py."""
+    """rich is imported by render.py and its table layout, layout.py; the other render
+    modules print through render.py's console."""
     for path in (ROOT / "cli").rglob("*.py"):
         if path.name not in ("render.py", "layout.py"):
             assert "rich" not in _imports(path), f"{path.relative_to(ROOT)} imports rich"

@@ -162,11 +162,11 @@ def test_the_library_names_no_option() -> None:
 
 
 def test_shared_output_names_options_that_exist() -> None:
-    """render.py, main.py and the error modules serve every command."""
+    """The render modules, main.py and the error modules serve every command."""
     have = {opt for command in _commands().values() for p in command.params for opt in p.opts}
     named = {
         opt
-        for module in ("render", "main", "_errors", "_hints")
+        for module in ("render", "render_matches", "render_terms", "main", "_errors", "_hints")
         for text in _strings(ast.parse((ROOT / "cli" / f"{module}.py").read_text("utf-8")))
         for opt in _OPTION.findall(text)
     }

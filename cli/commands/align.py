@@ -58,7 +58,7 @@ def align(
     ] = None,
 ) -> None:
     """Align sentences of a document with its translations; suspect beads are warned about."""
-    from cli import render
+    from cli import render_matches
 
     if format_ is Format.beads and len(files) != 2:
         raise typer.BadParameter(
@@ -84,4 +84,4 @@ def align(
 
             with Memory.open(memory, create=False) as store:
                 alignments = align_all(learner=MemoryLearner(store))
-    render.alignments(alignments, format_.value)
+    render_matches.alignments(alignments, format_.value)

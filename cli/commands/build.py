@@ -80,7 +80,7 @@ def build(
     """
     from dataclasses import asdict
 
-    from cli import render
+    from cli import render, render_terms
     from tm.build import build_memory
     from tm.memory import Memory
     from tmx.interchange import export_memory
@@ -113,9 +113,9 @@ def build(
         files = [list(f) for f in written.files] if written else []
         summary = {k: v for k, v in asdict(report).items() if k != "reference"}
         if report.reference is not None:
-            summary["reference"] = render.reference_data(report.reference, glossaries)
+            summary["reference"] = render_terms.reference_data(report.reference, glossaries)
         render.json_out({**summary, "files": files})
     else:
         render.build_summary(report, written)
         if report.reference is not None:
-            render.reference_summary(report.reference, glossaries)
+            render_terms.reference_summary(report.reference, glossaries)

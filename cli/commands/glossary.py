@@ -76,7 +76,7 @@ def list_(
     json_: Annotated[bool, typer.Option("--json", help="Print the concepts as JSON.")] = False,
 ) -> None:
     """List the concepts of the glossary (the UN one and yours)."""
-    from cli import render
+    from cli import render, render_terms
     from tm import jsonable
 
     with handle_errors():
@@ -84,7 +84,7 @@ def list_(
     if json_:
         render.json_out([jsonable.concept_data(c) for c in concepts])
     else:
-        render.concept_list(concepts, lang=lang)
+        render_terms.concept_list(concepts, lang=lang)
 
 
 @app.command()
@@ -95,7 +95,7 @@ def show(
     json_: Annotated[bool, typer.Option("--json", help="Print the concept as JSON.")] = False,
 ) -> None:
     """Show one concept: every term with status, abbreviation, confidence and source."""
-    from cli import render
+    from cli import render, render_terms
     from tm import jsonable
 
     with handle_errors():
@@ -103,7 +103,7 @@ def show(
     if json_:
         render.json_out(jsonable.concept_data(concept))
     else:
-        render.concept_view(concept, full_sources=True)
+        render_terms.concept_view(concept, full_sources=True)
 
 
 @app.command("import")
@@ -251,7 +251,7 @@ def extract(
     """Propose instrument and organ names the memory cites and the glossary lacks."""
     from dataclasses import asdict
 
-    from cli import render
+    from cli import render, render_terms
     from tm.extract import extract_candidates
     from tm.memory import Memory
 
@@ -262,4 +262,4 @@ def extract(
     if json_:
         render.json_out([asdict(candidate) for candidate in found])
     else:
-        render.candidates_table(found)
+        render_terms.candidates_table(found)

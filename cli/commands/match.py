@@ -44,16 +44,16 @@ def match(
 
     Scores are CAT match percentages: word-level edit similarity on normalised tokens.
     """
-    from cli import render
+    from cli import render_matches
 
     with handle_errors(), options(lang="or pass --lang xx"):
         targets = None if target_lang.lower() == "all" else [target_lang]
         terms = active_glossary(glossary, memory=memory)
         _, results = _match(draft, memory, lang, targets, top, min_score, terms)
     if json_:
-        render.match_json(results)
+        render_matches.match_json(results)
     else:
-        render.match_report(results, draft=str(draft))
+        render_matches.match_report(results, draft=str(draft))
 
 
 def pretranslate(
@@ -67,7 +67,7 @@ def pretranslate(
     lang: Annotated[str | None, _LANG] = None,
 ) -> None:
     """Write a bilingual TMX of DRAFT with the best matches filled in, for the CAT tool."""
-    from cli import render
+    from cli import render_matches
     from tm.errors import LanguageError
     from tm.lang import same_language
     from tm.pretranslate import pretranslate as fill
@@ -84,7 +84,9 @@ def pretranslate(
             )
         units, missing = fill(results, src_lang=src, target_lang=target_lang, min_score=min_score)
         report = write_tmx(units, output, srclang=src, langs=[src, target_lang])
-    render.pretranslate_summary(report, filled=len(units), missing=missing, output=str(output))
+    render_matches.pretranslate_summary(
+        report, filled=len(units), missing=missing, output=str(output)
+    )
 
 
 def _match(

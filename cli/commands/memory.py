@@ -177,7 +177,7 @@ def concordance(
     Case, apostrophes (' ’ ʼ ‘), quotation marks (" « » “ ” „) and spaces (no-break and narrow
     no-break too) do not matter: l'Assemblée finds l’Assemblée, "Conseil" finds « Conseil ».
     """
-    from cli import render
+    from cli import render, render_matches
     from tm import jsonable
     from tm.memory import Memory
 
@@ -187,7 +187,7 @@ def concordance(
     if json_:
         render.json_out(jsonable.units_data(hits, langs=langs))
     else:
-        render.concordance_table(hits, text=text, langs=langs)
+        render_matches.concordance_table(hits, text=text, langs=langs)
 
 
 def optimize(memory: MemoryOption, json_: JsonOption = False) -> None:

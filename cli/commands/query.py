@@ -34,7 +34,7 @@ def query(
     json_: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Show the concepts that best match TERM, with their terms in every language."""
-    from cli import render
+    from cli import render, render_terms
     from cli.commands.glossary import active_glossary
     from tm import jsonable
 
@@ -45,7 +45,7 @@ def query(
         render.json_out({"query": term, "results": [jsonable.concept_data(c, s) for c, s in found]})
     else:
         for concept, score in found:
-            render.concept_view(concept, score=score)
+            render_terms.concept_view(concept, score=score)
     if not found:
         render.warning(f"no glossary concept matches {term!r}")
         raise typer.Exit(EXIT_FOUND)

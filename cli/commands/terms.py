@@ -49,7 +49,7 @@ def terms(
     cites with its official names (all six languages, or --target-lang), the forms FILE uses,
     and FILE's departures from the official form flagged.
     """
-    from cli import render
+    from cli import render, render_terms
     from cli.commands.glossary import active_glossary
     from tm import jsonable
     from tm.document import read_document
@@ -71,8 +71,8 @@ def terms(
             reference = document_glossary(document, terms_, document=file.name, langs=langs)
             written = write_reference(reference, output, fmt=fmt, target_lang=target_lang)
             if not json_:
-                render.reference_summary(reference, written)
+                render_terms.reference_summary(reference, written)
     if json_:
         render.json_out([jsonable.hit_data(hit, paragraph) for paragraph, hit in found])
     else:
-        render.term_hits(found, source=str(file))
+        render_terms.term_hits(found, source=str(file))
