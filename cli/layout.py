@@ -5,7 +5,8 @@ at least as wide as its longest word (Chinese and Japanese text may break betwee
 characters, as it does in print) and the rest of the width goes to the columns that need it,
 so rich wraps cells at spaces only. When even the longest words cannot sit side by side, the
 rows are printed as a list instead: ``column: value`` lines, one block per row, wrapped at
-spaces. Cells are rich markup (escaped text with styles).
+spaces. Several tables with the same columns (the concepts ``untm query`` found) share one
+layout and one set of widths. Cells are rich markup (escaped text with styles).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["print_table"]
+__all__ = ["print_table", "print_tables"]
 
 #: a column's padding (one space each side) and its share of the borders
 _CHROME = 3
@@ -28,27 +29,41 @@ def print_table(
 ) -> None:
     """Print ``rows`` under ``columns`` as a table at ``out``'s width, or as a list of records
     when the table cannot hold its longest words."""
-    plain = [[Text.from_markup(cell).plain for cell in row] for row in rows]
+    print_tables(out, columns, [(title, rows)])
+
+
+def print_tables(
+    out: Console,
+    columns: Sequence[str],
+    tables: Sequence[tuple[str | None, Sequence[Sequence[str]]]],
+) -> None:
+    """Print several ``(title, rows)`` under the same ``columns`` in one layout: all as tables
+    with the same column widths, or all as lists when one of them cannot hold its longest
+    words (a reader comparing them should not meet a table, then a list)."""
+    plain = [[Text.from_markup(cell).plain for cell in row] for _, rows in tables for row in rows]
     shortest = [
         max([_longest_word(column), *(_longest_word(row[k]) for row in plain)])
         for k, column in enumerate(columns)
     ]
     room = out.width - 1 - _CHROME * len(columns)
     if sum(shortest) > room:
-        _records(out, title, columns, rows)
+        for title, rows in tables:
+            _records(out, title, columns, rows)
         return
     natural = [
         max([cell_len(column), *(_widest_line(row[k]) for row in plain)])
         for k, column in enumerate(columns)
     ]
-    if title:
-        out.print(f"[italic]{title}[/]", soft_wrap=False)
-    table = Table()
-    for column, width in zip(columns, _widths(shortest, natural, room), strict=True):
-        table.add_column(column, width=width, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table, soft_wrap=False)
+    widths = _widths(shortest, natural, room)
+    for title, rows in tables:
+        if title:
+            out.print(f"[italic]{title}[/]", soft_wrap=False)
+        table = Table()
+        for column, width in zip(columns, widths, strict=True):
+            table.add_column(column, width=width, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        out.print(table, soft_wrap=False)
 
 
 def _records(

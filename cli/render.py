@@ -97,6 +97,17 @@ def print_table(
     layout.print_table(out, title, columns, rows)
 
 
+def print_tables(
+    out: Console,
+    columns: Sequence[str],
+    tables: Sequence[tuple[str | None, Sequence[Sequence[str]]]],
+) -> None:
+    """:func:`cli.layout.print_tables`: tables with the same columns in one layout."""
+    from cli import layout
+
+    layout.print_tables(out, columns, tables)
+
+
 def error(message: str) -> None:
     """One line on stderr: ``untm: error: ...``."""
     err_console().print(f"[bold red]untm: error:[/] {escape(one_line(message))}")

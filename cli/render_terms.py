@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from cli.render import console, escape, print_table, table
+from cli.render import console, escape, print_table, print_tables, table
 from cli.sources import compact_source
 
 if TYPE_CHECKING:
@@ -78,30 +78,37 @@ def reference_summary(reference: ReferenceGlossary, files: Sequence[Path]) -> No
 _STATUS_STYLE = {"preferred": "green", "admitted": "cyan", "deprecated": "red", "variant": "yellow"}
 
 
-def concept_view(
-    concept: Concept, *, score: float | None = None, full_sources: bool = False
+def concept_view(concept: Concept, *, full_sources: bool = False) -> None:
+    """One concept in every language (:func:`concept_views`)."""
+    concept_views([(concept, None)], full_sources=full_sources)
+
+
+def concept_views(
+    found: Sequence[tuple[Concept, float | None]], *, full_sources: bool = False
 ) -> None:
-    """One concept in every language: its terms with status, abbreviation, confidence and
-    source (whole with ``full_sources``, else as :func:`compact_source` shortens it)."""
-    title = f"{concept.id}  ({concept.category})"
-    if score is not None:
-        title += f"  match {score:g}"
+    """Concepts in every language, each with its match score when it has one: their terms
+    with status, abbreviation, confidence and source (whole with ``full_sources``, else as
+    :func:`compact_source` shortens it), all in one layout with the same column widths."""
     columns = ["lang", "term", "status", "abbr.", "confidence", "source"]
     source = (lambda text: text or "") if full_sources else compact_source
-    rows = []
-    for term in concept.terms:
-        colour = _STATUS_STYLE.get(term.status, "white")
-        rows.append(
+    tables: list[tuple[str | None, Sequence[Sequence[str]]]] = []
+    for concept, score in found:
+        title = f"{concept.id}  ({concept.category})"
+        if score is not None:
+            title += f"  match {score:g}"
+        rows = [
             [
                 term.lang,
                 escape(term.text),
-                f"[{colour}]{term.status}[/]",
+                f"[{_STATUS_STYLE.get(term.status, 'white')}]{term.status}[/]",
                 escape(term.abbreviation or ""),
                 escape(term.confidence or ""),
                 escape(source(term.source)),
             ]
-        )
-    print_table(console(), escape(title), columns, rows)
+            for term in concept.terms
+        ]
+        tables.append((escape(title), rows))
+    print_tables(console(), columns, tables)
 
 
 def concept_list(concepts: Sequence[Concept], *, lang: str = "en") -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 
-from cli.layout import _widths, print_table
+from cli.layout import _widths, print_table, print_tables
 
 _BOX = re.compile(r"[\u2500-\u257f]")
 LONG = "Internationalisation-of-supercalifragilistic-terms"  # 50 cells, one word
@@ -56,6 +56,24 @@ def test_words_longer_than_a_column_turn_the_table_into_a_list() -> None:
     assert not any(line.startswith("┏") for line in lines)
     assert f"a: {LONG}" in lines
     _check_whole(lines, ["a", "b", "c", *rows[0]])
+
+
+def test_tables_of_one_output_share_their_layout() -> None:
+    """``untm query`` prints several concepts: all tables with the same widths, or all lists
+    when one of them cannot be a table (never a table, then a list)."""
+    out = Console(file=io.StringIO(), width=80, soft_wrap=True, color_system=None)
+    short = [["en", "Security Council"], ["fr", "Conseil de sécurité"]]
+    print_tables(out, ["lang", "term"], [("A", short), ("B", [["en", "Human Rights Council"]])])
+    lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    tops = [line for line in lines if line.startswith("┏")]
+    assert len(tops) == 2
+    assert tops[0] == tops[1]
+    out = Console(file=io.StringIO(), width=80, soft_wrap=True, color_system=None)
+    print_tables(out, ["lang", "term"], [("A", short), ("B", [[LONG, LONG]])])
+    lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert not any(_BOX.search(line) for line in lines)
+    assert "term: Security Council" in lines
+    assert lines.count("lang: en") == 1
 
 
 def test_chinese_breaks_between_characters() -> None:

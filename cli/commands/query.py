@@ -44,8 +44,7 @@ def query(
     if json_:
         render.json_out({"query": term, "results": [jsonable.concept_data(c, s) for c, s in found]})
     else:
-        for concept, score in found:
-            render_terms.concept_view(concept, score=score)
+        render_terms.concept_views(found)
     if not found:
         render.warning(f"no glossary concept matches {term!r}")
         raise typer.Exit(EXIT_FOUND)
