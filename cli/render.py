@@ -210,7 +210,11 @@ def check_report(findings: Sequence[Finding], *, checked: str) -> None:
 def progress_steps(description: str) -> Iterator[Callable[[str, int, int], None]]:
     """A progress bar on stderr; yields ``advance(step_name, done, total)``. It is drawn
     when it advances, not by a thread of its own: a large TMX import forks its workers only
-    from a process with one thread (:mod:`tmx.bulk`)."""
+    from a process with one thread (:mod:`tmx.bulk`). Into a pipe or a log nothing is drawn
+    (rich would leave a blank line there)."""
+    if not err_console().is_terminal:
+        yield lambda name, done, total: None
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())

@@ -30,6 +30,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> tuple[Pat
 def test_build_writes_a_six_language_memory_and_tmx(built: tuple[Path, object]) -> None:
     out, result = built
     assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # no progress bar, not even a blank line, into a pipe or log
     assert "This build: " in result.stdout
     assert "New document letter.en.md#" in result.stdout
     units = list(read_tmx(out / "letter.tmx"))

@@ -211,8 +211,10 @@ def test_a_large_tmx_import_reads_on_workers_under_its_progress_bar(
 
     monkeypatch.setattr(bulk, "MIN_BYTES", 0)  # any file is large
     monkeypatch.setattr(bulk, "import_tmx", spy)
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # stderr taken for a terminal: the bar is drawn
     result = _run("import", TMX / "inline_tags.tmx", "--memory", tmp_path / "tm.sqlite", "--json")
     assert result.exit_code == 0, result.output
+    assert "\x1b[?25l" in result.stderr  # the bar was started (it hides the cursor)
     # the bar draws itself as it advances, not on a thread of its own that would keep the
     # import from forking its workers (it then read the file on one core)
     assert results
