@@ -31,7 +31,7 @@ EXIT_BAD_INPUT = 2
 EXIT_STORE = 4
 
 #: click's ``UsageError`` (an unknown option or command, a missing argument, a bad value), from
-#: the click typer runs on (its own copy since typer 0.22): the base of typer's ``BadParameter``
+#: the click typer runs on (its own copy since typer 0.26): the base of typer's ``BadParameter``
 USAGE_ERROR: type[Exception] = typer.BadParameter.__bases__[0]
 
 
