@@ -22,6 +22,8 @@ False
 
 from __future__ import annotations
 
+from functools import cache
+
 import regex
 
 from tm.lang import base
@@ -97,12 +99,19 @@ _PARTICIPLES = {
         "напоминая высоко рассмотрев испытывая"
     ),
 }
-_PARTICIPLE_WORD = {
-    lang: regex.compile(
-        rf"^\W*(?:{'|'.join(sorted(set(words.split()), key=len, reverse=True))})\b", regex.I
-    )
-    for lang, words in _PARTICIPLES.items()
-}
+
+
+@cache
+def _participle_word(code: str) -> regex.Pattern[str] | None:
+    """The participles of language ``code`` as one pattern, compiled on first use (a
+    process reads documents in one or two of the languages)."""
+    words = _PARTICIPLES.get(code)
+    if words is None:
+        return None
+    alternatives = "|".join(sorted(set(words.split()), key=len, reverse=True))
+    return regex.compile(rf"^\W*(?:{alternatives})\b", regex.I)
+
+
 # Only Russian opens preambular paragraphs in lower case; elsewhere a lower-case "noting"
 # continues a sentence.
 _LOWER_PARTICIPLES = frozenset({"ru"})
@@ -138,14 +147,18 @@ _OPEN_WORDS = {
 }
 # Arabic writes "and" and "so" as prefixes: "وإلى", "وفي", "فمن".
 _PREFIXES = {"ar": "[وف]?"}
-_OPEN_WORD = {
-    lang: regex.compile(
-        rf"(?:^|[\s'’(«]){_PREFIXES.get(lang, '')}"
-        rf"(?:{'|'.join(sorted(set(words.split()), key=len, reverse=True))})$",
-        regex.I,
-    )
-    for lang, words in _OPEN_WORDS.items()
-}
+
+
+@cache
+def _open_word(code: str) -> regex.Pattern[str] | None:
+    """The open words of language ``code`` as one pattern, compiled on first use."""
+    words = _OPEN_WORDS.get(code)
+    if words is None:
+        return None
+    alternatives = "|".join(sorted(set(words.split()), key=len, reverse=True))
+    return regex.compile(rf"(?:^|[\s'’(«]){_PREFIXES.get(code, '')}(?:{alternatives})$", regex.I)
+
+
 _CHINESE_OPEN = regex.compile(
     r"(?:的|和|与|及|以及|或|或者|在|对|将|把|被|为|从|向|于|按照|根据|关于|同)$"
 )
@@ -182,7 +195,7 @@ def opens_structure(text: str, lang: str) -> bool:
         return _ARABIC_OPENER.match(text) is not None
     if code == "zh":
         return _CHINESE_OPENER.match(text) is not None
-    pattern = _PARTICIPLE_WORD.get(code)
+    pattern = _participle_word(code)
     if pattern is None or (code not in _LOWER_PARTICIPLES and _STARTS_LOWER.match(text)):
         return False
     return pattern.match(text) is not None
@@ -201,7 +214,7 @@ def ends_open(text: str, lang: str) -> bool:
     code = base(lang)
     if code == "zh":
         return _CHINESE_OPEN.search(text) is not None
-    pattern = _OPEN_WORD.get(code)
+    pattern = _open_word(code)
     return pattern is not None and pattern.search(text) is not None
 
 
