@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from tm.errors import GlossaryError
@@ -32,6 +31,10 @@ from tm.lang import base
 from tm.models import Concept
 from tm.recognition import TermIndex
 from tm.stems import cached_base, folded_words, stems
+
+if TYPE_CHECKING:  # numpy is imported by the fuzzy look-up only: recognising terms needs none
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = ["TermLookup"]
 
@@ -151,6 +154,8 @@ class TermLookup:
 
 
 def _terms(owners: list[str], texts: list[str]) -> _Terms:
+    import numpy as np
+
     return _Terms(owners, texts, np.array([len(text) for text in texts], dtype=np.float64))
 
 
@@ -158,6 +163,8 @@ def _best(query: str, terms: _Terms, count: int) -> list[tuple[int, float]]:
     """The ``count`` best terms by ``(WRatio + ratio) / 2`` against ``query``: (position,
     score), best first and, at equal scores, in glossary order, as sorting every score gives.
     """
+    import numpy as np
+
     size = len(terms.texts)
     if not size:
         return []
@@ -186,6 +193,8 @@ def _best(query: str, terms: _Terms, count: int) -> list[tuple[int, float]]:
 def _ceiling(length: int, lengths: NDArray[np.float64]) -> NDArray[np.float64]:
     """WRatio's highest score besides the plain ratio for a query of ``length`` against texts
     of ``lengths`` (0 where either is empty: WRatio scores nothing there)."""
+    import numpy as np
+
     longer = np.maximum(lengths, length)
     shorter = np.minimum(lengths, length)
     times = np.divide(longer, shorter, out=np.full_like(longer, np.inf), where=shorter > 0)
