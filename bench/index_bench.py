@@ -34,13 +34,13 @@ its index take about 6.5 GB at once, and this process holds the 10M sentences in
 Each figure has the issue's target for its size beside it (the 1M column up to 1M, the 10M
 column from 10M, both between), and ``ok`` or ``MISSED``.
 
-A 10M import takes several minutes (the issue's target is 6): ``--keep DIR`` keeps each size's memory in
-``DIR/<size>/tm.sqlite`` and a later run with the same ``--keep`` reuses it (the import and
-disk figures are then not measured, and the letter added for "next match" is removed again at
-the end, so every run matches against the same units; the index then carries the letter's
-delta and tombstones, as a memory that changes every day does). ``--import-only`` stops after
-the import (to build a kept memory at low priority: ``nice -n 19 ... --keep DIR
---import-only``).
+A 10M import takes several minutes (the issue's target is 6): ``--keep DIR`` keeps each
+size's memory in ``DIR/<size>/tm.sqlite`` and a later run with the same ``--keep`` reuses it
+(the import and disk figures are then not measured, and the letter added for "next match" is
+removed again at the end, so every run matches against the same units; the index then
+carries the letter's delta and tombstones, as a memory that changes every day does).
+``--import-only`` stops after the import (to build a kept memory at low priority:
+``nice -n 19 ... --keep DIR --import-only``).
 """
 
 from __future__ import annotations
