@@ -9,10 +9,11 @@ the CLI's one-line messages (:mod:`server.errors`). No CORS unless origins are c
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from importlib import resources
@@ -41,7 +42,7 @@ from tm import access, jsonable
 from tm.errors import InputError, UntmError
 from tm.models import Document
 
-__all__ = ["create_app"]
+__all__ = ["answer", "create_app"]
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 T = TypeVar("T")
@@ -61,7 +62,7 @@ def create_app(
     """
     limits = limits or Limits()
     service = Service(memory, glossaries=glossaries, limits=limits)
-    pool = WorkPool(memory, glossaries=glossaries, limits=limits, processes=limits.work_processes)
+    pool = WorkPool(memory, glossaries=glossaries, limits=limits)
     api = _Api(service, pool)
     routes = [
         Route("/api/health", api.health),
@@ -98,6 +99,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await pool.start()
+        await run_in_threadpool(service.warm)
         try:
             yield
         finally:
@@ -191,8 +193,7 @@ class _Api:
         query = request.query_params.get("q", "")
         lang = request.query_params.get("lang") or None
         limit = _int(request.query_params.get("limit"), 50, "limit")
-        body = await self.pool.concordance(query, lang=lang, limit=limit)
-        return Response(body, media_type="application/json")
+        return await answer(request, self.pool.concordance(query, lang=lang, limit=limit))
 
     async def stats(self, request: Request) -> Response:
         """As ``untm stats --json``."""
@@ -210,8 +211,9 @@ class _Api:
         chosen = None if str(targets).lower() == "all" else [str(targets)]
         min_score = _float(fields.get("min_score"), 50.0, "min_score")
         top = _int(fields.get("top"), 3, "top")
-        body = await self.pool.match(document, target_langs=chosen, min_score=min_score, top=top)
-        return Response(body, media_type="application/json")
+        return await answer(
+            request, self.pool.match(document, target_langs=chosen, min_score=min_score, top=top)
+        )
 
     async def check(self, request: Request) -> Response:
         """As ``untm check --json``: a draft, or a translation with its source."""
@@ -225,8 +227,7 @@ class _Api:
             if not target_lang:
                 raise InputError("target_text needs target_lang")
             translation = self.service.draft(_str(fields, "target_text"), str(target_lang))
-        body = await self.pool.check(source, translation)
-        return Response(body, media_type="application/json")
+        return await answer(request, self.pool.check(source, translation))
 
     async def export(self, request: Request) -> Response:
         """As ``untm export``, streamed: one file as it is, several as a zip archive."""
@@ -335,6 +336,34 @@ class _Api:
             fields = await self._json(request)
         document = self.service.draft(_str(fields, "text"), str(fields.get("lang") or "en"))
         return fields, document
+
+
+async def answer(request: Request, work: Coroutine[Any, Any, bytes]) -> Response:
+    """The JSON answer of ``work`` (:mod:`server.work_pool`). A client that goes away
+    before it takes its work out of the queue; a server stopping while the work waits
+    (its grace period over) answers 503 instead of leaving the request cut off."""
+    job = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(_client_gone(request))
+    try:
+        await asyncio.wait({job, gone}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        job.cancel()
+        gone.cancel()
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()  # the request ends here, with its answer
+        raise HttpError(503, "the server is stopping; send the request again") from None
+    gone.cancel()
+    if not job.done():
+        job.cancel()
+        raise HttpError(503, "the client went away before its answer")
+    return Response(job.result(), media_type="application/json")
+
+
+async def _client_gone(request: Request) -> None:
+    """Return when the client has closed its connection (the body, if any, was read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _str(fields: dict[str, Any], key: str) -> str:

@@ -48,9 +48,12 @@ class Limits:
     #: requests doing heavy work (export, build) at once in one server process; more wait
     #: their turn, while look-ups go on beside them
     heavy_requests: int = 2
-    #: processes of each server process that match and check drafts, and as many that run
-    #: concordances (server.work_pool)
+    #: processes of each server process that match and check drafts (server.work_pool)
     work_processes: int = 2
+    #: concordance searches running at once in each server process (each in a process of its
+    #: own); more wait their turn, so that searches, which keep the database busy for tens of
+    #: milliseconds each, cannot take every core from look-ups and matches
+    searches: int = 1
 
 
 @dataclass(slots=True)
@@ -114,6 +117,13 @@ class Service:
         if local.memory is None:
             local.memory = Memory.open(self.target, create=False)
         return local.memory
+
+    def warm(self) -> None:
+        """Open this thread's connection and make what a first request would otherwise wait
+        for (the glossary and its look-up tables, the memory's search tables): a server's
+        first requests are served as fast as the others."""
+        self.memory().backend.warm()
+        self.glossary.lookup("United Nations", limit=1)
 
     def _text(self, text: str, what: str) -> str:
         if not text.strip():

@@ -1,19 +1,31 @@
-"""Matches, checks and concordances in processes of their own, at a lower CPU priority than
-the server's.
+"""Matches, checks and concordances in processes of their own, served by priority: look-ups
+first, then drafts, then searches.
 
 A match is tens of milliseconds of Python. In the server's process it would hold the
 interpreter (one thread runs Python at a time) from the event loop that reads and answers
 every request and from the term look-ups beside it; and the operating system would share the
 cores evenly between a look-up and a match. A concordance waits mostly on the database, but
 checks its candidates in Python. So each server process hands this work to a few processes of
-its own (:class:`WorkPool`), each with its own connection to the memory
-and its own match index (mapped from the same cache files), run at a lower priority (``nice``):
-on a busy machine the operating system runs look-ups, the database and the event loop first,
-and drafts take the time left. What a process sends back is the answer's JSON, ready to send.
+its own (:class:`WorkPool`), each with its own connection to the memory and its own match
+index (mapped from the same cache files), run at a lower priority (``nice``): on a busy
+machine the operating system runs look-ups and the event loop first, drafts next, and
+searches take the time left. What a process sends back is the answer's JSON, ready to send.
+
+**The database work too.** Most of a concordance's time, and part of a match's, is spent by
+the PostgreSQL backend serving the process, which by itself runs at the database's priority,
+above the match it works for. When that backend is on this machine and this user may lower its
+priority (the server runs as the database's user, or as root), each process lowers its
+backend's to its own: the priority follows the request into the database. (A database on
+another machine is out of reach; there the limit on searches at once still holds.)
+
+**Bounded.** Drafts run in ``Limits.work_processes`` processes, concordances in
+``Limits.searches`` (one by default): searches wait their turn rather than run several at once
+and take every core. A request whose client is gone is dropped from the queue
+(:meth:`WorkPool.run`).
 
 The processes are spawned (a fork would share the server's connections) when the server starts
-(:meth:`WorkPool.start`, else at the first work), and stop with the pool, or by themselves when
-the server process that made them is gone.
+(:meth:`WorkPool.start`, which also warms them: the glossary, the search tables), and stop with
+the pool, or by themselves when the server process that made them is gone.
 """
 
 from __future__ import annotations
@@ -36,7 +48,7 @@ from server.service import Limits, Service
 from tm import jsonable
 from tm.models import Document
 
-__all__ = ["DRAFTS_NICE", "SEARCHES_NICE", "WorkPool"]
+__all__ = ["DRAFTS_NICE", "SEARCHES_NICE", "WorkPool", "lower_backend"]
 
 #: how much lower the pool's processes run than the server's (0..19): drafts a little (``nice``
 #: 5: a third of a busy normal process's share of a core), so that a look-up goes first but a
@@ -51,25 +63,19 @@ _service: Service | None = None
 
 
 class WorkPool:
-    """Worker processes serving ``memory`` as :class:`Service` does: ``processes`` for drafts
-    (match, check) and as many for concordance searches, so that neither kind waits in the
-    other's queue."""
+    """Worker processes serving ``memory`` as :class:`Service` does: ``limits.work_processes``
+    for drafts (match, check) and ``limits.searches`` for concordances, so that neither kind
+    waits in the other's queue."""
 
-    def __init__(
-        self,
-        memory: str | Path,
-        *,
-        glossaries: Sequence[Path],
-        limits: Limits,
-        processes: int,
-    ) -> None:
-        self.processes = processes
+    def __init__(self, memory: str | Path, *, glossaries: Sequence[Path], limits: Limits) -> None:
+        #: processes of each kind
+        self.processes = {"drafts": limits.work_processes, "searches": limits.searches}
         self._start = (str(memory), tuple(glossaries), limits, os.getpid())
         self._executors = {kind: self._executor(kind) for kind in _NICE}
 
     def _executor(self, kind: str) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(
-            max_workers=self.processes,
+            max_workers=self.processes[kind],
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start,
             initargs=(*self._start, _NICE[kind]),
@@ -81,7 +87,8 @@ class WorkPool:
     async def _run(self, kind: str, work: Callable[..., bytes], *args: object) -> bytes:
         """``work(*args)`` in one of ``kind``'s processes. A process that died (killed, out of
         memory) breaks its executor: a new one takes its place and the work is run once more
-        there, so a lost process fails no request (but one that kills it again)."""
+        there, so a lost process fails no request (but one that kills it again). Cancelled
+        (its client is gone, the server stops), work still waiting for a process is dropped."""
         executor = self._executors[kind]
         try:
             return await asyncio.wrap_future(executor.submit(work, *args))
@@ -95,7 +102,7 @@ class WorkPool:
         """Start every process now (each starts at the first work it is given otherwise:
         seconds of imports and a connection, which the first requests would wait for)."""
         await asyncio.gather(
-            *(self._run(kind, _ready) for kind in _NICE for _ in range(self.processes))
+            *(self._run(kind, _ready) for kind in _NICE for _ in range(self.processes[kind]))
         )
 
     async def match(
@@ -136,6 +143,37 @@ def _start(
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()
 
 
+def _service_here() -> Service:
+    """This process's service, its connection's database backend at this process's priority
+    (a connection opened again gets a new backend: it is lowered in turn)."""
+    assert _service is not None
+    lower_backend(_service.memory().backend.server_process)
+    return _service
+
+
+#: the database backends this process lowered already
+_lowered: set[int] = set()
+
+
+def lower_backend(pid: int | None) -> bool:
+    """Run the database backend ``pid`` (on this machine) at this process's priority; False
+    when there is none or it cannot be (another user's process, not a PostgreSQL one)."""
+    if pid is None:
+        return False
+    if pid in _lowered:
+        return True
+    try:
+        if Path(f"/proc/{pid}/comm").read_text(encoding="utf-8").strip() != "postgres":
+            return False  # not the database's process (another machine's pid seen here)
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        if os.getpriority(os.PRIO_PROCESS, pid) < ours:
+            os.setpriority(os.PRIO_PROCESS, pid, ours)
+    except OSError:  # not ours to change (another user's), or gone
+        return False
+    _lowered.add(pid)
+    return True
+
+
 def _watch(parent: int) -> None:
     """End this process when the server process that made it is gone (killed, not stopped)."""
     while os.getppid() == parent:
@@ -144,7 +182,8 @@ def _watch(parent: int) -> None:
 
 
 def _ready() -> bytes:
-    """Nothing: the work that starts a process."""
+    """The work that starts a process: warm it (:meth:`Service.warm`)."""
+    _service_here().warm()
     return b""
 
 
@@ -157,17 +196,14 @@ def _json(data: object) -> bytes:
 def _match(
     document: Document, target_langs: tuple[str, ...] | None, min_score: float, top: int
 ) -> bytes:
-    assert _service is not None
-    found = _service.match(document, target_langs=target_langs, min_score=min_score, top=top)
+    found = _service_here().match(document, target_langs=target_langs, min_score=min_score, top=top)
     return _json(jsonable.matches_data(found))
 
 
 def _check(source: Document, translation: Document | None) -> bytes:
-    assert _service is not None
-    return _json(jsonable.findings_data(_service.check(source, translation)))
+    return _json(jsonable.findings_data(_service_here().check(source, translation)))
 
 
 def _concordance(query: str, lang: str | None, limit: int) -> bytes:
-    assert _service is not None
-    hits = _service.concordance(query, lang=lang, limit=limit)
+    hits = _service_here().concordance(query, lang=lang, limit=limit)
     return _json(jsonable.units_data(hits, langs=[lang] if lang else []))
