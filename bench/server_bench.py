@@ -13,7 +13,8 @@ second server on the same memory, with an index cache of its own (another machin
 too: after the loaded phase a document is built through the first and the second is asked for
 it until it matches (the issue: <= 2 s).
 
-Printed: requests per second, errors, p50/p95/max per kind under load and alone, and the
+Printed: requests per second, errors, p50/p95/max per kind under load and alone (and how many
+clients waited on each kind on average, and the load average), and the
 issue's targets (0 errors, p95 term look-up <= 50 ms, p95 match <= 300 ms); and the CPU
 seconds the loaded phase took by part (the servers with their worker processes, PostgreSQL,
 the bench's clients and builds, and other programs: on a shared machine the figures are only
@@ -201,7 +202,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def summary(samples: list[tuple[str, float, bool]]) -> dict[str, dict[str, float]]:
+def summary(samples: list[tuple[str, float, bool]], seconds: float) -> dict[str, dict[str, float]]:
+    """Per kind: how many answered, p50/p95/max in ms, and how many clients waited on that
+    kind on average over ``seconds`` (with clients that never pause, the kinds served last
+    hold most of them)."""
     out = {}
     for kind in ("terms", "concordance", "match"):
         times = [t for k, t, ok in samples if k == kind and ok]
@@ -211,6 +215,7 @@ def summary(samples: list[tuple[str, float, bool]]) -> dict[str, dict[str, float
                 "p50": 1000 * statistics.median(times),
                 "p95": 1000 * percentile(times, 0.95),
                 "max": 1000 * max(times),
+                "waiting": sum(times) / seconds,
             }
     return out
 
@@ -386,12 +391,14 @@ def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) 
         began = time.perf_counter()
         pg_port = urllib.parse.urlsplit(memory).port if postgres else None
         cpu_before = cpu_seconds([server.pid for server in servers], pg_port)
+        load = [os.getloadavg()[0]]
         build.start()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - began
+        load.append(os.getloadavg()[0])
         stop.set()
         build.join()
         cpu = {
@@ -411,7 +418,7 @@ def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) 
 
     samples = [s for c in loaded for s in c.samples]
     errors = sum(1 for _, _, ok in samples if not ok)
-    under, idle = summary(samples), summary(alone.samples)
+    under, idle = summary(samples, elapsed), summary(alone.samples, elapsed)
     print(
         f"\n{clients} clients for {elapsed:.0f} s on {units:,} units "
         f"({'PostgreSQL' if postgres else 'SQLite'}), {args.workers} workers; "
@@ -425,12 +432,19 @@ def run(args: argparse.Namespace, memory: str, folder: Path, *, postgres: bool) 
         f"other programs {max(others, 0):.0f}; machine {cpu['machine']:.0f} of "
         f"{elapsed * (os.cpu_count() or 1):.0f} ({os.cpu_count()} cores)"
     )
-    print(f"{'kind':<12}{'n':>7}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}  | alone p50, p95 ms")
+    print(
+        f"load average (1 min) at the phase's start {load[0]:.1f}, at its end {load[1]:.1f}; "
+        "'waiting': clients waiting on that kind, on average"
+    )
+    print(
+        f"{'kind':<12}{'n':>7}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'waiting':>9}"
+        "  | alone p50, p95 ms"
+    )
     for kind, row in under.items():
         base_row = idle.get(kind, {"p50": float("nan"), "p95": float("nan")})
         print(
             f"{kind:<12}{row['n']:>7.0f}{row['p50']:>10.1f}{row['p95']:>10.1f}{row['max']:>10.1f}"
-            f"  | {base_row['p50']:.1f}, {base_row['p95']:.1f} "
+            f"{row['waiting']:>9.1f}  | {base_row['p50']:.1f}, {base_row['p95']:.1f} "
             f"(x{row['p95'] / base_row['p95']:.1f} at p95)"
         )
     ok_terms = under.get("terms", {}).get("p95", 1e9) <= 50
