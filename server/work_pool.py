@@ -145,14 +145,11 @@ def _start(
 
 def _service_here() -> Service:
     """This process's service, its connection's database backend at this process's priority
-    (a connection opened again gets a new backend: it is lowered in turn)."""
+    (looked at before each work, a few microseconds: a connection opened again has a new
+    backend, lowered in turn)."""
     assert _service is not None
     lower_backend(_service.memory().backend.server_process)
     return _service
-
-
-#: the database backends this process lowered already
-_lowered: set[int] = set()
 
 
 def lower_backend(pid: int | None) -> bool:
@@ -160,8 +157,6 @@ def lower_backend(pid: int | None) -> bool:
     when there is none or it cannot be (another user's process, not a PostgreSQL one)."""
     if pid is None:
         return False
-    if pid in _lowered:
-        return True
     try:
         if Path(f"/proc/{pid}/comm").read_text(encoding="utf-8").strip() != "postgres":
             return False  # not the database's process (another machine's pid seen here)
@@ -170,7 +165,6 @@ def lower_backend(pid: int | None) -> bool:
             os.setpriority(os.PRIO_PROCESS, pid, ours)
     except OSError:  # not ours to change (another user's), or gone
         return False
-    _lowered.add(pid)
     return True
 
 

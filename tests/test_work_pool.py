@@ -60,7 +60,9 @@ def test_the_database_work_runs_at_the_priority_of_the_request_it_serves(
     with Memory.open(postgres_url, create=False) as store:
         own = store.backend.server_process
         assert own is not None
-        if not lower_backend(own):
+        try:  # the same priority again: allowed only to root or the database's user
+            os.setpriority(os.PRIO_PROCESS, own, os.getpriority(os.PRIO_PROCESS, own))
+        except PermissionError:
             pytest.skip("this user may not change the database's processes (not root/postgres)")
     pool = WorkPool(postgres_url, glossaries=(), limits=Limits(work_processes=1))
     service = Service(postgres_url)
