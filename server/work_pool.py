@@ -50,12 +50,13 @@ from tm.models import Document
 
 __all__ = ["DRAFTS_NICE", "SEARCHES_NICE", "WorkPool", "lower_backend"]
 
-#: how much lower the pool's processes run than the server's (0..19): drafts a little (``nice``
-#: 5: a third of a busy normal process's share of a core), so that a look-up goes first but a
-#: match is not starved by a build running beside it; concordances more (their work is mostly
-#: the database's, which runs at its own priority)
+#: how much lower the pool's processes (and their database backends) run than the server's
+#: (0..19): drafts a little (``nice`` 5: a third of a busy normal process's share of a core),
+#: so that a look-up goes first but a match is not starved by a build running beside it;
+#: concordances as low as can be (19: they take the cores' time that look-ups, drafts and
+#: builds leave, about 1/70 of a core beside each busy normal process, never none)
 DRAFTS_NICE = 5
-SEARCHES_NICE = 10
+SEARCHES_NICE = 19
 _NICE = {"drafts": DRAFTS_NICE, "searches": SEARCHES_NICE}
 
 #: this process's service, when it is one of a pool's processes
