@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tm.align as al
+import tm.align_levels as levels
 import tm.bead_search as bs
 from tm.align import align, bead_lines, multilingual, presegmented, read_presegmented
 from tm.anchors import Anchorer
@@ -227,8 +228,8 @@ def _exhaustive(costs: Costs) -> float:
 
 def _costs(src: Sequence[str], tgt: Sequence[str]) -> Costs:
     anchorer = Anchorer("en")
-    src_items = al._items(src, "en", anchorer)
-    tgt_items = al._items(tgt, "fr", anchorer)
+    src_items = levels.items(src, "en", anchorer)
+    tgt_items = levels.items(tgt, "fr", anchorer)
     ratio = sum(i.length for i in tgt_items) / max(sum(i.length for i in src_items), 1.0) or 1.0
     return Costs(src_items, tgt_items, ratio=ratio, variance=6.8, floor=20.0)
 
@@ -244,7 +245,7 @@ def test_banded_search_equals_exhaustive_dp(src: list[str], tgt: list[str]) -> N
 
 
 def costs_items(texts: Sequence[str]) -> list[Item]:
-    return al._items(texts, "en", Anchorer("en"))
+    return levels.items(texts, "en", Anchorer("en"))
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,8 +1,9 @@
 """Sentence alignment of a document with its translations, without any neural model.
 
 Two levels: paragraphs first (UN versions keep paragraph structure, though counts can differ),
-then sentences inside each aligned group of paragraphs. Both levels run one dynamic program
-over beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3, whose cost (tm/bead_costs.py) adds:
+then sentences inside each aligned group of paragraphs (one pass over both: tm/align_levels.py).
+Both levels run one dynamic program (tm/bead_search.py) over beads 1-1, 1-0, 0-1, 2-1, 1-2,
+2-2, 3-1 and 1-3, whose cost (tm/bead_costs.py) adds:
 
 - a Gale-Church length cost, with the length ratio and its variance estimated from the
   document pair itself (first pass with a default variance, second pass with the variance
@@ -31,44 +32,22 @@ carries warnings (as data) listing the suspect regions.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from tm.align_levels import DEFAULT_VARIANCE, FLOOR, Plan, estimate, items, path_guide, two_level
 from tm.align_warnings import alignment_warnings
 from tm.anchors import Anchorer, Recogniser, script_of
-from tm.bead_costs import (
-    CLOSED_MERGE,
-    GAP,
-    GAP_SCORE,
-    LEXICAL,
-    PARA_PRIOR_COST,
-    PRIOR_COST,
-    CostMemo,
-    Costs,
-    Item,
-    gap_share,
-    lexical_priors,
-    merge_keys,
-)
-from tm.bead_search import (
-    GUIDED_WIDTH,
-    MIN_WIDTH,
-    anchor_centre,
-    initial_ratio,
-    path_beads,
-    search,
-    search_margins,
-)
+from tm.bead_costs import GAP, LEXICAL, CostMemo, gap_share
+from tm.bead_search import initial_ratio
 from tm.document import decode_text, read_document
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.lang import base, from_filename, normalize, script_for
 from tm.lexicon import Learner, learned_keys
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
-from tm.paragraphs import closes
-from tm.translation_similarity import LexicalCosts, lexical_costs
+from tm.translation_similarity import lexical_costs
 
 __all__ = [
     "SUSPECT",
@@ -83,197 +62,6 @@ __all__ = [
 
 #: Beads scoring below this are flagged ``suspect``.
 SUSPECT = 0.3
-
-_DEFAULT_VARIANCE = 6.8  # Gale & Church's variance per character, before measuring our own
-_MIN_VARIANCE = 6.8  # the first pass picks 1-1 beads whose lengths agree: its estimate runs low
-_FLOOR = 0.5  # extra length variance, as a share of the median segment length
-
-_BYTE_LANGS = frozenset({"zh", "ja", "ko"})
-
-
-# --- items, parameters, and the two levels ------------------------------------------------------
-
-
-def _measure(text: str, lang: str) -> float:
-    return float(len(text.encode("utf-8")) if lang in _BYTE_LANGS else len(text))
-
-
-def _items(
-    texts: Sequence[str],
-    lang: str,
-    anchorer: Anchorer | None,
-    kinds: Sequence[str] | None = None,
-) -> list[Item]:
-    """Items for segment texts; a segment kind other than body (heading, list item, header,
-    signature) is a strong key too, since translations keep a document's structure."""
-    items = []
-    for pos, text in enumerate(texts):
-        if anchorer is None:
-            items.append(Item(_measure(text, lang), {}, {}, closes(text)))
-            continue
-        anchors = anchorer.anchors(text)
-        strong = dict.fromkeys(anchors.strong, 1)
-        if kinds is not None and kinds[pos] != "body":
-            strong["k:" + kinds[pos]] = 1
-        weak = dict.fromkeys(anchors.weak, 1)
-        items.append(Item(_measure(text, lang), strong, weak, closes(text)))
-    return items
-
-
-def _group(items: Sequence[Item], groups: Sequence[Sequence[int]]) -> list[Item]:
-    return [
-        Item(
-            sum(items[i].length for i in group),
-            merge_keys(items[i].strong for i in group),
-            merge_keys(items[i].weak for i in group),
-            items[group[-1]].closed,
-        )
-        for group in groups
-    ]
-
-
-def _estimate(pairs: Sequence[tuple[float, float]], ratio: float) -> tuple[float, float] | None:
-    """Ratio and variance measured on the 1-1 beads of a first pass (robust to outliers)."""
-    pairs = [(a, b) for a, b in pairs if a > 0 and b > 0]
-    if len(pairs) < 8:
-        return None
-    logs = sorted(math.log(b / a) for a, b in pairs)
-    new_ratio = math.exp(logs[len(logs) // 2]) if len(pairs) >= 20 else ratio
-    z2 = sorted((b / new_ratio - a) ** 2 / ((a + b / new_ratio) / 2) for a, b in pairs)
-    # mean of the lower 90 %: the tail is heavier than a Gaussian's, and a first-pass error
-    # should not inflate the estimate
-    kept = z2[: max(1, int(len(z2) * 0.9))]
-    variance = sum(kept) / len(kept)
-    return new_ratio, min(max(variance, _MIN_VARIANCE), 60.0)
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """Segment positions grouped by paragraph, in document order."""
-
-    paragraphs: list[list[int]]
-
-    @classmethod
-    def of(cls, segments: Sequence[Segment]) -> _Plan:
-        groups: list[list[int]] = []
-        last: int | None = None
-        for pos, segment in enumerate(segments):
-            if not groups or segment.paragraph != last:
-                groups.append([])
-                last = segment.paragraph
-            groups[-1].append(pos)
-        return cls(groups)
-
-
-def _two_level(
-    src_items: list[Item],
-    tgt_items: list[Item],
-    src_plan: _Plan,
-    tgt_plan: _Plan,
-    *,
-    ratio: float,
-    variance: float,
-    floor: float,
-    scores: bool = True,
-    guide: Sequence[float] | None = None,
-    para_guide: Sequence[float] | None = None,
-    lexical: float = 0.0,
-    translation: LexicalCosts | None = None,
-    gap: float = GAP,
-    para_memo: CostMemo | None = None,
-    paragraphs: Sequence[tuple[list[int], list[int]]] | None = None,
-) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
-    """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads).
-
-    ``guide`` and ``para_guide`` (from :func:`_guide`) are a first pass's paths over sentences
-    and paragraphs: bands then follow them closely instead of the anchor line. ``lexical`` is
-    the weight of the sentences' learned-lexicon keys (0: none); ``translation``, the lexical
-    costs of sentence beads (tm/translation_similarity.py), with ``gap``, the share of each
-    gap type they may move the prior to (tm/bead_costs.py: gap_share);
-    ``para_memo``, the paragraph bead costs that earlier passes computed (passes compare the
-    same paragraphs, whose anchor keys are many: the costliest part of a bead);
-    ``paragraphs``, the paragraph beads of an earlier pass with the same length model, which
-    this one would find again (the lexicon is a cost of sentences only).
-    """
-    p_src = _group(src_items, src_plan.paragraphs)
-    p_tgt = _group(tgt_items, tgt_plan.paragraphs)
-    if paragraphs is not None:
-        para_beads = []
-        pi = pj = 0
-        for p_s, p_t in paragraphs:
-            para_beads.append((pi, pj, len(p_s), len(p_t)))
-            pi, pj = pi + len(p_s), pj + len(p_t)
-    elif len(p_src) == 1 and len(p_tgt) == 1:
-        para_beads = [(0, 0, 1, 1)]
-    else:
-        costs = Costs(
-            p_src,
-            p_tgt,
-            ratio=ratio,
-            variance=variance,
-            floor=floor,
-            priors=PARA_PRIOR_COST,
-            merge=CLOSED_MERGE,
-            memo=para_memo,
-        )
-        if para_guide is None:
-            _, path = search(costs, anchor_centre(p_src, p_tgt))
-        else:
-            _, path = search(costs, para_guide, width=GUIDED_WIDTH)
-        para_beads = path_beads(path)
-    beads: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
-    para_groups: list[tuple[list[int], list[int]]] = []
-    for pi, pj, di, dj in para_beads:
-        s_pos = [pos for para in src_plan.paragraphs[pi : pi + di] for pos in para]
-        t_pos = [pos for para in tgt_plan.paragraphs[pj : pj + dj] for pos in para]
-        para_groups.append((list(range(pi, pi + di)), list(range(pj, pj + dj))))
-        if not s_pos or not t_pos:
-            beads.extend(((s,), (), GAP_SCORE) for s in s_pos)
-            beads.extend(((), (t,), GAP_SCORE) for t in t_pos)
-            continue
-        s_items = [src_items[p] for p in s_pos]
-        t_items = [tgt_items[p] for p in t_pos]
-        costs = Costs(
-            s_items,
-            t_items,
-            ratio=ratio,
-            variance=variance,
-            floor=floor,
-            lexical=lexical,
-            translation=translation,
-            offset=(s_pos[0], t_pos[0]),
-            priors=PRIOR_COST if translation is None else lexical_priors(translation.weight, gap),
-        )
-        if guide is None:
-            centre, width = anchor_centre(s_items, t_items), MIN_WIDTH
-        else:
-            start, top = t_pos[0], float(len(t_pos))
-            centre = [min(max(guide[p] - start, 0.0), top) for p in range(s_pos[0], s_pos[-1] + 2)]
-            width = GUIDED_WIDTH
-        _, path, margins = search_margins(costs, centre, width=width, margins=scores)
-        for k, (i0, j0, bi, bj) in enumerate(path_beads(path)):
-            score = costs.score(i0 + bi, j0 + bj, bi, bj, margins[k]) if scores else 0.0
-            beads.append(
-                (
-                    tuple(s_pos[i0 : i0 + bi]),
-                    tuple(t_pos[j0 : j0 + bj]),
-                    score,
-                )
-            )
-    return beads, para_groups
-
-
-def _guide(beads: Sequence[tuple[tuple[int, ...], tuple[int, ...], float]], n: int) -> list[float]:
-    """For each number of pivot segments consumed (0..n), the target segments consumed on the
-    path of ``beads`` (interpolated inside a bead)."""
-    guide = [0.0] * (n + 1)
-    i = j = 0
-    for src, tgt, _ in beads:
-        for step in range(1, len(src) + 1):
-            guide[i + step] = j + step * len(tgt) / len(src)
-        i, j = i + len(src), j + len(tgt)
-        guide[i] = float(j)
-    return guide
 
 
 def _check_language(segments: Sequence[Segment], lang: str, role: str) -> None:
@@ -340,16 +128,16 @@ def align(
     cognates = script is not None and script == script_for(t_base)  # one script: shared prefixes
     src_anchorer = Anchorer(s_base, cognates=cognates, glossary=glossary) if anchors else None
     tgt_anchorer = Anchorer(t_base, cognates=cognates, glossary=glossary) if anchors else None
-    src_items = _items([s.text for s in src], s_base, src_anchorer, [s.kind for s in src])
-    tgt_items = _items([s.text for s in tgt], t_base, tgt_anchorer, [s.kind for s in tgt])
-    src_plan, tgt_plan = _Plan.of(src), _Plan.of(tgt)
+    src_items = items([s.text for s in src], s_base, src_anchorer, [s.kind for s in src])
+    tgt_items = items([s.text for s in tgt], t_base, tgt_anchorer, [s.kind for s in tgt])
+    src_plan, tgt_plan = Plan.of(src), Plan.of(tgt)
     ratio = initial_ratio(src_items, tgt_items)
-    variance = _DEFAULT_VARIANCE
+    variance = DEFAULT_VARIANCE
     lengths = sorted(it.length for it in src_items)
-    floor = _FLOOR * lengths[len(lengths) // 2]
+    floor = FLOOR * lengths[len(lengths) // 2]
     para_memo = CostMemo(len(tgt_plan.paragraphs) + 1)
-    two_level = partial(
-        _two_level,
+    one_pass = partial(
+        two_level,
         src_items,
         tgt_items,
         src_plan,
@@ -357,8 +145,8 @@ def align(
         floor=floor,
         para_memo=para_memo,
     )
-    raw, para_groups = two_level(ratio=ratio, variance=variance, scores=False)
-    measured = _estimate(
+    raw, para_groups = one_pass(ratio=ratio, variance=variance, scores=False)
+    measured = estimate(
         [
             (src_items[s[0]].length, tgt_items[t[0]].length)
             for s, t, _ in raw
@@ -368,11 +156,11 @@ def align(
     )
     if measured is not None:
         ratio, variance = measured
-    para_guide = _guide(
+    para_guide = path_guide(
         [(tuple(s), tuple(t), 0.0) for s, t in para_groups], len(src_plan.paragraphs)
     )
-    guided = partial(two_level, ratio=ratio, variance=variance, para_guide=para_guide)
-    raw, para_groups = guided(guide=_guide(raw, len(src_items)))
+    guided = partial(one_pass, ratio=ratio, variance=variance, para_guide=para_guide)
+    raw, para_groups = guided(guide=path_guide(raw, len(src_items)))
     learned = None
     if lexicon and anchors:
         learned = learned_keys(
@@ -384,9 +172,9 @@ def align(
             tgt_lang=t_base,
         )
     if learned is not None:
-        guide = _guide(raw, len(src_items))
+        guide = path_guide(raw, len(src_items))
         lexical = partial(
-            _two_level,
+            two_level,
             [replace(it, lexical=k) for it, k in zip(src_items, learned.src_keys, strict=True)],
             [replace(it, lexical=k) for it, k in zip(tgt_items, learned.tgt_keys, strict=True)],
             src_plan,
