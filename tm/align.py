@@ -18,9 +18,10 @@ Both levels run one dynamic program (tm/bead_search.py) over beads 1-1, 1-0, 0-1
   found on one side of a bead only, less those found on both; and how well the bead's sides
   translate each other under its probabilities, each merged sentence on its own too
   (tm/translation_similarity.py); both weighed by the lexicon's evidence. The lexicon tells
-  a sentence left out from half of a merge, so the gaps this pass finds say how freely the
-  translation leaves out and adds: where they are more than Gale and Church's share, the pass
-  runs again with the document's own share of gaps (tm/bead_costs.py: gap_share).
+  a sentence left out from half of a merge, so the gaps and merges this pass finds say how
+  freely the translation leaves out, adds and merges: where they are more than Gale and
+  Church's shares, the pass runs again with the document's own (tm/bead_costs.py:
+  bead_shares).
 
 Without paragraphs (pre-segmented text, one sentence a line), the program runs over the whole
 document inside a band around a line through confident anchors (keys found exactly once on
@@ -40,7 +41,7 @@ from pathlib import Path
 from tm.align_levels import DEFAULT_VARIANCE, FLOOR, Plan, estimate, items, path_guide, two_level
 from tm.align_warnings import alignment_warnings
 from tm.anchors import Anchorer, Recogniser, script_of
-from tm.bead_costs import GAP, LEXICAL, CostMemo, gap_share
+from tm.bead_costs import LEXICAL, SHARES, CostMemo, bead_shares
 from tm.bead_search import initial_ratio
 from tm.document import decode_text, read_document
 from tm.errors import AlignmentError, InputError, LanguageError
@@ -196,9 +197,9 @@ def align(
         raw, groups = lexical()
         # the lexicon tells a sentence left out from half of a merge: the gaps it finds say
         # how freely this translation leaves out and adds, and the pass runs again with that
-        share = gap_share(sum(1 for s, t, _ in raw if not s or not t), len(raw))
-        if share > GAP:
-            raw, groups = lexical(gap=share)
+        shares = bead_shares([(len(s), len(t)) for s, t, _ in raw])
+        if shares != SHARES:
+            raw, groups = lexical(shares=shares)
         para_groups = groups
     beads = tuple(Bead(s, t, score, score < SUSPECT) for s, t, score in raw)
     warnings = alignment_warnings(

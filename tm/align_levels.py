@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from tm.anchors import Anchorer
 from tm.bead_costs import (
     CLOSED_MERGE,
-    GAP,
     GAP_SCORE,
     PARA_PRIOR_COST,
     PRIOR_COST,
+    SHARES,
     CostMemo,
     Costs,
     Item,
@@ -141,7 +141,7 @@ def two_level(
     para_guide: Sequence[float] | None = None,
     lexical: float = 0.0,
     translation: LexicalCosts | None = None,
-    gap: float = GAP,
+    shares: Sequence[float] = SHARES,
     para_memo: CostMemo | None = None,
     paragraphs: Sequence[tuple[list[int], list[int]]] | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
@@ -151,8 +151,8 @@ def two_level(
     sentences and paragraphs: bands then follow them closely instead of the anchor line.
     ``lexical`` is the weight of the sentences' learned-lexicon keys (0: none);
     ``translation``, the lexical costs of sentence beads (tm/translation_similarity.py), with
-    ``gap``, the share of each gap type they may move the prior to (tm/bead_costs.py:
-    gap_share); ``para_memo``, the paragraph bead costs that earlier passes computed (passes
+    ``shares``, the share of each bead type they may move the priors to (tm/bead_costs.py:
+    bead_shares); ``para_memo``, the paragraph bead costs that earlier passes computed (passes
     compare the same paragraphs, whose anchor keys are many: the costliest part of a bead);
     ``paragraphs``, the paragraph beads of an earlier pass with the same length model, which
     this one would find again (the lexicon is a cost of sentences only).
@@ -204,7 +204,9 @@ def two_level(
             lexical=lexical,
             translation=translation,
             offset=(s_pos[0], t_pos[0]),
-            priors=PRIOR_COST if translation is None else lexical_priors(translation.weight, gap),
+            priors=(
+                PRIOR_COST if translation is None else lexical_priors(translation.weight, shares)
+            ),
         )
         if guide is None:
             centre, width = anchor_centre(s_items, t_items), MIN_WIDTH

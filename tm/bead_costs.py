@@ -33,6 +33,8 @@ __all__ = [
     "Item",
     "Keys",
     "gap_share",
+    "SHARES",
+    "bead_shares",
     "lexical_priors",
     "merge_keys",
     "prefix_sums",
@@ -75,14 +77,41 @@ def gap_share(gaps: int, beads: int) -> float:
     return max(GAP, (gaps / 2 + _GAP_EVIDENCE * GAP) / (beads + _GAP_EVIDENCE))
 
 
-def lexical_priors(weight: float, gap: float) -> tuple[float, ...]:
-    """Prior costs of the bead types beside a lexicon of ``weight`` (in [0, 1]): gaps move
-    from their share to ``gap`` (:func:`gap_share`) as the weight grows. Without a lexicon,
-    counted gaps are no evidence (length alone makes gaps of what it cannot pair)."""
-    cost = -math.log(gap)
+_MERGES = ((2, 1), (1, 2))
+
+
+def bead_shares(found: Sequence[tuple[int, int]]) -> tuple[float, ...]:
+    """The share of each bead type (in :data:`BEADS` order) in a document where a pass found
+    beads of the types ``found``: gaps as :func:`gap_share` counts them, 2-1 and 1-2 beads
+    raised to the document's own share in the same way (a translation that leaves out
+    sentences often merges them too), 1-1 beads lowered by what the others gained. The rarer
+    types keep Gale and Church's share: a pass's few 2-2 or 3-1 beads are as often its
+    mistakes (a left-out sentence hidden in a merge), and counting them would make them
+    likelier still."""
+    shares = dict(_PRIORS)
+    total = len(found)
+    gap = gap_share(sum(1 for bead in found if 0 in bead), total)
+    shares[(1, 0)] = shares[(0, 1)] = gap
+    for bead in _MERGES:
+        count = sum(1 for b in found if b == bead)
+        own = (count + _GAP_EVIDENCE * _PRIORS[bead]) / (total + _GAP_EVIDENCE)
+        shares[bead] = max(_PRIORS[bead], own)
+    shares[(1, 1)] -= sum(shares[bead] - _PRIORS[bead] for bead in BEADS)  # what they gained
+    return tuple(shares[bead] for bead in BEADS)
+
+
+#: Bead shares before a document's beads are counted: Gale and Church's.
+SHARES = tuple(_PRIORS.values())
+
+
+def lexical_priors(weight: float, shares: Sequence[float]) -> tuple[float, ...]:
+    """Prior costs of the bead types beside a lexicon of ``weight`` (in [0, 1]): from Gale
+    and Church's shares to the document's (:func:`bead_shares`) as the weight grows. Without
+    a lexicon, counted beads are no evidence (length alone makes gaps of what it cannot
+    pair)."""
     return tuple(
-        prior + weight * (cost - prior) if 0 in bead else prior
-        for bead, prior in zip(BEADS, PRIOR_COST, strict=True)
+        prior + weight * (-math.log(share) - prior)
+        for share, prior in zip(shares, PRIOR_COST, strict=True)
     )
 
 
