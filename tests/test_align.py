@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,9 +18,10 @@ import tm.align_levels as levels
 import tm.bead_search as bs
 from tm.align import align, bead_lines, multilingual, presegmented, read_presegmented
 from tm.anchors import Anchorer
-from tm.bead_costs import BEADS, GAP, Costs, Item, gap_share
+from tm.bead_costs import BEADS, CLOSED_MERGE, GAP, LEXICAL, Costs, Item, gap_share
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.models import Alignment, Bead, Segment
+from tm.translation_similarity import LexicalCosts
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import align_eval  # noqa: E402
@@ -422,3 +424,51 @@ def test_multilingual_rows_join_as_each_language_writes_and_keep_indices() -> No
         {"en": "One long sentence.", "zh": "第一句。第二句。", "fr": "Une phrase. Deux."}
     ]
     assert rows[0].segments == {"en": (0,), "zh": (0, 1), "fr": (0, 1)}
+
+
+# --- the band's costs, all at once, are the costs one at a time --------------------------------
+
+_KEYS = st.dictionaries(st.sampled_from("abcdef"), st.integers(min_value=1, max_value=3))
+_ITEMS = st.lists(
+    st.builds(
+        Item,
+        st.floats(min_value=0.0, max_value=300.0),
+        _KEYS,
+        _KEYS,
+        st.booleans(),
+        _KEYS,
+    ),
+    min_size=1,
+    max_size=9,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_ITEMS, _ITEMS, st.integers(min_value=0, max_value=3), st.integers(0, 2**32 - 1))
+def test_band_costs_equal_the_costs_of_each_cell(
+    src: list[Item], tgt: list[Item], width: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    n, m = len(src), len(tgt)
+    tables = {(di, dj): rng.normal(size=(n, 4)) for di in (1, 2, 3) for dj in (1, 2, 3)}
+    translation = LexicalCosts(rng.integers(-2, m, size=n), 4, tables, weight=1.0)
+    costs = Costs(
+        src,
+        tgt,
+        ratio=1.3,
+        variance=6.8,
+        floor=20.0,
+        merge=CLOSED_MERGE,
+        lexical=LEXICAL,
+        translation=translation,
+    )
+    lo, hi = bs.band([i * m / n for i in range(n + 1)], m, width)
+    band = costs.band(lo, hi)
+    for i in range(n + 1):
+        for j in range(lo[i], hi[i] + 1):
+            for k, (di, dj) in enumerate(BEADS):
+                got = band[i][k][j - lo[i]]
+                if i < di or j < dj:
+                    assert got == math.inf
+                else:
+                    assert got == pytest.approx(costs.cost(i, j, k), abs=1e-9)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import tm.translation_similarity as ts
 from tm.lexicon import Entry, Lexicon
+from tm.sparse_rows import band_dots
 
 SRC = [f"s{k}" for k in range(12)]
 TGT = [f"t{k}" for k in range(12)]
@@ -97,8 +98,8 @@ def _sims(src: list[list[str]], tgt: list[list[str]], lexicon: Lexicon) -> ts._S
     return ts._Sims(
         offsets,
         width,
-        ts._cross(s_into_t, t_plain, offsets, width),
-        ts._cross(s_plain, t_into_s, offsets, width),
+        band_dots(s_into_t, t_plain, offsets, width),
+        band_dots(s_plain, t_into_s, offsets, width),
         near,
         n,
         m,

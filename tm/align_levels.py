@@ -21,7 +21,6 @@ from tm.bead_costs import (
     PARA_PRIOR_COST,
     PRIOR_COST,
     SHARES,
-    CostMemo,
     Costs,
     Item,
     lexical_priors,
@@ -142,7 +141,6 @@ def two_level(
     lexical: float = 0.0,
     translation: LexicalCosts | None = None,
     shares: Sequence[float] = SHARES,
-    para_memo: CostMemo | None = None,
     paragraphs: Sequence[tuple[list[int], list[int]]] | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
     """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads).
@@ -152,10 +150,8 @@ def two_level(
     ``lexical`` is the weight of the sentences' learned-lexicon keys (0: none);
     ``translation``, the lexical costs of sentence beads (tm/translation_similarity.py), with
     ``shares``, the share of each bead type they may move the priors to (tm/bead_costs.py:
-    bead_shares); ``para_memo``, the paragraph bead costs that earlier passes computed (passes
-    compare the same paragraphs, whose anchor keys are many: the costliest part of a bead);
-    ``paragraphs``, the paragraph beads of an earlier pass with the same length model, which
-    this one would find again (the lexicon is a cost of sentences only).
+    bead_shares); ``paragraphs``, the paragraph beads of an earlier pass with the same length
+    model, which this one would find again (the lexicon is a cost of sentences only).
     """
     p_src = _group(src_items, src_plan.paragraphs)
     p_tgt = _group(tgt_items, tgt_plan.paragraphs)
@@ -176,7 +172,6 @@ def two_level(
             floor=floor,
             priors=PARA_PRIOR_COST,
             merge=CLOSED_MERGE,
-            memo=para_memo,
         )
         if para_guide is None:
             _, path = search(costs, anchor_centre(p_src, p_tgt))

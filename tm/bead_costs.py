@@ -10,21 +10,29 @@ The cost of a bead adds (see tm/align.py for the dynamic program that minimises 
   the bead's two sides translate each other.
 
 Every bead also gets a confidence score in [0, 1] from the same parts.
+
+The dynamic program (tm/bead_search.py) asks for every bead type in every cell of its band:
+:meth:`Costs.band` computes them all at once with numpy (the keys a bead's sides share are
+dot products of sparse rows, tm/sparse_rows.py); :meth:`Costs.cost` computes one, plainly,
+as the reference the tests hold the band to.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
+from tm.sparse_rows import SparseRows, band_dots
 from tm.translation_similarity import LexicalCosts
 
 __all__ = [
     "BEADS",
     "CLOSED_MERGE",
     "GAP",
-    "CostMemo",
     "GAP_SCORE",
     "LEXICAL",
     "PARA_PRIOR_COST",
@@ -118,7 +126,6 @@ def lexical_priors(weight: float, shares: Sequence[float]) -> tuple[float, ...]:
 # ...and a paragraph that ends as paragraphs end (a stop, or the comma of a preambular
 # paragraph) is one the translator kept: merging it with the next costs this much more.
 CLOSED_MERGE = 5.0
-_MAX_SPAN = 3
 
 # Length cost of a segment without counterpart, whatever its length (as in Vecalign): Gale
 # and Church's cost grows with the length and forbids dropping a long extra paragraph.
@@ -136,8 +143,6 @@ LEXICAL = 0.45
 _REWARD = 0.5
 
 Keys = dict[str, int]
-_Spans = list[list[tuple[Keys, int]]]
-_NONE: tuple[Keys, int] = ({}, 0)
 
 
 def merge_keys(dicts: Iterable[Keys]) -> Keys:
@@ -185,23 +190,9 @@ class Item:
     lexical: Keys | None = None  # learned-lexicon keys (tm/lexicon.py), when there are some
 
 
-@dataclass(frozen=True, slots=True)
-class CostMemo:
-    """Parts of bead costs already computed over one document pair's items, shared by the
-    aligner's passes over them (tm/align.py: its paragraphs, whose many anchor keys make the
-    anchor cost the dearest part): the anchor cost of each bead, its length cost under each
-    (ratio, variance), and the items' key spans. Beads are keyed by their end and type in
-    the pair's own positions (``offset`` of the costs added); ``stride``: the number of
-    target items plus one."""
-
-    stride: int
-    keys: dict[int, float] = field(default_factory=dict)
-    lengths: dict[tuple[float, float], dict[int, float]] = field(default_factory=dict)
-    spans: dict[tuple[tuple[int, int], int, int], tuple[_Spans, ...]] = field(default_factory=dict)
-
-
 class Costs:
-    """Bead costs over two sequences of items, for beads ending at (i, j)."""
+    """Bead costs over two sequences of items, for beads ending at (i, j): one at a time
+    (:meth:`cost`, the reference), or for a whole band of the dynamic program (:meth:`band`)."""
 
     def __init__(
         self,
@@ -216,7 +207,6 @@ class Costs:
         lexical: float = 0.0,
         translation: LexicalCosts | None = None,
         offset: tuple[int, int] = (0, 0),
-        memo: CostMemo | None = None,
     ) -> None:
         self.n, self.m = len(src), len(tgt)
         self.ratio, self.variance, self.floor = ratio, variance, floor
@@ -226,41 +216,31 @@ class Costs:
         self._ct = prefix_sums([float(it.closed) for it in tgt])
         self._ps = prefix_sums([it.length for it in src])
         self._pt = prefix_sums([it.length / ratio for it in tgt])
-        group = (offset, self.n, self.m)
-        if memo is not None and group in memo.spans:
-            self._ss, self._sw, self._ts, self._tw = memo.spans[group]
-        else:
-            self._ss = _spans([it.strong for it in src])
-            self._sw = _spans([it.weak for it in src])
-            self._ts = _spans([it.strong for it in tgt])
-            self._tw = _spans([it.weak for it in tgt])
-            if memo is not None:
-                memo.spans[group] = self._ss, self._sw, self._ts, self._tw
         self.lexical = lexical
         self.translation = translation
         self.offset = offset  # of the first items in the positions ``translation`` knows
-        self._memo = memo
-        if memo is not None:
-            self._key_memo = memo.keys
-            self._length_memo = memo.lengths.setdefault((ratio, variance), {})
-            self._stride = memo.stride
-        if lexical:
-            self._sl = _spans([it.lexical or {} for it in src])
-            self._tl = _spans([it.lexical or {} for it in tgt])
+        self._keys_of: dict[str, tuple[list[Keys], list[Keys]]] = {
+            "strong": ([it.strong for it in src], [it.strong for it in tgt]),
+            "weak": ([it.weak for it in src], [it.weak for it in tgt]),
+            "lexical": ([it.lexical or {} for it in src], [it.lexical or {} for it in tgt]),
+        }
+        self._entries: dict[str, tuple[_Entries, _Entries]] = {}
+        self._rows: dict[tuple[str, int, int], tuple[_Side, _Side]] = {}
+
+    def _run(self, kind: str, di: int, dj: int, i: int, j: int) -> tuple[Keys, int, Keys, int]:
+        """The keys of one kind of the bead's two sides, with their counts."""
+        src, tgt = self._keys_of[kind]
+        a, b = merge_keys(src[i - di : i]), merge_keys(tgt[j - dj : j])
+        return a, sum(a.values()), b, sum(b.values())
 
     def parts(self, i: int, j: int, di: int, dj: int) -> tuple[float, int, int, int, int]:
         """(length cost, strong keys on one side only, shared strong keys, the same for weak)."""
-        l1 = self._ps[i] - self._ps[i - di]
-        l2 = self._pt[j] - self._pt[j - dj]
-        lcost = _length_cost(l1, l2, self.variance, self.floor) if di and dj else _SKIP
-        a_s, ta_s = self._ss[di][i - di] if di else _NONE
-        b_s, tb_s = self._ts[dj][j - dj] if dj else _NONE
-        a_w, ta_w = self._sw[di][i - di] if di else _NONE
-        b_w, tb_w = self._tw[dj][j - dj] if dj else _NONE
+        a_s, ta_s, b_s, tb_s = self._run("strong", di, dj, i, j)
+        a_w, ta_w, b_w, tb_w = self._run("weak", di, dj, i, j)
         shared_s = _shared(a_s, b_s, ta_s, tb_s) if ta_s and tb_s else 0
         shared_w = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
         return (
-            lcost,
+            self._length(i, j, di, dj),
             ta_s + tb_s - 2 * shared_s,
             shared_s,
             ta_w + tb_w - 2 * shared_w,
@@ -268,38 +248,89 @@ class Costs:
         )
 
     def cost(self, i: int, j: int, k: int) -> float:
-        """Total cost of bead type ``k`` (index into the bead list) ending at (i, j).
-
-        The prior plus :meth:`parts` weighted, written out: the dynamic program calls this for
-        every bead type in every cell, and skipping the key work where a side has no keys
-        (instead of building the parts tuple) saves 10-20 % of an alignment.
-        """
+        """Total cost of bead type ``k`` (index into the bead list) ending at (i, j)."""
         di, dj = BEADS[k]
         total = self.priors[k]
         if self.merge and (di > 1 or dj > 1):
             total += self.merge * (self._merged(self._cs, i, di) + self._merged(self._ct, j, dj))
-        if self._memo is None:
-            total += self._length(i, j, di, dj) + self._keys(i, j, di, dj)
-        else:
-            at = ((i + self.offset[0]) * self._stride + j + self.offset[1]) * _N_BEADS + k
-            length = self._length_memo.get(at)
-            if length is None:
-                length = self._length_memo[at] = self._length(i, j, di, dj)
-            keys = self._key_memo.get(at)
-            if keys is None:
-                keys = self._key_memo[at] = self._keys(i, j, di, dj)
-            total += length + keys
+        _, only_s, shared_s, only_w, shared_w = self.parts(i, j, di, dj)
+        total += self._length(i, j, di, dj) + _STRONG * only_s + _WEAK * only_w
         if self.lexical and di and dj:
             # a sentence without counterpart pays no lexical cost: what decides between a
             # 1-0 bead and a 2-1 bead that hides the extra sentence is whether its words
             # find translations on the other side
-            a_l, ta_l = self._sl[di][i - di]
-            b_l, tb_l = self._tl[dj][j - dj]
+            a_l, ta_l, b_l, tb_l = self._run("lexical", di, dj, i, j)
             shared = _shared(a_l, b_l, ta_l, tb_l) if ta_l and tb_l else 0
             total += self.lexical * (ta_l + tb_l - (2 + 2 * _REWARD) * shared)
         if self.translation is not None and di and dj:
             total += self.translation.cost(i + self.offset[0], j + self.offset[1], di, dj)
         return total
+
+    def band(self, lo: Sequence[int], hi: Sequence[int]) -> list[list[list[float]]]:
+        """:meth:`cost` of every bead type ending in every cell of a band (row i's columns
+        ``lo[i]`` to ``hi[i]``): ``out[i][k][j - lo[i]]``, infinite where the bead would
+        start before either sequence. The dynamic program asks for every bead type in every
+        cell: numpy computes them for the whole band at once, where :meth:`cost` takes one
+        Python call each."""
+        first = np.asarray(lo, np.int64)
+        width = int(max(b - a for a, b in zip(lo, hi, strict=True))) + 1
+        rows = np.arange(self.n + 1)[:, None]
+        cols = first[:, None] + np.arange(width)[None, :]
+        inside = cols <= np.asarray(hi, np.int64)[:, None]
+        cols = np.minimum(cols, self.m)
+        ps, pt = np.asarray(self._ps), np.asarray(self._pt)
+        out = np.full((self.n + 1, _N_BEADS, width), math.inf)
+        for k, (di, dj) in enumerate(BEADS):
+            starts = np.maximum(rows - di, 0), np.maximum(cols - dj, 0)
+            total = np.full(cols.shape, self.priors[k])
+            if self.merge and (di > 1 or dj > 1):
+                cs, ct = np.asarray(self._cs), np.asarray(self._ct)
+                total += self.merge * (
+                    (cs[np.maximum(rows - 1, 0)] - cs[starts[0]] if di > 1 else 0.0)
+                    + (ct[np.maximum(cols - 1, 0)] - ct[starts[1]] if dj > 1 else 0.0)
+                )
+            if di and dj:
+                total += _length_costs(
+                    ps[rows] - ps[starts[0]], pt[cols] - pt[starts[1]], self.variance, self.floor
+                )
+                if self.translation is not None:
+                    ends = rows + self.offset[0], cols + self.offset[1]
+                    total += self.translation.band(*ends, di, dj)
+            else:
+                total += _SKIP
+            for kind, weight in (("strong", _STRONG), ("weak", _WEAK)):
+                only, shared = self._band_keys(kind, di, dj, first, width, cols)
+                total += weight * (only - 2 * shared)
+            if self.lexical and di and dj:
+                only, shared = self._band_keys("lexical", di, dj, first, width, cols)
+                total += self.lexical * (only - (2 + 2 * _REWARD) * shared)
+            out[:, k, :] = np.where(inside & (rows >= di) & (cols >= dj), total, math.inf)
+        result: list[list[list[float]]] = out.tolist()
+        return result
+
+    def _band_keys(
+        self, kind: str, di: int, dj: int, first: _Ints, width: int, cols: _Ints
+    ) -> tuple[_Floats, _Floats]:
+        """For every cell of the band: the keys of one ``kind`` of the bead's two sides
+        (their total count) and those they share (the size of the multisets' intersection)."""
+        (src, src_total), (tgt, tgt_total) = self._key_rows(kind, di, dj)
+        only = src_total[:, None] + tgt_total[cols]
+        if src is None or tgt is None:
+            return only, np.zeros(cols.shape)
+        return only, band_dots(src, tgt, first, width)
+
+    def _key_rows(self, kind: str, di: int, dj: int) -> tuple[_Side, _Side]:
+        """The keys of every run of ``di`` source items and of ``dj`` target items, by the
+        position where the run ends (:func:`_run_rows`), made once."""
+        found = self._rows.get((kind, di, dj))
+        if found is None:
+            if kind not in self._entries:
+                src, tgt = self._keys_of[kind]
+                ids: dict[str, int] = {}  # one for both sides: their columns must agree
+                self._entries[kind] = _entries(src, ids), _entries(tgt, ids)
+            found = _run_rows(self._entries[kind], (di, dj), (self.n, self.m))
+            self._rows[(kind, di, dj)] = found
+        return found
 
     def _length(self, i: int, j: int, di: int, dj: int) -> float:
         if not (di and dj):
@@ -307,21 +338,6 @@ class Costs:
         l1 = self._ps[i] - self._ps[i - di]
         l2 = self._pt[j] - self._pt[j - dj]
         return _length_cost(l1, l2, self.variance, self.floor)
-
-    def _keys(self, i: int, j: int, di: int, dj: int) -> float:
-        """The anchor cost: strong and weak keys found on one side of the bead only."""
-        total = 0.0
-        a_s, ta_s = self._ss[di][i - di] if di else _NONE
-        b_s, tb_s = self._ts[dj][j - dj] if dj else _NONE
-        if ta_s or tb_s:
-            shared = _shared(a_s, b_s, ta_s, tb_s) if ta_s and tb_s else 0
-            total += _STRONG * (ta_s + tb_s - 2 * shared)
-        a_w, ta_w = self._sw[di][i - di] if di else _NONE
-        b_w, tb_w = self._tw[dj][j - dj] if dj else _NONE
-        if ta_w or tb_w:
-            shared = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
-            total += _WEAK * (ta_w + tb_w - 2 * shared)
-        return total
 
     @staticmethod
     def _merged(closed: Sequence[float], end: int, count: int) -> float:
@@ -352,10 +368,67 @@ def prefix_sums(values: Sequence[float]) -> list[float]:
     return out
 
 
-def _spans(keys: Sequence[Keys]) -> _Spans:
-    """``spans[k][i]``: merged keys of items i..i+k-1 and their count (index 0 unused)."""
-    spans: _Spans = [[]]
-    for k in range(1, _MAX_SPAN + 1):
-        merged = (merge_keys(keys[i : i + k]) for i in range(max(len(keys) - k + 1, 0)))
-        spans.append([(d, sum(d.values())) for d in merged])
-    return spans
+_Floats = npt.NDArray[np.float64]
+_Ints = npt.NDArray[np.int64]
+# a side's keys by run end: their rows (None when no run has a key) and counts
+_Side = tuple[SparseRows | None, _Floats]
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _length_costs(l1: _Floats, l2: _Floats, variance: float, floor: float) -> _Floats:
+    """:func:`_length_cost` of arrays of lengths."""
+    both = l1 + l2
+    z = np.abs(l2 - l1) / np.sqrt(variance * both / 2 + floor) / math.sqrt(2)
+    far = z > 20
+    near = np.where(far, 0.0, z)
+    cost = -np.log(np.asarray(_erfc(near), np.float64))
+    with np.errstate(divide="ignore"):
+        tail = z * z + np.log(z * math.sqrt(math.pi))
+    out: _Floats = np.where(both <= 0, 0.0, np.where(far, tail, cost))
+    return out
+
+
+_Entries = tuple[_Ints, _Ints, _Ints]
+
+
+def _entries(keys: Sequence[Keys], ids: dict[str, int]) -> _Entries:
+    """(item, key id, count) of every key of every item (``ids``: key ids, added to)."""
+    items = [pos for pos, found in enumerate(keys) for _ in found]
+    codes = [ids.setdefault(key, len(ids)) for found in keys for key in found]
+    counts = [count for found in keys for count in found.values()]
+    return np.array(items, np.int64), np.array(codes, np.int64), np.array(counts, np.int64)
+
+
+def _run_rows(
+    entries: tuple[_Entries, _Entries], counts: tuple[int, int], sizes: tuple[int, int]
+) -> tuple[_Side, _Side]:
+    """The keys of the runs of ``counts`` items of each side, by the position where the run
+    ends (0 to the side's size): a key found c times in a run is c columns, so that the dot
+    product of two runs is the size of their multisets' intersection (as :func:`_shared`)."""
+    runs = []
+    for (items, codes, times), count, size in zip(entries, counts, sizes, strict=True):
+        if not count or not len(items):
+            runs.append((np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)))
+            continue
+        stride = int(codes.max()) + 1
+        ends = np.concatenate([items + 1 + k for k in range(count)])
+        found = np.unique(ends * stride + np.tile(codes, count), return_inverse=True)
+        summed = np.bincount(found[1].ravel(), weights=np.tile(times, count)).astype(np.int64)
+        run_ends, run_codes = found[0] // stride, found[0] % stride
+        keep = (run_ends >= count) & (run_ends <= size)
+        runs.append((run_ends[keep], run_codes[keep], summed[keep]))
+    most = max((int(times.max()) for _, _, times in runs if len(times)), default=1)
+    width = max((int(codes.max()) + 1 for _, codes, _ in runs if len(codes)), default=1)
+    sides: list[_Side] = []
+    for (ends, codes, times), size in zip(runs, sizes, strict=True):
+        totals = np.bincount(ends, weights=times, minlength=size + 1).astype(np.float64)
+        if not len(ends):
+            sides.append((None, totals))
+            continue
+        within = np.arange(int(times.sum())) - np.repeat(np.cumsum(times) - times, times)
+        columns = np.repeat(codes * most, times) + within
+        rows = SparseRows(
+            np.repeat(ends, times), columns, np.ones(len(columns)), n=size + 1, dims=width * most
+        )
+        sides.append((rows, totals))
+    return sides[0], sides[1]

@@ -61,8 +61,10 @@ def forward(
     back: list[list[int]] = []
     spent: list[list[list[float]]] = []
     n_beads = len(BEADS)
+    band_costs = costs.band(lo, hi)
     for i in range(n + 1):
         row_lo, row_hi = lo[i], hi[i]
+        here = band_costs[i]
         row = [inf] * (row_hi - row_lo + 1)
         bk = [-1] * (row_hi - row_lo + 1)
         cells = [[inf] * n_beads for _ in range(row_hi - row_lo + 1)]
@@ -87,7 +89,7 @@ def forward(
                     prev = table[pi][pj - p_lo]
                 if prev == inf:
                     continue
-                cost = cell[k] = costs.cost(i, j, k)
+                cost = cell[k] = here[k][j - row_lo]
                 total = prev + cost
                 if total < best:
                     best, best_k = total, k

@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tm.lexicon import KEPT, Lexicon
+from tm.sparse_rows import SparseRows, band_dots
 
 __all__ = ["LexicalCosts", "document_bags", "lexical_costs"]
 
@@ -53,60 +54,6 @@ _FIT = 8.0  # weight of the whole bead's similarity, per scale
 _PART = 5.0  # weight of each merged sentence that resembles nothing on the other side
 _MAX_FIT = 0.5  # a dissimilar bead costs at most this many scales (sparse lexicons miss a lot)
 _MAX_SPAN = 3  # longest run of sentences on one side of a bead (tm/bead_costs.py)
-
-
-class _Rows:
-    """Sparse rows over ``dims`` columns, from (row, column, value) triples (repeated cells
-    add up), kept sorted by row then column."""
-
-    def __init__(self, rows: _Ints, cols: _Ints, vals: _Floats, *, n: int, dims: int) -> None:
-        self.n, self.dims = n, dims
-        keys, inverse = np.unique(rows * dims + cols, return_inverse=True)
-        self.keys = keys
-        self.vals = np.bincount(inverse.ravel(), weights=vals, minlength=len(keys))
-        self.rows = keys // dims
-        self.ptr = np.searchsorted(self.rows, np.arange(n + 1))
-
-    def __len__(self) -> int:
-        return self.n
-
-    def near(self) -> _Floats:
-        """``out[i, d]``: dot product of row i with row i+d (d = 0, 1, 2), 0 past the end."""
-        out = np.zeros((self.n, _MAX_SPAN))
-        for d in range(_MAX_SPAN):
-            later = self.keys - d * self.dims  # row i+d's cells, moved to row i
-            at = np.minimum(np.searchsorted(self.keys, later), len(self.keys) - 1)
-            hit = (self.keys[at] == later) & (self.rows >= d)
-            out[:, d] = np.bincount(
-                self.rows[hit] - d, weights=self.vals[hit] * self.vals[at[hit]], minlength=self.n
-            )
-        return out
-
-
-def _cross(a: _Rows, b: _Rows, offsets: _Ints, width: int) -> _Floats:
-    """``out[i, c]``: dot product of row i of ``a`` with row ``offsets[i] + c`` of ``b``
-    (0 where that row does not exist); both over the same columns.
-
-    A join on columns rather than a matrix product: only the cells of the band are computed,
-    and no BLAS thread pool is woken (on a busy machine its threads wait for cores).
-    """
-    n, m = len(a), len(b)
-    b_cols = b.keys % b.dims
-    order = np.lexsort((b.rows, b_cols))
-    b_key = b_cols[order] * (m + 1) + b.rows[order]  # sorted by column, then row
-    b_rows, b_vals = b.rows[order], b.vals[order]
-    a_cols = a.keys % a.dims
-    first = np.clip(offsets[a.rows], 0, m)
-    last = np.clip(offsets[a.rows] + width, 0, m)
-    start = np.searchsorted(b_key, a_cols * (m + 1) + first)
-    count = np.searchsorted(b_key, a_cols * (m + 1) + last) - start
-    total = int(count.sum())
-    cell = np.repeat(np.arange(len(count)), count)  # which cell of ``a`` each product uses
-    at = np.repeat(start - np.cumsum(count) + count, count) + np.arange(total)
-    rows = a.rows[cell]
-    cols = b_rows[at] - offsets[rows]
-    flat = np.bincount(rows * width + cols, weights=a.vals[cell] * b_vals[at], minlength=n * width)
-    return np.asarray(flat, np.float64).reshape(n, width)
 
 
 def _vocabulary(pieces: Sequence[Sequence[str]]) -> dict[str, int]:
@@ -158,7 +105,7 @@ def _bags(
     table: dict[int, list[tuple[int, float]]] | None = None,
     *,
     dims: int | None = None,
-) -> _Rows:
+) -> SparseRows:
     """Each sentence's bag of pieces (distinct), weighed by ``weights``; translated through
     ``table`` (into ``dims`` columns) if given."""
     lengths = [len(sentence) for sentence in pieces]
@@ -167,7 +114,7 @@ def _bags(
     keys = np.unique(rows * len(ids) + cols)  # distinct pieces of each sentence
     rows, cols = keys // max(len(ids), 1), keys % max(len(ids), 1)
     if table is None:
-        return _Rows(rows, cols, weights[cols], n=len(pieces), dims=len(ids))
+        return SparseRows(rows, cols, weights[cols], n=len(pieces), dims=len(ids))
     counts = np.array([len(table.get(k, ())) for k in range(len(ids))], np.int64)
     ptr = np.concatenate(([0], np.cumsum(counts)))
     to = np.fromiter((t for k in range(len(ids)) for t, _ in table.get(k, ())), np.int64)
@@ -178,7 +125,9 @@ def _bags(
     entry = first + within
     out_rows = np.repeat(rows, per)
     out_cols = to[entry]
-    return _Rows(out_rows, out_cols, prob[entry] * weights[out_cols], n=len(pieces), dims=dims or 0)
+    return SparseRows(
+        out_rows, out_cols, prob[entry] * weights[out_cols], n=len(pieces), dims=dims or 0
+    )
 
 
 class LexicalCosts:
@@ -189,25 +138,29 @@ class LexicalCosts:
         self, offsets: _Ints, width: int, tables: dict[_Bead, _Floats], *, weight: float
     ) -> None:
         self.weight = weight  # of the lexicon, in [0, 1]: the costs are scaled by it
-        self._offsets = offsets.tolist()
+        self._offsets = offsets
         self._width = width
-        self._rows = {bead: table.tolist() for bead, table in tables.items()}
+        self._tables = tables
 
     def cost(self, i: int, j: int, di: int, dj: int) -> float:
         """Cost of the bead of ``di`` source and ``dj`` target sentences ending before
         source sentence ``i`` and target sentence ``j``."""
-        if not di or not dj or i > len(self._offsets):
-            return 0.0
-        c = j - self._offsets[i - 1]
-        if c < 1 or c > self._width:
-            return 0.0
-        rows = self._rows.get((di, dj))
-        return rows[i - 1][c - 1] if rows is not None else 0.0
+        return float(self.band(np.array([i]), np.array([j]), di, dj)[0])
+
+    def band(self, i: _Ints, j: _Ints, di: int, dj: int) -> _Floats:
+        """:meth:`cost` of the beads ending at each (``i``, ``j``) (arrays of one shape)."""
+        table = self._tables.get((di, dj))
+        if table is None or not di or not dj:
+            return np.zeros(np.shape(i))
+        row = np.clip(i - 1, 0, len(self._offsets) - 1)
+        c = j - self._offsets[row]
+        inside = (i >= 1) & (i <= len(self._offsets)) & (c >= 1) & (c <= self._width)
+        return np.where(inside, table[row, np.clip(c - 1, 0, self._width - 1)], 0.0)
 
 
 def _span_sums(values: _Floats, end: _Ints, count: int) -> _Floats:
     """For runs of ``count`` rows ending at ``end`` (exclusive): the squared norm of their
-    summed bags, from ``values`` = :meth:`_Rows.near`."""
+    summed bags, from ``values`` = :meth:`SparseRows.near`."""
     total = np.zeros(len(end))
     for a in range(count):
         row = end - count + a
@@ -219,7 +172,7 @@ def _span_sums(values: _Floats, end: _Ints, count: int) -> _Floats:
 
 def document_bags(
     src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]], lexicon: Lexicon
-) -> tuple[_Rows, _Rows, _Rows, _Rows]:
+) -> tuple[SparseRows, SparseRows, SparseRows, SparseRows]:
     """Each sentence's bags: source and target as they are, source translated into target
     pieces and target into source pieces (pieces weighed by their rarity on the side whose
     pieces they are).
@@ -266,8 +219,8 @@ def lexical_costs(
         "s_plain": s_plain.near(),
         "t_into_s": t_into_s.near(),
     }
-    dot_f = _cross(s_into_t, t_plain, offsets, width)
-    dot_b = _cross(s_plain, t_into_s, offsets, width)
+    dot_f = band_dots(s_into_t, t_plain, offsets, width)
+    dot_b = band_dots(s_plain, t_into_s, offsets, width)
     sims = _Sims(offsets, width, dot_f, dot_b, near, n, m)
     calibration = sims.calibrate(guide)
     if calibration is None:

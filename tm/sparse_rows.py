@@ -1,0 +1,76 @@
+"""Sparse rows of numbers over shared columns, and the dot products of two sets of rows near
+a band: what the aligner compares sentences by (bags of pieces: tm/translation_similarity.py;
+anchor keys: tm/bead_costs.py) for every cell of a dynamic program's band at once.
+
+>>> import numpy as np
+>>> a = SparseRows(np.array([0, 1]), np.array([0, 1]), np.array([1.0, 2.0]), n=2, dims=2)
+>>> band_dots(a, a, np.array([0, 0]), 2).tolist()
+[[1.0, 0.0], [0.0, 4.0]]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["NEAR", "SparseRows", "band_dots"]
+
+_Floats = npt.NDArray[np.float64]
+_Ints = npt.NDArray[np.int64]
+
+#: :meth:`SparseRows.near` gives the dot products of each row with this many rows from it on.
+NEAR = 3
+
+
+class SparseRows:
+    """Sparse rows over ``dims`` columns, from (row, column, value) triples (repeated cells
+    add up), kept sorted by row then column."""
+
+    def __init__(self, rows: _Ints, cols: _Ints, vals: _Floats, *, n: int, dims: int) -> None:
+        self.n, self.dims = n, dims
+        keys, inverse = np.unique(rows * dims + cols, return_inverse=True)
+        self.keys = keys
+        self.vals = np.bincount(inverse.ravel(), weights=vals, minlength=len(keys))
+        self.rows = keys // dims
+        self.ptr = np.searchsorted(self.rows, np.arange(n + 1))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def near(self) -> _Floats:
+        """``out[i, d]``: dot product of row i with row i+d (d = 0, 1, 2), 0 past the end."""
+        out = np.zeros((self.n, NEAR))
+        for d in range(NEAR):
+            later = self.keys - d * self.dims  # row i+d's cells, moved to row i
+            at = np.minimum(np.searchsorted(self.keys, later), len(self.keys) - 1)
+            hit = (self.keys[at] == later) & (self.rows >= d)
+            out[:, d] = np.bincount(
+                self.rows[hit] - d, weights=self.vals[hit] * self.vals[at[hit]], minlength=self.n
+            )
+        return out
+
+
+def band_dots(a: SparseRows, b: SparseRows, offsets: _Ints, width: int) -> _Floats:
+    """``out[i, c]``: dot product of row i of ``a`` with row ``offsets[i] + c`` of ``b``
+    (0 where that row does not exist); both over the same columns.
+
+    A join on columns rather than a matrix product: only the cells of the band are computed,
+    and no BLAS thread pool is woken (on a busy machine its threads wait for cores).
+    """
+    n, m = len(a), len(b)
+    b_cols = b.keys % b.dims
+    order = np.lexsort((b.rows, b_cols))
+    b_key = b_cols[order] * (m + 1) + b.rows[order]  # sorted by column, then row
+    b_rows, b_vals = b.rows[order], b.vals[order]
+    a_cols = a.keys % a.dims
+    first = np.clip(offsets[a.rows], 0, m)
+    last = np.clip(offsets[a.rows] + width, 0, m)
+    start = np.searchsorted(b_key, a_cols * (m + 1) + first)
+    count = np.searchsorted(b_key, a_cols * (m + 1) + last) - start
+    total = int(count.sum())
+    cell = np.repeat(np.arange(len(count)), count)  # which cell of ``a`` each product uses
+    at = np.repeat(start - np.cumsum(count) + count, count) + np.arange(total)
+    rows = a.rows[cell]
+    cols = b_rows[at] - offsets[rows]
+    flat = np.bincount(rows * width + cols, weights=a.vals[cell] * b_vals[at], minlength=n * width)
+    return np.asarray(flat, np.float64).reshape(n, width)
