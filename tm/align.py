@@ -183,6 +183,7 @@ def align(
             variance=variance,
             guide=guide,
             paragraphs=para_groups,
+            reuse={},  # the passes with a lexicon differ in their priors only
             lexical=LEXICAL * learned.weight,
             translation=lexical_costs(
                 learned.src_pieces,

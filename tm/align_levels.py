@@ -142,6 +142,7 @@ def two_level(
     translation: LexicalCosts | None = None,
     shares: Sequence[float] = SHARES,
     paragraphs: Sequence[tuple[list[int], list[int]]] | None = None,
+    reuse: dict[tuple[int, int], Costs] | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
     """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads).
 
@@ -151,7 +152,10 @@ def two_level(
     ``translation``, the lexical costs of sentence beads (tm/translation_similarity.py), with
     ``shares``, the share of each bead type they may move the priors to (tm/bead_costs.py:
     bead_shares); ``paragraphs``, the paragraph beads of an earlier pass with the same length
-    model, which this one would find again (the lexicon is a cost of sentences only).
+    model, which this one would find again (the lexicon is a cost of sentences only);
+    ``reuse``, the sentence costs of each paragraph group (by its first sentences) that an
+    earlier pass with the same cost model but its priors made, taken again repriced, and
+    filled for later passes.
     """
     p_src = _group(src_items, src_plan.paragraphs)
     p_tgt = _group(tgt_items, tgt_plan.paragraphs)
@@ -190,19 +194,24 @@ def two_level(
             continue
         s_items = [src_items[p] for p in s_pos]
         t_items = [tgt_items[p] for p in t_pos]
-        costs = Costs(
-            s_items,
-            t_items,
-            ratio=ratio,
-            variance=variance,
-            floor=floor,
-            lexical=lexical,
-            translation=translation,
-            offset=(s_pos[0], t_pos[0]),
-            priors=(
-                PRIOR_COST if translation is None else lexical_priors(translation.weight, shares)
-            ),
-        )
+        priors = PRIOR_COST if translation is None else lexical_priors(translation.weight, shares)
+        earlier = reuse.get((s_pos[0], t_pos[0])) if reuse is not None else None
+        if earlier is not None:
+            costs = earlier.repriced(priors)
+        else:
+            costs = Costs(
+                s_items,
+                t_items,
+                ratio=ratio,
+                variance=variance,
+                floor=floor,
+                lexical=lexical,
+                translation=translation,
+                offset=(s_pos[0], t_pos[0]),
+                priors=priors,
+            )
+            if reuse is not None:
+                reuse[(s_pos[0], t_pos[0])] = costs
         if guide is None:
             centre, width = anchor_centre(s_items, t_items), MIN_WIDTH
         else:

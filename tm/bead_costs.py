@@ -19,6 +19,7 @@ as the reference the tests hold the band to.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -130,6 +131,9 @@ CLOSED_MERGE = 5.0
 # Length cost of a segment without counterpart, whatever its length (as in Vecalign): Gale
 # and Church's cost grows with the length and forbids dropping a long extra paragraph.
 _SKIP = 2.0
+_MAX_RUN = 3  # the most items on one side of a bead
+# :meth:`Costs.band` takes numpy for bands of this many cells or more
+_NUMPY_CELLS = 300
 _SCORE_SCALE = (5.0, 6.0)  # cost scales of the fit and the margin parts of a score
 _SCORE_MIX = 0.3  # weight (exponent) of the fit; the margin tells wrong beads apart better
 _STRONG = 1.5  # cost of a strong anchor (number, name) found on one side only
@@ -224,14 +228,25 @@ class Costs:
             "weak": ([it.weak for it in src], [it.weak for it in tgt]),
             "lexical": ([it.lexical or {} for it in src], [it.lexical or {} for it in tgt]),
         }
-        self._entries: dict[str, tuple[_Entries, _Entries]] = {}
-        self._rows: dict[tuple[str, int, int], tuple[_Side, _Side]] = {}
+        self._entries: dict[str, tuple[_Entries, _Entries, int]] = {}
+        self._rows: dict[tuple[str, int, int], _Side] = {}
+        self._runs: dict[tuple[str, int, int, int], tuple[Keys, int]] = {}
+        self._bands: dict[tuple[tuple[int, ...], tuple[int, ...]], _Floats] = {}
 
     def _run(self, kind: str, di: int, dj: int, i: int, j: int) -> tuple[Keys, int, Keys, int]:
         """The keys of one kind of the bead's two sides, with their counts."""
-        src, tgt = self._keys_of[kind]
-        a, b = merge_keys(src[i - di : i]), merge_keys(tgt[j - dj : j])
-        return a, sum(a.values()), b, sum(b.values())
+        a, ta = self._merged_run(kind, 0, i, di)
+        b, tb = self._merged_run(kind, 1, j, dj)
+        return a, ta, b, tb
+
+    def _merged_run(self, kind: str, side: int, end: int, count: int) -> tuple[Keys, int]:
+        """The merged keys of the ``count`` items of a side ending at ``end``, and their
+        count, made once."""
+        found = self._runs.get((kind, side, end, count))
+        if found is None:
+            keys = merge_keys(self._keys_of[kind][side][end - count : end])
+            found = self._runs[(kind, side, end, count)] = keys, sum(keys.values())
+        return found
 
     def parts(self, i: int, j: int, di: int, dj: int) -> tuple[float, int, int, int, int]:
         """(length cost, strong keys on one side only, shared strong keys, the same for weak)."""
@@ -250,11 +265,15 @@ class Costs:
     def cost(self, i: int, j: int, k: int) -> float:
         """Total cost of bead type ``k`` (index into the bead list) ending at (i, j)."""
         di, dj = BEADS[k]
-        total = self.priors[k]
+        return self.priors[k] + self._rest(i, j, di, dj)
+
+    def _rest(self, i: int, j: int, di: int, dj: int) -> float:
+        """The cost of a bead but its prior."""
+        total = 0.0
         if self.merge and (di > 1 or dj > 1):
             total += self.merge * (self._merged(self._cs, i, di) + self._merged(self._ct, j, dj))
-        _, only_s, shared_s, only_w, shared_w = self.parts(i, j, di, dj)
-        total += self._length(i, j, di, dj) + _STRONG * only_s + _WEAK * only_w
+        length, only_s, _, only_w, _ = self.parts(i, j, di, dj)
+        total += length + _STRONG * only_s + _WEAK * only_w
         if self.lexical and di and dj:
             # a sentence without counterpart pays no lexical cost: what decides between a
             # 1-0 bead and a 2-1 bead that hides the extra sentence is whether its words
@@ -266,14 +285,45 @@ class Costs:
             total += self.translation.cost(i + self.offset[0], j + self.offset[1], di, dj)
         return total
 
+    def repriced(self, priors: Sequence[float]) -> Costs:
+        """The same costs with other priors, sharing what this one has computed (a pass
+        that only moves the priors computes no band again)."""
+        other = copy.copy(self)
+        other.priors = priors
+        return other
+
     def band(self, lo: Sequence[int], hi: Sequence[int]) -> list[list[list[float]]]:
         """:meth:`cost` of every bead type ending in every cell of a band (row i's columns
         ``lo[i]`` to ``hi[i]``): ``out[i][k][j - lo[i]]``, infinite where the bead would
-        start before either sequence. The dynamic program asks for every bead type in every
-        cell: numpy computes them for the whole band at once, where :meth:`cost` takes one
-        Python call each."""
-        first = np.asarray(lo, np.int64)
+        start before either sequence."""
+        key = tuple(lo), tuple(hi)
+        rest = self._bands.get(key)
+        if rest is None:
+            rest = self._bands[key] = self._band_rest(lo, hi)
+        out: list[list[list[float]]] = (rest + np.asarray(self.priors)[None, :, None]).tolist()
+        return out
+
+    def _band_rest(self, lo: Sequence[int], hi: Sequence[int]) -> _Floats:
+        """:meth:`band` but the priors, as an array. The dynamic program asks for every bead
+        type in every cell: numpy computes them for the whole band at once, where
+        :meth:`cost` takes one Python call each, but for a small band (a paragraph's few
+        sentences) where numpy's own overhead would be the larger."""
         width = int(max(b - a for a, b in zip(lo, hi, strict=True))) + 1
+        if (self.n + 1) * width < _NUMPY_CELLS:
+            inf = math.inf
+            return np.array(
+                [
+                    [
+                        [
+                            self._rest(i, j, di, dj) if i >= di and dj <= j <= hi[i] else inf
+                            for j in range(lo[i], lo[i] + width)
+                        ]
+                        for di, dj in BEADS
+                    ]
+                    for i in range(self.n + 1)
+                ]
+            )
+        first = np.asarray(lo, np.int64)
         rows = np.arange(self.n + 1)[:, None]
         cols = first[:, None] + np.arange(width)[None, :]
         inside = cols <= np.asarray(hi, np.int64)[:, None]
@@ -282,7 +332,7 @@ class Costs:
         out = np.full((self.n + 1, _N_BEADS, width), math.inf)
         for k, (di, dj) in enumerate(BEADS):
             starts = np.maximum(rows - di, 0), np.maximum(cols - dj, 0)
-            total = np.full(cols.shape, self.priors[k])
+            total = np.zeros(cols.shape)
             if self.merge and (di > 1 or dj > 1):
                 cs, ct = np.asarray(self._cs), np.asarray(self._ct)
                 total += self.merge * (
@@ -305,31 +355,35 @@ class Costs:
                 only, shared = self._band_keys("lexical", di, dj, first, width, cols)
                 total += self.lexical * (only - (2 + 2 * _REWARD) * shared)
             out[:, k, :] = np.where(inside & (rows >= di) & (cols >= dj), total, math.inf)
-        result: list[list[list[float]]] = out.tolist()
-        return result
+        return out
 
     def _band_keys(
         self, kind: str, di: int, dj: int, first: _Ints, width: int, cols: _Ints
     ) -> tuple[_Floats, _Floats]:
         """For every cell of the band: the keys of one ``kind`` of the bead's two sides
         (their total count) and those they share (the size of the multisets' intersection)."""
-        (src, src_total), (tgt, tgt_total) = self._key_rows(kind, di, dj)
+        src, src_total = self._key_rows(kind, 0, di)
+        tgt, tgt_total = self._key_rows(kind, 1, dj)
         only = src_total[:, None] + tgt_total[cols]
         if src is None or tgt is None:
             return only, np.zeros(cols.shape)
         return only, band_dots(src, tgt, first, width)
 
-    def _key_rows(self, kind: str, di: int, dj: int) -> tuple[_Side, _Side]:
-        """The keys of every run of ``di`` source items and of ``dj`` target items, by the
+    def _key_rows(self, kind: str, side: int, count: int) -> _Side:
+        """The keys of every run of ``count`` items of a side (0: source, 1: target), by the
         position where the run ends (:func:`_run_rows`), made once."""
-        found = self._rows.get((kind, di, dj))
+        found = self._rows.get((kind, side, count))
         if found is None:
             if kind not in self._entries:
                 src, tgt = self._keys_of[kind]
                 ids: dict[str, int] = {}  # one for both sides: their columns must agree
-                self._entries[kind] = _entries(src, ids), _entries(tgt, ids)
-            found = _run_rows(self._entries[kind], (di, dj), (self.n, self.m))
-            self._rows[(kind, di, dj)] = found
+                self._entries[kind] = _entries(src, ids), _entries(tgt, ids), len(ids)
+            *entries, dims = self._entries[kind]
+            # a run's columns: each key's ids times the most times it can be found in a run
+            most = _MAX_RUN * max((int(e[2].max()) for e in entries if len(e[2])), default=1)
+            size = self.m if side else self.n
+            found = _run_rows(entries[side], count, size, dims=dims, most=most)
+            self._rows[(kind, side, count)] = found
         return found
 
     def _length(self, i: int, j: int, di: int, dj: int) -> float:
@@ -399,36 +453,25 @@ def _entries(keys: Sequence[Keys], ids: dict[str, int]) -> _Entries:
     return np.array(items, np.int64), np.array(codes, np.int64), np.array(counts, np.int64)
 
 
-def _run_rows(
-    entries: tuple[_Entries, _Entries], counts: tuple[int, int], sizes: tuple[int, int]
-) -> tuple[_Side, _Side]:
-    """The keys of the runs of ``counts`` items of each side, by the position where the run
-    ends (0 to the side's size): a key found c times in a run is c columns, so that the dot
-    product of two runs is the size of their multisets' intersection (as :func:`_shared`)."""
-    runs = []
-    for (items, codes, times), count, size in zip(entries, counts, sizes, strict=True):
-        if not count or not len(items):
-            runs.append((np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)))
-            continue
-        stride = int(codes.max()) + 1
-        ends = np.concatenate([items + 1 + k for k in range(count)])
-        found = np.unique(ends * stride + np.tile(codes, count), return_inverse=True)
-        summed = np.bincount(found[1].ravel(), weights=np.tile(times, count)).astype(np.int64)
-        run_ends, run_codes = found[0] // stride, found[0] % stride
-        keep = (run_ends >= count) & (run_ends <= size)
-        runs.append((run_ends[keep], run_codes[keep], summed[keep]))
-    most = max((int(times.max()) for _, _, times in runs if len(times)), default=1)
-    width = max((int(codes.max()) + 1 for _, codes, _ in runs if len(codes)), default=1)
-    sides: list[_Side] = []
-    for (ends, codes, times), size in zip(runs, sizes, strict=True):
-        totals = np.bincount(ends, weights=times, minlength=size + 1).astype(np.float64)
-        if not len(ends):
-            sides.append((None, totals))
-            continue
-        within = np.arange(int(times.sum())) - np.repeat(np.cumsum(times) - times, times)
-        columns = np.repeat(codes * most, times) + within
-        rows = SparseRows(
-            np.repeat(ends, times), columns, np.ones(len(columns)), n=size + 1, dims=width * most
-        )
-        sides.append((rows, totals))
-    return sides[0], sides[1]
+def _run_rows(entries: _Entries, count: int, size: int, *, dims: int, most: int) -> _Side:
+    """The keys of the runs of ``count`` items of a side (of ``size`` items), by the position
+    where the run ends (0 to ``size``): key k found c times in a run is columns k * ``most``
+    to k * ``most`` + c - 1, so that the dot product of two runs is the size of their
+    multisets' intersection (as :func:`_shared`)."""
+    items, codes, times = entries
+    if not count or not len(items):
+        return None, np.zeros(size + 1)
+    ends = np.concatenate([items + 1 + k for k in range(count)])
+    found, inverse = np.unique(ends * dims + np.tile(codes, count), return_inverse=True)
+    summed = np.bincount(inverse.ravel(), weights=np.tile(times, count)).astype(np.int64)
+    keep = (found // dims >= count) & (found // dims <= size)
+    found, summed = found[keep], summed[keep]
+    run_ends = found // dims
+    totals = np.bincount(run_ends, weights=summed, minlength=size + 1).astype(np.float64)
+    if not len(found):
+        return None, totals
+    within = np.arange(int(summed.sum())) - np.repeat(np.cumsum(summed) - summed, summed)
+    columns = np.repeat(found % dims * most, summed) + within
+    ones = np.ones(len(columns))
+    rows = SparseRows(np.repeat(run_ends, summed), columns, ones, n=size + 1, dims=dims * most)
+    return rows, totals

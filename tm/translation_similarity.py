@@ -141,11 +141,19 @@ class LexicalCosts:
         self._offsets = offsets
         self._width = width
         self._tables = tables
+        self._starts = offsets.tolist()  # the same as lists, for one bead at a time
+        self._rows = {bead: table.tolist() for bead, table in tables.items()}
 
     def cost(self, i: int, j: int, di: int, dj: int) -> float:
         """Cost of the bead of ``di`` source and ``dj`` target sentences ending before
         source sentence ``i`` and target sentence ``j``."""
-        return float(self.band(np.array([i]), np.array([j]), di, dj)[0])
+        if not di or not dj or i < 1 or i > len(self._starts):
+            return 0.0
+        c = j - self._starts[i - 1]
+        if c < 1 or c > self._width:
+            return 0.0
+        rows = self._rows.get((di, dj))
+        return rows[i - 1][c - 1] if rows is not None else 0.0
 
     def band(self, i: _Ints, j: _Ints, di: int, dj: int) -> _Floats:
         """:meth:`cost` of the beads ending at each (``i``, ``j``) (arrays of one shape)."""
