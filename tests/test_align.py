@@ -19,7 +19,17 @@ import tm.bead_costs as bead_costs
 import tm.bead_search as bs
 from tm.align import align, bead_lines, multilingual, presegmented, read_presegmented
 from tm.anchors import Anchorer
-from tm.bead_costs import BEADS, CLOSED_MERGE, GAP, LEXICAL, Costs, Item, gap_share
+from tm.bead_costs import (
+    BEADS,
+    CLOSED_MERGE,
+    GAP,
+    LEXICAL,
+    SHARES,
+    Costs,
+    Item,
+    bead_shares,
+    gap_share,
+)
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.models import Alignment, Bead, Segment
 from tm.translation_similarity import LexicalCosts
@@ -393,6 +403,30 @@ def test_a_documents_gaps_raise_the_gap_share_and_nothing_lowers_it(gaps: int, b
     if gaps / 2 / beads > GAP:
         assert GAP < share < gaps / 2 / beads
     assert gap_share(0, beads) == GAP
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(BEADS), min_size=1, max_size=300))
+def test_a_documents_merges_and_gaps_raise_their_shares_and_only_1_1_gives_way(
+    found: list[tuple[int, int]],
+) -> None:
+    """2-1 and 1-2 beads move their shares towards the document's own rate as gaps do, never
+    below Gale and Church's; the rarer types are never counted; 1-1 beads give up what the
+    others gain, so the shares still add up; a document like theirs changes nothing."""
+    shares = dict(zip(BEADS, bead_shares(found), strict=True))
+    before = dict(zip(BEADS, SHARES, strict=True))
+    for bead in ((2, 1), (1, 2)):
+        rate = found.count(bead) / len(found)
+        assert shares[bead] >= before[bead]
+        if rate > before[bead]:
+            assert shares[bead] < rate
+    assert (
+        shares[(1, 0)] == shares[(0, 1)] == gap_share(sum(1 for b in found if 0 in b), len(found))
+    )
+    for bead in ((2, 2), (3, 1), (1, 3)):
+        assert shares[bead] == before[bead]
+    assert sum(shares.values()) == pytest.approx(sum(SHARES))
+    assert bead_shares([(1, 1)] * len(found)) == SHARES
 
 
 # --- the corpora (slow) ---------------------------------------------------------------------------
