@@ -410,16 +410,22 @@ def test_a_documents_gaps_raise_the_gap_share_and_nothing_lowers_it(gaps: int, b
 def test_a_documents_merges_and_gaps_raise_their_shares_and_only_1_1_gives_way(
     found: list[tuple[int, int]],
 ) -> None:
-    """2-1 and 1-2 beads move their shares towards the document's own rate as gaps do, never
-    below Gale and Church's; the rarer types are never counted; 1-1 beads give up what the
-    others gain, so the shares still add up; a document like theirs changes nothing."""
+    """Where its gaps are more than Gale and Church's share, 2-1 and 1-2 beads move their
+    shares towards the document's own rate as gaps do, never below theirs; where not, they
+    keep theirs; the rarer types are never counted; 1-1 beads give up what the others gain,
+    so the shares still add up; a document like theirs changes nothing."""
     shares = dict(zip(BEADS, bead_shares(found), strict=True))
     before = dict(zip(BEADS, SHARES, strict=True))
+    gaps = shares[(1, 0)] > GAP
     for bead in ((2, 1), (1, 2)):
         rate = found.count(bead) / len(found)
         assert shares[bead] >= before[bead]
-        if rate > before[bead]:
+        if gaps and rate > before[bead]:
             assert shares[bead] < rate
+        if not gaps:
+            assert shares[bead] == before[bead]
+        elif rate <= before[bead]:
+            assert shares[bead] == pytest.approx(before[bead])
     assert (
         shares[(1, 0)] == shares[(0, 1)] == gap_share(sum(1 for b in found if 0 in b), len(found))
     )

@@ -91,17 +91,18 @@ _MERGES = ((2, 1), (1, 2))
 
 def bead_shares(found: Sequence[tuple[int, int]]) -> tuple[float, ...]:
     """The share of each bead type (in :data:`BEADS` order) in a document where a pass found
-    beads of the types ``found``: gaps as :func:`gap_share` counts them, 2-1 and 1-2 beads
-    raised to the document's own share in the same way (a translation that leaves out
-    sentences often merges them too), 1-1 beads lowered by what the others gained. The rarer
-    types keep Gale and Church's share: a pass's few 2-2 or 3-1 beads are as often its
-    mistakes (a left-out sentence hidden in a merge), and counting them would make them
-    likelier still."""
+    beads of the types ``found``: gaps as :func:`gap_share` counts them; where they are more
+    than Gale and Church's share (a translation that leaves out and adds sentences, which
+    merges them freely too), 2-1 and 1-2 beads raised to the document's own share in the same
+    way; 1-1 beads lowered by what the others gained. Where the gaps are not, nothing changes
+    (Gale and Church's merges are what a translation that keeps its sentences shows). The
+    rarer types keep their share: a pass's few 2-2 or 3-1 beads are as often its mistakes (a
+    left-out sentence hidden in a merge), and counting them would make them likelier still."""
     shares = dict(_PRIORS)
     total = len(found)
     gap = gap_share(sum(1 for bead in found if 0 in bead), total)
     shares[(1, 0)] = shares[(0, 1)] = gap
-    for bead in _MERGES:
+    for bead in _MERGES if gap > GAP else ():
         count = sum(1 for b in found if b == bead)
         own = (count + _GAP_EVIDENCE * _PRIORS[bead]) / (total + _GAP_EVIDENCE)
         shares[bead] = max(_PRIORS[bead], own)
