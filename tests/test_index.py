@@ -258,14 +258,19 @@ def test_a_writer_killed_at_any_moment_leaves_a_consistent_memory(tmp_path: Path
 # --- snapshots: readers see the memory before or after a write, never half of it -------------
 
 
-def test_a_match_sees_one_snapshot_while_another_process_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_match_sees_one_snapshot_while_another_process_writes(tmp_path: Path, bulk: bool) -> None:
+    """A match during a write (``memory.add``, or a large TMX import read on workers) finds
+    both of its sentences or neither."""
     path = tmp_path / "tm.sqlite"
     first, last = "the new report 0 on human rights", "the new report 1999 on human rights"
     with Memory.open(path) as memory:
         memory.add(_units("d", ["the council met"]))
     draft = [Segment(0, 0, "body", first), Segment(1, 1, "body", last)]
     writer = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(_CRASH), str(path), "none", "2000"], cwd=ROOT
+        [sys.executable, "-c", textwrap.dedent(_CRASH), str(path), "none", "2000"]
+        + (["bulk"] if bulk else []),
+        cwd=ROOT,
     )
     seen = set()
     with Memory.open(path, create=False) as memory:
