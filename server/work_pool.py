@@ -11,13 +11,6 @@ index (mapped from the same cache files), run at a lower priority (``nice``): on
 machine the operating system runs look-ups and the event loop first, drafts next, and
 searches take the time left. What a process sends back is the answer's JSON, ready to send.
 
-**The database work too.** Most of a concordance's time, and part of a match's, is spent by
-the PostgreSQL backend serving the process, which by itself runs at the database's priority,
-above the match it works for. When that backend is on this machine and this user may lower its
-priority (the server runs as the database's user, or as root), each process lowers its
-backend's to its own: the priority follows the request into the database. (A database on
-another machine is out of reach; there the limit on searches at once still holds.)
-
 **Bounded.** Drafts run in ``Limits.work_processes`` processes, concordances in
 ``Limits.searches`` (one by default): searches wait their turn rather than run several at once
 and take every core. A request whose client is gone is dropped from the queue
@@ -48,9 +41,9 @@ from server.service import Limits, Service
 from tm import jsonable
 from tm.models import Document
 
-__all__ = ["DRAFTS_NICE", "SEARCHES_NICE", "WorkPool", "lower_backend"]
+__all__ = ["DRAFTS_NICE", "SEARCHES_NICE", "WorkPool"]
 
-#: how much lower the pool's processes (and their database backends) run than the server's
+#: how much lower the pool's processes run than the server's
 #: (0..19): drafts a little (``nice`` 5: a third of a busy normal process's share of a core),
 #: so that a look-up goes first but a match is not starved by a build running beside it;
 #: concordances as low as can be (19: they take the cores' time that look-ups, drafts and
@@ -145,28 +138,9 @@ def _start(
 
 
 def _service_here() -> Service:
-    """This process's service, its connection's database backend at this process's priority
-    (looked at before each work, a few microseconds: a connection opened again has a new
-    backend, lowered in turn)."""
+    """This process's service."""
     assert _service is not None
-    lower_backend(_service.memory().backend.server_process)
     return _service
-
-
-def lower_backend(pid: int | None) -> bool:
-    """Run the database backend ``pid`` (on this machine) at this process's priority; False
-    when there is none or it cannot be (another user's process, not a PostgreSQL one)."""
-    if pid is None:
-        return False
-    try:
-        if Path(f"/proc/{pid}/comm").read_text(encoding="utf-8").strip() != "postgres":
-            return False  # not the database's process (another machine's pid seen here)
-        ours = os.getpriority(os.PRIO_PROCESS, 0)
-        if os.getpriority(os.PRIO_PROCESS, pid) < ours:
-            os.setpriority(os.PRIO_PROCESS, pid, ours)
-    except OSError:  # not ours to change (another user's), or gone
-        return False
-    return True
 
 
 def _watch(parent: int) -> None:

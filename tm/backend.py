@@ -86,13 +86,6 @@ class Backend(ABC):
         dropped it; open the memory again). A file's connection is always connected."""
         return True
 
-    @property
-    def server_process(self) -> int | None:
-        """The id of the process on this machine doing this connection's work for it (a
-        PostgreSQL backend of a server on loopback or a local socket), or None (SQLite works
-        in this process; a remote server's processes are not this machine's)."""
-        return None
-
     def warm(self) -> None:
         """Make the tables this engine's first search would otherwise make (a server warms
         its processes at start, so that its first requests do not wait for them). SQLite's

@@ -386,12 +386,6 @@ class PgBackend(Backend):
     def warm(self) -> None:
         pg_search.warm()
 
-    @property
-    def server_process(self) -> int | None:
-        info = self.pg.raw.info
-        local = info.host.startswith("/") or info.host in {"127.0.0.1", "::1", "localhost"}
-        return int(info.backend_pid) if local and not self.pg.raw.closed else None
-
     def begin(self) -> None:
         if self.read_only:
             raise StoreError(
