@@ -94,7 +94,10 @@ def _stopped_import(
     assert not _left(str(path)), "a worker outlived the importing process"
     assert _state(path) in (states["old"], states["new"]), (code, err)
     assert "Traceback" not in err
-    if signum != signal.SIGKILL and code != 0:
+    # -signum: the signal came while Python was still importing, before untm had set its
+    # handlers (nothing was begun), or as the process ended after the import (committed):
+    # old or new, as checked above
+    if signum != signal.SIGKILL and code not in (0, -signum):
         assert code == 128 + signum, err
         assert err.strip().splitlines() == [
             f"untm: error: stopped by {signal.Signals(signum).name}; nothing was left half-written"
@@ -107,7 +110,7 @@ def test_an_import_with_workers_stopped_midway_leaves_old_or_new(
 ) -> None:
     if len(os.sched_getaffinity(0)) < 2:
         pytest.skip("bulk import uses workers on two cores or more")
-    _stopped_import(tmp_path, big_tmx, states, signum, 1.5)
+    _stopped_import(tmp_path, big_tmx, states, signum, 0.8)  # the import takes 1-2 s
 
 
 @pytest.mark.slow
