@@ -330,12 +330,12 @@ class Costs:
         inside = cols <= np.asarray(hi, np.int64)[:, None]
         cols = np.minimum(cols, self.m)
         ps, pt = np.asarray(self._ps), np.asarray(self._pt)
+        cs, ct = np.asarray(self._cs), np.asarray(self._ct)
         out = np.full((self.n + 1, _N_BEADS, width), math.inf)
         for k, (di, dj) in enumerate(BEADS):
             starts = np.maximum(rows - di, 0), np.maximum(cols - dj, 0)
             total = np.zeros(cols.shape)
             if self.merge and (di > 1 or dj > 1):
-                cs, ct = np.asarray(self._cs), np.asarray(self._ct)
                 total += self.merge * (
                     (cs[np.maximum(rows - 1, 0)] - cs[starts[0]] if di > 1 else 0.0)
                     + (ct[np.maximum(cols - 1, 0)] - ct[starts[1]] if dj > 1 else 0.0)
