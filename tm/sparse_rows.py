@@ -28,14 +28,29 @@ class SparseRows:
 
     def __init__(self, rows: _Ints, cols: _Ints, vals: _Floats, *, n: int, dims: int) -> None:
         self.n, self.dims = n, dims
-        keys, inverse = np.unique(rows * dims + cols, return_inverse=True)
-        self.keys = keys
-        self.vals = np.bincount(inverse.ravel(), weights=vals, minlength=len(keys))
-        self.rows = keys // dims
+        codes = rows * dims + cols
+        if np.all(codes[1:] > codes[:-1]):  # sorted and distinct already: nothing to add up
+            self.keys, self.vals = codes, np.asarray(vals, np.float64)
+        else:
+            keys, inverse = np.unique(codes, return_inverse=True)
+            self.keys = keys
+            self.vals = np.bincount(inverse.ravel(), weights=vals, minlength=len(keys))
+        self.rows = self.keys // dims
         self.ptr = np.searchsorted(self.rows, np.arange(n + 1))
+        self._columns: tuple[_Ints, _Ints, _Floats] | None = None
 
     def __len__(self) -> int:
         return self.n
+
+    def by_column(self) -> tuple[_Ints, _Ints, _Floats]:
+        """The cells sorted by column, then row: (column * (n + 1) + row, row, value), made
+        once (:func:`band_dots` joins on them, and a band asks for the same rows often)."""
+        if self._columns is None:
+            cols = self.keys % self.dims
+            order = np.lexsort((self.rows, cols))
+            key = cols[order] * (self.n + 1) + self.rows[order]
+            self._columns = key, self.rows[order], self.vals[order]
+        return self._columns
 
     def near(self) -> _Floats:
         """``out[i, d]``: dot product of row i with row i+d (d = 0, 1, 2), 0 past the end."""
@@ -58,10 +73,7 @@ def band_dots(a: SparseRows, b: SparseRows, offsets: _Ints, width: int) -> _Floa
     and no BLAS thread pool is woken (on a busy machine its threads wait for cores).
     """
     n, m = len(a), len(b)
-    b_cols = b.keys % b.dims
-    order = np.lexsort((b.rows, b_cols))
-    b_key = b_cols[order] * (m + 1) + b.rows[order]  # sorted by column, then row
-    b_rows, b_vals = b.rows[order], b.vals[order]
+    b_key, b_rows, b_vals = b.by_column()
     a_cols = a.keys % a.dims
     first = np.clip(offsets[a.rows], 0, m)
     last = np.clip(offsets[a.rows] + width, 0, m)

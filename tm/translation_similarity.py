@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -57,18 +58,22 @@ _MAX_SPAN = 3  # longest run of sentences on one side of a bead (tm/bead_costs.p
 
 
 def _vocabulary(pieces: Sequence[Sequence[str]]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for sentence in pieces:
-        for piece in sentence:
-            ids.setdefault(piece, len(ids))
-    return ids
+    return {piece: k for k, piece in enumerate(dict.fromkeys(chain.from_iterable(pieces)))}
+
+
+def _distinct(pieces: Sequence[Sequence[str]], ids: dict[str, int]) -> tuple[_Ints, _Ints]:
+    """(sentence, piece id) of the distinct pieces of each sentence, sorted."""
+    lengths = [len(sentence) for sentence in pieces]
+    rows = np.repeat(np.arange(len(pieces)), lengths)
+    flat = chain.from_iterable(pieces)
+    cols = np.fromiter(map(ids.__getitem__, flat), np.int64, len(rows))
+    keys = np.unique(rows * len(ids) + cols)
+    return keys // max(len(ids), 1), keys % max(len(ids), 1)
 
 
 def _rarity(pieces: Sequence[Sequence[str]], ids: dict[str, int]) -> _Floats:
     """Inverse document frequency of each piece, over the document's sentences."""
-    df = np.zeros(len(ids))
-    for sentence in pieces:
-        df[[ids[p] for p in set(sentence)]] += 1
+    df = np.bincount(_distinct(pieces, ids)[1], minlength=len(ids)).astype(np.float64)
     return np.log((len(pieces) + 1) / (df + 0.5))
 
 
@@ -108,11 +113,7 @@ def _bags(
 ) -> SparseRows:
     """Each sentence's bag of pieces (distinct), weighed by ``weights``; translated through
     ``table`` (into ``dims`` columns) if given."""
-    lengths = [len(sentence) for sentence in pieces]
-    rows = np.repeat(np.arange(len(pieces)), lengths)
-    cols = np.fromiter((ids[p] for sentence in pieces for p in sentence), np.int64, len(rows))
-    keys = np.unique(rows * len(ids) + cols)  # distinct pieces of each sentence
-    rows, cols = keys // max(len(ids), 1), keys % max(len(ids), 1)
+    rows, cols = _distinct(pieces, ids)
     if table is None:
         return SparseRows(rows, cols, weights[cols], n=len(pieces), dims=len(ids))
     counts = np.array([len(table.get(k, ())) for k in range(len(ids))], np.int64)
@@ -275,28 +276,47 @@ class _Sims:
         self.offsets, self.width = offsets, width
         self.dot_f, self.dot_b, self.near = dot_f, dot_b, near
         self.n, self.m = n, m
+        # every cosine is a sum of a few terms that many beads share: each is made once
+        self._made: dict[tuple[object, ...], _Floats] = {}
 
-    def _dots(self, dots: _Floats, rows: range, cols: range) -> _Floats:
+    def _dots(self, forward: bool, rows: range, cols: range) -> _Floats:
         """For every cell (i, c) of the band (the bead ending before source i+1 and target
-        offsets[i] + c + 1): the summed dot products of the bead's source sentences
-        ``rows`` and target sentences ``cols`` (relative to the bead's end, 0 = last)."""
-        n, width = self.n, self.width
-        total = np.zeros((n, width))
-        last_i = np.arange(n)
-        for a in rows:
-            src_row = last_i - a
+        offsets[i] + c + 1): the summed dot products (``forward``: of :attr:`dot_f`, else of
+        :attr:`dot_b`) of the bead's source sentences ``rows`` and target sentences ``cols``
+        (relative to the bead's end, 0 = last)."""
+        key = ("dots", forward, rows, cols)
+        if key not in self._made:
+            total = np.zeros((self.n, self.width))
+            for a in rows:
+                for b in cols:
+                    total += self._term(forward, a, b)
+            self._made[key] = total
+        return self._made[key]
+
+    def _term(self, forward: bool, a: int, b: int) -> _Floats:
+        """One term of :meth:`_dots`: source sentence ``a`` with target sentence ``b``."""
+        key = ("term", forward, a, b)
+        if key not in self._made:
+            n, width = self.n, self.width
+            src_row = np.arange(n) - a
             ok_i = src_row >= 0
             shift = self.offsets - self.offsets[np.clip(src_row, 0, n - 1)]
-            for b in cols:
-                c = np.arange(width)[None, :] + shift[:, None] - b
-                ok = ok_i[:, None] & (c >= 0) & (c < width)
-                vals = dots[np.clip(src_row, 0, n - 1)[:, None], np.clip(c, 0, width - 1)]
-                total += np.where(ok, vals, 0.0)
-        return total
+            c = np.arange(width)[None, :] + shift[:, None] - b
+            ok = ok_i[:, None] & (c >= 0) & (c < width)
+            dots = self.dot_f if forward else self.dot_b
+            vals = dots[np.clip(src_row, 0, n - 1)[:, None], np.clip(c, 0, width - 1)]
+            self._made[key] = np.where(ok, vals, 0.0)
+        return self._made[key]
 
     def _norms(self, key: str, count: int, *, src: bool, part: int | None = None) -> _Floats:
         """Norm of the bag of a run of ``count`` sentences (or of its sentence ``part``)
-        ending at each cell's row (``src``) or column."""
+        ending at each cell's row (``src``) or column, made once."""
+        made = ("norms", key, count, src, part)
+        if made not in self._made:
+            self._made[made] = self._norm(key, count, src=src, part=part)
+        return self._made[made]
+
+    def _norm(self, key: str, count: int, *, src: bool, part: int | None) -> _Floats:
         near = self.near[key]
         size = len(near)
         if src:
@@ -323,8 +343,8 @@ class _Sims:
         sentences (``src_part``/``tgt_part``: counted from the end) with the other side."""
         rows = range(di) if src_part is None else range(src_part, src_part + 1)
         cols = range(dj) if tgt_part is None else range(tgt_part, tgt_part + 1)
-        f = self._dots(self.dot_f, rows, cols)
-        b = self._dots(self.dot_b, rows, cols)
+        f = self._dots(True, rows, cols)
+        b = self._dots(False, rows, cols)
         s_count = di if src_part is None else 1
         t_count = dj if tgt_part is None else 1
         sf = self._norms("s_into_t", s_count, src=True, part=src_part)
