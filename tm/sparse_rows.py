@@ -29,12 +29,14 @@ class SparseRows:
     def __init__(self, rows: _Ints, cols: _Ints, vals: _Floats, *, n: int, dims: int) -> None:
         self.n, self.dims = n, dims
         codes = rows * dims + cols
+        self.keys: _Ints
+        self.vals: _Floats
         if np.all(codes[1:] > codes[:-1]):  # sorted and distinct already: nothing to add up
             self.keys, self.vals = codes, np.asarray(vals, np.float64)
         else:
-            keys, inverse = np.unique(codes, return_inverse=True)
-            self.keys = keys
-            self.vals = np.bincount(inverse.ravel(), weights=vals, minlength=len(keys))
+            self.keys, inverse = np.unique(codes, return_inverse=True)
+            summed = np.bincount(inverse.ravel(), weights=vals, minlength=len(self.keys))
+            self.vals = np.asarray(summed, np.float64)
         self.rows = self.keys // dims
         self.ptr = np.searchsorted(self.rows, np.arange(n + 1))
         self._columns: tuple[_Ints, _Ints, _Floats] | None = None
