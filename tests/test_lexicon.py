@@ -23,7 +23,16 @@ from typer.testing import CliRunner
 from cli.main import app
 from tm.align import align, presegmented
 from tm.learned import MemoryLearner, lookup, stored_lexicon, update
-from tm.lexicon import Learner, Lexicon, _distinct, kept_words, learn, learned_keys
+from tm.lexicon import (
+    _DENSE,
+    Learner,
+    Lexicon,
+    _distinct,
+    _model1,
+    kept_words,
+    learn,
+    learned_keys,
+)
 from tm.memory import Memory
 from tm.models import Unit, Variant
 from tm.subwords import Subwords, train
@@ -244,13 +253,54 @@ def test_a_kept_word_translates_itself_where_the_lexicon_never_saw_it(known: _Kn
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 50), max_size=200))
-def test_distinct_codes_equal_numpy_unique(codes: list[int]) -> None:
+@given(st.lists(st.integers(0, 50), max_size=200), st.booleans())
+def test_distinct_codes_equal_numpy_unique(codes: list[int], dense: bool) -> None:
     array = np.array(codes, np.int64)
-    found, inverse = _distinct(array)
+    found, inverse = _distinct(array, 51 if dense else _DENSE + 1)  # marked, or sorted
     expected, expected_inverse = np.unique(array, return_inverse=True)
     assert found.tolist() == expected.tolist()
     assert inverse.tolist() == expected_inverse.ravel().tolist()
+
+
+def _naive_model1(
+    pairs: list[tuple[list[str], list[str]]], iterations: int
+) -> dict[tuple[str, str], float]:
+    """IBM Model 1 with the empty word, over each sentence's distinct pieces, in plain Python:
+    the expected counts of every pair of pieces."""
+    distinct = [(["\0", *dict.fromkeys(s)], list(dict.fromkeys(t))) for s, t in pairs]
+    prob: dict[tuple[str, str], float] = {(a, b): 1.0 for s, t in distinct for a in s for b in t}
+    counts: dict[tuple[str, str], float] = {}
+    for _ in range(iterations):
+        counts = dict.fromkeys(prob, 0.0)
+        for s, t in distinct:
+            for b in t:
+                norm = sum(prob[(a, b)] for a in s)
+                for a in s:
+                    counts[(a, b)] += prob[(a, b)] / norm
+        totals: dict[str, float] = {}
+        for (a, _), c in counts.items():
+            totals[a] = totals.get(a, 0.0) + c
+        prob = {(a, b): c / totals[a] for (a, b), c in counts.items()}
+    return counts
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from("abcdef"), min_size=1, max_size=5),
+            st.lists(st.sampled_from("uvwxyz"), min_size=1, max_size=5),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_model1_equals_a_plain_computation(pairs: list[tuple[list[str], list[str]]]) -> None:
+    found = _model1(pairs, prior={}, iterations=3)
+    expected = _naive_model1(pairs, 3)
+    assert all(found[key] == pytest.approx(expected[key]) for key in found)
+    kept = {key for key, c in expected.items() if c >= 0.5 + 1e-9 and key[0] != "\0"}
+    assert kept <= found.keys()  # counts below 0.5 are not kept, nor the empty word's
 
 
 # --- what a memory keeps --------------------------------------------------------------------

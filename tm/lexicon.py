@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -210,33 +211,25 @@ def _model1(
     the empty word on the source side, over the distinct pieces of each sentence (a piece
     repeated in a sentence says nothing more about its translation); ``prior`` counts are
     added at each M step."""
-    src_ids: dict[str, int] = {_NULL: 0}
-    tgt_ids: dict[str, int] = {}
-    s_parts: list[npt.NDArray[np.int64]] = []
-    t_parts: list[npt.NDArray[np.int64]] = []
-    o_parts: list[npt.NDArray[np.int64]] = []
-    occurrence = 0
-    for src, tgt in pairs:
-        # ids sorted in each pair: its codes below come sorted, and one stable sort (which
-        # merges sorted runs) finds the distinct ones at a fraction of a quicksort's cost
-        s = np.sort(
-            np.array(
-                [0, *(src_ids.setdefault(p, len(src_ids)) for p in dict.fromkeys(src))], np.int64
-            )
-        )
-        t = np.sort(
-            np.array([tgt_ids.setdefault(p, len(tgt_ids)) for p in dict.fromkeys(tgt)], np.int64)
-        )
-        s_parts.append(np.repeat(s, len(t)))
-        t_parts.append(np.tile(t, len(s)))
-        o_parts.append(np.tile(np.arange(occurrence, occurrence + len(t)), len(s)))
-        occurrence += len(t)
-    if not s_parts:
+    if not pairs:
         return {}
+    src_ids = _ids(chain((_NULL,), chain.from_iterable(src for src, _ in pairs)))
+    tgt_ids = _ids(chain.from_iterable(tgt for _, tgt in pairs))
+    # each pair's distinct pieces, sorted by id (the source's with the empty word)
+    s_ids, s_len = _pair_ids([(_NULL, *src) for src, _ in pairs], src_ids)
+    t_ids, t_len = _pair_ids([tgt for _, tgt in pairs], tgt_ids)
+    # every (source piece, target piece) of each pair, source-major: its target piece's
+    # occurrence (the position of the piece among all pairs' target pieces) and its code
+    sizes = s_len * t_len
+    pair = np.repeat(np.arange(len(pairs)), sizes)
+    local = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    width = t_len[pair]
+    t_start = np.cumsum(t_len) - t_len
+    occ = t_start[pair] + local % width
+    occurrence = len(t_ids)
     n_t = max(len(tgt_ids), 1)
-    codes = np.concatenate(s_parts) * n_t + np.concatenate(t_parts)
-    occ = np.concatenate(o_parts)
-    combos, inverse = _distinct(codes)
+    codes = s_ids[(np.cumsum(s_len) - s_len)[pair] + local // width] * n_t + t_ids[occ]
+    combos, inverse = _distinct(codes, len(src_ids) * n_t)
     combo_src = combos // n_t
     src_names = list(src_ids)
     tgt_names = list(tgt_ids)
@@ -273,8 +266,39 @@ def _model1(
     }
 
 
-def _distinct(codes: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """``np.unique(codes, return_inverse=True)``, by a stable sort: fast on sorted runs."""
+def _ids(pieces: Iterable[str]) -> dict[str, int]:
+    """Each distinct piece's number, in order of first occurrence."""
+    return {piece: k for k, piece in enumerate(dict.fromkeys(pieces))}
+
+
+def _pair_ids(
+    pieces: Sequence[Pieces], ids: dict[str, int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The distinct ids of each sentence's pieces, sorted, one sentence after the other, and
+    how many each sentence has."""
+    lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
+    flat = np.fromiter(map(ids.__getitem__, chain.from_iterable(pieces)), np.int64)
+    size = max(len(ids), 1)
+    keys = np.unique(np.repeat(np.arange(len(pieces)), lengths) * size + flat)
+    return keys % size, np.bincount(keys // size, minlength=len(pieces))
+
+
+#: :func:`_distinct` marks codes in a table of this many cells at most (else it sorts them).
+_DENSE = 1 << 24
+
+
+def _distinct(
+    codes: npt.NDArray[np.int64], size: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``np.unique(codes, return_inverse=True)`` for codes below ``size``: by marking them in
+    a table when it is small enough, else by a stable sort (fast on sorted runs)."""
+    if size <= _DENSE:
+        seen = np.zeros(size, bool)
+        seen[codes] = True
+        distinct = np.flatnonzero(seen)
+        rank = np.empty(size, np.int64)
+        rank[distinct] = np.arange(len(distinct))
+        return distinct, rank[codes]
     order = np.argsort(codes, kind="stable")
     ordered = codes[order]
     first = np.empty(len(codes), bool)
