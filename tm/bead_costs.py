@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from tm.sparse_rows import SparseRows, band_dots
+from tm.sparse_rows import SparseRows, band_dots, distinct_inverse
 from tm.translation_similarity import LexicalCosts
 
 __all__ = [
@@ -463,7 +463,7 @@ def _run_rows(entries: _Entries, count: int, size: int, *, dims: int, most: int)
     if not count or not len(items):
         return None, np.zeros(size + 1)
     ends = np.concatenate([items + 1 + k for k in range(count)])
-    found, inverse = np.unique(ends * dims + np.tile(codes, count), return_inverse=True)
+    found, inverse = distinct_inverse(ends * dims + np.tile(codes, count))
     summed = np.bincount(inverse.ravel(), weights=np.tile(times, count)).astype(np.int64)
     keep = (found // dims >= count) & (found // dims <= size)
     found, summed = found[keep], summed[keep]

@@ -31,6 +31,7 @@ import numpy.typing as npt
 import regex
 
 from tm.lang import script_for
+from tm.sparse_rows import distinct, distinct_inverse
 from tm.subwords import Subwords, train
 
 __all__ = [
@@ -279,7 +280,7 @@ def _pair_ids(
     lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
     flat = np.fromiter(map(ids.__getitem__, chain.from_iterable(pieces)), np.int64)
     size = max(len(ids), 1)
-    keys = np.unique(np.repeat(np.arange(len(pieces)), lengths) * size + flat)
+    keys = distinct(np.repeat(np.arange(len(pieces)), lengths) * size + flat)
     return keys % size, np.bincount(keys // size, minlength=len(pieces))
 
 
@@ -295,18 +296,11 @@ def _distinct(
     if size <= _DENSE:
         seen = np.zeros(size, bool)
         seen[codes] = True
-        distinct = np.flatnonzero(seen)
+        found = np.flatnonzero(seen)
         rank = np.empty(size, np.int64)
-        rank[distinct] = np.arange(len(distinct))
-        return distinct, rank[codes]
-    order = np.argsort(codes, kind="stable")
-    ordered = codes[order]
-    first = np.empty(len(codes), bool)
-    first[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    inverse = np.empty(len(codes), np.int64)
-    inverse[order] = np.cumsum(first) - 1
-    return ordered[first], inverse
+        rank[found] = np.arange(len(found))
+        return found, rank[codes]
+    return distinct_inverse(codes)
 
 
 class Learner:

@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 
 from tm.lexicon import KEPT, Lexicon
-from tm.sparse_rows import SparseRows, band_dots
+from tm.sparse_rows import SparseRows, band_dots, distinct
 
 __all__ = ["LexicalCosts", "document_bags", "lexical_costs"]
 
@@ -67,7 +68,7 @@ def _distinct(pieces: Sequence[Sequence[str]], ids: dict[str, int]) -> tuple[_In
     rows = np.repeat(np.arange(len(pieces)), lengths)
     flat = chain.from_iterable(pieces)
     cols = np.fromiter(map(ids.__getitem__, flat), np.int64, len(rows))
-    keys = np.unique(rows * len(ids) + cols)
+    keys = distinct(rows * len(ids) + cols)
     return keys // max(len(ids), 1), keys % max(len(ids), 1)
 
 
@@ -143,7 +144,12 @@ class LexicalCosts:
         self._width = width
         self._tables = tables
         self._starts = offsets.tolist()  # the same as lists, for one bead at a time
-        self._rows = {bead: table.tolist() for bead, table in tables.items()}
+
+    @cached_property
+    def _rows(self) -> dict[_Bead, list[list[float]]]:
+        """The tables as lists, for :meth:`cost` (made when first asked: numpy bands
+        never ask)."""
+        return {bead: table.tolist() for bead, table in self._tables.items()}
 
     def cost(self, i: int, j: int, di: int, dj: int) -> float:
         """Cost of the bead of ``di`` source and ``dj`` target sentences ending before
@@ -365,20 +371,21 @@ class _Sims:
         guide, and the 90th percentile of its similarity with the other sentences there;
         None if they are not far enough apart for the lexicon to tell translations."""
         ones = self.cosine(1, 1)
-        best: list[float] = []
-        rest: list[float] = []
-        for i in range(self.n):
-            centre = round(guide[i]) - int(self.offsets[i])  # the cell of target guide[i]
-            lo, hi = max(0, centre - _WINDOW), min(self.width, centre + _WINDOW + 1)
-            row = ones[i, lo:hi]
-            row = np.sort(row[~np.isnan(row)])[::-1]
-            if len(row) >= 3:
-                best.append(float(row[0]))
-                rest.extend(row[1:].tolist())
-        if len(best) < _MIN_ROWS:
+        # each row's cells near the cell of target guide[i]
+        centre = np.round(np.asarray(guide[: self.n], np.float64)).astype(np.int64) - self.offsets
+        cols = centre[:, None] + np.arange(-_WINDOW, _WINDOW + 1)[None, :]
+        inside = (cols >= 0) & (cols < self.width)
+        near = np.where(
+            inside, ones[np.arange(self.n)[:, None], np.clip(cols, 0, self.width - 1)], np.nan
+        )
+        near = near[np.sum(~np.isnan(near), axis=1) >= 3]
+        if len(near) < _MIN_ROWS:
             return None
+        top = np.nanargmax(near, axis=1)
+        best = near[np.arange(len(near)), top]
+        near[np.arange(len(near)), top] = np.nan  # the rest of the row: its other cells
         match = float(np.median(best))
-        other = float(np.quantile(rest, 0.9))
+        other = float(np.quantile(near[~np.isnan(near)], 0.9))
         if match - other < _MIN_SPREAD:
             return None
         return match, other
