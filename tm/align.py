@@ -41,7 +41,7 @@ from pathlib import Path
 from tm.align_levels import DEFAULT_VARIANCE, FLOOR, Plan, estimate, items, path_guide, two_level
 from tm.align_warnings import alignment_warnings
 from tm.anchors import Anchorer, Recogniser, script_of
-from tm.bead_costs import LEXICAL, SHARES, bead_shares
+from tm.bead_costs import LEXICAL, SHARES, KeyMemo, bead_shares
 from tm.bead_search import initial_ratio
 from tm.document import decode_text, read_document
 from tm.errors import AlignmentError, InputError, LanguageError
@@ -136,6 +136,7 @@ def align(
     variance = DEFAULT_VARIANCE
     lengths = sorted(it.length for it in src_items)
     floor = FLOOR * lengths[len(lengths) // 2]
+    memos: dict[tuple[int, int, int, int], KeyMemo] = {}  # the passes share what keys give
     one_pass = partial(
         two_level,
         src_items,
@@ -143,6 +144,7 @@ def align(
         src_plan,
         tgt_plan,
         floor=floor,
+        memos=memos,
     )
     raw, para_groups = one_pass(ratio=ratio, variance=variance, scores=False)
     measured = estimate(
@@ -184,6 +186,7 @@ def align(
             guide=guide,
             paragraphs=para_groups,
             reuse={},  # the passes with a lexicon differ in their priors only
+            memos=memos,
             lexical=LEXICAL * learned.weight,
             translation=lexical_costs(
                 learned.src_pieces,

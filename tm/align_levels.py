@@ -23,6 +23,7 @@ from tm.bead_costs import (
     SHARES,
     Costs,
     Item,
+    KeyMemo,
     lexical_priors,
     merge_keys,
 )
@@ -143,6 +144,7 @@ def two_level(
     shares: Sequence[float] = SHARES,
     paragraphs: Sequence[tuple[list[int], list[int]]] | None = None,
     reuse: dict[tuple[int, int], Costs] | None = None,
+    memos: dict[tuple[int, int, int, int], KeyMemo] | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], float]], list[tuple[list[int], list[int]]]]:
     """Align paragraphs, then sentences inside them: (beads with scores, paragraph beads).
 
@@ -155,8 +157,11 @@ def two_level(
     model, which this one would find again (the lexicon is a cost of sentences only);
     ``reuse``, the sentence costs of each paragraph group (by its first sentences) that an
     earlier pass with the same cost model but its priors made, taken again repriced, and
-    filled for later passes.
+    filled for later passes; ``memos``, what earlier passes computed from the keys of the
+    paragraphs and of each group of sentences (tm/bead_costs.py: KeyMemo), filled for later
+    passes over the same items.
     """
+    memos = {} if memos is None else memos
     p_src = _group(src_items, src_plan.paragraphs)
     p_tgt = _group(tgt_items, tgt_plan.paragraphs)
     if paragraphs is not None:
@@ -176,6 +181,7 @@ def two_level(
             floor=floor,
             priors=PARA_PRIOR_COST,
             merge=CLOSED_MERGE,
+            memo=memos.setdefault((-1, len(p_src), -1, len(p_tgt)), KeyMemo()),
         )
         if para_guide is None:
             _, path = search(costs, anchor_centre(p_src, p_tgt))
@@ -209,6 +215,7 @@ def two_level(
                 translation=translation,
                 offset=(s_pos[0], t_pos[0]),
                 priors=priors,
+                memo=memos.setdefault((s_pos[0], len(s_pos), t_pos[0], len(t_pos)), KeyMemo()),
             )
             if reuse is not None:
                 reuse[(s_pos[0], t_pos[0])] = costs

@@ -40,6 +40,7 @@ __all__ = [
     "PRIOR_COST",
     "Costs",
     "Item",
+    "KeyMemo",
     "Keys",
     "gap_share",
     "SHARES",
@@ -195,6 +196,23 @@ class Item:
     lexical: Keys | None = None  # learned-lexicon keys (tm/lexicon.py), when there are some
 
 
+class KeyMemo:
+    """What the cost models of one pair of item sequences compute from the items' keys alone
+    (not from their lengths, the priors or the lexical costs), made once: the aligner's passes
+    over the same sentences differ in their length model and priors only (and the lexical
+    passes add their own keys, computed only by the passes that have them)."""
+
+    __slots__ = ("bands", "cells", "entries", "rows", "runs")
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[_Entries, _Entries, int]] = {}
+        self.rows: dict[tuple[str, int, int], _Side] = {}
+        self.runs: dict[tuple[str, int, int, int], tuple[Keys, int]] = {}
+        # the anchor counts of :meth:`Costs.parts` by cell, and :meth:`Costs._band_keys`
+        self.cells: dict[tuple[int, int, int, int], tuple[int, int, int, int]] = {}
+        self.bands: dict[tuple[str, int, int, bytes, int], tuple[_Floats, _Floats]] = {}
+
+
 class Costs:
     """Bead costs over two sequences of items, for beads ending at (i, j): one at a time
     (:meth:`cost`, the reference), or for a whole band of the dynamic program (:meth:`band`)."""
@@ -212,6 +230,7 @@ class Costs:
         lexical: float = 0.0,
         translation: LexicalCosts | None = None,
         offset: tuple[int, int] = (0, 0),
+        memo: KeyMemo | None = None,
     ) -> None:
         self.n, self.m = len(src), len(tgt)
         self.ratio, self.variance, self.floor = ratio, variance, floor
@@ -229,9 +248,10 @@ class Costs:
             "weak": ([it.weak for it in src], [it.weak for it in tgt]),
             "lexical": ([it.lexical or {} for it in src], [it.lexical or {} for it in tgt]),
         }
-        self._entries: dict[str, tuple[_Entries, _Entries, int]] = {}
-        self._rows: dict[tuple[str, int, int], _Side] = {}
-        self._runs: dict[tuple[str, int, int, int], tuple[Keys, int]] = {}
+        self._memo = memo or KeyMemo()  # of earlier passes over the same items, if any
+        self._entries = self._memo.entries
+        self._rows = self._memo.rows
+        self._runs = self._memo.runs
         self._bands: dict[tuple[tuple[int, ...], tuple[int, ...]], _Floats] = {}
 
     def _run(self, kind: str, di: int, dj: int, i: int, j: int) -> tuple[Keys, int, Keys, int]:
@@ -251,17 +271,15 @@ class Costs:
 
     def parts(self, i: int, j: int, di: int, dj: int) -> tuple[float, int, int, int, int]:
         """(length cost, strong keys on one side only, shared strong keys, the same for weak)."""
-        a_s, ta_s, b_s, tb_s = self._run("strong", di, dj, i, j)
-        a_w, ta_w, b_w, tb_w = self._run("weak", di, dj, i, j)
-        shared_s = _shared(a_s, b_s, ta_s, tb_s) if ta_s and tb_s else 0
-        shared_w = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
-        return (
-            self._length(i, j, di, dj),
-            ta_s + tb_s - 2 * shared_s,
-            shared_s,
-            ta_w + tb_w - 2 * shared_w,
-            shared_w,
-        )
+        found = self._memo.cells.get((i, j, di, dj))
+        if found is None:
+            a_s, ta_s, b_s, tb_s = self._run("strong", di, dj, i, j)
+            a_w, ta_w, b_w, tb_w = self._run("weak", di, dj, i, j)
+            shared_s = _shared(a_s, b_s, ta_s, tb_s) if ta_s and tb_s else 0
+            shared_w = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
+            found = (ta_s + tb_s - 2 * shared_s, shared_s, ta_w + tb_w - 2 * shared_w, shared_w)
+            self._memo.cells[(i, j, di, dj)] = found
+        return (self._length(i, j, di, dj), *found)
 
     def cost(self, i: int, j: int, k: int) -> float:
         """Total cost of bead type ``k`` (index into the bead list) ending at (i, j)."""
@@ -362,7 +380,17 @@ class Costs:
         self, kind: str, di: int, dj: int, first: _Ints, width: int, cols: _Ints
     ) -> tuple[_Floats, _Floats]:
         """For every cell of the band: the keys of one ``kind`` of the bead's two sides
-        (their total count) and those they share (the size of the multisets' intersection)."""
+        (their total count) and those they share (the size of the multisets' intersection),
+        made once per band."""
+        key = (kind, di, dj, first.tobytes(), width)
+        found = self._memo.bands.get(key)
+        if found is None:
+            found = self._memo.bands[key] = self._band_keys_of(kind, di, dj, first, width, cols)
+        return found
+
+    def _band_keys_of(
+        self, kind: str, di: int, dj: int, first: _Ints, width: int, cols: _Ints
+    ) -> tuple[_Floats, _Floats]:
         src, src_total = self._key_rows(kind, 0, di)
         tgt, tgt_total = self._key_rows(kind, 1, dj)
         only = src_total[:, None] + tgt_total[cols]
