@@ -48,56 +48,54 @@ def band(centre: Sequence[float], m: int, width: int) -> tuple[list[int], list[i
 
 
 _Table = list[list[float]]
+_Costs = list[list[list[float]]]  # out[i][k][j - lo[i]]: Costs.band
+# the bead that stays on its row (no source segment): its cell's earlier neighbour on the row
+# must be final before it is tried, so it goes after the others, row by row
+_SAME_ROW = BEADS.index((0, 1))
 
 
 def forward(
     costs: Costs, lo: Sequence[int], hi: Sequence[int]
-) -> tuple[float, list[tuple[int, int, int]], _Table, list[list[list[float]]]]:
+) -> tuple[float, list[tuple[int, int, int]], _Table, _Costs]:
     """The Viterbi pass: (total cost, best path, best costs from (0, 0), and the cost of each
-    bead type ending in each cell, infinite where not computed, for :func:`_backward`)."""
+    bead type ending in each cell, :meth:`Costs.band`, for :func:`_backward`).
+
+    Each row takes its beads from earlier rows one bead type at a time, then the bead along
+    the row cell by cell; of equal costs the first bead type in :data:`BEADS` wins, as if
+    every cell had tried them in that order.
+    """
     n, m = costs.n, costs.m
     inf = math.inf
     table: _Table = []
     back: list[list[int]] = []
-    spent: list[list[list[float]]] = []
-    n_beads = len(BEADS)
     band_costs = costs.band(lo, hi)
+    others = [(k, di, dj) for k, (di, dj) in enumerate(BEADS) if di]
     for i in range(n + 1):
         row_lo, row_hi = lo[i], hi[i]
         here = band_costs[i]
         row = [inf] * (row_hi - row_lo + 1)
         bk = [-1] * (row_hi - row_lo + 1)
-        cells = [[inf] * n_beads for _ in range(row_hi - row_lo + 1)]
-        for j in range(row_lo, row_hi + 1):
-            if i == 0 and j == 0:
-                row[0] = 0.0
+        for k, di, dj in others:
+            if di > i:
                 continue
-            cell = cells[j - row_lo]
-            best, best_k = inf, -1
-            for k, (di, dj) in enumerate(BEADS):
-                pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0:
-                    continue
-                if pi == i:
-                    if pj < row_lo:
-                        continue
-                    prev = row[pj - row_lo]
-                else:
-                    p_lo = lo[pi]
-                    if pj < p_lo or pj > hi[pi]:
-                        continue
-                    prev = table[pi][pj - p_lo]
-                if prev == inf:
-                    continue
-                cost = cell[k] = here[k][j - row_lo]
-                total = prev + cost
-                if total < best:
-                    best, best_k = total, k
-            row[j - row_lo] = best
-            bk[j - row_lo] = best_k
+            prev_row, p_lo = table[i - di], lo[i - di]
+            cost = here[k]
+            shift = row_lo - dj - p_lo  # prev_row[x + shift] precedes row[x]
+            for x in range(max(0, p_lo + dj - row_lo), min(row_hi, hi[i - di] + dj) - row_lo + 1):
+                total = prev_row[x + shift] + cost[x]
+                if total < row[x]:
+                    row[x] = total
+                    bk[x] = k
+        if i == 0 and row_lo == 0:
+            row[0] = 0.0
+        cost = here[_SAME_ROW]
+        for x in range(1, row_hi - row_lo + 1):
+            total = row[x - 1] + cost[x]
+            if total < row[x] or (total == row[x] and bk[x] > _SAME_ROW):
+                row[x] = total
+                bk[x] = _SAME_ROW
         table.append(row)
         back.append(bk)
-        spent.append(cells)
     total = table[n][m - lo[n]]
     if total == inf:
         raise AlignmentError("no alignment path was found (internal band error)")
@@ -109,42 +107,36 @@ def forward(
         di, dj = BEADS[k]
         i, j = i - di, j - dj
     path.reverse()
-    return total, path, table, spent
+    return total, path, table, band_costs
 
 
-def _backward(
-    n: int, m: int, lo: Sequence[int], hi: Sequence[int], spent: Sequence[Sequence[Sequence[float]]]
-) -> _Table:
-    """Best costs from each cell of the band to (n, m), reusing the forward pass's bead costs
-    (a cell the forward pass could not reach gets an infinite cost, which no margin uses)."""
+def _backward(n: int, m: int, lo: Sequence[int], hi: Sequence[int], spent: _Costs) -> _Table:
+    """Best costs from each cell of the band to (n, m), from the forward pass's bead costs
+    (a cell the forward pass could not reach may get a finite cost here, but no margin uses
+    it: its cost from (0, 0) is infinite)."""
     inf = math.inf
     table: list[list[float]] = [[] for _ in range(n + 1)]
+    others = [(k, di, dj) for k, (di, dj) in enumerate(BEADS) if di]
     for i in range(n, -1, -1):
         row_lo, row_hi = lo[i], hi[i]
         row = [inf] * (row_hi - row_lo + 1)
-        for j in range(row_hi, row_lo - 1, -1):
-            if i == n and j == m:
-                row[j - row_lo] = 0.0
+        for k, di, dj in others:
+            if i + di > n:
                 continue
-            best = inf
-            for k, (di, dj) in enumerate(BEADS):
-                ni, nj = i + di, j + dj
-                if ni > n or nj > m:
-                    continue
-                if ni == i:
-                    if nj > row_hi:
-                        continue
-                    after = row[nj - row_lo]
-                else:
-                    if nj < lo[ni] or nj > hi[ni]:
-                        continue
-                    after = table[ni][nj - lo[ni]]
-                if after == inf:
-                    continue
-                total = after + spent[ni][nj - lo[ni]][k]
-                if total < best:
-                    best = total
-            row[j - row_lo] = best
+            next_row, n_lo = table[i + di], lo[i + di]
+            cost = spent[i + di][k]
+            shift = row_lo + dj - n_lo  # next_row[x + shift] follows row[x]
+            for x in range(max(0, n_lo - dj - row_lo), min(row_hi, hi[i + di] - dj) - row_lo + 1):
+                total = next_row[x + shift] + cost[x + shift]
+                if total < row[x]:
+                    row[x] = total
+        if i == n and row_hi == m:
+            row[-1] = 0.0
+        cost = spent[i][_SAME_ROW]
+        for x in range(row_hi - row_lo - 1, -1, -1):
+            total = row[x + 1] + cost[x + 1]
+            if total < row[x]:
+                row[x] = total
         table[i] = row
     return table
 
