@@ -265,12 +265,17 @@ class Costs:
         count, made once."""
         found = self._runs.get((kind, side, end, count))
         if found is None:
-            keys = merge_keys(self._keys_of[kind][side][end - count : end])
+            run = self._keys_of[kind][side][end - count : end]
+            keys = run[0] if count == 1 else merge_keys(run)  # one item's keys are its own
             found = self._runs[(kind, side, end, count)] = keys, sum(keys.values())
         return found
 
     def parts(self, i: int, j: int, di: int, dj: int) -> tuple[float, int, int, int, int]:
         """(length cost, strong keys on one side only, shared strong keys, the same for weak)."""
+        return (self._length(i, j, di, dj), *self._anchor_counts(i, j, di, dj))
+
+    def _anchor_counts(self, i: int, j: int, di: int, dj: int) -> tuple[int, int, int, int]:
+        """:meth:`parts` but the length cost, made once for all passes (:class:`KeyMemo`)."""
         found = self._memo.cells.get((i, j, di, dj))
         if found is None:
             a_s, ta_s, b_s, tb_s = self._run("strong", di, dj, i, j)
@@ -279,7 +284,7 @@ class Costs:
             shared_w = _shared(a_w, b_w, ta_w, tb_w) if ta_w and tb_w else 0
             found = (ta_s + tb_s - 2 * shared_s, shared_s, ta_w + tb_w - 2 * shared_w, shared_w)
             self._memo.cells[(i, j, di, dj)] = found
-        return (self._length(i, j, di, dj), *found)
+        return found
 
     def cost(self, i: int, j: int, k: int) -> float:
         """Total cost of bead type ``k`` (index into the bead list) ending at (i, j)."""
@@ -291,8 +296,8 @@ class Costs:
         total = 0.0
         if self.merge and (di > 1 or dj > 1):
             total += self.merge * (self._merged(self._cs, i, di) + self._merged(self._ct, j, dj))
-        length, only_s, _, only_w, _ = self.parts(i, j, di, dj)
-        total += length + _STRONG * only_s + _WEAK * only_w
+        only_s, _, only_w, _ = self._anchor_counts(i, j, di, dj)
+        total += self._length(i, j, di, dj) + _STRONG * only_s + _WEAK * only_w
         if self.lexical and di and dj:
             # a sentence without counterpart pays no lexical cost: what decides between a
             # 1-0 bead and a 2-1 bead that hides the extra sentence is whether its words
