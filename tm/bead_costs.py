@@ -155,6 +155,9 @@ def merge_keys(dicts: Iterable[Keys]) -> Keys:
     """The summed key counts of several items (the keys of a bead's side)."""
     out: Keys = {}
     for keys in dicts:
+        if not out:  # the first keys are copied whole
+            out = dict(keys)
+            continue
         for key, count in keys.items():
             out[key] = out.get(key, 0) + count
     return out

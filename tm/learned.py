@@ -42,8 +42,9 @@ def _lexicon_key(src_lang: str, tgt_lang: str) -> str:
     return f"lexicon:{src_lang}-{tgt_lang}"
 
 
-def _digest(model: Subwords) -> str:
-    return hashlib.sha256(model.model).hexdigest()[:16]
+def _digest(model: bytes) -> str:
+    """What a lexicon records of a subword model it was learned with (its serialised bytes)."""
+    return hashlib.sha256(model).hexdigest()[:16]
 
 
 def _units_in(memory: Memory, lang: str) -> int:
@@ -109,7 +110,7 @@ def stored_lexicon(memory: Memory, src_lang: str, tgt_lang: str) -> Lexicon | No
             ) from err
         for lang in (first, second):
             model = memory.learned(_subwords_key(lang))
-            if model is None or _digest(Subwords(lang, model[0])) != data["models"][lang]:
+            if model is None or _digest(model[0]) != data["models"][lang]:
                 return None
         lexicon = Lexicon(
             first, second, int(data["pairs"]), tuple(Entry(*row) for row in data["entries"])
@@ -145,7 +146,7 @@ def update(memory: Memory, pivot: str, others: Sequence[str]) -> list[Lexicon]:
         lexicon = learn(pairs, src_lang=pivot, tgt_lang=other)
         data = {
             "pairs": lexicon.pairs,
-            "models": {pivot: _digest(src_model), other: _digest(tgt_model)},
+            "models": {pivot: _digest(src_model.model), other: _digest(tgt_model.model)},
             "entries": [[e.src, e.tgt, e.forward, e.backward] for e in lexicon.entries],
         }
         blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"))
