@@ -216,21 +216,10 @@ def _model1(
         return {}
     src_ids = _ids(chain((_NULL,), chain.from_iterable(src for src, _ in pairs)))
     tgt_ids = _ids(chain.from_iterable(tgt for _, tgt in pairs))
-    # each pair's distinct pieces, sorted by id (the source's with the empty word)
-    s_ids, s_len = _pair_ids([(_NULL, *src) for src, _ in pairs], src_ids)
-    t_ids, t_len = _pair_ids([tgt for _, tgt in pairs], tgt_ids)
-    # every (source piece, target piece) of each pair, source-major: its target piece's
-    # occurrence (the position of the piece among all pairs' target pieces) and its code
-    sizes = s_len * t_len
-    pair = np.repeat(np.arange(len(pairs)), sizes)
-    local = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    width = t_len[pair]
-    t_start = np.cumsum(t_len) - t_len
-    occ = t_start[pair] + local % width
-    occurrence = len(t_ids)
     n_t = max(len(tgt_ids), 1)
-    codes = s_ids[(np.cumsum(s_len) - s_len)[pair] + local // width] * n_t + t_ids[occ]
+    codes, occ, occurrence = _layout(pairs, src_ids, tgt_ids)
     combos, inverse = _distinct(codes, len(src_ids) * n_t)
+    del codes  # large: its memory serves the arrays to come
     combo_src = combos // n_t
     src_names = list(src_ids)
     tgt_names = list(tgt_ids)
@@ -265,6 +254,24 @@ def _model1(
         (src_names[c // n_t], tgt_names[c % n_t]): k
         for c, k in zip(combos[kept].tolist(), counts[kept].tolist(), strict=True)
     }
+
+
+def _layout(
+    pairs: Sequence[tuple[Pieces, Pieces]], src_ids: dict[str, int], tgt_ids: dict[str, int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int]:
+    """Every (source piece, target piece) of each pair, over each side's distinct pieces
+    sorted by id, source-major: its code (source id * target ids + target id), its target
+    piece's occurrence (the position of the piece among all pairs' target pieces), and how
+    many occurrences there are. The source side has the empty word."""
+    s_ids, s_len = _pair_ids([(_NULL, *src) for src, _ in pairs], src_ids)
+    t_ids, t_len = _pair_ids([tgt for _, tgt in pairs], tgt_ids)
+    sizes = s_len * t_len
+    pair = np.repeat(np.arange(len(pairs)), sizes)
+    local = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    width = t_len[pair]
+    occ = (np.cumsum(t_len) - t_len)[pair] + local % width
+    source = s_ids[(np.cumsum(s_len) - s_len)[pair] + local // width]
+    return source * max(len(tgt_ids), 1) + t_ids[occ], occ, len(t_ids)
 
 
 def _ids(pieces: Iterable[str]) -> dict[str, int]:
