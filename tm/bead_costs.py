@@ -205,15 +205,18 @@ class KeyMemo:
     over the same sentences differ in their length model and priors only (and the lexical
     passes add their own keys, computed only by the passes that have them)."""
 
-    __slots__ = ("bands", "cells", "entries", "rows", "runs")
+    __slots__ = ("band", "cells", "entries", "rows", "runs", "shared")
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[_Entries, _Entries, int]] = {}
         self.rows: dict[tuple[str, int, int], _Side] = {}
         self.runs: dict[tuple[str, int, int, int], tuple[Keys, int]] = {}
-        # the anchor counts of :meth:`Costs.parts` by cell, and :meth:`Costs._band_keys`
+        # the anchor counts of :meth:`Costs.parts` by cell
         self.cells: dict[tuple[int, int, int, int], tuple[int, int, int, int]] = {}
-        self.bands: dict[tuple[str, int, int, bytes, int], tuple[_Floats, _Floats]] = {}
+        # the shared keys of :meth:`Costs._band_keys` by kind and bead, in the latest band
+        # only (a pass that finds the same path as the one before has the same band)
+        self.band: tuple[bytes, int] | None = None
+        self.shared: dict[tuple[str, int, int], _Floats] = {}
 
 
 class Costs:
@@ -389,22 +392,19 @@ class Costs:
     ) -> tuple[_Floats, _Floats]:
         """For every cell of the band: the keys of one ``kind`` of the bead's two sides
         (their total count) and those they share (the size of the multisets' intersection),
-        made once per band."""
-        key = (kind, di, dj, first.tobytes(), width)
-        found = self._memo.bands.get(key)
-        if found is None:
-            found = self._memo.bands[key] = self._band_keys_of(kind, di, dj, first, width, cols)
-        return found
-
-    def _band_keys_of(
-        self, kind: str, di: int, dj: int, first: _Ints, width: int, cols: _Ints
-    ) -> tuple[_Floats, _Floats]:
+        the latter made once per band (:class:`KeyMemo`)."""
         src, src_total = self._key_rows(kind, 0, di)
         tgt, tgt_total = self._key_rows(kind, 1, dj)
         only = src_total[:, None] + tgt_total[cols]
         if src is None or tgt is None:
             return only, np.zeros(cols.shape)
-        return only, band_dots(src, tgt, first, width)
+        memo, band = self._memo, (first.tobytes(), width)
+        if memo.band != band:
+            memo.band, memo.shared = band, {}
+        shared = memo.shared.get((kind, di, dj))
+        if shared is None:
+            shared = memo.shared[(kind, di, dj)] = band_dots(src, tgt, first, width)
+        return only, shared
 
     def _key_rows(self, kind: str, side: int, count: int) -> _Side:
         """The keys of every run of ``count`` items of a side (0: source, 1: target), by the
