@@ -194,6 +194,19 @@ def test_a_short_document_without_memory_aligns_as_before() -> None:
     assert with_lexicon.beads == without.beads
 
 
+def test_chinese_pieces_are_characters_or_short_words() -> None:
+    """Words repeated throughout (our own text) are still cut into pieces of at most two
+    characters, which other documents share (unbounded, this text gives pieces of
+    a dozen characters: runs of words that recur only here)."""
+    rng = random.Random(1)
+    words = ["安全理事会", "秘书长", "报告", "会议", "审议", "决议", "大会", "成员国", "和平"]
+    zh = ["".join(rng.choice(words) for _ in range(6)) + "。" for _ in range(200)]
+    model = train(zh, lang="zh")
+    pieces = {p.lstrip("▁") for text in zh for p in model.pieces(text)}
+    assert max(len(p) for p in pieces) <= 2
+    assert "".join(model.pieces(zh[0])).lstrip("▁") == zh[0]
+
+
 def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Subwords and lexicon are learned with the network cut off."""
 
