@@ -515,3 +515,36 @@ def test_band_costs_equal_the_costs_of_each_cell(
                     assert got == math.inf
                 else:
                     assert got == pytest.approx(costs.cost(i, j, k), abs=1e-9)
+
+
+def test_missed_links_cost_at_most_a_bound_per_sentence() -> None:
+    # a lexicon misses many translations: a long pair whose links all missed costs no more
+    # than the bound, and each sentence a bead merges raises it (a hidden sentence pays)
+    def links(prefix: str, count: int) -> dict[str, int]:
+        return {f"l:{prefix}{k}": 1 for k in range(count)}
+
+    def lexical_part(src: list[dict[str, int]], tgt: list[dict[str, int]], k: int) -> float:
+        def side(keys: list[dict[str, int]], lexical: bool) -> list[Item]:
+            return [Item(40.0, {}, {}, lexical=found if lexical else None) for found in keys]
+
+        with_links, without = (
+            Costs(
+                side(src, on), side(tgt, on), ratio=1.0, variance=6.8, floor=20.0, lexical=LEXICAL
+            )
+            for on in (True, False)
+        )
+        return with_links.cost(len(src), len(tgt), k) - without.cost(len(src), len(tgt), k)
+
+    one_one, two_one = BEADS.index((1, 1)), BEADS.index((2, 1))
+    bound = bead_costs._MAX_LINKS
+    assert lexical_part([links("a", 2)], [links("b", 1)], one_one) == pytest.approx(3 * LEXICAL)
+    assert lexical_part([links("a", 20)], [links("b", 20)], one_one) == pytest.approx(
+        bound * LEXICAL
+    )
+    assert lexical_part([links("a", 20), links("c", 20)], [links("b", 20)], two_one) == (
+        pytest.approx(2 * bound * LEXICAL)
+    )
+    shared = {"l:s": 4}  # links found on both sides earn their reward as before
+    assert lexical_part([links("a", 2) | shared], [links("b", 1) | shared], one_one) == (
+        pytest.approx(-LEXICAL)
+    )
