@@ -448,6 +448,24 @@ def test_corpus_strict_f1(shared_data: Path, corpus: str, lang: str) -> None:
     assert scores.strict_f1 >= 0.95, scores.line()
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_a_long_document_that_leaves_out_sentences(
+    shared_data: Path, tmp_path: Path, lang: str
+) -> None:
+    """All FLORES lines as one document, with merges and one sentence in ten left out, aligned
+    with a memory of NTREX: a long pair whose links the lexicon missed is not cut in two gaps."""
+    import align_bench
+
+    from tm.learned import MemoryLearner
+
+    with align_bench.memory_of("ntrex128-un6", lang, tmp_path) as memory:
+        scores = align_bench.long_document_scores(
+            "flores200-devtest-un6", lang, MemoryLearner(memory)
+        )
+    assert scores.strict_f1 >= 0.95, scores.line()
+
+
 def test_multilingual_rows_join_as_each_language_writes_and_keep_indices() -> None:
     """Two Chinese sentences in one row keep no space after 。; the row says which they are."""
     from tm.models import Alignment, Bead, Segment
