@@ -16,7 +16,8 @@
    must lose nothing against the aligner without the lexicon.
 5. The same harder setting on one long document: all the lines of a corpus (1,012 or 1,997)
    made into a single document as in 4 (no boundary every 40 lines to hold the path), aligned
-   with that memory; as a real report or book is aligned whole.
+   alone (its own lexicon learns from hundreds of pairs) and with that memory; as a real
+   report or book is aligned whole.
 
 Times are wall-clock seconds with the process's CPU seconds beside them: on a shared machine
 the wall time includes waiting for a core.
@@ -158,9 +159,10 @@ def corpus_scores(
     return score_documents(golds, tests)
 
 
-def long_document_scores(corpus: str, lang: str, learner: Learner) -> Scores:
+def long_document_scores(corpus: str, lang: str, learner: Learner | None = None) -> Scores:
     """Strict/lax scores of aligning all the lines of ``corpus`` (en-``lang``) as one
-    document, with merges and deletions."""
+    document, with merges and deletions (with the lexicon of ``learner``, else of the
+    document alone)."""
     ((src, tgt, gold),) = corpus_documents(corpus, lang, deletions=True, whole=True)
     result = align(
         presegmented(src), presegmented(tgt), src_lang="en", tgt_lang=lang, learner=learner
@@ -275,6 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 score = partial(corpus_scores, corpus, lang, deletions=True)
                 plain = score(lexicon=False)
                 alone = score()
+                whole_alone = long_document_scores(corpus, lang)
                 with memory_of(other, lang, folder) as memory:
                     known = score(learner=MemoryLearner(memory))
                     merges = corpus_scores(corpus, lang, learner=MemoryLearner(memory))
@@ -284,7 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{plain.strict_f1:.4f} | documents alone {alone.strict_f1:.4f} | memory "
                     f"of {other} {known.strict_f1:.4f} (lax {known.lax_f1:.4f}; target >= .98) "
                     f"| merges only, with that memory {merges.strict_f1:.4f} | all lines as "
-                    f"one document, with that memory {whole.strict_f1:.4f}"
+                    f"one document: alone {whole_alone.strict_f1:.4f}, with that memory "
+                    f"{whole.strict_f1:.4f}"
                 )
     return 0
 
