@@ -27,6 +27,7 @@ from tm.bead_costs import (
     SHARES,
     Costs,
     Item,
+    KeyMemo,
     bead_shares,
     gap_share,
 )
@@ -566,3 +567,39 @@ def test_missed_links_cost_at_most_a_bound_per_sentence() -> None:
     assert lexical_part([links("a", 2) | shared], [links("b", 1) | shared], one_one) == (
         pytest.approx(-LEXICAL)
     )
+
+
+def test_a_memo_that_forgot_the_lexical_keys_gives_the_costs_of_new_ones() -> None:
+    """The lexicon learns again between passes: a memo shared with the passes before keeps
+    their anchors and takes the new lexical keys, as costs made without any memo would."""
+    rng = np.random.default_rng(7)
+
+    def keys(letters: str) -> dict[str, int]:
+        return {str(k): 1 for k in rng.choice(list(letters), size=3)}
+
+    def side(lexical: list[dict[str, int]], anchors: list[dict[str, int]]) -> list[Item]:
+        return [Item(40.0, a, {}, lexical=k) for a, k in zip(anchors, lexical, strict=True)]
+
+    anchors = [keys("abcdef") for _ in range(24)]
+    first, second = ([keys("uvwxyz") for _ in range(24)] for _ in range(2))
+    memo = KeyMemo()
+    lo, hi = bs.band([float(i) for i in range(13)], 12, 2)
+
+    def band(lexical: list[dict[str, int]], memo: KeyMemo | None) -> list[list[list[float]]]:
+        costs = Costs(
+            side(lexical[:12], anchors[:12]),
+            side(lexical[12:], anchors[12:]),
+            ratio=1.0,
+            variance=6.8,
+            floor=20.0,
+            lexical=LEXICAL,
+            memo=memo,
+        )
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(bead_costs, "_NUMPY_CELLS", 0)  # numpy: the memo's rows and bands
+            numpy_band = costs.band(lo, hi)
+        return [*numpy_band, [[costs.cost(12, 12, k)] for k in range(len(BEADS))]]
+
+    assert band(first, memo) == band(first, None)
+    memo.forget_lexical()
+    assert band(second, memo) == band(second, None) != band(first, None)

@@ -205,8 +205,9 @@ def align(
                 if shares == SHARES:
                     break
                 learned = relearn(raw) or learned
-                # a new lexicon gives new lexical keys: what they gave before is not reused
-                raw, para_groups = lexical_pass(learned, raw, memos={})(shares=shares)
+                for memo in memos.values():  # its lexical keys are new, the anchors are not
+                    memo.forget_lexical()
+                raw, para_groups = lexical_pass(learned, raw, memos=memos)(shares=shares)
     beads = tuple(Bead(s, t, score, score < SUSPECT) for s, t, score in raw)
     warnings = alignment_warnings(
         beads, para_groups, src_lang, tgt_lang, len(src_plan.paragraphs), len(tgt_plan.paragraphs)
@@ -230,8 +231,8 @@ def _lexical_pass(
 ) -> Callable[..., tuple[_Beads, _Groups]]:
     """A pass over sentences with the lexical costs of ``learned``, in a band around the path
     of the beads ``raw``; called with ``shares`` (tm/bead_costs.py: bead_shares) or without.
-    ``memos``: what earlier passes over the same items computed from their keys (other than
-    lexical keys of another lexicon)."""
+    ``memos``: what earlier passes over the same items computed from their keys (without
+    the lexical keys of another lexicon: :meth:`KeyMemo.forget_lexical`)."""
     guide = path_guide(raw, len(src_items))
     return partial(
         two_level,

@@ -155,6 +155,7 @@ _REWARD = 0.5
 _MAX_LINKS = 6.0
 
 Keys = dict[str, int]
+_LEXICAL_KEYS = "lexical"  # the kind of the items' learned-lexicon keys, beside the anchors'
 
 
 def merge_keys(dicts: Iterable[Keys]) -> Keys:
@@ -224,6 +225,14 @@ class KeyMemo:
         self.band: tuple[bytes, int] | None = None
         self.shared: dict[tuple[str, int, int], _Floats] = {}
 
+    def forget_lexical(self) -> None:
+        """Drop what the items' lexical keys gave, keeping the anchors': the next pass brings
+        the keys of a lexicon learned again (tm/align.py)."""
+        self.entries.pop(_LEXICAL_KEYS, None)
+        self.rows = {key: v for key, v in self.rows.items() if key[0] != _LEXICAL_KEYS}
+        self.runs = {key: v for key, v in self.runs.items() if key[0] != _LEXICAL_KEYS}
+        self.shared = {key: v for key, v in self.shared.items() if key[0] != _LEXICAL_KEYS}
+
 
 class Costs:
     """Bead costs over two sequences of items, for beads ending at (i, j): one at a time
@@ -258,7 +267,7 @@ class Costs:
         self._keys_of: dict[str, tuple[list[Keys], list[Keys]]] = {
             "strong": ([it.strong for it in src], [it.strong for it in tgt]),
             "weak": ([it.weak for it in src], [it.weak for it in tgt]),
-            "lexical": ([it.lexical or {} for it in src], [it.lexical or {} for it in tgt]),
+            _LEXICAL_KEYS: ([it.lexical or {} for it in src], [it.lexical or {} for it in tgt]),
         }
         self._memo = memo or KeyMemo()  # of earlier passes over the same items, if any
         self._entries = self._memo.entries
@@ -314,7 +323,7 @@ class Costs:
             # a sentence without counterpart pays no lexical cost: what decides between a
             # 1-0 bead and a 2-1 bead that hides the extra sentence is whether its words
             # find translations on the other side
-            a_l, ta_l, b_l, tb_l = self._run("lexical", di, dj, i, j)
+            a_l, ta_l, b_l, tb_l = self._run(_LEXICAL_KEYS, di, dj, i, j)
             shared = _shared(a_l, b_l, ta_l, tb_l) if ta_l and tb_l else 0
             missed = ta_l + tb_l - (2 + 2 * _REWARD) * shared
             total += self.lexical * min(missed, _MAX_LINKS * (di + dj - 1))
@@ -389,7 +398,7 @@ class Costs:
                 only, shared = self._band_keys(kind, di, dj, first, width, cols)
                 total += weight * (only - 2 * shared)
             if self.lexical and di and dj:
-                only, shared = self._band_keys("lexical", di, dj, first, width, cols)
+                only, shared = self._band_keys(_LEXICAL_KEYS, di, dj, first, width, cols)
                 missed = only - (2 + 2 * _REWARD) * shared
                 total += self.lexical * np.minimum(missed, _MAX_LINKS * (di + dj - 1))
             out[:, k, :] = np.where(inside & (rows >= di) & (cols >= dj), total, math.inf)
