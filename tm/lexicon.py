@@ -42,8 +42,10 @@ __all__ = [
     "Learned",
     "Learner",
     "Lexicon",
+    "distinct_pieces",
     "learn",
     "learned_keys",
+    "piece_ids",
 ]
 
 #: Beads of the first pass scoring at least this teach the lexicon...
@@ -214,8 +216,8 @@ def _model1(
     added at each M step."""
     if not pairs:
         return {}
-    src_ids = _ids(chain((_NULL,), chain.from_iterable(src for src, _ in pairs)))
-    tgt_ids = _ids(chain.from_iterable(tgt for _, tgt in pairs))
+    src_ids = piece_ids(chain((_NULL,), chain.from_iterable(src for src, _ in pairs)))
+    tgt_ids = piece_ids(chain.from_iterable(tgt for _, tgt in pairs))
     n_t = max(len(tgt_ids), 1)
     codes, occ, occurrence = _layout(pairs, src_ids, tgt_ids)
     combos, inverse = _distinct(codes, len(src_ids) * n_t)
@@ -274,9 +276,21 @@ def _layout(
     return source * max(len(tgt_ids), 1) + t_ids[occ], occ, len(t_ids)
 
 
-def _ids(pieces: Iterable[str]) -> dict[str, int]:
+def piece_ids(pieces: Iterable[str]) -> dict[str, int]:
     """Each distinct piece's number, in order of first occurrence."""
     return {piece: k for k, piece in enumerate(dict.fromkeys(pieces))}
+
+
+def distinct_pieces(
+    sentences: Sequence[Pieces], ids: dict[str, int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(sentence, piece id) of the distinct pieces of each sentence (numbered by ``ids``),
+    sorted by sentence, then id."""
+    lengths = np.fromiter(map(len, sentences), np.int64, len(sentences))
+    flat = np.fromiter(map(ids.__getitem__, chain.from_iterable(sentences)), np.int64)
+    size = max(len(ids), 1)
+    keys = distinct(np.repeat(np.arange(len(sentences)), lengths) * size + flat)
+    return keys // size, keys % size
 
 
 def _pair_ids(
@@ -284,11 +298,8 @@ def _pair_ids(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The distinct ids of each sentence's pieces, sorted, one sentence after the other, and
     how many each sentence has."""
-    lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
-    flat = np.fromiter(map(ids.__getitem__, chain.from_iterable(pieces)), np.int64)
-    size = max(len(ids), 1)
-    keys = distinct(np.repeat(np.arange(len(pieces)), lengths) * size + flat)
-    return keys % size, np.bincount(keys // size, minlength=len(pieces))
+    rows, cols = distinct_pieces(pieces, ids)
+    return cols, np.bincount(rows, minlength=len(pieces))
 
 
 #: :func:`_distinct` marks codes in a table of this many cells at most (else it sorts them).

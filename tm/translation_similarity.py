@@ -37,8 +37,8 @@ from itertools import chain
 import numpy as np
 import numpy.typing as npt
 
-from tm.lexicon import KEPT, Lexicon
-from tm.sparse_rows import SparseRows, band_dots, distinct
+from tm.lexicon import KEPT, Lexicon, distinct_pieces, piece_ids
+from tm.sparse_rows import SparseRows, band_dots
 
 __all__ = ["LexicalCosts", "document_bags", "lexical_costs"]
 
@@ -59,22 +59,12 @@ _MAX_SPAN = 3  # longest run of sentences on one side of a bead (tm/bead_costs.p
 
 
 def _vocabulary(pieces: Sequence[Sequence[str]]) -> dict[str, int]:
-    return {piece: k for k, piece in enumerate(dict.fromkeys(chain.from_iterable(pieces)))}
-
-
-def _distinct(pieces: Sequence[Sequence[str]], ids: dict[str, int]) -> tuple[_Ints, _Ints]:
-    """(sentence, piece id) of the distinct pieces of each sentence, sorted."""
-    lengths = [len(sentence) for sentence in pieces]
-    rows = np.repeat(np.arange(len(pieces)), lengths)
-    flat = chain.from_iterable(pieces)
-    cols = np.fromiter(map(ids.__getitem__, flat), np.int64, len(rows))
-    keys = distinct(rows * len(ids) + cols)
-    return keys // max(len(ids), 1), keys % max(len(ids), 1)
+    return piece_ids(chain.from_iterable(pieces))
 
 
 def _rarity(pieces: Sequence[Sequence[str]], ids: dict[str, int]) -> _Floats:
     """Inverse document frequency of each piece, over the document's sentences."""
-    df = np.bincount(_distinct(pieces, ids)[1], minlength=len(ids)).astype(np.float64)
+    df = np.bincount(distinct_pieces(pieces, ids)[1], minlength=len(ids)).astype(np.float64)
     return np.log((len(pieces) + 1) / (df + 0.5))
 
 
@@ -114,7 +104,7 @@ def _bags(
 ) -> SparseRows:
     """Each sentence's bag of pieces (distinct), weighed by ``weights``; translated through
     ``table`` (into ``dims`` columns) if given."""
-    rows, cols = _distinct(pieces, ids)
+    rows, cols = distinct_pieces(pieces, ids)
     if table is None:
         return SparseRows(rows, cols, weights[cols], n=len(pieces), dims=len(ids))
     counts = np.array([len(table.get(k, ())) for k in range(len(ids))], np.int64)
