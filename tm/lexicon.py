@@ -8,7 +8,8 @@ ways become *links*; a sentence's links are keys the aligner's cost model compar
 bead like anchors (tm/bead_costs.py), weighed by how much evidence the lexicon rests on, so
 that a fresh memory and a short document align as they would without it. Between languages of
 two scripts, a word found as it is on both sides (a Latin name in Chinese text) is a link and
-its own translation (:func:`kept_words`).
+its own translation (:func:`kept_words`), and so is a name spelt in Arabic or Russian letters
+(tm/names.py).
 
 >>> from itertools import combinations
 >>> en = "council report session agenda member state budget office".split()
@@ -31,6 +32,7 @@ import numpy.typing as npt
 import regex
 
 from tm.lang import script_for
+from tm.names import name_keys
 from tm.sparse_rows import distinct, distinct_inverse
 from tm.subwords import Subwords, train
 
@@ -416,10 +418,14 @@ def learned_keys(
 def kept_words(
     src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: str
 ) -> tuple[list[list[str]], list[list[str]]]:
-    """The kept words (:data:`KEPT`) of each source and each target sentence, in order.
+    """The kept words (:data:`KEPT`) of each source and each target sentence, in order: words
+    found as they are on both sides, and names spelt in Arabic or Russian letters whose
+    skeleton is found on the other side (tm/names.py).
 
     >>> kept_words(["Twp and Pwp rhyme."], ["它与 Twp 押韵。"], src_lang="en", tgt_lang="zh")
     ([['=twp']], [['=twp']])
+    >>> kept_words(["Mr Jones left."], ["غادر السيد جونز."], src_lang="en", tgt_lang="ar")
+    ([['=~GNS']], [['=~GNS']])
     """
     scripts = {script_for(src_lang), script_for(tgt_lang)}
     if None in scripts or len(scripts) == 1:  # one script: the anchors' cognates see them
@@ -434,9 +440,16 @@ def kept_words(
 
     src_words, tgt_words = words(src), words(tgt)
     both = {w for ws in src_words for w in ws} & {w for ws in tgt_words for w in ws}
+    src_names, tgt_names = name_keys(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang)
     return (
-        [[w for w in ws if w in both] for ws in src_words],
-        [[w for w in ws if w in both] for ws in tgt_words],
+        [
+            [w for w in ws if w in both] + [KEPT + n for n in ns]
+            for ws, ns in zip(src_words, src_names, strict=True)
+        ],
+        [
+            [w for w in ws if w in both] + [KEPT + n for n in ns]
+            for ws, ns in zip(tgt_words, tgt_names, strict=True)
+        ],
     )
 
 
