@@ -8,7 +8,7 @@ ways become *links*; a sentence's links are keys the aligner's cost model compar
 bead like anchors (tm/bead_costs.py), weighed by how much evidence the lexicon rests on, so
 that a fresh memory and a short document align as they would without it. Between languages of
 two scripts, a word found as it is on both sides (a Latin name in Chinese text) is a link and
-its own translation (:func:`kept_words`), and so is a name spelt in Arabic or Russian letters
+its own translation (:func:`kept_words`), and so is a name spelt in Arabic letters
 (tm/names.py).
 
 >>> from itertools import combinations
@@ -419,8 +419,8 @@ def kept_words(
     src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: str
 ) -> tuple[list[list[str]], list[list[str]]]:
     """The kept words (:data:`KEPT`) of each source and each target sentence, in order: words
-    found as they are on both sides, and names spelt in Arabic or Russian letters whose
-    skeleton is found on the other side (tm/names.py).
+    found as they are on both sides, and names spelt in Arabic letters whose skeleton is
+    found on the other side (tm/names.py).
 
     >>> kept_words(["Twp and Pwp rhyme."], ["它与 Twp 押韵。"], src_lang="en", tgt_lang="zh")
     ([['=twp']], [['=twp']])

@@ -1,27 +1,33 @@
-"""Names spelt in another script: a Latin-script name and its Arabic or Russian spelling,
-matched by their consonant skeletons.
+"""Names spelt in Arabic letters, matched with their Latin spelling by consonant skeleton.
 
-Arabic and Russian translations spell a foreign name by its sounds (Trump: ترامب, Трамп), so
-the name is neither the same word on both sides (tm/lexicon.py: kept words) nor a translation
-that a lexicon learned from other documents knows (a name recurs in few of them). Both
-spellings reduce to one *skeleton*: the consonants in order, each as a class of the letters
-that transliteration swaps (b, p, f and v; t and th; d; g and j; k, c and q; s and z; sh and
-ch), vowels and the letters that stand for them (alif, waw, ya; у, и, й) left out, a doubled
-class once. A capitalised word of the Latin-script side and a word of the other side with one
-skeleton of at least :data:`MIN_CONSONANTS` consonants, found in one document, are taken for
-one name; the aligner links them as it links kept words.
+An Arabic translation spells a foreign name by its sounds (Trump: ترامب), so the name is
+neither the same word on both sides (tm/lexicon.py: kept words) nor a translation that a
+lexicon learned from other documents knows (a name recurs in few of them). Both spellings
+reduce to one *skeleton*: the consonants in order, each as a class of the letters that
+transliteration swaps (b, p, f and v; t and th; d; g and j; k, c and q; s and z; sh and ch),
+vowels and the letters that stand for them (alif, waw, ya) left out, a doubled class once, an
+Arabic word's prefixes (and, with, for, the) seen through. A capitalised word of the
+Latin-script side and an Arabic word with one skeleton of at least :data:`MIN_CONSONANTS`
+consonants, found in about as many sentences on each side of one document, are taken for one
+name; the aligner links them as it links kept words.
 
->>> skeleton("Trump", "en"), skeleton("ترامب", "ar"), skeleton("Трамп", "ru")
-({'TRMB'}, {'TRMB'}, {'TRMB'})
+Russian is left out: it declines names (Трампа, Трампом), so the endings change the skeleton,
+and on the bench's long documents its skeletons cost more beads than they placed.
+
+>>> skeleton("Trump", "en"), skeleton("ترامب", "ar")
+({'TRMB'}, {'TRMB'})
 >>> name_keys(["Mr Jones said so."], ["وقال السيد جونز ذلك."], src_lang="en", tgt_lang="ar")
 ([['~GNS']], [['~GNS']])
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import regex
+
+from tm.lang import script_for
 
 __all__ = ["MIN_CONSONANTS", "NAME", "name_keys", "skeleton"]
 
@@ -29,6 +35,9 @@ __all__ = ["MIN_CONSONANTS", "NAME", "name_keys", "skeleton"]
 NAME = "~"
 #: Skeletons shorter than this match too many ordinary words (Arabic roots have three).
 MIN_CONSONANTS = 3
+# A name recurs about as often in both versions; a skeleton found in many more sentences on one
+# side than on the other is an ordinary word's (an Arabic root) that met a name by chance
+_BALANCE = 2
 
 
 def _classes(table: dict[str, str]) -> dict[str, str]:
@@ -57,14 +66,8 @@ _ARABIC = _classes(
 )
 # Arabic words carry their conjunctions, prepositions and article: "and Trump" is one word
 _ARABIC_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
-_CYRILLIC = _classes(
-    {"бпфв": "B", "т": "T", "д": "D", "гж": "G", "к": "K", "х": "H", "р": "R", "л": "L"}
-    | {"м": "M", "н": "N", "сзц": "S", "шщч": "X"}
-)
-_CYRILLIC_PAIRS = (("дж", "G"), ("кс", "KS"))
-_SCRIPT_OF = {"ar": "arabic", "ru": "cyrillic"}
 _LATIN_NAME = regex.compile(r"\b\p{Lu}\p{Ll}[\p{L}'’-]+")
-_WORD = regex.compile(r"[\p{L}\p{M}]{3,}")
+_ARABIC_WORD = regex.compile(r"\p{Arabic}{3,}")
 
 
 def _squash(classes: str) -> str:
@@ -73,11 +76,11 @@ def _squash(classes: str) -> str:
     return out
 
 
-def _spell(word: str, letters: dict[str, str], pairs: Sequence[tuple[str, str]]) -> str:
+def _latin(word: str) -> str:
     word = word.casefold()
     out, at = [], 0
     while at < len(word):
-        for pair, cls in pairs:
+        for pair, cls in _LATIN_PAIRS:
             if word.startswith(pair, at):
                 out.append(cls)
                 at += len(pair)
@@ -87,48 +90,47 @@ def _spell(word: str, letters: dict[str, str], pairs: Sequence[tuple[str, str]])
             if letter == "c":  # soft before e, i, y
                 out.append("S" if word[at + 1 : at + 2] in ("e", "i", "y") else "K")
             else:
-                out.append(letters.get(letter, ""))
+                out.append(_LATIN.get(letter, ""))
             at += 1
     return _squash("".join(out))
 
 
 def skeleton(word: str, lang: str) -> set[str]:
-    """The skeletons a word of ``lang`` may have (an Arabic word's with and without the
-    prefixes it may carry); empty for a language whose script is not handled."""
-    script = _SCRIPT_OF.get(lang, "latin")
-    if script == "latin":
-        return {_spell(word, _LATIN, _LATIN_PAIRS)}
-    if script == "cyrillic":
-        return {_spell(word, _CYRILLIC, _CYRILLIC_PAIRS)}
+    """The skeletons a word may have: an Arabic word's (``lang`` "ar") with and without the
+    prefixes it may carry, else the word's as Latin letters."""
+    if lang != "ar":
+        return {_latin(word)}
     bare = regex.sub(r"\p{Mn}", "", word)  # short vowels and other marks
     forms = {bare} | {
         bare[len(p) :] for p in _ARABIC_PREFIXES if bare.startswith(p) and len(bare) > len(p) + 2
     }
-    return {_spell(form, _ARABIC, ()) for form in forms}
+    return {_squash("".join(_ARABIC.get(ch, "") for ch in form)) for form in forms}
 
 
 def name_keys(
     src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: str
 ) -> tuple[list[list[str]], list[list[str]]]:
-    """Each source and target sentence's names (:data:`NAME` + skeleton) whose skeleton is
-    found on both sides, in order; none unless one side is in Latin script and the other in
-    Arabic or Russian."""
-    sides = {src_lang: src, tgt_lang: tgt}
-    latin = [lang for lang in sides if lang not in _SCRIPT_OF]
-    other = [lang for lang in sides if lang in _SCRIPT_OF]
-    if len(latin) != 1 or len(other) != 1:
+    """Each source and target sentence's names (:data:`NAME` + skeleton) found on both
+    sides, in order; none unless one side is Arabic and the other in Latin script."""
+    latin = tgt_lang if src_lang == "ar" else src_lang
+    if "ar" not in (src_lang, tgt_lang) or script_for(latin) != "LATIN":
         return [[] for _ in src], [[] for _ in tgt]
 
     def names(texts: Sequence[str], lang: str) -> list[list[str]]:
-        found = _LATIN_NAME.findall if lang in latin else _WORD.findall
+        found = _ARABIC_WORD.findall if lang == "ar" else _LATIN_NAME.findall
         return [
             list(dict.fromkeys(s for word in found(text) for s in skeleton(word, lang)))
             for text in texts
         ]
 
     src_names, tgt_names = names(src, src_lang), names(tgt, tgt_lang)
-    both = {s for ss in src_names for s in ss if len(s) >= MIN_CONSONANTS}
-    both &= {s for ss in tgt_names for s in ss}
+    src_count = Counter(s for ss in src_names for s in ss if len(s) >= MIN_CONSONANTS)
+    tgt_count = Counter(s for ss in tgt_names for s in ss if len(s) >= MIN_CONSONANTS)
+    both = {
+        s
+        for s, a in src_count.items()
+        if (b := tgt_count.get(s, 0)) and max(a, b) <= _BALANCE * min(a, b)
+    }
     return (
         [[NAME + s for s in ss if s in both] for ss in src_names],
         [[NAME + s for s in ss if s in both] for ss in tgt_names],
