@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -211,3 +212,43 @@ def test_a_2_2_bead_whose_sentences_do_not_cross_pays_for_it() -> None:
     assert two is not None
     assert cut is not None
     assert two.cost(7, 7, 2, 2) > cut.cost(7, 7, 2, 2) + 2.0
+
+
+def _four_pieces(k: int, side: str) -> list[str]:
+    return [f"{side}{4 * k + a}" for a in range(4)]
+
+
+def test_sureness_counts_the_pieces_the_lexicon_reaches_against_the_median() -> None:
+    """A sentence with half the document's typical count of reached pieces or more is sure of
+    resembling nothing; one with fewer is less sure, down to the floor."""
+    typical = [[f"a{8 * k + a}" for a in range(8)] for k in range(8)]
+    src = [*typical, ["a0"], ["a0", "a1", "a2"], ["a0", "a1", "a2", "a3"]]
+    tgt = [[f"b{8 * k + a}" for a in range(8)] for k in range(8)]
+    entries = tuple(Entry(f"a{k}", f"b{k}", 9.0, 9.0) for k in range(64))
+    s_plain, *_ = ts.document_bags(src, tgt, Lexicon("en", "fr", 100, entries))
+    sure = ts._sureness(s_plain)
+    assert sure.tolist() == [1.0] * 8 + [ts._UNSURE, 0.75, 1.0]
+
+
+def test_a_short_merged_sentence_resembling_nothing_pays_less_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A merge taking in a one-piece sentence that translates nothing on its other side pays
+    the floor's share of the part cost for it; a merged sentence of typical size pays in full
+    (the part cost of one resembling nothing at all is _PART, times the lexicon's weight)."""
+    src = [_four_pieces(k, "a") for k in range(5)]
+    src += [["a44"]]  # a stranger: its piece translates a piece of target sentence 11 only
+    src += [_four_pieces(k, "a") for k in range(5, 12)]
+    tgt = [_four_pieces(k, "b") for k in range(12)]
+    lexicon = Lexicon(
+        "en", "fr", 100, tuple(Entry(f"a{k}", f"b{k}", 20.0, 20.0) for k in range(48))
+    )
+    guide = [float(min(i, 5) + max(i - 6, 0)) for i in range(14)]
+    scaled = ts.lexical_costs(src, tgt, lexicon, guide)
+    monkeypatch.setattr(ts, "_UNSURE", 1.0)  # every sentence as sure as a typical one
+    full = ts.lexical_costs(src, tgt, lexicon, guide)
+    assert scaled is not None
+    assert full is not None
+    short = full.cost(7, 6, 2, 1) - scaled.cost(7, 6, 2, 1)  # the stranger with 5's pair
+    assert math.isclose(short, ts._PART * (1 - 0.5), abs_tol=1e-9)
+    assert math.isclose(full.cost(3, 2, 2, 1), scaled.cost(3, 2, 2, 1), abs_tol=1e-9)

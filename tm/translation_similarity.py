@@ -15,7 +15,8 @@ so that a lexicon learned from a few hundred sentences and one learned from a la
 weigh alike where they tell translations apart equally well.
 Beyond that, every sentence of a merged side (the two sentences of a 2-1 bead) must resemble
 the other side on its own: a sentence that resembles nothing there is one the translation
-left out or added, not half of a merge, which length and bead priors alone cannot tell; and
+left out or added, not half of a merge, which length and bead priors alone cannot tell (a
+short sentence, whose few pieces often miss its translation's, pays less for it); and
 the sentences of a 2-2 bead must cross (one resembling both of the other side's), or they are
 two 1-1 beads. Bags hold only the pieces the lexicon can reach from the other side, and words
 kept as they are across two scripts (tm/lexicon.py: KEPT) translate themselves.
@@ -55,6 +56,12 @@ _SIGN = 0.25  # where the cost changes sign, between non-matches (0) and matches
 _FIT = 8.0  # weight of the whole bead's similarity, per scale
 _PART = 5.0  # weight of each merged sentence that resembles nothing on the other side
 _MAX_FIT = 0.5  # a dissimilar bead costs at most this many scales (sparse lexicons miss a lot)
+# A merged sentence holding fewer than this share of the document's median count of pieces the
+# lexicon reaches pays less for resembling nothing, at least _UNSURE of it: on the bench's
+# 1,997-line document with deletions, most wrong gaps were the short half of a true merge (77
+# characters against 139 on average) split off as a sentence resembling nothing
+_SHORT = 0.5
+_UNSURE = 0.5
 _MAX_SPAN = 3  # longest run of sentences on one side of a bead (tm/bead_costs.py)
 
 
@@ -236,6 +243,10 @@ def lexical_costs(
     tau = other + _SIGN * (match - other)
     scale = match - other
     tables: dict[_Bead, _Floats] = {}
+    src_sure, tgt_sure = _sureness(s_plain), _sureness(t_plain)
+    # the last source and target sentence of the bead ending in each cell of the band
+    last_src = np.arange(n)[:, None] + np.zeros((1, width), np.int64)
+    last_tgt = offsets[:, None] + np.arange(width)[None, :]
     for di in range(1, _MAX_SPAN + 1):
         for dj in range(1, _MAX_SPAN + 1):
             if di + dj > 4:
@@ -243,9 +254,11 @@ def lexical_costs(
             whole = sims.cosine(di, dj)
             table = _FIT * np.minimum((tau - whole) / scale, _MAX_FIT)
             for part in range(di if di > 1 else 0):
-                table += _PART * np.maximum(tau - sims.cosine(di, dj, src_part=part), 0.0) / tau
+                unlike = np.maximum(tau - sims.cosine(di, dj, src_part=part), 0.0) / tau
+                table += _PART * unlike * src_sure[np.clip(last_src - part, 0, n - 1)]
             for part in range(dj if dj > 1 else 0):
-                table += _PART * np.maximum(tau - sims.cosine(di, dj, tgt_part=part), 0.0) / tau
+                unlike = np.maximum(tau - sims.cosine(di, dj, tgt_part=part), 0.0) / tau
+                table += _PART * unlike * tgt_sure[np.clip(last_tgt - part, 0, m - 1)]
             if di > 1 and dj > 1:  # sentences that do not cross are beads of their own
                 cross = np.fmax(
                     sims.cosine(di, dj, src_part=1, tgt_part=0),
@@ -254,6 +267,17 @@ def lexical_costs(
                 table += _PART * np.maximum(tau - cross, 0.0) / tau
             tables[(di, dj)] = weight * np.nan_to_num(table, nan=0.0)
     return LexicalCosts(offsets, width, tables, weight=weight)
+
+
+def _sureness(bags: SparseRows) -> _Floats:
+    """How far each sentence's unlikeness to the other side of a bead can be trusted, in
+    [:data:`_UNSURE`, 1]: 1 for a sentence holding at least :data:`_SHORT` of the document's
+    median count of pieces the lexicon reaches, less for fewer. A short sentence holds few such
+    pieces, and often none of its translation's."""
+    counts = np.bincount(bags.rows[bags.vals > 0], minlength=bags.n).astype(np.float64)
+    typical = max(float(np.median(counts)), 1.0)
+    out: _Floats = np.clip(counts / (_SHORT * typical), _UNSURE, 1.0)
+    return out
 
 
 class _Sims:
