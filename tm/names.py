@@ -41,6 +41,7 @@ _BALANCE = 2
 
 
 def _classes(table: dict[str, str]) -> dict[str, str]:
+    """Each letter's class, from letters grouped by class."""
     return {letter: cls for letters, cls in table.items() for letter in letters}
 
 
@@ -77,6 +78,7 @@ def _squash(classes: str) -> str:
 
 
 def _latin(word: str) -> str:
+    """The skeleton of a word in Latin letters (pairs such as sh and th first)."""
     word = word.casefold()
     out, at = [], 0
     while at < len(word):
