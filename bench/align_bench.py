@@ -326,13 +326,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     whole = long_document_scores(corpus, lang, MemoryLearner(memory))
                     if lang in RESTRUCTURED_LANGS:
                         moved = score(restructured=True, learner=MemoryLearner(memory))
-                if lang in RESTRUCTURED_LANGS:
-                    moved_plain = score(restructured=True, lexicon=False)
-                    print(
-                        f"{corpus} en-{lang} restructured (3-1 and 2-2 beads among the "
-                        f"merges and deletions): strict F1 without lexicon "
-                        f"{moved_plain.strict_f1:.4f} | memory of {other} {moved.strict_f1:.4f}"
-                    )
+                        moved_plain = score(restructured=True, lexicon=False)
+                        print(
+                            f"{corpus} en-{lang} restructured (3-1 and 2-2 beads among the "
+                            f"merges and deletions): strict F1 without lexicon "
+                            f"{moved_plain.strict_f1:.4f} | memory of {other} {moved.strict_f1:.4f}"
+                        )
                 print(
                     f"{corpus} en-{lang} merges + 10% deleted: strict F1 without lexicon "
                     f"{plain.strict_f1:.4f} | documents alone {alone.strict_f1:.4f} | memory "

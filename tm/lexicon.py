@@ -441,16 +441,14 @@ def kept_words(
     src_words, tgt_words = words(src), words(tgt)
     both = {w for ws in src_words for w in ws} & {w for ws in tgt_words for w in ws}
     src_names, tgt_names = name_keys(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang)
-    return (
-        [
+
+    def kept(words: list[list[str]], names: list[list[str]]) -> list[list[str]]:
+        return [
             [w for w in ws if w in both] + [KEPT + n for n in ns]
-            for ws, ns in zip(src_words, src_names, strict=True)
-        ],
-        [
-            [w for w in ws if w in both] + [KEPT + n for n in ns]
-            for ws, ns in zip(tgt_words, tgt_names, strict=True)
-        ],
-    )
+            for ws, ns in zip(words, names, strict=True)
+        ]
+
+    return kept(src_words, src_names), kept(tgt_words, tgt_names)
 
 
 def _count(keys: Iterable[str]) -> Keys:

@@ -245,7 +245,7 @@ def lexical_costs(
     tables: dict[_Bead, _Floats] = {}
     src_sure, tgt_sure = _sureness(s_plain), _sureness(t_plain)
     # the last source and target sentence of the bead ending in each cell of the band
-    last_src = np.arange(n)[:, None] + np.zeros((1, width), np.int64)
+    last_src = np.arange(n)[:, None]
     last_tgt = offsets[:, None] + np.arange(width)[None, :]
     for di in range(1, _MAX_SPAN + 1):
         for dj in range(1, _MAX_SPAN + 1):
