@@ -220,22 +220,26 @@ def _four_pieces(k: int, side: str) -> list[str]:
 
 def test_sureness_counts_the_pieces_the_lexicon_reaches_against_the_median() -> None:
     """A sentence with half the document's typical count of reached pieces or more is sure of
-    resembling nothing; one with fewer is less sure, down to the floor."""
+    resembling nothing; one with fewer is less sure, down to the floor. Where the priors count
+    the document's gaps, sureness grows up to one and a half times the typical count."""
     typical = [[f"a{8 * k + a}" for a in range(8)] for k in range(8)]
     src = [*typical, ["a0"], ["a0", "a1", "a2"], ["a0", "a1", "a2", "a3"]]
+    src += [[f"a{k}" for k in range(12)]]
     tgt = [[f"b{8 * k + a}" for a in range(8)] for k in range(8)]
     entries = tuple(Entry(f"a{k}", f"b{k}", 9.0, 9.0) for k in range(64))
     s_plain, *_ = ts.document_bags(src, tgt, Lexicon("en", "fr", 100, entries))
-    sure = ts._sureness(s_plain)
-    assert sure.tolist() == [1.0] * 8 + [ts._UNSURE, 0.75, 1.0]
+    assert ts._sureness(s_plain, ts._SHORT).tolist() == [1.0] * 8 + [ts._UNSURE, 0.75, 1.0, 1.0]
+    counted = ts._sureness(s_plain, ts._SHORT_COUNTED).tolist()
+    assert counted == pytest.approx([8 / 12] * 8 + [ts._UNSURE] * 3 + [1.0])
 
 
 def test_a_short_merged_sentence_resembling_nothing_pays_less_for_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A merge taking in a one-piece sentence that translates nothing on its other side pays
-    the floor's share of the part cost for it; a merged sentence of typical size pays in full
-    (the part cost of one resembling nothing at all is _PART, times the lexicon's weight)."""
+    the floor's share of the part cost for it; a merged sentence of typical size pays in full,
+    and two thirds of it (1 / _SHORT_COUNTED) where the priors count the document's gaps (the
+    part cost of one resembling nothing at all is _PART, times the lexicon's weight)."""
     src = [_four_pieces(k, "a") for k in range(5)]
     src += [["a44"]]  # a stranger: its piece translates a piece of target sentence 11 only
     src += [_four_pieces(k, "a") for k in range(5, 12)]
@@ -245,10 +249,37 @@ def test_a_short_merged_sentence_resembling_nothing_pays_less_for_it(
     )
     guide = [float(min(i, 5) + max(i - 6, 0)) for i in range(14)]
     scaled = ts.lexical_costs(src, tgt, lexicon, guide)
+    counted = ts.lexical_costs(src, tgt, lexicon, guide, counted=True)
     monkeypatch.setattr(ts, "_UNSURE", 1.0)  # every sentence as sure as a typical one
     full = ts.lexical_costs(src, tgt, lexicon, guide)
     assert scaled is not None
+    assert counted is not None
     assert full is not None
     short = full.cost(7, 6, 2, 1) - scaled.cost(7, 6, 2, 1)  # the stranger with 5's pair
     assert math.isclose(short, ts._PART * (1 - 0.5), abs_tol=1e-9)
     assert math.isclose(full.cost(3, 2, 2, 1), scaled.cost(3, 2, 2, 1), abs_tol=1e-9)
+    typical = full.cost(3, 2, 2, 1) - counted.cost(3, 2, 2, 1)  # sentence 2 with 1's pair
+    assert math.isclose(typical, ts._PART * (1 - 1 / ts._SHORT_COUNTED), abs_tol=1e-9)
+
+
+def test_a_merged_sentence_resembling_its_other_side_a_little_pays_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sentence the translation left out often shares a piece or two with its neighbour's
+    translation (a name, the subject): merged with that neighbour, it pays the part cost
+    unless it reaches halfway from non-matches to matches, not only a quarter of the way."""
+    src = [_four_pieces(k, "a") for k in range(5)]
+    src += [["a20", "a90", "a91"]]  # shares one piece with sentence 5's translation
+    src += [_four_pieces(k, "a") for k in range(5, 12)]
+    tgt = [_four_pieces(k, "b") for k in range(11)] + [[*_four_pieces(11, "b"), "b90", "b91"]]
+    entries = [Entry(f"a{k}", f"b{k}", 20.0, 20.0) for k in range(48)]
+    entries += [Entry(f"a{k}", f"b{k}", 20.0, 20.0) for k in range(90, 92)]
+    lexicon = Lexicon("en", "fr", 100, tuple(entries))
+    guide = [float(min(i, 5) + max(i - 6, 0)) for i in range(14)]
+    halfway = ts.lexical_costs(src, tgt, lexicon, guide)
+    monkeypatch.setattr(ts, "_PART_SIGN", ts._SIGN)
+    quarter = ts.lexical_costs(src, tgt, lexicon, guide)
+    assert halfway is not None
+    assert quarter is not None
+    assert halfway.cost(6, 5, 1, 1) == quarter.cost(6, 5, 1, 1)  # no merge, no part cost
+    assert halfway.cost(7, 6, 2, 1) > quarter.cost(7, 6, 2, 1) + 0.5

@@ -207,7 +207,8 @@ def align(
                 learned = relearn(raw) or learned
                 for memo in memos.values():  # its lexical keys are new, the anchors are not
                     memo.forget_lexical()
-                raw, para_groups = lexical_pass(learned, raw, memos=memos)(shares=shares)
+                again = lexical_pass(learned, raw, memos=memos, counted=True)
+                raw, para_groups = again(shares=shares)
     beads = tuple(Bead(s, t, score, score < SUSPECT) for s, t, score in raw)
     warnings = alignment_warnings(
         beads, para_groups, src_lang, tgt_lang, len(src_plan.paragraphs), len(tgt_plan.paragraphs)
@@ -228,11 +229,12 @@ def _lexical_pass(
     floor: float,
     ratio: float,
     variance: float,
+    counted: bool = False,
 ) -> Callable[..., tuple[_Beads, _Groups]]:
     """A pass over sentences with the lexical costs of ``learned``, in a band around the path
-    of the beads ``raw``; called with ``shares`` (tm/bead_costs.py: bead_shares) or without.
-    ``memos``: what earlier passes over the same items computed from their keys (without
-    the lexical keys of another lexicon: :meth:`KeyMemo.forget_lexical`)."""
+    of the beads ``raw``; called with ``shares`` (tm/bead_costs.py: bead_shares, ``counted``)
+    or without. ``memos``: what earlier passes over the same items computed from their keys
+    (without the lexical keys of another lexicon: :meth:`KeyMemo.forget_lexical`)."""
     guide = path_guide(raw, len(src_items))
     return partial(
         two_level,
@@ -249,7 +251,12 @@ def _lexical_pass(
         memos=memos,
         lexical=LEXICAL * learned.weight,
         translation=lexical_costs(
-            learned.src_pieces, learned.tgt_pieces, learned.lexicon, guide, weight=learned.weight
+            learned.src_pieces,
+            learned.tgt_pieces,
+            learned.lexicon,
+            guide,
+            weight=learned.weight,
+            counted=counted,
         ),
     )
 

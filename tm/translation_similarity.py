@@ -55,12 +55,20 @@ _MIN_SPREAD = 0.05  # matches must beat non-matches by this much for the cost to
 _SIGN = 0.25  # where the cost changes sign, between non-matches (0) and matches (1)
 _FIT = 8.0  # weight of the whole bead's similarity, per scale
 _PART = 5.0  # weight of each merged sentence that resembles nothing on the other side
+# ... which pays in proportion as its similarity with that side falls short of halfway from
+# non-matches to matches (the whole bead's sign point, a quarter of the way, let through a left-out
+# sentence that shares its neighbours' names and subject)
+_PART_SIGN = 0.5
 _MAX_FIT = 0.5  # a dissimilar bead costs at most this many scales (sparse lexicons miss a lot)
 # A merged sentence holding fewer than this share of the document's median count of pieces the
-# lexicon reaches pays less for resembling nothing, at least _UNSURE of it: on the bench's
-# 1,997-line document with deletions, most wrong gaps were the short half of a true merge (77
-# characters against 139 on average) split off as a sentence resembling nothing
+# lexicon reaches pays less for resembling nothing, at least _UNSURE of it (few pieces often miss
+# all of their translation's) ...
 _SHORT = 0.5
+# ... and where the bead priors count the document's own gaps, this share: those gaps are the
+# ones part costs made, so that part costs as heavy again count the same evidence twice (on the
+# bench's long documents, which count theirs, most wrong gaps were the short half of a true merge
+# split off as a sentence resembling nothing)
+_SHORT_COUNTED = 1.5
 _UNSURE = 0.5
 _MAX_SPAN = 3  # longest run of sentences on one side of a bead (tm/bead_costs.py)
 
@@ -212,10 +220,13 @@ def lexical_costs(
     guide: Sequence[float],
     *,
     weight: float = 1.0,
+    counted: bool = False,
 ) -> LexicalCosts | None:
     """The lexical costs of beads over sentences cut into pieces (``src``, ``tgt``) near the
     ``guide`` path (tm/align.py: for each count of source sentences, the target sentences
-    consumed), or None when the lexicon does not tell translations from neighbours here."""
+    consumed), or None when the lexicon does not tell translations from neighbours here;
+    ``counted``: for a pass whose bead priors count the document's own gaps
+    (tm/bead_costs.py: bead_shares)."""
     n, m = len(src), len(tgt)
     if n < _MIN_ROWS or m < _MIN_ROWS:
         return None
@@ -241,9 +252,11 @@ def lexical_costs(
     # the cost changes sign a quarter of the way from non-matches to matches: a translation
     # the lexicon covers poorly still earns a little, a neighbour does not
     tau = other + _SIGN * (match - other)
+    tau_part = other + _PART_SIGN * (match - other)
     scale = match - other
     tables: dict[_Bead, _Floats] = {}
-    src_sure, tgt_sure = _sureness(s_plain), _sureness(t_plain)
+    short = _SHORT_COUNTED if counted else _SHORT
+    src_sure, tgt_sure = _sureness(s_plain, short), _sureness(t_plain, short)
     # the last source and target sentence of the bead ending in each cell of the band
     last_src = np.arange(n)[:, None]
     last_tgt = offsets[:, None] + np.arange(width)[None, :]
@@ -254,10 +267,12 @@ def lexical_costs(
             whole = sims.cosine(di, dj)
             table = _FIT * np.minimum((tau - whole) / scale, _MAX_FIT)
             for part in range(di if di > 1 else 0):
-                unlike = np.maximum(tau - sims.cosine(di, dj, src_part=part), 0.0) / tau
+                part_sim = sims.cosine(di, dj, src_part=part)
+                unlike = np.maximum(tau_part - part_sim, 0.0) / tau_part
                 table += _PART * unlike * src_sure[np.clip(last_src - part, 0, n - 1)]
             for part in range(dj if dj > 1 else 0):
-                unlike = np.maximum(tau - sims.cosine(di, dj, tgt_part=part), 0.0) / tau
+                part_sim = sims.cosine(di, dj, tgt_part=part)
+                unlike = np.maximum(tau_part - part_sim, 0.0) / tau_part
                 table += _PART * unlike * tgt_sure[np.clip(last_tgt - part, 0, m - 1)]
             if di > 1 and dj > 1:  # sentences that do not cross are beads of their own
                 cross = np.fmax(
@@ -269,14 +284,14 @@ def lexical_costs(
     return LexicalCosts(offsets, width, tables, weight=weight)
 
 
-def _sureness(bags: SparseRows) -> _Floats:
+def _sureness(bags: SparseRows, short: float) -> _Floats:
     """How far each sentence's unlikeness to the other side of a bead can be trusted, in
-    [:data:`_UNSURE`, 1]: 1 for a sentence holding at least :data:`_SHORT` of the document's
-    median count of pieces the lexicon reaches, less for fewer. A short sentence holds few such
-    pieces, and often none of its translation's."""
+    [:data:`_UNSURE`, 1]: its count of pieces the lexicon reaches over ``short`` times the
+    document's median count. A short sentence holds few such pieces, and often none of its
+    translation's."""
     counts = np.bincount(bags.rows[bags.vals > 0], minlength=bags.n).astype(np.float64)
     typical = max(float(np.median(counts)), 1.0)
-    out: _Floats = np.clip(counts / (_SHORT * typical), _UNSURE, 1.0)
+    out: _Floats = np.clip(counts / (short * typical), _UNSURE, 1.0)
     return out
 
 
