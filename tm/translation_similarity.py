@@ -14,9 +14,11 @@ sentences nearby (not translations) set the point where the cost changes sign an
 so that a lexicon learned from a few hundred sentences and one learned from a large memory
 weigh alike where they tell translations apart equally well.
 Beyond that, every sentence of a merged side (the two sentences of a 2-1 bead) must resemble
-the other side on its own: a sentence that resembles nothing there is one the translation
-left out or added, not half of a merge, which length and bead priors alone cannot tell (a
-short sentence, whose few pieces often miss its translation's, pays less for it); and
+the other side on its own, halfway from non-matches to matches: one that does not is, more
+often than half of a merge, a sentence the translation left out or added (sharing a few names
+with its neighbours), which length and bead priors alone cannot tell (a short sentence, whose
+few pieces often miss its translation's, pays less for it; and every sentence does, where the
+bead priors count the document's own gaps, which part costs made); and
 the sentences of a 2-2 bead must cross (one resembling both of the other side's), or they are
 two 1-1 beads. Bags hold only the pieces the lexicon can reach from the other side, and words
 kept as they are across two scripts (tm/lexicon.py: KEPT) translate themselves.
