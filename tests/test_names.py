@@ -65,7 +65,7 @@ def test_names_are_keys_only_when_found_on_both_sides() -> None:
     src_keys, tgt_keys = name_keys(src, tgt, src_lang="en", tgt_lang="ar")
     assert src_keys == [["~GLDSMT", "~KGL"], ["~NRB"], []]
     assert tgt_keys == [["~GLDSMT", "~KGL"], ["~NRB"], []]
-    assert len(skeleton("Mike", "en").pop()) < MIN_CONSONANTS
+    assert all(len(s) < MIN_CONSONANTS for s in skeleton("Mike", "en"))
 
 
 def test_either_side_may_be_the_arabic_one() -> None:

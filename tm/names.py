@@ -15,7 +15,7 @@ Russian is left out: it declines names (Трампа, Трампом), so the en
 and on the bench's long documents its skeletons cost more beads than they placed.
 
 >>> skeleton("Trump", "en"), skeleton("ترامب", "ar")
-({'TRMB'}, {'TRMB'})
+(frozenset({'TRMB'}), frozenset({'TRMB'}))
 >>> name_keys(["Mr Jones said so."], ["وقال السيد جونز ذلك."], src_lang="en", tgt_lang="ar")
 ([['~GNS']], [['~GNS']])
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import regex
 
@@ -97,16 +98,18 @@ def _latin(word: str) -> str:
     return _squash("".join(out))
 
 
-def skeleton(word: str, lang: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def skeleton(word: str, lang: str) -> frozenset[str]:
     """The skeletons a word may have: an Arabic word's (``lang`` "ar") with and without the
-    prefixes it may carry, else the word's as Latin letters."""
+    prefixes it may carry, else the word's as Latin letters (kept for the next call: the
+    aligner asks again each time it learns its lexicon again)."""
     if lang != "ar":
-        return {_latin(word)}
+        return frozenset({_latin(word)})
     bare = regex.sub(r"\p{Mn}", "", word)  # short vowels and other marks
     forms = {bare} | {
         bare[len(p) :] for p in _ARABIC_PREFIXES if bare.startswith(p) and len(bare) > len(p) + 2
     }
-    return {_squash("".join(_ARABIC.get(ch, "") for ch in form)) for form in forms}
+    return frozenset(_squash("".join(_ARABIC.get(ch, "") for ch in form)) for form in forms)
 
 
 def name_keys(
