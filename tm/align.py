@@ -232,9 +232,10 @@ def _lexical_pass(
     counted: bool = False,
 ) -> Callable[..., tuple[_Beads, _Groups]]:
     """A pass over sentences with the lexical costs of ``learned``, in a band around the path
-    of the beads ``raw``; called with ``shares`` (tm/bead_costs.py: bead_shares, ``counted``)
-    or without. ``memos``: what earlier passes over the same items computed from their keys
-    (without the lexical keys of another lexicon: :meth:`KeyMemo.forget_lexical`)."""
+    of the beads ``raw``; called with ``shares`` (tm/bead_costs.py: bead_shares; then
+    ``counted``: its part costs are trusted less, tm/translation_similarity.py) or without.
+    ``memos``: what earlier passes over the same items computed from their keys (without the
+    lexical keys of another lexicon: :meth:`KeyMemo.forget_lexical`)."""
     guide = path_guide(raw, len(src_items))
     return partial(
         two_level,
