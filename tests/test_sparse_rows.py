@@ -1,5 +1,6 @@
-"""Sparse rows (tm/sparse_rows.py): the sort-based distinct values against numpy's unique, and
-rows given sorted (taken as they are) against the same rows given in any order (added up).
+"""Sparse rows (tm/sparse_rows.py): the sort-based distinct values against numpy's unique,
+rows given sorted (taken as they are) against the same rows given in any order (added up), and
+rows split by what their neighbours hold against a plain loop.
 
 The rows here are random numbers (our own, not text of any kind).
 """
@@ -65,3 +66,23 @@ def test_rows_given_sorted_equal_rows_added_up(
     for (r, c), v in merged.items():
         dense[r, c] = v
     assert np.allclose(band_dots(plain, plain, offsets, 6), dense @ dense.T)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_CELLS, st.lists(st.integers(-2, 2).filter(bool), max_size=2, unique=True))
+def test_split_keeps_apart_the_cells_a_neighbour_holds(
+    cells: list[tuple[int, int, float]], shifts: list[int]
+) -> None:
+    rows = SparseRows(
+        np.array([r for r, _, _ in cells], np.int64),
+        np.array([c for _, c, _ in cells], np.int64),
+        np.array([v for _, _, v in cells], np.float64),
+        n=6,
+        dims=7,
+    )
+    held = {(int(k) // 7, int(k) % 7) for k in rows.keys}
+    alone, shared = rows.split(tuple(shifts))
+    expected = {cell for cell in held if any((cell[0] + d, cell[1]) in held for d in shifts)}
+    assert {(int(k) // 7, int(k) % 7) for k in shared.keys} == expected
+    assert {(int(k) // 7, int(k) % 7) for k in alone.keys} == held - expected
+    assert np.isclose(alone.vals.sum() + shared.vals.sum(), rows.vals.sum())

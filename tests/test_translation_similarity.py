@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 import tm.translation_similarity as ts
 from tm.lexicon import Entry, Lexicon
-from tm.sparse_rows import band_dots
 
 SRC = [f"s{k}" for k in range(12)]
 TGT = [f"t{k}" for k in range(12)]
@@ -34,8 +33,12 @@ def _naive_cosine(
     di: int,
     j0: int,
     dj: int,
+    *,
+    own: tuple[str, int] | None = None,
 ) -> float:
-    """Dense bags over the document's pieces, summed over the runs, compared both ways."""
+    """Dense bags over the document's pieces, summed over the runs, compared both ways; with
+    ``own`` (a side and a sentence of its run), that sentence alone with the other side, its
+    pieces shared with the rest of its run counting only against pieces held twice there."""
     s_ids, t_ids = ts._vocabulary(src), ts._vocabulary(tgt)
     s_w, t_w = ts._rarity(src, s_ids), ts._rarity(tgt, t_ids)
     # plain bags hold the pieces that some piece of the other text translates into
@@ -48,63 +51,84 @@ def _naive_cosine(
         for ids, other, back in ((s_ids, t_ids, True), (t_ids, s_ids, False))
     }
 
-    def plain(pieces: list[str], ids: dict[str, int], w: np.ndarray) -> np.ndarray:
+    def held(pieces: list[str], once: bool) -> set[str]:
+        return {p for p in pieces if not once or pieces.count(p) == 1}
+
+    def plain(pieces: list[str], ids: dict[str, int], w: np.ndarray, once: bool) -> np.ndarray:
         out = np.zeros(len(ids))
-        for p in set(pieces):
+        for p in held(pieces, once):
             if ids[p] in reached[id(ids)]:
                 out[ids[p]] = w[ids[p]]
         return out
 
     def translated(
-        pieces: list[str], ids: dict[str, int], into: dict[str, int], w: np.ndarray, *, back: bool
+        pieces: list[str],
+        ids: dict[str, int],
+        into: dict[str, int],
+        w: np.ndarray,
+        once: bool,
+        *,
+        back: bool,
     ) -> np.ndarray:
         table = ts._translations(lexicon, ids, into, backward=back)
         out = np.zeros(len(into))
-        for p in set(pieces):
+        for p in held(pieces, once):
             for col, prob in table.get(ids[p], ()):
                 out[col] += prob * w[col]
         return out
 
-    def cos(a: np.ndarray, b: np.ndarray) -> float:
-        na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
-        return float(a @ b) / (na * nb) if na * nb > 0 else 0.0
+    def bags(k: int, side: str, once: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(plain, translated) bags of sentence ``k`` of ``side``."""
+        if side == "s":
+            return plain(src[k], s_ids, s_w, once), translated(
+                src[k], s_ids, t_ids, t_w, once, back=False
+            )
+        return plain(tgt[k], t_ids, t_w, once), translated(
+            tgt[k], t_ids, s_ids, s_w, once, back=True
+        )
 
-    s_run = range(i0, i0 + di)
-    t_run = range(j0, j0 + dj)
-    forward = cos(
-        np.sum([translated(src[i], s_ids, t_ids, t_w, back=False) for i in s_run], axis=0),
-        np.sum([plain(tgt[j], t_ids, t_w) for j in t_run], axis=0),
-    )
-    backward = cos(
-        np.sum([plain(src[i], s_ids, s_w) for i in s_run], axis=0),
-        np.sum([translated(tgt[j], t_ids, s_ids, s_w, back=True) for j in t_run], axis=0),
-    )
-    return (forward + backward) / 2
+    def total(run: range, side: str, once: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        pairs = [bags(k, side, once) for k in run]
+        return np.sum([a for a, _ in pairs], axis=0), np.sum([b for _, b in pairs], axis=0)
+
+    def cos(dot: float, a: np.ndarray, b: np.ndarray) -> float:
+        na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+        return dot / (na * nb) if na * nb > 0 else 0.0
+
+    s_run, t_run = range(i0, i0 + di), range(j0, j0 + dj)
+    if own is None:
+        (s_p, s_t), (t_p, t_t) = total(s_run, "s"), total(t_run, "t")
+        return (cos(float(s_t @ t_p), s_t, t_p) + cos(float(s_p @ t_t), s_p, t_t)) / 2
+    side, k = own
+    mine, others = (s_run, t_run) if side == "s" else (t_run, s_run)
+    other_side = "t" if side == "s" else "s"
+    k_p, k_t = bags(k, side)
+    rest = [bags(r, side) for r in mine if r != k]
+    rest_p = np.sum([a for a, _ in rest], axis=0)
+    rest_t = np.sum([b for _, b in rest], axis=0)
+    o_p, o_t = total(others, other_side)
+    once_p, once_t = total(others, other_side, once=True)
+    # k's translated bag meets the other side's plain one, and its plain one their translated
+    near = float(k_t @ o_p) - float((k_t * (rest_t > 0)) @ once_p)
+    far = float(k_p @ o_t) - float((k_p * (rest_p > 0)) @ once_t)
+    return (cos(near, k_t, o_p) + cos(far, k_p, o_t)) / 2
 
 
 def _sims(src: list[list[str]], tgt: list[list[str]], lexicon: Lexicon) -> ts._Sims:
     n, m = len(src), len(tgt)
     guide = [i * m / n for i in range(n + 1)]
-    s_plain, t_plain, s_into_t, t_into_s = ts.document_bags(src, tgt, lexicon)
+    bags, once = ts._document_bags(src, tgt, lexicon)
     width = 2 * ts._REACH + 2
     offsets = np.array(
         [math.floor(min(guide[i], guide[i + 1])) - ts._REACH for i in range(n)], np.int64
     )
     near = {
-        "s_into_t": s_into_t.near(),
-        "t_plain": t_plain.near(),
-        "s_plain": s_plain.near(),
-        "t_into_s": t_into_s.near(),
+        "s_into_t": bags.s_into_t.near(),
+        "t_plain": bags.t_plain.near(),
+        "s_plain": bags.s_plain.near(),
+        "t_into_s": bags.t_into_s.near(),
     }
-    return ts._Sims(
-        offsets,
-        width,
-        band_dots(s_into_t, t_plain, offsets, width),
-        band_dots(s_plain, t_into_s, offsets, width),
-        near,
-        n,
-        m,
-    )
+    return ts._Sims(offsets, width, bags, once, near)
 
 
 _sentence = st.lists(st.sampled_from(SRC), min_size=1, max_size=6)
@@ -142,11 +166,17 @@ def test_band_cosines_equal_the_naive_ones(
         one = _naive_cosine(src, tgt, lexicon, i - 1 - part, 1, j - dj, dj)
         found = float(sims.cosine(di, dj, src_part=part)[i - 1, cell])
         assert math.isclose(found, one, abs_tol=1e-9)
+        own = _naive_cosine(src, tgt, lexicon, i - di, di, j - dj, dj, own=("s", i - 1 - part))
+        found = float(sims.cosine(di, dj, src_part=part, own=True)[i - 1, cell])
+        assert math.isclose(found, own, abs_tol=1e-9)
     if dj > 1:
         part = data.draw(st.integers(0, dj - 1))
         one = _naive_cosine(src, tgt, lexicon, i - di, di, j - 1 - part, 1)
         found = float(sims.cosine(di, dj, tgt_part=part)[i - 1, cell])
         assert math.isclose(found, one, abs_tol=1e-9)
+        own = _naive_cosine(src, tgt, lexicon, i - di, di, j - dj, dj, own=("t", j - 1 - part))
+        found = float(sims.cosine(di, dj, tgt_part=part, own=True)[i - 1, cell])
+        assert math.isclose(found, own, abs_tol=1e-9)
 
 
 @settings(max_examples=40, deadline=None)
@@ -269,11 +299,12 @@ def test_a_merged_sentence_resembling_its_other_side_a_little_pays_for_it(
     translation (a name, the subject): merged with that neighbour, it pays the part cost
     unless it reaches halfway from non-matches to matches, not only a quarter of the way."""
     src = [_four_pieces(k, "a") for k in range(5)]
-    src += [["a20", "a90", "a91"]]  # shares one piece with sentence 5's translation
+    src += [["a95", "a90", "a91"]]  # shares one piece with sentence 5's translation
     src += [_four_pieces(k, "a") for k in range(5, 12)]
-    tgt = [_four_pieces(k, "b") for k in range(11)] + [[*_four_pieces(11, "b"), "b90", "b91"]]
+    tgt = [_four_pieces(k, "b") for k in range(5)] + [[*_four_pieces(5, "b"), "b95"]]
+    tgt += [_four_pieces(k, "b") for k in range(6, 11)] + [[*_four_pieces(11, "b"), "b90", "b91"]]
     entries = [Entry(f"a{k}", f"b{k}", 20.0, 20.0) for k in range(48)]
-    entries += [Entry(f"a{k}", f"b{k}", 20.0, 20.0) for k in range(90, 92)]
+    entries += [Entry(f"a{k}", f"b{k}", 20.0, 20.0) for k in (90, 91, 95)]
     lexicon = Lexicon("en", "fr", 100, tuple(entries))
     guide = [float(min(i, 5) + max(i - 6, 0)) for i in range(14)]
     halfway = ts.lexical_costs(src, tgt, lexicon, guide)
@@ -283,3 +314,31 @@ def test_a_merged_sentence_resembling_its_other_side_a_little_pays_for_it(
     assert quarter is not None
     assert halfway.cost(6, 5, 1, 1) == quarter.cost(6, 5, 1, 1)  # no merge, no part cost
     assert halfway.cost(7, 6, 2, 1) > quarter.cost(7, 6, 2, 1) + 0.5
+
+
+def test_a_merged_sentence_resembles_the_other_side_by_what_it_brings_to_the_merge() -> None:
+    """A left-out sentence sharing a piece with the sentence it is merged with (a name, the
+    subject) resembles that sentence's translation by it: it pays the part cost all the same,
+    unless the translation holds the piece twice (a headline and the story's first sentence,
+    which the translation merged, each naming the same thing)."""
+    src = [_four_pieces(k, "a") for k in range(5)]
+    src += [["a20", "a90", "a91"]]  # shares a20 with sentence 5, merged with it
+    src += [_four_pieces(k, "a") for k in range(5, 12)]
+    tgt = [_four_pieces(k, "b") for k in range(11)] + [[*_four_pieces(11, "b"), "b90", "b91"]]
+    entries = [Entry(f"a{k}", f"b{k}", 20.0, 20.0) for k in range(48)]
+    entries += [Entry(f"a{k}", f"b{k}", 20.0, 20.0) for k in (90, 91)]
+    lexicon = Lexicon("en", "fr", 100, tuple(entries))
+    guide = [float(min(i, 5) + max(i - 6, 0)) for i in range(14)]
+    once = ts.lexical_costs(src, tgt, lexicon, guide)
+    twice = ts.lexical_costs(src, [*tgt[:5], ["b20", *tgt[5]], *tgt[6:]], lexicon, guide)
+    stranger = ts.lexical_costs(src[:5] + [["a90", "a91"]] + src[6:], tgt, lexicon, guide)
+    assert once is not None
+    assert twice is not None
+    assert stranger is not None
+    # alone with target 5, the left-out sentence resembles it through a20
+    assert once.cost(6, 6, 1, 1) < stranger.cost(6, 6, 1, 1)
+    # merged with source 5, which brings a20 too, it pays as much as a stranger would ...
+    assert once.cost(7, 6, 2, 1) > stranger.cost(7, 6, 2, 1) - 0.5
+    assert once.cost(7, 6, 2, 1) > once.cost(7, 6, 1, 1) + 0.8 * ts._PART
+    # ... unless the translation repeats what both sentences name
+    assert twice.cost(7, 6, 2, 1) < once.cost(7, 6, 2, 1) - 0.4 * ts._PART

@@ -79,6 +79,22 @@ class SparseRows:
             self._columns = key, self.rows[order], self.vals[order]
         return self._columns
 
+    def split(self, shifts: tuple[int, ...]) -> tuple[SparseRows, SparseRows]:
+        """These rows cut in two: the cells whose column row ``i + d`` has too, for no d in
+        ``shifts`` (rows past either end have none), and the others."""
+        alone = np.ones(len(self.keys), bool)
+        for d in shifts if len(self.keys) else ():
+            other = self.keys + d * self.dims
+            at = np.minimum(np.searchsorted(self.keys, other), len(self.keys) - 1)
+            inside = (self.rows + d >= 0) & (self.rows + d < self.n)
+            alone &= ~(inside & (self.keys[at] == other))
+        cols = self.keys % self.dims
+        n, dims = self.n, self.dims
+        return (
+            SparseRows(self.rows[alone], cols[alone], self.vals[alone], n=n, dims=dims),
+            SparseRows(self.rows[~alone], cols[~alone], self.vals[~alone], n=n, dims=dims),
+        )
+
     def near(self) -> _Floats:
         """``out[i, d]``: dot product of row i with row i+d (d = 0, 1, 2), 0 past the end."""
         out = np.zeros((self.n, NEAR))

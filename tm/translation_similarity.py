@@ -14,7 +14,11 @@ sentences nearby (not translations) set the point where the cost changes sign an
 so that a lexicon learned from a few hundred sentences and one learned from a large memory
 weigh alike where they tell translations apart equally well.
 Beyond that, every sentence of a merged side (the two sentences of a 2-1 bead) must resemble
-the other side on its own, halfway from non-matches to matches: one that does not is, more
+the other side on its own, halfway from non-matches to matches, by what it brings to the merge:
+pieces it shares with the other sentences of its side count for it only where the other side
+holds them twice (a sentence the translation left out shares its neighbours' names and
+subject, and resembled the other side by them alone; a headline and its story's first
+sentence share theirs, and a translation merging the two repeats them). One that does not is, more
 often than half of a merge, a sentence the translation left out or added (sharing a few names
 with its neighbours), which length and bead priors alone cannot tell (a short sentence, whose
 few pieces often miss its translation's, pays less for it; and every sentence does, where the
@@ -36,18 +40,20 @@ import math
 from collections.abc import Sequence
 from functools import cached_property
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from tm.lexicon import KEPT, Lexicon, distinct_pieces, piece_ids
-from tm.sparse_rows import SparseRows, band_dots
+from tm.sparse_rows import SparseRows, band_dots, distinct_inverse
 
-__all__ = ["LexicalCosts", "document_bags", "lexical_costs"]
+__all__ = ["Bags", "LexicalCosts", "document_bags", "lexical_costs"]
 
 _Floats = npt.NDArray[np.float64]
 _Ints = npt.NDArray[np.int64]
 _Bead = tuple[int, int]
+_Without = tuple[str, tuple[int, ...]]  # a side ("s", "t") and the neighbours whose pieces go
 
 _MIN_PROB = 0.02  # translations less likely than this are left out of a translated bag
 _REACH = 27  # the band of known costs: this many sentences either side of the guide
@@ -111,6 +117,16 @@ def _reached(table: dict[int, list[tuple[int, float]]], size: int) -> _Floats:
     return reached
 
 
+def _held_once(pieces: Sequence[Sequence[str]], ids: dict[str, int]) -> tuple[_Ints, _Ints]:
+    """(sentence, piece id) of the pieces each sentence holds once only."""
+    lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
+    flat = np.fromiter(map(ids.__getitem__, chain.from_iterable(pieces)), np.int64)
+    size = max(len(ids), 1)
+    keys, inverse = distinct_inverse(np.repeat(np.arange(len(pieces)), lengths) * size + flat)
+    once = keys[np.bincount(inverse, minlength=len(keys)) == 1]
+    return once // size, once % size
+
+
 def _bags(
     pieces: Sequence[Sequence[str]],
     ids: dict[str, int],
@@ -118,10 +134,11 @@ def _bags(
     table: dict[int, list[tuple[int, float]]] | None = None,
     *,
     dims: int | None = None,
+    once: bool = False,
 ) -> SparseRows:
-    """Each sentence's bag of pieces (distinct), weighed by ``weights``; translated through
-    ``table`` (into ``dims`` columns) if given."""
-    rows, cols = distinct_pieces(pieces, ids)
+    """Each sentence's bag of pieces (distinct; with ``once``, those it holds once only),
+    weighed by ``weights``; translated through ``table`` (into ``dims`` columns) if given."""
+    rows, cols = _held_once(pieces, ids) if once else distinct_pieces(pieces, ids)
     if table is None:
         return SparseRows(rows, cols, weights[cols], n=len(pieces), dims=len(ids))
     counts = np.array([len(table.get(k, ())) for k in range(len(ids))], np.int64)
@@ -192,9 +209,18 @@ def _span_sums(values: _Floats, end: _Ints, count: int) -> _Floats:
     return total
 
 
+class Bags(NamedTuple):
+    """Each sentence's bags of pieces: source and target as they are, and translated."""
+
+    s_plain: SparseRows
+    t_plain: SparseRows
+    s_into_t: SparseRows  # source sentences in target pieces
+    t_into_s: SparseRows
+
+
 def document_bags(
     src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]], lexicon: Lexicon
-) -> tuple[SparseRows, SparseRows, SparseRows, SparseRows]:
+) -> Bags:
     """Each sentence's bags: source and target as they are, source translated into target
     pieces and target into source pieces (pieces weighed by their rarity on the side whose
     pieces they are).
@@ -203,16 +229,29 @@ def document_bags(
     cannot be matched, and would only dilute the similarity of the sentences the lexicon
     reads least (half of a merge would look like an omission).
     """
+    return _document_bags(src, tgt, lexicon)[0]
+
+
+def _document_bags(
+    src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]], lexicon: Lexicon
+) -> tuple[Bags, Bags]:
+    """:func:`document_bags`, and the same of the pieces each sentence holds once only."""
     s_ids, t_ids = _vocabulary(src), _vocabulary(tgt)
     s_weight, t_weight = _rarity(src, s_ids), _rarity(tgt, t_ids)
     forward = _translations(lexicon, s_ids, t_ids, backward=False)
     backward = _translations(lexicon, t_ids, s_ids, backward=True)
-    return (
-        _bags(src, s_ids, s_weight * _reached(backward, len(s_ids))),
-        _bags(tgt, t_ids, t_weight * _reached(forward, len(t_ids))),
-        _bags(src, s_ids, t_weight, forward, dims=len(t_ids)),
-        _bags(tgt, t_ids, s_weight, backward, dims=len(s_ids)),
-    )
+    s_reached = s_weight * _reached(backward, len(s_ids))
+    t_reached = t_weight * _reached(forward, len(t_ids))
+
+    def bags(once: bool) -> Bags:
+        return Bags(
+            _bags(src, s_ids, s_reached, once=once),
+            _bags(tgt, t_ids, t_reached, once=once),
+            _bags(src, s_ids, t_weight, forward, dims=len(t_ids), once=once),
+            _bags(tgt, t_ids, s_weight, backward, dims=len(s_ids), once=once),
+        )
+
+    return bags(False), bags(True)
 
 
 def lexical_costs(
@@ -232,7 +271,8 @@ def lexical_costs(
     n, m = len(src), len(tgt)
     if n < _MIN_ROWS or m < _MIN_ROWS:
         return None
-    s_plain, t_plain, s_into_t, t_into_s = document_bags(src, tgt, lexicon)
+    bags, once = _document_bags(src, tgt, lexicon)
+    s_plain, t_plain, s_into_t, t_into_s = bags
     # the band: row i (source sentence i) meets target sentences offsets[i] .. + width - 1
     width = 2 * _REACH + 2
     offsets = np.array(
@@ -244,9 +284,7 @@ def lexical_costs(
         "s_plain": s_plain.near(),
         "t_into_s": t_into_s.near(),
     }
-    dot_f = band_dots(s_into_t, t_plain, offsets, width)
-    dot_b = band_dots(s_plain, t_into_s, offsets, width)
-    sims = _Sims(offsets, width, dot_f, dot_b, near, n, m)
+    sims = _Sims(offsets, width, bags, once, near)
     calibration = sims.calibrate(guide)
     if calibration is None:
         return None
@@ -269,11 +307,11 @@ def lexical_costs(
             whole = sims.cosine(di, dj)
             table = _FIT * np.minimum((tau - whole) / scale, _MAX_FIT)
             for part in range(di if di > 1 else 0):
-                part_sim = sims.cosine(di, dj, src_part=part)
+                part_sim = sims.cosine(di, dj, src_part=part, own=True)
                 unlike = np.maximum(tau_part - part_sim, 0.0) / tau_part
                 table += _PART * unlike * src_sure[np.clip(last_src - part, 0, n - 1)]
             for part in range(dj if dj > 1 else 0):
-                part_sim = sims.cosine(di, dj, tgt_part=part)
+                part_sim = sims.cosine(di, dj, tgt_part=part, own=True)
                 unlike = np.maximum(tau_part - part_sim, 0.0) / tau_part
                 table += _PART * unlike * tgt_sure[np.clip(last_tgt - part, 0, m - 1)]
             if di > 1 and dj > 1:  # sentences that do not cross are beads of their own
@@ -301,38 +339,54 @@ class _Sims:
     """Cosines of runs of sentences in the band, from sentence-to-sentence dot products."""
 
     def __init__(
-        self,
-        offsets: _Ints,
-        width: int,
-        dot_f: _Floats,
-        dot_b: _Floats,
-        near: dict[str, _Floats],
-        n: int,
-        m: int,
+        self, offsets: _Ints, width: int, bags: Bags, once: Bags, near: dict[str, _Floats]
     ) -> None:
         self.offsets, self.width = offsets, width
-        self.dot_f, self.dot_b, self.near = dot_f, dot_b, near
-        self.n, self.m = n, m
+        self.bags, self.once, self.near = bags, once, near
+        self.n, self.m = bags.s_plain.n, bags.t_plain.n
         # every cosine is a sum of a few terms that many beads share: each is made once
         self._made: dict[tuple[object, ...], _Floats] = {}
 
-    def _dots(self, forward: bool, rows: range, cols: range) -> _Floats:
+    def _band(self, forward: bool, without: _Without | None) -> _Floats:
+        """Sentence-to-sentence dot products in the band: ``forward``, of source sentences
+        translated with target sentences, else of source sentences with target sentences
+        translated; ``without`` (a side, shifts): that side's sentences count the pieces they
+        share with the sentences at those shifts from them only where the other side's
+        sentence holds them twice."""
+        key = ("band", forward, without)
+        if key not in self._made:
+            bags, once = self.bags, self.once
+            a, b = (bags.s_into_t, bags.t_plain) if forward else (bags.s_plain, bags.t_into_s)
+            dots = band_dots(a, b, self.offsets, self.width)
+            if without is not None:
+                side, shifts = without
+                if side == "s":
+                    a, b = a.split(shifts)[1], once.t_plain if forward else once.t_into_s
+                else:
+                    a, b = once.s_into_t if forward else once.s_plain, b.split(shifts)[1]
+                dots = dots - band_dots(a, b, self.offsets, self.width)
+            self._made[key] = dots
+        return self._made[key]
+
+    def _dots(
+        self, forward: bool, rows: range, cols: range, without: _Without | None = None
+    ) -> _Floats:
         """For every cell (i, c) of the band (the bead ending before source i+1 and target
-        offsets[i] + c + 1): the summed dot products (``forward``: of :attr:`dot_f`, else of
-        :attr:`dot_b`) of the bead's source sentences ``rows`` and target sentences ``cols``
-        (relative to the bead's end, 0 = last)."""
-        key = ("dots", forward, rows, cols)
+        offsets[i] + c + 1): the summed dot products (:meth:`_band`) of the bead's source
+        sentences ``rows`` and target sentences ``cols`` (relative to the bead's end, 0 =
+        last)."""
+        key = ("dots", forward, rows, cols, without)
         if key not in self._made:
             total = np.zeros((self.n, self.width))
             for a in rows:
                 for b in cols:
-                    total += self._term(forward, a, b)
+                    total += self._term(forward, a, b, without)
             self._made[key] = total
         return self._made[key]
 
-    def _term(self, forward: bool, a: int, b: int) -> _Floats:
+    def _term(self, forward: bool, a: int, b: int, without: _Without | None) -> _Floats:
         """One term of :meth:`_dots`: source sentence ``a`` with target sentence ``b``."""
-        key = ("term", forward, a, b)
+        key = ("term", forward, a, b, without)
         if key not in self._made:
             n, width = self.n, self.width
             src_row = np.arange(n) - a
@@ -340,7 +394,7 @@ class _Sims:
             shift = self.offsets - self.offsets[np.clip(src_row, 0, n - 1)]
             c = np.arange(width)[None, :] + shift[:, None] - b
             ok = ok_i[:, None] & (c >= 0) & (c < width)
-            dots = self.dot_f if forward else self.dot_b
+            dots = self._band(forward, without)
             vals = dots[np.clip(src_row, 0, n - 1)[:, None], np.clip(c, 0, width - 1)]
             self._made[key] = np.where(ok, vals, 0.0)
         return self._made[key]
@@ -373,15 +427,28 @@ class _Sims:
         return np.sqrt(np.maximum(sq, 0.0))
 
     def cosine(
-        self, di: int, dj: int, *, src_part: int | None = None, tgt_part: int | None = None
+        self,
+        di: int,
+        dj: int,
+        *,
+        src_part: int | None = None,
+        tgt_part: int | None = None,
+        own: bool = False,
     ) -> _Floats:
         """For every cell of the band, the cosine (averaged over the two directions) of the
         bead of ``di`` source and ``dj`` target sentences ending there, or of one of its
-        sentences (``src_part``/``tgt_part``: counted from the end) with the other side."""
+        sentences (``src_part``/``tgt_part``: counted from the end) with the other side; with
+        ``own``, by what that sentence brings to the bead (:meth:`_band`), over its whole
+        bag's norm."""
         rows = range(di) if src_part is None else range(src_part, src_part + 1)
         cols = range(dj) if tgt_part is None else range(tgt_part, tgt_part + 1)
-        f = self._dots(True, rows, cols)
-        b = self._dots(False, rows, cols)
+        without: _Without | None = None
+        if own and src_part is not None:
+            without = ("s", tuple(src_part - k for k in range(di) if k != src_part))
+        elif own and tgt_part is not None:
+            without = ("t", tuple(tgt_part - k for k in range(dj) if k != tgt_part))
+        f = self._dots(True, rows, cols, without)
+        b = self._dots(False, rows, cols, without)
         s_count = di if src_part is None else 1
         t_count = dj if tgt_part is None else 1
         sf = self._norms("s_into_t", s_count, src=True, part=src_part)
