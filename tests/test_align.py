@@ -25,11 +25,13 @@ from tm.bead_costs import (
     GAP,
     LEXICAL,
     SHARES,
+    TYPICAL_LINKS,
     Costs,
     Item,
     KeyMemo,
     bead_shares,
     gap_share,
+    lexical_weight,
 )
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.models import Alignment, Bead, Segment
@@ -567,6 +569,22 @@ def test_missed_links_cost_at_most_a_bound_per_sentence() -> None:
     assert lexical_part([links("a", 2) | shared], [links("b", 1) | shared], one_one) == (
         pytest.approx(-LEXICAL)
     )
+
+
+def test_a_lexicon_linking_more_pieces_weighs_each_link_less() -> None:
+    """Up to TYPICAL_LINKS links in a typical sentence (the median), a link costs LEXICAL
+    times the lexicon's weight; beyond, less in proportion, so that a bead's lexical cost keeps
+    its scale where a long document taught the lexicon many of its words."""
+
+    def keys(count: int) -> dict[str, int]:
+        return {f"l:{k}": 1 for k in range(count)}
+
+    few = [keys(1), keys(int(TYPICAL_LINKS)), keys(50)]
+    assert lexical_weight(0.5, few) == pytest.approx(0.5 * LEXICAL)
+    many = [keys(1), keys(4 * int(TYPICAL_LINKS)), keys(4 * int(TYPICAL_LINKS)), keys(99)]
+    assert lexical_weight(1.0, many) == pytest.approx(LEXICAL / 4)
+    assert lexical_weight(1.0, [{}, {}]) == pytest.approx(LEXICAL)  # no links: nothing to scale
+    assert lexical_weight(1.0, []) == pytest.approx(LEXICAL)
 
 
 def test_a_memo_that_forgot_the_lexical_keys_gives_the_costs_of_new_ones() -> None:

@@ -45,7 +45,7 @@ from pathlib import Path
 from tm.align_levels import DEFAULT_VARIANCE, FLOOR, Plan, estimate, items, path_guide, two_level
 from tm.align_warnings import alignment_warnings
 from tm.anchors import Anchorer, Recogniser, script_of
-from tm.bead_costs import LEXICAL, SHARES, Item, KeyMemo, bead_shares
+from tm.bead_costs import SHARES, Item, KeyMemo, bead_shares, lexical_weight
 from tm.bead_search import initial_ratio
 from tm.document import decode_text, read_document
 from tm.errors import AlignmentError, InputError, LanguageError
@@ -250,7 +250,7 @@ def _lexical_pass(
         paragraphs=paragraphs,
         reuse={},  # the passes with one lexicon differ in their priors only
         memos=memos,
-        lexical=LEXICAL * learned.weight,
+        lexical=lexical_weight(learned.weight, (*learned.src_keys, *learned.tgt_keys)),
         translation=lexical_costs(
             learned.src_pieces,
             learned.tgt_pieces,

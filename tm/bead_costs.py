@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import math
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -42,7 +43,9 @@ __all__ = [
     "Item",
     "KeyMemo",
     "Keys",
+    "TYPICAL_LINKS",
     "gap_share",
+    "lexical_weight",
     "SHARES",
     "bead_shares",
     "lexical_priors",
@@ -143,8 +146,16 @@ _SCORE_MIX = 0.3  # weight (exponent) of the fit; the margin tells wrong beads a
 _STRONG = 1.5  # cost of a strong anchor (number, name) found on one side only
 _WEAK = 0.3  # cost of a weak anchor (punctuation, word prefix) found on one side only
 #: Cost of a linked piece of the learned lexicon found on one side of a bead only, for a
-#: lexicon of full weight (tm/lexicon.py: Lexicon.weight).
+#: lexicon of full weight (tm/lexicon.py: Lexicon.weight) that links :data:`TYPICAL_LINKS`
+#: pieces of a document's typical sentence or fewer (:func:`lexical_weight`).
 LEXICAL = 0.45
+#: A lexicon linking more of the document's pieces misses more of them too, by chance, and
+#: each of its links weighs less, so that a bead's lexical cost keeps its scale. (A long
+#: document teaches the lexicon its own words: 10 to 12 links a sentence on the bench's
+#: 1,700-sentence ones, 4 to 7 on its 40-sentence ones. At full cost, their chance misses
+#: charged a merge up to 2.7 more than leaving one of its sentences without counterpart,
+#: which pays no lexical cost.)
+TYPICAL_LINKS = 3.0
 # What a linked piece found on both sides of a bead earns, per side, as a share of LEXICAL: a
 # bead is rewarded for the translations it pairs, not only charged for those it misses, so
 # that joining a sentence to its translation is cheaper than leaving it without counterpart.
@@ -158,6 +169,13 @@ _MAX_LINKS = 6.0
 
 Keys = dict[str, int]
 _LEXICAL_KEYS = "lexical"  # the kind of the items' learned-lexicon keys, beside the anchors'
+
+
+def lexical_weight(weight: float, keys: Sequence[Keys]) -> float:
+    """Cost of a linked piece found on one side of a bead only (:data:`LEXICAL`), for a
+    lexicon of ``weight`` that gives the document's items ``keys``."""
+    typical = statistics.median(sum(k.values()) for k in keys) if keys else 0
+    return LEXICAL * weight * min(1.0, TYPICAL_LINKS / typical) if typical else LEXICAL * weight
 
 
 def merge_keys(dicts: Iterable[Keys]) -> Keys:
