@@ -159,6 +159,8 @@ def test_band_cosines_equal_the_naive_ones(
     j = data.draw(st.integers(dj, len(tgt)))
     cell = j - 1 - int(sims.offsets[i - 1])
     assert 0 <= cell < sims.width  # the documents are shorter than the band's reach
+    # merged sentences are measured by what they bring this close to the guide, else whole
+    near = ts._REACH - ts._OWN_REACH <= cell < sims.width - ts._REACH + ts._OWN_REACH
     expected = _naive_cosine(src, tgt, lexicon, i - di, di, j - dj, dj)
     assert math.isclose(float(sims.cosine(di, dj)[i - 1, cell]), expected, abs_tol=1e-9)
     if di > 1:
@@ -168,7 +170,7 @@ def test_band_cosines_equal_the_naive_ones(
         assert math.isclose(found, one, abs_tol=1e-9)
         own = _naive_cosine(src, tgt, lexicon, i - di, di, j - dj, dj, own=("s", i - 1 - part))
         found = float(sims.cosine(di, dj, src_part=part, own=True)[i - 1, cell])
-        assert math.isclose(found, own, abs_tol=1e-9)
+        assert math.isclose(found, own if near else one, abs_tol=1e-9)
     if dj > 1:
         part = data.draw(st.integers(0, dj - 1))
         one = _naive_cosine(src, tgt, lexicon, i - di, di, j - 1 - part, 1)
@@ -176,7 +178,7 @@ def test_band_cosines_equal_the_naive_ones(
         assert math.isclose(found, one, abs_tol=1e-9)
         own = _naive_cosine(src, tgt, lexicon, i - di, di, j - dj, dj, own=("t", j - 1 - part))
         found = float(sims.cosine(di, dj, tgt_part=part, own=True)[i - 1, cell])
-        assert math.isclose(found, own, abs_tol=1e-9)
+        assert math.isclose(found, own if near else one, abs_tol=1e-9)
 
 
 @settings(max_examples=40, deadline=None)

@@ -74,26 +74,22 @@ class SparseRows:
         once (:func:`band_dots` joins on them, and a band asks for the same rows often)."""
         if self._columns is None:
             cols = self.keys % self.dims
-            order = np.lexsort((self.rows, cols))
+            order = np.argsort(cols, kind="stable")  # the keys are in row order already
             key = cols[order] * (self.n + 1) + self.rows[order]
             self._columns = key, self.rows[order], self.vals[order]
         return self._columns
 
-    def split(self, shifts: tuple[int, ...]) -> tuple[SparseRows, SparseRows]:
-        """These rows cut in two: the cells whose column row ``i + d`` has too, for no d in
-        ``shifts`` (rows past either end have none), and the others."""
-        alone = np.ones(len(self.keys), bool)
+    def shared(self, shifts: tuple[int, ...]) -> SparseRows:
+        """These rows' cells whose column row ``i + d`` has a cell in too, for some d in
+        ``shifts`` (rows past either end have none)."""
+        hit = np.zeros(len(self.keys), bool)
         for d in shifts if len(self.keys) else ():
             other = self.keys + d * self.dims
             at = np.minimum(np.searchsorted(self.keys, other), len(self.keys) - 1)
             inside = (self.rows + d >= 0) & (self.rows + d < self.n)
-            alone &= ~(inside & (self.keys[at] == other))
-        cols = self.keys % self.dims
-        n, dims = self.n, self.dims
-        return (
-            SparseRows(self.rows[alone], cols[alone], self.vals[alone], n=n, dims=dims),
-            SparseRows(self.rows[~alone], cols[~alone], self.vals[~alone], n=n, dims=dims),
-        )
+            hit |= inside & (self.keys[at] == other)
+        cols = self.keys[hit] % self.dims
+        return SparseRows(self.rows[hit], cols, self.vals[hit], n=self.n, dims=self.dims)
 
     def near(self) -> _Floats:
         """``out[i, d]``: dot product of row i with row i+d (d = 0, 1, 2), 0 past the end."""
@@ -117,15 +113,18 @@ def band_dots(a: SparseRows, b: SparseRows, offsets: _Ints, width: int) -> _Floa
     """
     n, m = len(a), len(b)
     b_key, b_rows, b_vals = b.by_column()
-    a_cols = a.keys % a.dims
-    first = np.clip(offsets[a.rows], 0, m)
-    last = np.clip(offsets[a.rows] + width, 0, m)
+    # ``a``'s cells by column too: the searches then come in order, each starting where the
+    # last one ended (several times faster than in row order)
+    a_key, a_rows, a_vals = a.by_column()
+    a_cols = a_key // (n + 1)
+    first = np.clip(offsets[a_rows], 0, m)
+    last = np.clip(offsets[a_rows] + width, 0, m)
     start = np.searchsorted(b_key, a_cols * (m + 1) + first)
     count = np.searchsorted(b_key, a_cols * (m + 1) + last) - start
     total = int(count.sum())
     cell = np.repeat(np.arange(len(count)), count)  # which cell of ``a`` each product uses
     at = np.repeat(start - np.cumsum(count) + count, count) + np.arange(total)
-    rows = a.rows[cell]
+    rows = a_rows[cell]
     cols = b_rows[at] - offsets[rows]
-    flat = np.bincount(rows * width + cols, weights=a.vals[cell] * b_vals[at], minlength=n * width)
+    flat = np.bincount(rows * width + cols, weights=a_vals[cell] * b_vals[at], minlength=n * width)
     return np.asarray(flat, np.float64).reshape(n, width)

@@ -57,6 +57,10 @@ _Without = tuple[str, tuple[int, ...]]  # a side ("s", "t") and the neighbours w
 
 _MIN_PROB = 0.02  # translations less likely than this are left out of a translated bag
 _REACH = 27  # the band of known costs: this many sentences either side of the guide
+# ... of which merged sentences are measured by what they bring to the merge this close (the
+# dynamic program's band, tm/bead_search.py: GUIDED_WIDTH, is 6 either side unless the path
+# touches its edge; beyond, they are measured whole: the time this takes grows with the band)
+_OWN_REACH = 8
 _WINDOW = 3  # calibration: a sentence's candidate matches lie this close to the guide
 _MIN_ROWS = 5  # ... and at least this many sentences are needed to calibrate
 _MIN_SPREAD = 0.05  # matches must beat non-matches by this much for the cost to be trusted
@@ -357,15 +361,20 @@ class _Sims:
         if key not in self._made:
             bags, once = self.bags, self.once
             a, b = (bags.s_into_t, bags.t_plain) if forward else (bags.s_plain, bags.t_into_s)
-            dots = band_dots(a, b, self.offsets, self.width)
-            if without is not None:
+            if without is None:
+                self._made[key] = band_dots(a, b, self.offsets, self.width)
+            else:  # less what they share, with the pieces held once there, near the guide
                 side, shifts = without
                 if side == "s":
-                    a, b = a.split(shifts)[1], once.t_plain if forward else once.t_into_s
+                    a, b = a.shared(shifts), once.t_plain if forward else once.t_into_s
                 else:
-                    a, b = once.s_into_t if forward else once.s_plain, b.split(shifts)[1]
-                dots = dots - band_dots(a, b, self.offsets, self.width)
-            self._made[key] = dots
+                    a, b = once.s_into_t if forward else once.s_plain, b.shared(shifts)
+                inner = _REACH - _OWN_REACH
+                dots = self._band(forward, None).copy()
+                dots[:, inner : self.width - inner] -= band_dots(
+                    a, b, self.offsets + inner, self.width - 2 * inner
+                )
+                self._made[key] = dots
         return self._made[key]
 
     def _dots(
