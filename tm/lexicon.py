@@ -284,14 +284,19 @@ def piece_ids(pieces: Iterable[str]) -> dict[str, int]:
 
 
 def distinct_pieces(
-    sentences: Sequence[Pieces], ids: dict[str, int]
+    sentences: Sequence[Pieces], ids: dict[str, int], *, once: bool = False
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """(sentence, piece id) of the distinct pieces of each sentence (numbered by ``ids``),
-    sorted by sentence, then id."""
+    """(sentence, piece id) of the distinct pieces of each sentence (numbered by ``ids``;
+    with ``once``, of those it holds once only), sorted by sentence, then id."""
     lengths = np.fromiter(map(len, sentences), np.int64, len(sentences))
     flat = np.fromiter(map(ids.__getitem__, chain.from_iterable(sentences)), np.int64)
     size = max(len(ids), 1)
-    keys = distinct(np.repeat(np.arange(len(sentences)), lengths) * size + flat)
+    codes = np.repeat(np.arange(len(sentences)), lengths) * size + flat
+    if once:
+        keys, inverse = distinct_inverse(codes)
+        keys = keys[np.bincount(inverse, minlength=len(keys)) == 1]
+    else:
+        keys = distinct(codes)
     return keys // size, keys % size
 
 

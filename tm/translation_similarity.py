@@ -46,7 +46,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tm.lexicon import KEPT, Lexicon, distinct_pieces, piece_ids
-from tm.sparse_rows import SparseRows, band_dots, distinct_inverse
+from tm.sparse_rows import SparseRows, band_dots
 
 __all__ = ["Bags", "LexicalCosts", "document_bags", "lexical_costs"]
 
@@ -121,16 +121,6 @@ def _reached(table: dict[int, list[tuple[int, float]]], size: int) -> _Floats:
     return reached
 
 
-def _held_once(pieces: Sequence[Sequence[str]], ids: dict[str, int]) -> tuple[_Ints, _Ints]:
-    """(sentence, piece id) of the pieces each sentence holds once only."""
-    lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
-    flat = np.fromiter(map(ids.__getitem__, chain.from_iterable(pieces)), np.int64)
-    size = max(len(ids), 1)
-    keys, inverse = distinct_inverse(np.repeat(np.arange(len(pieces)), lengths) * size + flat)
-    once = keys[np.bincount(inverse, minlength=len(keys)) == 1]
-    return once // size, once % size
-
-
 def _bags(
     pieces: Sequence[Sequence[str]],
     ids: dict[str, int],
@@ -142,7 +132,7 @@ def _bags(
 ) -> SparseRows:
     """Each sentence's bag of pieces (distinct; with ``once``, those it holds once only),
     weighed by ``weights``; translated through ``table`` (into ``dims`` columns) if given."""
-    rows, cols = _held_once(pieces, ids) if once else distinct_pieces(pieces, ids)
+    rows, cols = distinct_pieces(pieces, ids, once=once)
     if table is None:
         return SparseRows(rows, cols, weights[cols], n=len(pieces), dims=len(ids))
     counts = np.array([len(table.get(k, ())) for k in range(len(ids))], np.int64)
