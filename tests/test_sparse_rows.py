@@ -1,6 +1,6 @@
 """Sparse rows (tm/sparse_rows.py): the sort-based distinct values against numpy's unique,
 rows given sorted (taken as they are) against the same rows given in any order (added up), and
-rows split by what their neighbours hold against a plain loop.
+the cells a neighbouring row holds too against a plain loop.
 
 The rows here are random numbers (our own, not text of any kind).
 """

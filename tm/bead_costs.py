@@ -175,7 +175,7 @@ def lexical_weight(weight: float, keys: Sequence[Keys]) -> float:
     """Cost of a linked piece found on one side of a bead only (:data:`LEXICAL`), for a
     lexicon of ``weight`` that gives the document's items ``keys``."""
     typical = statistics.median(sum(k.values()) for k in keys) if keys else 0
-    return LEXICAL * weight * min(1.0, TYPICAL_LINKS / typical) if typical else LEXICAL * weight
+    return LEXICAL * weight * TYPICAL_LINKS / max(typical, TYPICAL_LINKS)
 
 
 def merge_keys(dicts: Iterable[Keys]) -> Keys:

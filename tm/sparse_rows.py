@@ -79,15 +79,20 @@ class SparseRows:
             self._columns = key, self.rows[order], self.vals[order]
         return self._columns
 
+    def _beside(self, d: int) -> tuple[_Ints, npt.NDArray[np.bool_]]:
+        """For each cell of row i: where the cell of row ``i + d`` in its column is, and
+        whether there is one (rows past either end have none)."""
+        other = self.keys + d * self.dims
+        at = np.minimum(np.searchsorted(self.keys, other), len(self.keys) - 1)
+        inside = (self.rows + d >= 0) & (self.rows + d < self.n)
+        return at, inside & (self.keys[at] == other)
+
     def shared(self, shifts: tuple[int, ...]) -> SparseRows:
         """These rows' cells whose column row ``i + d`` has a cell in too, for some d in
-        ``shifts`` (rows past either end have none)."""
+        ``shifts``."""
         hit = np.zeros(len(self.keys), bool)
-        for d in shifts if len(self.keys) else ():
-            other = self.keys + d * self.dims
-            at = np.minimum(np.searchsorted(self.keys, other), len(self.keys) - 1)
-            inside = (self.rows + d >= 0) & (self.rows + d < self.n)
-            hit |= inside & (self.keys[at] == other)
+        for d in shifts:
+            hit |= self._beside(d)[1]
         cols = self.keys[hit] % self.dims
         return SparseRows(self.rows[hit], cols, self.vals[hit], n=self.n, dims=self.dims)
 
@@ -95,9 +100,7 @@ class SparseRows:
         """``out[i, d]``: dot product of row i with row i+d (d = 0, 1, 2), 0 past the end."""
         out = np.zeros((self.n, NEAR))
         for d in range(NEAR):
-            later = self.keys - d * self.dims  # row i+d's cells, moved to row i
-            at = np.minimum(np.searchsorted(self.keys, later), len(self.keys) - 1)
-            hit = (self.keys[at] == later) & (self.rows >= d)
+            at, hit = self._beside(-d)  # each cell of row i+d with row i's in its column
             out[:, d] = np.bincount(
                 self.rows[hit] - d, weights=self.vals[hit] * self.vals[at[hit]], minlength=self.n
             )
