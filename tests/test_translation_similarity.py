@@ -344,3 +344,41 @@ def test_a_merged_sentence_resembles_the_other_side_by_what_it_brings_to_the_mer
     assert once.cost(7, 6, 2, 1) > once.cost(7, 6, 1, 1) + 0.8 * ts._PART
     # ... unless the translation repeats what both sentences name
     assert twice.cost(7, 6, 2, 1) < once.cost(7, 6, 2, 1) - 0.4 * ts._PART
+
+
+def test_sharpness_weighs_a_lexicon_by_how_far_its_matches_stand_from_its_non_matches() -> None:
+    """A typical lexicon's whole-bead costs keep their weight; one whose matches stand farther
+    above its non-matches, for their spread, earns more, up to _MAX_SHARP; never less."""
+    assert ts.sharpness(0.48, 0.22, 0.08) == 1.0  # a memory of another corpus, typically
+    assert ts.sharpness(0.30, 0.22, 0.01) == ts._MAX_SHARP  # little gap, no spread at all
+    assert ts.sharpness(0.64, 0.21, 0.08) == pytest.approx(
+        (0.64 - 0.21) ** 2 / (ts._FIT * 0.08**2) / ts._SHARP, abs=1e-4
+    )
+    assert ts.sharpness(0.5, 0.2, 0.0) == ts._MAX_SHARP
+    gaps = [0.1 * k for k in range(1, 8)]
+    weights = [ts.sharpness(0.2 + gap, 0.2, 0.08) for gap in gaps]
+    assert weights == sorted(weights)
+    assert 1.0 == weights[0] < weights[3] < weights[-1] == ts._MAX_SHARP
+
+
+def test_a_sharper_lexicon_weighs_the_whole_bead_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the lexicon's translations resemble nothing but their own sentences, the whole
+    bead's cost is its weight times the lexicon's sharpness; a merged sentence's part cost
+    keeps its weight (a 2-1 bead whose second source sentence resembles nothing in the target
+    pays _PART for it, sharp or not)."""
+    src = [_four_pieces(k, "a") for k in range(12)]
+    tgt = [_four_pieces(k, "b") for k in range(12)]
+    lexicon = Lexicon(
+        "en", "fr", 100, tuple(Entry(f"a{k}", f"b{k}", 20.0, 20.0) for k in range(48))
+    )
+    guide = [float(i) for i in range(13)]
+    sharp, most = ts.lexical_costs(src, tgt, lexicon, guide), ts._MAX_SHARP
+    monkeypatch.setattr(ts, "_MAX_SHARP", 1.0)
+    plain = ts.lexical_costs(src, tgt, lexicon, guide)
+    assert sharp is not None
+    assert plain is not None
+    for i, j in ((6, 6), (6, 5), (8, 9)):
+        assert sharp.cost(i, j, 1, 1) == pytest.approx(most * plain.cost(i, j, 1, 1))
+    assert sharp.cost(6, 6, 1, 1) < plain.cost(6, 6, 1, 1) < 0
+    whole = plain.cost(7, 6, 2, 1) - ts._PART  # sources 5 and 6 with target 5
+    assert sharp.cost(7, 6, 2, 1) == pytest.approx(most * whole + ts._PART)
