@@ -22,6 +22,14 @@
    alone (its own lexicon learns from hundreds of pairs) and with that memory; as a real
    report or book is aligned whole.
 
+With ``--checks``, two more measures of the harder setting (en-zh and en-ar), as checks of
+what a lexicon that knows the document's words gives, not as targets:
+
+7. the test corpus itself as the memory (its lexicon has seen every test line);
+8. a memory of the real en-zh or en-ar pairs of ``opus-testsets-en-pool`` (a pair whose English
+   or translation is a line of either test corpus is left out), its lexicon learned as a build
+   learns it (from the latest :data:`tm.learned.MAX_UNITS` units) and from all of them.
+
 Times are wall-clock seconds with the process's CPU seconds beside them: on a shared machine
 the wall time includes waiting for a core.
 
@@ -37,19 +45,21 @@ nearest its middle, its first half joined to line p) and those at every p with
 ``p % 20 == 10``, p+1 and p+2 a 3-1 bead. All other lines are 1-1 beads. Each document is aligned
 pre-segmented, one sentence a line, and all documents are scored together (micro-averaged).
 
-Usage: ``.venv/bin/python bench/align_bench.py [--quick]`` (``--quick``: FLORES only, no
-speed runs).
+Usage: ``.venv/bin/python bench/align_bench.py [--quick] [--checks]`` (``--quick``: FLORES only,
+no speed runs; ``--checks``: 7 and 8 too, about 10 more minutes).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,6 +67,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from align_eval import BeadPair, Scores, score_documents  # noqa: E402
 
+from tm import learned  # noqa: E402
 from tm.align import align, presegmented  # noqa: E402
 from tm.learned import MemoryLearner, update  # noqa: E402
 from tm.lexicon import Learner  # noqa: E402
@@ -69,6 +80,9 @@ LANGS = ("ar", "es", "fr", "ru", "zh")
 CORPORA = ("flores200-devtest-un6", "ntrex128-un6")
 HARD_LANGS = LANGS
 RESTRUCTURED_LANGS = ("ar", "fr", "zh")
+CHECK_LANGS = ("ar", "zh")
+POOL = SHARED / "corpus" / "opus-testsets-en-pool" / "pool.tsv.gz"
+POOL_CODES = {"ar": "ara", "zh": "zho"}  # the pool's language codes
 
 __all__ = [
     "DOC_LINES",
@@ -77,6 +91,7 @@ __all__ = [
     "long_document_scores",
     "make_document",
     "memory_of",
+    "pool_memory",
 ]
 
 
@@ -226,6 +241,56 @@ def memory_of(corpus: str, lang: str, folder: Path) -> Memory:
     return memory
 
 
+def pool_memory(lang: str, folder: Path, *, every: bool = False) -> Memory:
+    """A memory of the pool's en-``lang`` pairs but those holding a line of either test
+    corpus, its lexicon learned from the latest :data:`tm.learned.MAX_UNITS` of them (as a
+    build learns it) or, with ``every``, from all."""
+    test_lines: set[str] = set()
+    for corpus in CORPORA:
+        for name in ("en", lang):
+            text = (SHARED / "corpus" / corpus / f"{name}.txt").read_text(encoding="utf-8")
+            test_lines.update(line.strip() for line in text.splitlines())
+    pairs = []
+    with gzip.open(POOL, "rt", encoding="utf-8") as rows:
+        for row in rows:
+            en, other, code = (row.rstrip("\n").split("\t") + ["", "", ""])[:3]
+            en, other = en.strip(), other.strip()
+            if code == POOL_CODES[lang] and en and other and not {en, other} & test_lines:
+                pairs.append(Unit((Variant("en", en), Variant(lang, other))))
+    memory = Memory.open(folder / f"pool-{lang}-{'all' if every else 'latest'}.sqlite")
+    memory.add(pairs, origin="opus-testsets-en-pool")
+    with mock.patch.object(learned, "MAX_UNITS", len(pairs) if every else learned.MAX_UNITS):
+        update(memory, "en", [lang])
+    return memory
+
+
+def _checks(folder: Path) -> None:
+    """Measures 7 and 8 of the module docstring."""
+    itself_folder = folder / "itself"  # beside the memories of the other corpus, same names
+    itself_folder.mkdir(exist_ok=True)
+    for lang in CHECK_LANGS:
+        for corpus in CORPORA:
+            with memory_of(corpus, lang, itself_folder) as memory:
+                itself = corpus_scores(corpus, lang, deletions=True, learner=MemoryLearner(memory))
+            print(
+                f"check: {corpus} en-{lang} merges + 10% deleted, the test corpus itself as "
+                f"memory: strict F1 {itself.strict_f1:.4f}"
+            )
+        for every in (False, True):
+            with pool_memory(lang, folder, every=every) as memory:
+                units = sum(memory.languages().values()) // 2
+                found = [
+                    corpus_scores(corpus, lang, deletions=True, learner=MemoryLearner(memory))
+                    for corpus in CORPORA
+                ]
+            learnt = "all of them" if every else f"the latest {learned.MAX_UNITS}"
+            print(
+                f"check: en-{lang} merges + 10% deleted, a memory of {units} pool pairs (lexicon "
+                f"from {learnt}): strict F1 FLORES {found[0].strict_f1:.4f} NTREX "
+                f"{found[1].strict_f1:.4f}"
+            )
+
+
 def _clock() -> tuple[float, float]:
     return time.perf_counter(), time.process_time()
 
@@ -293,6 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; prints one line per measure."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="FLORES only, no speed runs")
+    parser.add_argument(
+        "--checks", action="store_true", help="the test corpus and the pool as memories too"
+    )
     args = parser.parse_args(argv)
     if not SHARED.is_dir():
         print(f"{SHARED} is missing: nothing to measure")
@@ -340,6 +408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"one document: alone {whole_alone.strict_f1:.4f}, with that memory "
                     f"{whole.strict_f1:.4f}"
                 )
+        if args.checks:
+            _checks(folder)
     return 0
 
 
