@@ -350,7 +350,7 @@ def test_sharpness_weighs_a_lexicon_by_how_far_its_matches_stand_from_its_non_ma
     """A typical lexicon's whole-bead costs keep their weight; one whose matches stand farther
     above its non-matches, for their spread, earns more, up to _MAX_SHARP; never less."""
     assert ts.sharpness(0.48, 0.22, 0.08) == 1.0  # a memory of another corpus, typically
-    assert ts.sharpness(0.30, 0.22, 0.01) == ts._MAX_SHARP  # little gap, no spread at all
+    assert ts.sharpness(0.30, 0.22, 0.01) == ts._MAX_SHARP  # a small gap, a tiny spread
     assert ts.sharpness(0.64, 0.21, 0.08) == pytest.approx(
         (0.64 - 0.21) ** 2 / (ts._FIT * 0.08**2) / ts._SHARP, abs=1e-4
     )
