@@ -59,7 +59,6 @@ import time
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -67,9 +66,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from align_eval import BeadPair, Scores, score_documents  # noqa: E402
 
-from tm import learned  # noqa: E402
 from tm.align import align, presegmented  # noqa: E402
-from tm.learned import MemoryLearner, update  # noqa: E402
+from tm.learned import MAX_UNITS, MemoryLearner, update  # noqa: E402
 from tm.lexicon import Learner  # noqa: E402
 from tm.memory import Memory  # noqa: E402
 from tm.models import Unit, Variant  # noqa: E402
@@ -87,12 +85,18 @@ POOL_CODES = {"ar": "ara", "zh": "zho"}  # the pool's language codes
 __all__ = [
     "DOC_LINES",
     "corpus_documents",
+    "corpus_lines",
     "corpus_scores",
     "long_document_scores",
     "make_document",
     "memory_of",
     "pool_memory",
 ]
+
+
+def corpus_lines(corpus: str, lang: str) -> list[str]:
+    """The lines of one language of a corpus (line-parallel with its other languages)."""
+    return (SHARED / "corpus" / corpus / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
 
 
 def make_document(
@@ -170,9 +174,7 @@ def corpus_documents(
 ) -> list[tuple[list[str], list[str], list[BeadPair]]]:
     """The test documents of one corpus and pair (see the module docstring); with ``whole``,
     one document of all its lines."""
-    folder = SHARED / "corpus" / corpus
-    en = (folder / "en.txt").read_text(encoding="utf-8").splitlines()
-    other = (folder / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    en, other = corpus_lines(corpus, "en"), corpus_lines(corpus, lang)
     if limit is not None:
         en, other = en[:limit], other[:limit]
     size = len(en) if whole else DOC_LINES
@@ -229,9 +231,7 @@ def long_document_scores(corpus: str, lang: str, learner: Learner | None = None)
 
 def memory_of(corpus: str, lang: str, folder: Path) -> Memory:
     """A memory holding the line pairs of ``corpus`` (en-``lang``), its lexicon learned."""
-    source = SHARED / "corpus" / corpus
-    en = (source / "en.txt").read_text(encoding="utf-8").splitlines()
-    other = (source / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    en, other = corpus_lines(corpus, "en"), corpus_lines(corpus, lang)
     memory = Memory.open(folder / f"{corpus}-{lang}.sqlite")
     memory.add(
         [Unit((Variant("en", s), Variant(lang, t))) for s, t in zip(en, other, strict=True)],
@@ -245,11 +245,12 @@ def pool_memory(lang: str, folder: Path, *, every: bool = False) -> Memory:
     """A memory of the pool's en-``lang`` pairs but those holding a line of either test
     corpus, its lexicon learned from the latest :data:`tm.learned.MAX_UNITS` of them (as a
     build learns it) or, with ``every``, from all."""
-    test_lines: set[str] = set()
-    for corpus in CORPORA:
-        for name in ("en", lang):
-            text = (SHARED / "corpus" / corpus / f"{name}.txt").read_text(encoding="utf-8")
-            test_lines.update(line.strip() for line in text.splitlines())
+    test_lines = {
+        line.strip()
+        for corpus in CORPORA
+        for name in ("en", lang)
+        for line in corpus_lines(corpus, name)
+    }
     pairs = []
     with gzip.open(POOL, "rt", encoding="utf-8") as rows:
         for row in rows:
@@ -259,8 +260,7 @@ def pool_memory(lang: str, folder: Path, *, every: bool = False) -> Memory:
                 pairs.append(Unit((Variant("en", en), Variant(lang, other))))
     memory = Memory.open(folder / f"pool-{lang}-{'all' if every else 'latest'}.sqlite")
     memory.add(pairs, origin="opus-testsets-en-pool")
-    with mock.patch.object(learned, "MAX_UNITS", len(pairs) if every else learned.MAX_UNITS):
-        update(memory, "en", [lang])
+    update(memory, "en", [lang], units=len(pairs) if every else MAX_UNITS)
     return memory
 
 
@@ -283,7 +283,7 @@ def _checks(folder: Path) -> None:
                     corpus_scores(corpus, lang, deletions=True, learner=MemoryLearner(memory))
                     for corpus in CORPORA
                 ]
-            learnt = "all of them" if every else f"the latest {learned.MAX_UNITS}"
+            learnt = "all of them" if every else f"the latest {MAX_UNITS}"
             print(
                 f"check: en-{lang} merges + 10% deleted, a memory of {units} pool pairs (lexicon "
                 f"from {learnt}): strict F1 FLORES {found[0].strict_f1:.4f} NTREX "

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from tm.align import align, presegmented
-from tm.learned import MemoryLearner, lookup, stored_lexicon, update
+from tm.learned import MAX_UNITS, MemoryLearner, lookup, stored_lexicon, update
 from tm.lexicon import (
     _DENSE,
     Learner,
@@ -337,6 +337,17 @@ def test_update_stores_a_lexicon_that_reads_back_equal(memory_target: str, tmp_p
         assert memory.learned("subwords:en") is not None
     with Memory.open(memory_target, create=False) as memory:  # a new connection
         assert stored_lexicon(memory, "en", "ru") == learned
+
+
+def test_update_learns_from_the_latest_units_it_is_given(memory_target: str) -> None:
+    """By default a lexicon learns from the latest MAX_UNITS units of the pair; ``units``
+    sets another bound (the bench learns from a whole memory with it)."""
+    with _memory(memory_target, _corpus(300, seed=4)) as memory:
+        (few,) = update(memory, "en", ["ru"], units=120)
+        assert few.pairs == 120
+        (every,) = update(memory, "en", ["ru"])
+        assert every.pairs == min(300, MAX_UNITS)
+        assert stored_lexicon(memory, "en", "ru") == every
 
 
 def test_subword_models_are_cached_and_retrained_as_the_memory_grows(

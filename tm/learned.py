@@ -119,10 +119,12 @@ def stored_lexicon(memory: Memory, src_lang: str, tgt_lang: str) -> Lexicon | No
     return None
 
 
-def update(memory: Memory, pivot: str, others: Sequence[str]) -> list[Lexicon]:
+def update(
+    memory: Memory, pivot: str, others: Sequence[str], *, units: int = MAX_UNITS
+) -> list[Lexicon]:
     """Learn again the lexicons of ``pivot`` with each of ``others`` from the memory's latest
-    units of the pair (retraining subword models that the memory has outgrown), and store
-    them: what a build does after storing its units.
+    ``units`` units of the pair (retraining subword models that the memory has outgrown), and
+    store them: what a build does after storing its units.
 
     Raises:
         StoreError: if the memory cannot be written.
@@ -131,9 +133,8 @@ def update(memory: Memory, pivot: str, others: Sequence[str]) -> list[Lexicon]:
     pivot = base(pivot)
     lexicons = []
     for other in (base(lang) for lang in others):
-        units = memory.recent(langs=[pivot, other], limit=MAX_UNITS)
         texts: dict[str, list[str]] = {pivot: [], other: []}
-        for unit in units:
+        for unit in memory.recent(langs=[pivot, other], limit=units):
             found = {base(v.lang): v.text for v in unit.variants}
             if pivot in found and other in found:
                 texts[pivot].append(found[pivot])
