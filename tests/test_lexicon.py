@@ -207,6 +207,18 @@ def test_chinese_pieces_are_characters_or_short_words() -> None:
     assert "".join(model.pieces(zh[0])).lstrip("▁") == zh[0]
 
 
+def test_a_model_trains_on_lines_longer_than_sentencepiece_takes() -> None:
+    """sentencepiece leaves out lines of more than 4,192 bytes: they are cut, not lost."""
+    rng = random.Random(2)
+    long_lines = [" ".join(rng.choice(WORDS) for _ in range(1000)) for _ in range(3)]
+    rus = ["".join(_ru(word) for word in line.split()) for line in long_lines]  # no spaces
+    for lines, lang in ((long_lines, "en"), (rus, "ru")):
+        text = lines[0][:300].strip()
+        pieces = train(lines, lang=lang).pieces(text)
+        assert "".join(pieces).lstrip("▁") == text.replace(" ", "▁")
+        assert max(len(p.lstrip("▁")) for p in pieces) > 2  # learned from the lines' words
+
+
 def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Subwords and lexicon are learned with the network cut off."""
 

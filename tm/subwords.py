@@ -39,6 +39,26 @@ _HAN = frozenset({"zh", "ja", "ko"})
 _HAN_PIECE = 2
 
 
+#: sentencepiece leaves out of training any line longer than this many bytes (and fails when
+#: it is left with none): a longer text is cut into runs of at most _MAX_CHARS characters (a
+#: character is 4 bytes at most), at a space where there is one.
+_MAX_BYTES = 4192
+_MAX_CHARS = 1000
+
+
+def _chunks(text: str) -> list[str]:
+    """``text``, cut if sentencepiece would leave it out (:data:`_MAX_BYTES`)."""
+    if len(text.encode("utf-8")) <= _MAX_BYTES:
+        return [text]
+    out = []
+    while len(text) > _MAX_CHARS:
+        cut = text.rfind(" ", 1, _MAX_CHARS + 1)
+        cut = cut if cut > 0 else _MAX_CHARS
+        out.append(text[:cut])
+        text = text[cut:].lstrip()
+    return [*out, text] if text else out
+
+
 @dataclass(frozen=True, slots=True)
 class Subwords:
     """A trained model (``model``: its serialised bytes) and the language it cuts."""
@@ -77,6 +97,7 @@ def train(sentences: Sequence[str], *, lang: str) -> Subwords:
     if len(texts) > MAX_SENTENCES:
         step = len(texts) / MAX_SENTENCES
         texts = [texts[int(k * step)] for k in range(MAX_SENTENCES)]
+    texts = [chunk for text in texts for chunk in _chunks(text)]
     # every character is a piece of its own; Chinese needs its characters plus its words
     characters = len(set("".join(texts)))
     words = len({w for t in texts for w in t.casefold().split()})

@@ -216,6 +216,27 @@ def test_a_hostile_document_gives_one_line(case: str, tmp_path: Path) -> None:
     assert needle in one_error(run_untm("segment", make(tmp_path)), 2)
 
 
+def test_a_document_of_paragraphs_longer_than_sentencepiece_takes_is_built(
+    tmp_path: Path,
+) -> None:
+    """Paragraphs of 5,000 bytes and more with no sentence end (a long list, a table flattened)
+    are one segment each. sentencepiece leaves such lines out of training, and with none left
+    the subword model failed: a RuntimeError traceback from ``untm build``."""
+    words = [f"item{k}" for k in range(400)]
+    for lang, case in (("en", str.lower), ("fr", str.upper)):
+        text = "\n\n".join(
+            " ".join(case(words[(p * 7 + k) % 400]) for k in range(900)) for p in range(12)
+        )
+        write(tmp_path / f"list.{lang}.md", text + "\n")
+    result = run_untm(
+        "build", tmp_path / "list.en.md", tmp_path / "list.fr.md", "--memory", tmp_path / "m.sqlite"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    with Memory.open(tmp_path / "m.sqlite") as memory:
+        assert memory.count() == 12
+
+
 def test_a_damaged_pdf_is_read_without_pypdf_warnings(tmp_path: Path) -> None:
     """Before: pypdf's repair notes ("Ignoring wrong pointing object ...") went to stderr."""
     data = text_pdf(["The Committee adopted the report."])
