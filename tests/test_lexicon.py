@@ -74,15 +74,15 @@ class _Known(Learner):
 
     def __init__(self, pairs: Sequence[tuple[str, str]]) -> None:
         super().__init__()
-        self.models = {
+        self.trained = {
             "en": train([s for s, _ in pairs], lang="en"),
             "ru": train([t for _, t in pairs], lang="ru"),
         }
         self.lexicon = learn(
             list(
                 zip(
-                    self.models["en"].batch([s for s, _ in pairs]),
-                    self.models["ru"].batch([t for _, t in pairs]),
+                    self.trained["en"].batch([s for s, _ in pairs]),
+                    self.trained["ru"].batch([t for _, t in pairs]),
                     strict=True,
                 )
             ),
@@ -90,8 +90,8 @@ class _Known(Learner):
             tgt_lang="ru",
         )
 
-    def subwords(self, lang: str, texts: Sequence[str]) -> Subwords:
-        return self.models[lang]
+    def known(self, lang: str, texts: Sequence[str]) -> Subwords:
+        return self.trained[lang]
 
     def prior(self, src_lang: str, tgt_lang: str) -> Lexicon | None:
         return self.lexicon
@@ -105,7 +105,7 @@ def known() -> _Known:
 def test_learns_the_obvious_pairs(known: _Known) -> None:
     """Every word of the synthetic vocabulary is linked to its own translation, and only."""
     links = known.lexicon.links()
-    en, ru = known.models["en"], known.models["ru"]
+    en, ru = known.trained["en"], known.trained["ru"]
     right = wrong = 0
     for word in WORDS:
         for s_piece in en.pieces(word):
@@ -118,9 +118,9 @@ def test_learns_the_obvious_pairs(known: _Known) -> None:
 
 
 def test_translations_rank_the_right_piece_first(known: _Known) -> None:
-    piece = known.models["en"].pieces("ocean")[-1]
+    piece = known.trained["en"].pieces("ocean")[-1]
     best, forward, backward = known.lexicon.translations(piece)[0]
-    assert best in known.models["ru"].pieces(_ru("ocean"))
+    assert best in known.trained["ru"].pieces(_ru("ocean"))
     assert forward > 0.5
     assert backward > 0.5
 
@@ -217,6 +217,17 @@ def test_a_model_trains_on_lines_longer_than_sentencepiece_takes() -> None:
         pieces = train(lines, lang=lang).pieces(text)
         assert "".join(pieces).lstrip("▁") == text.replace(" ", "▁")
         assert max(len(p.lstrip("▁")) for p in pieces) > 2  # learned from the lines' words
+
+
+def test_models_trained_side_by_side_equal_those_trained_one_by_one() -> None:
+    """Learner.models trains a pair's two models in threads: the same models."""
+    pairs = _corpus(80, seed=9)
+    src, tgt = [s for s, _ in pairs], [t for _, t in pairs]
+    both = Learner().models([("en", src), ("ru", tgt)])
+    assert [m.model for m in both] == [train(src, lang="en").model, train(tgt, lang="ru").model]
+    learner = Learner()
+    first = learner.subwords("en", src)
+    assert learner.models([("en", src), ("ru", tgt)])[0] is first  # known: not trained again
 
 
 def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,7 @@ from tm.errors import InputError, StoreError
 from tm.lang import base, normalize
 from tm.lexicon import Entry, Learner, Lexicon, learn
 from tm.memory import Memory
-from tm.subwords import MAX_SENTENCES, Subwords, train
+from tm.subwords import MAX_SENTENCES, Subwords
 
 __all__ = ["MAX_UNITS", "MemoryLearner", "lookup", "stored_lexicon", "update"]
 
@@ -58,30 +58,35 @@ class MemoryLearner(Learner):
     def __init__(self, memory: Memory) -> None:
         super().__init__()
         self.memory = memory
-        self._known: dict[str, Subwords] = {}
+        self._by_lang: dict[str, Subwords] = {}
         self._priors: dict[tuple[str, str], Lexicon | None] = {}
 
-    def subwords(self, lang: str, texts: Sequence[str]) -> Subwords:
-        """The memory's model for ``lang``, trained now (on ``texts`` and a sample of the
-        memory) when it has none or has grown since; read once per learner."""
+    def known(self, lang: str, texts: Sequence[str]) -> Subwords | Sequence[str]:
+        """The memory's model for ``lang`` (read once per learner), or when it has none or has
+        grown since, the sentences to train one on: ``texts`` and a sample of the memory."""
         lang = base(lang)
-        if lang not in self._known:
-            self._known[lang] = self._subwords(lang, texts)
-        return self._known[lang]
-
-    def _subwords(self, lang: str, texts: Sequence[str]) -> Subwords:
-        units = _units_in(self.memory, lang)
+        if lang in self._by_lang:
+            return self._by_lang[lang]
         stored = self.memory.learned(_subwords_key(lang))
-        if stored is not None and units < max(_GROWTH * stored[1], stored[1] + _MIN_GROWTH):
-            return Subwords(lang, stored[0])
+        if stored is not None:
+            units = _units_in(self.memory, lang)
+            if units < max(_GROWTH * stored[1], stored[1] + _MIN_GROWTH):
+                self._by_lang[lang] = Subwords(lang, stored[0])
+                return self._by_lang[lang]
         sample = [
             v.text
             for unit in self.memory.recent(langs=[lang], limit=MAX_SENTENCES)
             for v in unit.variants
         ]
-        model = train([*texts, *sample], lang=lang)
-        self.memory.store_learned(_subwords_key(lang), model.model, units=units)
-        return model
+        return [*texts, *sample]
+
+    def keep(self, lang: str, texts: Sequence[str], model: Subwords) -> None:
+        """Store ``model`` in the memory, with the count of units it knows."""
+        lang = base(lang)
+        self.memory.store_learned(
+            _subwords_key(lang), model.model, units=_units_in(self.memory, lang)
+        )
+        self._by_lang[lang] = model
 
     def prior(self, src_lang: str, tgt_lang: str) -> Lexicon | None:
         """The memory's lexicon of the pair, if it was learned with the current models."""
@@ -141,8 +146,7 @@ def update(
                 texts[other].append(found[other])
         if not texts[pivot]:
             continue
-        src_model = learner.subwords(pivot, [])
-        tgt_model = learner.subwords(other, [])
+        src_model, tgt_model = learner.models([(pivot, []), (other, [])])
         pairs = list(zip(src_model.batch(texts[pivot]), tgt_model.batch(texts[other]), strict=True))
         lexicon = learn(pairs, src_lang=pivot, tgt_lang=other)
         data = {

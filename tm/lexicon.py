@@ -24,17 +24,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 import regex
 
-from tm.lang import script_for
+from tm.lang import base, script_for
 from tm.names import name_keys
 from tm.sparse_rows import distinct, distinct_inverse
 from tm.subwords import Subwords, train
+from tm.threads import side_by_side
 
 __all__ = [
     "CONFIDENT",
@@ -185,11 +186,18 @@ def learn(
     """
     pairs = [(s, t) for s, t in pairs if s and t]
     no_prior: _Index = {}
-    forward = _model1(pairs, prior=prior.counts() if prior else no_prior, iterations=iterations)
-    backward = _model1(
-        [(t, s) for s, t in pairs],
-        prior=prior.counts(backward=True) if prior else no_prior,
-        iterations=iterations,
+    forward, backward = side_by_side(
+        [
+            partial(
+                _model1, pairs, prior=prior.counts() if prior else no_prior, iterations=iterations
+            ),
+            partial(
+                _model1,
+                [(t, s) for s, t in pairs],
+                prior=prior.counts(backward=True) if prior else no_prior,
+                iterations=iterations,
+            ),
+        ]
     )
     if prior is not None:  # what the prior knows of pieces the pairs do not have
         src_vocab, tgt_vocab = vocabulary or (prior.counts(), prior.counts(backward=True))
@@ -331,17 +339,42 @@ def _distinct(
 class Learner:
     """Where the aligner gets subword models and what it knows already: here, models trained
     on the documents being aligned (kept per text, so a pivot aligned with five versions is
-    trained on once) and no prior lexicon. A memory's learner (tm/learned.py) caches both."""
+    trained on once) and no prior lexicon. A memory's learner (tm/learned.py) caches both.
+
+    A subclass says which models it has (:meth:`known`) and keeps those trained for it
+    (:meth:`keep`); :meth:`models` trains the others, side by side, in between."""
 
     def __init__(self) -> None:
         self._models: dict[tuple[str, int], Subwords] = {}
 
     def subwords(self, lang: str, texts: Sequence[str]) -> Subwords:
         """A subword model for ``lang`` that knows ``texts``."""
-        key = (lang, hash(tuple(texts)))
-        if key not in self._models:
-            self._models[key] = train(texts, lang=lang)
-        return self._models[key]
+        (model,) = self.models([(lang, texts)])
+        return model
+
+    def models(self, wanted: Sequence[tuple[str, Sequence[str]]]) -> list[Subwords]:
+        """:meth:`subwords` of each (language, texts), those to train trained side by side
+        (tm/threads.py: a document pair's two models in the time of one)."""
+        found = [self.known(lang, texts) for lang, texts in wanted]
+        todo = {k: texts for k, texts in enumerate(found) if not isinstance(texts, Subwords)}
+        models = side_by_side(
+            [partial(train, texts, lang=base(wanted[k][0])) for k, texts in todo.items()]
+        )
+        trained = dict(zip(todo, models, strict=True))
+        for k, model in trained.items():
+            self.keep(*wanted[k], model)
+        return [
+            model if isinstance(model, Subwords) else trained[k] for k, model in enumerate(found)
+        ]
+
+    def known(self, lang: str, texts: Sequence[str]) -> Subwords | Sequence[str]:
+        """The model known for ``lang`` and ``texts``, or else the sentences to train one on
+        (what a subclass overrides, with :meth:`keep`)."""
+        return self._models.get((lang, hash(tuple(texts))), texts)
+
+    def keep(self, lang: str, texts: Sequence[str], model: Subwords) -> None:
+        """Remember ``model``, trained for ``lang`` and ``texts`` (:meth:`known`)."""
+        self._models[(lang, hash(tuple(texts)))] = model
 
     def prior(self, src_lang: str, tgt_lang: str) -> Lexicon | None:
         """What is known of the pair before this document (nothing, here)."""
@@ -386,8 +419,7 @@ def learned_keys(
     A source piece linked to a target piece (:meth:`Lexicon.links`) gives both sentences
     the same key, ``l:<source piece>``.
     """
-    src_model = learner.subwords(src_lang, src)
-    tgt_model = learner.subwords(tgt_lang, tgt)
+    src_model, tgt_model = learner.models([(src_lang, src), (tgt_lang, tgt)])
     src_kept, tgt_kept = kept_words(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang)
     src_pieces = [p + k for p, k in zip(src_model.batch(src), src_kept, strict=True)]
     tgt_pieces = [p + k for p, k in zip(tgt_model.batch(tgt), tgt_kept, strict=True)]

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import chain
 from typing import NamedTuple
 
@@ -49,6 +49,7 @@ import numpy.typing as npt
 
 from tm.lexicon import KEPT, Lexicon, distinct_pieces, piece_ids
 from tm.sparse_rows import SparseRows, band_dots
+from tm.threads import side_by_side
 
 __all__ = ["Bags", "LexicalCosts", "document_bags", "lexical_costs", "sharpness"]
 
@@ -372,7 +373,8 @@ class _Sims:
         self.offsets, self.width = offsets, width
         self.bags, self.once, self.near = bags, once, near
         self.n, self.m = bags.s_plain.n, bags.t_plain.n
-        # every cosine is a sum of a few terms that many beads share: each is made once
+        # every cosine is a sum of a few terms that many beads share: each is made once (the
+        # two directions' terms, made side by side in :meth:`cosine`, have keys of their own)
         self._made: dict[tuple[object, ...], _Floats] = {}
 
     def _band(self, forward: bool, without: _Without | None) -> _Floats:
@@ -480,8 +482,13 @@ class _Sims:
             without = ("s", tuple(src_part - k for k in range(di) if k != src_part))
         elif own and tgt_part is not None:
             without = ("t", tuple(tgt_part - k for k in range(dj) if k != tgt_part))
-        f = self._dots(True, rows, cols, without)
-        b = self._dots(False, rows, cols, without)
+        # each direction's terms are its own (:meth:`_band`), so both are made side by side
+        f, b = side_by_side(
+            [
+                partial(self._dots, True, rows, cols, without),
+                partial(self._dots, False, rows, cols, without),
+            ]
+        )
         s_count = di if src_part is None else 1
         t_count = dj if tgt_part is None else 1
         sf = self._norms("s_into_t", s_count, src=True, part=src_part)
