@@ -41,13 +41,20 @@ def _naive_cosine(
     pieces shared with the rest of its run counting only against pieces held twice there."""
     s_ids, t_ids = ts._vocabulary(src), ts._vocabulary(tgt)
     s_w, t_w = ts._rarity(src, s_ids), ts._rarity(tgt, t_ids)
+
+    def translations(
+        ids: dict[str, int], into: dict[str, int], *, back: bool
+    ) -> dict[int, list[tuple[int, float]]]:
+        """Each piece's translations (the flat table of ts._translations, piece by piece)."""
+        table = ts._translations(lexicon, ids, into, backward=back)
+        return {
+            k: [(int(table.to[e]), float(table.prob[e])) for e in range(start, end)]
+            for k, (start, end) in enumerate(zip(table.ptr[:-1], table.ptr[1:], strict=True))
+        }
+
     # plain bags hold the pieces that some piece of the other text translates into
     reached = {
-        id(ids): {
-            col
-            for row in ts._translations(lexicon, other, ids, backward=back).values()
-            for col, _ in row
-        }
+        id(ids): {col for row in translations(other, ids, back=back).values() for col, _ in row}
         for ids, other, back in ((s_ids, t_ids, True), (t_ids, s_ids, False))
     }
 
@@ -70,7 +77,7 @@ def _naive_cosine(
         *,
         back: bool,
     ) -> np.ndarray:
-        table = ts._translations(lexicon, ids, into, backward=back)
+        table = translations(ids, into, back=back)
         out = np.zeros(len(into))
         for p in held(pieces, once):
             for col, prob in table.get(ids[p], ()):

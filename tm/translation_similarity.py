@@ -109,29 +109,41 @@ def _rarity(pieces: Sequence[Sequence[str]], ids: dict[str, int]) -> _Floats:
     return np.log((len(pieces) + 1) / (df + 0.5))
 
 
+class _Table(NamedTuple):
+    """Each source piece's likely target pieces (:func:`_translations`), flat: piece k's are
+    ``to[ptr[k]:ptr[k + 1]]``, with their probabilities ``prob``."""
+
+    ptr: _Ints
+    to: _Ints
+    prob: _Floats
+
+
 def _translations(
     lexicon: Lexicon, src: dict[str, int], tgt: dict[str, int], *, backward: bool
-) -> dict[int, list[tuple[int, float]]]:
+) -> _Table:
     """For each source piece of the document, its likely target pieces in the document (a
     kept word, tm/lexicon.py: KEPT, translates itself)."""
     counts = lexicon.counts(backward=backward)
-    out: dict[int, list[tuple[int, float]]] = {}
+    out: list[list[tuple[int, float]]] = [[] for _ in src]
     for piece, row in src.items():
         if piece.startswith(KEPT) and piece in tgt:
             out[row] = [(tgt[piece], 1.0)]
             continue
         found = counts.get(piece, ())
         total = sum(c for _, c in found)
-        kept = [(tgt[t], c / total) for t, c in found if t in tgt and c >= _MIN_PROB * total]
-        if kept:
-            out[row] = kept
-    return out
+        out[row] = [(tgt[t], c / total) for t, c in found if t in tgt and c >= _MIN_PROB * total]
+    sizes = np.fromiter(map(len, out), np.int64, len(out))
+    return _Table(
+        np.concatenate(([0], np.cumsum(sizes))),
+        np.array([t for row in out for t, _ in row], np.int64),
+        np.array([p for row in out for _, p in row], np.float64),
+    )
 
 
-def _reached(table: dict[int, list[tuple[int, float]]], size: int) -> _Floats:
+def _reached(table: _Table, size: int) -> _Floats:
     """1.0 for the pieces that some piece of the other text translates into, else 0.0."""
     reached = np.zeros(size)
-    reached[[t for row in table.values() for t, _ in row]] = 1.0
+    reached[table.to] = 1.0
     return reached
 
 
@@ -139,7 +151,7 @@ def _bags(
     pieces: Sequence[Sequence[str]],
     ids: dict[str, int],
     weights: _Floats,
-    table: dict[int, list[tuple[int, float]]] | None = None,
+    table: _Table | None = None,
     *,
     dims: int | None = None,
     once: bool = False,
@@ -149,18 +161,14 @@ def _bags(
     rows, cols = distinct_pieces(pieces, ids, once=once)
     if table is None:
         return SparseRows(rows, cols, weights[cols], n=len(pieces), dims=len(ids))
-    counts = np.array([len(table.get(k, ())) for k in range(len(ids))], np.int64)
-    ptr = np.concatenate(([0], np.cumsum(counts)))
-    to = np.fromiter((t for k in range(len(ids)) for t, _ in table.get(k, ())), np.int64)
-    prob = np.fromiter((p for k in range(len(ids)) for _, p in table.get(k, ())), np.float64)
-    per = counts[cols]
-    first = np.repeat(ptr[cols], per)
+    per = np.diff(table.ptr)[cols]
+    first = np.repeat(table.ptr[cols], per)
     within = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
     entry = first + within
     out_rows = np.repeat(rows, per)
-    out_cols = to[entry]
+    out_cols = table.to[entry]
     return SparseRows(
-        out_rows, out_cols, prob[entry] * weights[out_cols], n=len(pieces), dims=dims or 0
+        out_rows, out_cols, table.prob[entry] * weights[out_cols], n=len(pieces), dims=dims or 0
     )
 
 
