@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import ahocorasick
@@ -235,9 +235,12 @@ def script_of(text: str) -> str | None:
     return max(counts, key=lambda k: counts[k])
 
 
-def _fold(word: str) -> str:
+@lru_cache(maxsize=1 << 16)
+def _prefix(word: str) -> str:
+    """A word's cognate key: its first four letters, case and accents folded (made once per
+    word: a document repeats its words)."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))[:4]
 
 
 class Anchorer:
@@ -271,5 +274,5 @@ class Anchorer:
         if _LIST_MARK.match(text):
             weak.add("p:list")
         if self.cognates:
-            weak |= {"w:" + _fold(word)[:4] for word in _WORD.findall(text)}
+            weak |= {"w:" + _prefix(word) for word in _WORD.findall(text)}
         return Anchors(frozenset(strong), frozenset(weak))

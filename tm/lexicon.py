@@ -66,6 +66,9 @@ _COMMON = 0.3  # pieces in more than this share of sentence pairs are not linked
 _KEEP = 0.5  # expected counts below this are not stored
 _FULL_EVIDENCE = 400  # sentence pairs for the lexical cost's full weight
 _MIN_EVIDENCE = 30  # fewer pairs than this: no lexical cost at all
+# Model 1 runs both ways side by side (tm/threads.py) over at least this many (source piece,
+# target piece) pairs of sentences: below, numpy's arrays are too short to gain
+_THREADED_CODES = 300_000
 #: Prefix of a *kept word*: a word written in a script foreign to one of the two languages
 #: (a Latin name or acronym in Chinese, Arabic or Russian text) found on both sides of the
 #: document, which the translation kept as it was. It translates itself, however rare: Model 1
@@ -197,7 +200,8 @@ def learn(
                 prior=prior.counts(backward=True) if prior else no_prior,
                 iterations=iterations,
             ),
-        ]
+        ],
+        threads=sum(len(s) * len(t) for s, t in pairs) >= _THREADED_CODES,
     )
     if prior is not None:  # what the prior knows of pieces the pairs do not have
         src_vocab, tgt_vocab = vocabulary or (prior.counts(), prior.counts(backward=True))

@@ -97,6 +97,9 @@ _SHORT = 0.5
 _SHORT_COUNTED = 1.5
 _UNSURE = 0.5
 _MAX_SPAN = 3  # longest run of sentences on one side of a bead (tm/bead_costs.py)
+# A cosine's two directions are made side by side (tm/threads.py) in bands of at least this
+# many cells (some 400 sentences): below, numpy's arrays are too short to gain
+_THREADED_CELLS = 20_000
 
 
 def _vocabulary(pieces: Sequence[Sequence[str]]) -> dict[str, int]:
@@ -495,7 +498,8 @@ class _Sims:
             [
                 partial(self._dots, True, rows, cols, without),
                 partial(self._dots, False, rows, cols, without),
-            ]
+            ],
+            threads=self.n * self.width >= _THREADED_CELLS,
         )
         s_count = di if src_part is None else 1
         t_count = dj if tgt_part is None else 1
