@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tm.numbers import chinese_number, compare, extract, values
+from tm.anchors import Anchorer
+from tm.numbers import by_value, chinese_number, compare, extract, values
 
 # The same citation as the working translations of the letter write it (../shared/data/letter).
 SAME = [
@@ -116,3 +117,27 @@ def test_a_text_without_digits_has_no_month(words: list[str]) -> None:
     text = " ".join(words)
     assert _month_pattern().search(text) is None
     assert not [n for n in extract(text) if n.kind == "month"]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**30), max_size=12))
+def test_values_sort_in_numeric_order_without_int(numbers: list[int]) -> None:
+    assert sorted(map(str, numbers), key=by_value) == list(map(str, sorted(numbers)))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Article " + "9" * 5000),
+        ("ar", "المادة " + "٣" * 5000),
+        ("zh", "第" + "一" * 5000 + "条"),
+        ("zh", "一" * 5000 + "年"),
+        ("zh", "一万" * 3000 + "月"),
+    ],
+)
+def test_a_numeral_of_thousands_of_digits_is_read_without_error(lang: str, text: str) -> None:
+    """Before: Python's limit on converting strings of over 4,300 digits to int raised a
+    ValueError from extract, compare (untm check) and the aligner's anchors (untm build)."""
+    assert compare(text, "3").extra == ("3",)
+    assert extract("0012 and " + "0" * 5000 + "7")[0].value == "12"
+    Anchorer(lang).anchors(text)
+    assert not compare(text, text)

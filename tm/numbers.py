@@ -31,6 +31,7 @@ __all__ = [
     "Number",
     "NumberDiff",
     "ascii_digits",
+    "by_value",
     "chinese_number",
     "compare",
     "digit_numbers",
@@ -47,6 +48,9 @@ _LOCALES: tuple[str, ...] = ("en", "fr", "es", "ru", "ar", "ar_SY", "ar_IQ", "ar
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+# A numeral of more characters is no number a text cites (an article, a year, an amount),
+# and its value could not be printed: Python refuses ints of over 4,300 digits.
+_MAX_NUMERAL = 20
 #: Every character of a Chinese numeral (digits and units), for character classes.
 CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_UNITS)
 _CN = CN_CHARS.replace("万", "")  # articles, days, months and years are written without 万
@@ -128,7 +132,7 @@ def digit_numbers(text: str) -> list[Number]:
             taken.append(match.span())
     for match in _NUMBER.finditer(text):
         if not any(start <= match.start() < end for start, end in taken):
-            value = str(int(_GROUP_SEP.sub("", match.group())))
+            value = _GROUP_SEP.sub("", match.group()).lstrip("0") or "0"  # str(int()), any length
             found.append(Number(value, match.start(), match.end()))
     return found
 
@@ -151,7 +155,9 @@ def chinese_number(text: str) -> int | None:
     >>> chinese_number("二十六"), chinese_number("一九四八"), chinese_number("一百零五")
     (26, 1948, 105)
     """
-    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+    if not text or len(text) > _MAX_NUMERAL:
+        return None
+    if any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
         return None
     if not any(ch in _CN_UNITS for ch in text):  # digit by digit, as in years
         return int("".join(str(_CN_DIGITS[ch]) for ch in text))
@@ -169,8 +175,17 @@ def chinese_number(text: str) -> int | None:
 
 
 def numeral_value(text: str) -> int | None:
-    """The value of a numeral in digits of any script or in Chinese characters, else None."""
+    """The value of a numeral in digits of any script or in Chinese characters, else None
+    (and for one of more than :data:`_MAX_NUMERAL` characters)."""
+    if len(text) > _MAX_NUMERAL:
+        return None
     return int(text) if text.isdecimal() else chinese_number(text)
+
+
+def by_value(value: str) -> tuple[int, str]:
+    """Sort key of number values (digits without leading zeros) in numeric order, however
+    long (Python refuses to convert strings of over 4,300 digits to int)."""
+    return len(value), value
 
 
 def month_names(locale: Locale, *, abbreviated: bool = False) -> dict[str, int]:
@@ -276,6 +291,6 @@ def compare(source: str | Iterable[str], target: str | Iterable[str]) -> NumberD
     """
     src = values(source) if isinstance(source, str) else sum(map(values, source), Counter())
     tgt = values(target) if isinstance(target, str) else sum(map(values, target), Counter())
-    missing = tuple(sorted((src - tgt).elements(), key=int))
-    extra = tuple(sorted((tgt - src).elements(), key=int))
+    missing = tuple(sorted((src - tgt).elements(), key=by_value))
+    extra = tuple(sorted((tgt - src).elements(), key=by_value))
     return NumberDiff(missing, extra)

@@ -101,8 +101,8 @@ def number_correspondence(
     extra = (tgt - src) & (group_tgt - group_src)
     if not missing and not extra:
         return []
-    lost = ", ".join(sorted(missing.elements(), key=int))
-    added = ", ".join(sorted(extra.elements(), key=int))
+    lost = ", ".join(sorted(missing.elements(), key=numbers.by_value))
+    added = ", ".join(sorted(extra.elements(), key=numbers.by_value))
     said_lost = _spoken(missing, pair.source)
     said_added = _spoken(extra, pair.target)
     if lost and added:
@@ -126,7 +126,7 @@ def _spoken(values: Counter[str], text: str) -> str:
     """The values for a message; a month written as a name is named: "8 (August)"."""
     months = {n.value for n in numbers.extract(text) if n.kind == "month"}
     out = []
-    for value in sorted(values.elements(), key=int):
+    for value in sorted(values.elements(), key=numbers.by_value):
         if value in months:
             out.append(f"{value} ({_month_name(int(value))})")
         else:
