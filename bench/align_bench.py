@@ -45,14 +45,16 @@ nearest its middle, its first half joined to line p) and those at every p with
 ``p % 20 == 10``, p+1 and p+2 a 3-1 bead. All other lines are 1-1 beads. Each document is aligned
 pre-segmented, one sentence a line, and all documents are scored together (micro-averaged).
 
-Usage: ``.venv/bin/python bench/align_bench.py [--quick] [--checks]`` (``--quick``: FLORES only,
-no speed runs; ``--checks``: 7 and 8 too, about 10 more minutes).
+Usage: ``.venv/bin/python bench/align_bench.py [--quick] [--checks] [--speed N]``
+(``--quick``: FLORES only, no speed runs; ``--checks``: 7 and 8 too, about 10 more minutes;
+``--speed N``: 1 and 2 only, N times each, and their medians).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import statistics
 import sys
 import tempfile
 import time
@@ -295,14 +297,16 @@ def _clock() -> tuple[float, float]:
     return time.perf_counter(), time.process_time()
 
 
-def _since(start: tuple[float, float]) -> str:
+def _since(start: tuple[float, float]) -> tuple[float, str]:
+    """Wall seconds since ``start``, and them with the CPU seconds, as text."""
     wall, cpu = _clock()
-    return f"{wall - start[0]:.2f} s (CPU {cpu - start[1]:.2f} s)"
+    return wall - start[0], f"{wall - start[0]:.2f} s (CPU {cpu - start[1]:.2f} s)"
 
 
-def _letter(folder: Path) -> None:
+def _letter(folder: Path) -> tuple[float, float]:
     """Seconds to align the letter's English with its five versions, with a memory that
-    learned its models from the letter before (the first training is not timed)."""
+    learned its models from the letter before (the first training is not timed), and
+    without the lexicon."""
     from tm.align import align_documents
     from tm.build import build_memory
     from tm.document import read_document
@@ -314,7 +318,7 @@ def _letter(folder: Path) -> None:
         build_memory(paths[0], paths[1:], memory)
         start = _clock()
         align_documents(docs[0], docs[1:], learner=MemoryLearner(memory))
-        seconds = _since(start)
+        seconds, text = _since(start)
     start = _clock()
     for other in docs[1:]:  # the same documents, without the lexicon
         from tm.segment import segment_document
@@ -326,14 +330,17 @@ def _letter(folder: Path) -> None:
             tgt_lang=other.lang,
             lexicon=False,
         )
+    plain, plain_text = _since(start)
     print(
-        f"letter, 6 languages (raw documents, memory trained): {seconds} (target < 1 s); "
-        f"without the lexicon {_since(start)}"
+        f"letter, 6 languages (raw documents, memory trained): {text} (target < 1 s); "
+        f"without the lexicon {plain_text}"
     )
+    return seconds, plain
 
 
-def _long_pair(folder: Path) -> None:
-    """Seconds to align a 2,000-sentence en-fr pair, pre-segmented."""
+def _long_pair(folder: Path) -> tuple[float, float]:
+    """Seconds to align a 2,000-sentence en-fr pair, pre-segmented, on a cold memory and
+    without the lexicon."""
     src: list[str] = []
     tgt: list[str] = []
     for corpus in CORPORA:
@@ -345,13 +352,30 @@ def _long_pair(folder: Path) -> None:
     with Memory.open(folder / "cold.sqlite") as memory:
         start = _clock()
         align(*pair, src_lang="en", tgt_lang="fr", learner=MemoryLearner(memory))
-        seconds = _since(start)
+        seconds, text = _since(start)
     start = _clock()
     align(*pair, src_lang="en", tgt_lang="fr", lexicon=False)
+    plain, plain_text = _since(start)
     print(
-        f"2,000-sentence pair, cold memory: {seconds} (target < 3 s); without the "
-        f"lexicon {_since(start)}"
+        f"2,000-sentence pair, cold memory: {text} (target < 3 s); without the lexicon {plain_text}"
     )
+    return seconds, plain
+
+
+def _speed(folder: Path, runs: int) -> None:
+    """Measures 1 and 2, ``runs`` times each (a fresh memory every time), then the medians:
+    a shared machine's speed varies from run to run."""
+    times = []
+    for run in range(runs):
+        here = folder / f"run{run}"
+        here.mkdir()
+        times.append((*_letter(here), *_long_pair(here)))
+    if runs > 1:
+        letter, letter_plain, pair, pair_plain = map(statistics.median, zip(*times, strict=True))
+        print(
+            f"medians of {runs} runs: letter {letter:.2f} s (without the lexicon "
+            f"{letter_plain:.2f} s); 2,000-sentence pair {pair:.2f} s ({pair_plain:.2f} s)"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -361,15 +385,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--checks", action="store_true", help="the test corpus and the pool as memories too"
     )
+    parser.add_argument(
+        "--speed", type=int, metavar="N", help="the speed measures only, N times, and medians"
+    )
     args = parser.parse_args(argv)
     if not SHARED.is_dir():
         print(f"{SHARED} is missing: nothing to measure")
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if args.speed:
+            _speed(folder, args.speed)
+            return 0
         if not args.quick:
-            _letter(folder)
-            _long_pair(folder)
+            _speed(folder, 1)
         corpora = CORPORA[:1] if args.quick else CORPORA
         for corpus in corpora:
             for lang in LANGS:
