@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import tm.memory
 import tm.unit_writes
+from tm.align import align, presegmented
 from tm.errors import FormatError, InputError, LanguageError
 from tm.memory import ImportReport, Memory
 from tmx import bulk
@@ -99,6 +100,19 @@ def test_bulk_import_stores_what_the_streaming_reader_stores(tmp_path: Path, chu
     assert report.merged == 5  # the repeated unit
     assert report.skipped == 6  # the unit with nothing but an empty segment
     assert any("not YYYYMMDDThhmmssZ" in warning for warning in report.warnings)
+
+
+def test_an_alignment_before_leaves_the_import_in_bulk(tmp_path: Path) -> None:
+    """The aligner trains its two subword models in threads (tm/threads.py); kept in a pool,
+    they made this process one of several threads, and the import fell back to one core."""
+    words = ["council", "report", "session", "agenda", "member", "state", "budget", "office"]
+    pairs = [(words[k % 8], words[(k * 3 + 1) % 8]) for k in range(40)]
+    en = [f"The {a} and the {b} met on day {k}." for k, (a, b) in enumerate(pairs)]
+    fr = [f"Le {a} et le {b} ont siégé le jour {k}." for k, (a, b) in enumerate(pairs)]
+    align(presegmented(en), presegmented(fr), src_lang="en", tgt_lang="fr")
+    assert threading.active_count() == 1
+    path = _write(tmp_path / "mixed.tmx", list(range(len(UNITS))))
+    _same_as_streaming(tmp_path, path, 150)
 
 
 @settings(

@@ -5,8 +5,10 @@ directions of one computation (a document pair's two subword models, Model 1 bot
 band's dot products both ways) then take little more than the time of one on two cores.
 What the calls share must only be read, or written under keys that no other call writes.
 
-The threads are kept in one pool per process: starting a thread takes milliseconds, as long
-as the work of a short document's call.
+The threads end with the calls: a process left with threads of its own cannot fork safely,
+and a bulk TMX import forks its readers only from a process with one thread (tmx/bulk.py).
+Starting a thread takes milliseconds here, so callers ask for threads only for work that
+takes much longer.
 
 >>> side_by_side([lambda: 1, lambda: 2])
 [1, 2]
@@ -14,40 +16,23 @@ as the work of a short document's call.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from typing import TypeVar
 
 __all__ = ["side_by_side"]
 
 _T = TypeVar("_T")
-_NAME = "untm-side-by-side"
-
-
-@lru_cache(maxsize=1)
-def _pool(pid: int) -> ThreadPoolExecutor:
-    """The pool of this process (``pid``: a forked child makes its own; its parent's threads
-    are not in it), one thread fewer than the cores: the caller's thread is the other."""
-    return ThreadPoolExecutor(
-        max_workers=max(1, (os.cpu_count() or 2) - 1), thread_name_prefix=_NAME
-    )
 
 
 def side_by_side(calls: Sequence[Callable[[], _T]], *, threads: bool = True) -> list[_T]:
-    """The results of ``calls``, in order: the first made in this thread, the others in the
-    pool's threads; an exception of any is raised once all have ended. They are made one after
-    the other instead when ``threads`` is False (work too small to gain: each call then holds
-    the GIL for most of its time) or when called from a pool thread (which must not wait for
-    the pool it is part of)."""
-    if len(calls) < 2 or not threads or threading.current_thread().name.startswith(_NAME):
+    """The results of ``calls``, in order: the first made in this thread, the others in
+    threads of their own, which have ended when this returns; an exception of any is raised
+    once all have ended. With ``threads`` False (work too small to gain: each call would hold
+    the GIL for most of its time), they are made one after the other."""
+    if len(calls) < 2 or not threads:
         return [call() for call in calls]
-    others = [_pool(os.getpid()).submit(call) for call in calls[1:]]
-    try:
-        first = calls[0]()
-    finally:
-        for other in others:
-            other.exception()  # waits for it to end
-    return [first, *(other.result() for other in others)]
+    with ThreadPoolExecutor(max_workers=len(calls) - 1) as pool:
+        others = [pool.submit(call) for call in calls[1:]]
+        first = calls[0]()  # on an exception, leaving the pool waits for the others
+        return [first, *(other.result() for other in others)]
