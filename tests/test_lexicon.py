@@ -226,7 +226,7 @@ def test_models_trained_side_by_side_equal_those_trained_one_by_one() -> None:
     both = Learner().models([("en", src), ("ru", tgt)])
     assert [m.model for m in both] == [train(src, lang="en").model, train(tgt, lang="ru").model]
     learner = Learner()
-    first = learner.subwords("en", src)
+    (first,) = learner.models([("en", src)])
     assert learner.models([("en", src), ("ru", tgt)])[0] is first  # known: not trained again
 
 
@@ -378,13 +378,15 @@ def test_subword_models_are_cached_and_retrained_as_the_memory_grows(
 ) -> None:
     with _memory(memory_target, _corpus(50, seed=5)) as memory:
         learner = MemoryLearner(memory)
-        first = learner.subwords("en", ["An apple."])
-        assert MemoryLearner(memory).subwords("en", ["A pearl."]).model == first.model
+        (first,) = learner.models([("en", ["An apple."])])
+        (again,) = MemoryLearner(memory).models([("en", ["A pearl."])])
+        assert again.model == first.model
         memory.add(
             [Unit((Variant("en", s), Variant("ru", t))) for s, t in _corpus(300, seed=6)],
             origin="more.en.md",
         )
-        assert MemoryLearner(memory).subwords("en", ["A pearl."]).model != first.model
+        (retrained,) = MemoryLearner(memory).models([("en", ["A pearl."])])
+        assert retrained.model != first.model
 
 
 def test_a_retrained_model_sets_the_old_lexicon_aside(memory_target: str, tmp_path: Path) -> None:

@@ -351,14 +351,9 @@ class Learner:
     def __init__(self) -> None:
         self._models: dict[tuple[str, int], Subwords] = {}
 
-    def subwords(self, lang: str, texts: Sequence[str]) -> Subwords:
-        """A subword model for ``lang`` that knows ``texts``."""
-        (model,) = self.models([(lang, texts)])
-        return model
-
     def models(self, wanted: Sequence[tuple[str, Sequence[str]]]) -> list[Subwords]:
-        """:meth:`subwords` of each (language, texts), those to train trained side by side
-        (tm/threads.py: a document pair's two models in the time of one)."""
+        """A subword model for each (language, texts) that knows the texts, those to train
+        trained side by side (tm/threads.py: a document pair's two models in the time of one)."""
         found = [self.known(lang, texts) for lang, texts in wanted]
         todo = {k: texts for k, texts in enumerate(found) if not isinstance(texts, Subwords)}
         models = side_by_side(
