@@ -8,8 +8,8 @@ while this process stores the rows, in file order, in one transaction
 (:meth:`tm.memory.Memory.add_rows`). The workers also tokenise the units' sources for the
 memory's match index (:mod:`tm.index_rows`), which the import then writes without reading
 the units back. On two cores a million-unit file imports in 60% of the streaming reader's
-time (measured by ``bench/tmx_bench.py``). Workers are forked (Linux), not
-spawned: a spawned worker would import the caller's main module again.
+time (measured by ``bench/tmx_bench.py``). Workers are forked (Linux, from a process with
+one thread: tm/workers.py).
 
 The result is the same as the streaming reader's, warnings and their lines included. A
 ``</tu>`` that ends no unit can only lie in a comment, a CDATA section or a processing
@@ -24,14 +24,10 @@ reader, which reports the exact error with its line.
 from __future__ import annotations
 
 import codecs
-import ctypes
 import gc
 import io
 import os
 import re
-import signal
-import sys
-import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,6 +38,7 @@ from pathlib import Path
 from tm.index_rows import ImportTokens, RowsPart, encode_rows
 from tm.memory import ImportReport, Memory, UnitRows, encode_units, language_tag
 from tm.tokens import masked
+from tm.workers import can_fork, start_worker, usable_cores
 from tmx.tmx import TmxReader
 
 __all__ = ["CHUNK_BYTES", "MAX_UNIT_BYTES", "MIN_BYTES", "import_tmx"]
@@ -63,8 +60,6 @@ _ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']
 _BODY = re.compile(rb"<body[ \t\r\n]*>")
 _SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 _END = re.compile(rb"</tu>[ \t\r\n]*(</body>)[ \t\r\n]*</tmx>[ \t\r\n]*\Z")
-#: prctl(2): the signal a process gets when its parent ends
-_PR_SET_PDEATHSIG = 1
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -105,7 +100,7 @@ def import_tmx(
         StoreError: the memory cannot be written.
     """
     count = workers if workers is not None else _cores()
-    if count < 2 or not _can_fork():
+    if count < 2 or not can_fork():
         return None
     plan = _plan(path, MIN_BYTES if min_bytes is None else min_bytes)
     if plan is None:
@@ -136,19 +131,12 @@ def import_tmx(
     )
 
 
-def _can_fork() -> bool:
-    """Whether workers can be forked safely: on Linux (forking is unsafe on macOS, absent
-    on Windows), from a process with one thread (a fork copies no other thread, and a lock
-    one held would never be released in the workers)."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
-
-
 def _cores() -> int:
     """The workers to start: none on one core (1: too few); two on two or three cores (on
     two, measured: one worker cannot keep this process busy, two beside it use both cores);
     beyond that one per other core, at most three: storing takes this process about 4.5 us
     a unit where a worker reads one in about 10 us."""
-    usable = len(os.sched_getaffinity(0))
+    usable = usable_cores()
     return 1 if usable < 2 else min(max(usable - 1, 2), _MAX_WORKERS)
 
 
@@ -253,28 +241,11 @@ def _batches(
 
 
 def _worker(parent: int) -> None:
-    """Leave Ctrl-C to the importing process, which stops the workers, and die with it:
-    killed, terminated or hung up, it can stop no worker, which would wait forever for
-    chunks holding the input and the output. No cyclic garbage collection: a worker makes no
+    """Start a worker (tm/workers.py), without cyclic garbage collection: a worker makes no
     reference cycles, and its collections, triggered by the tuples of each unit, would cost
     time."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)  # not the importing process's handlers
-    _die_with(parent)
+    start_worker(parent)
     gc.disable()
-
-
-def _die_with(parent: int) -> None:
-    """Have Linux kill this worker when the process that forked it ends (``prctl``
-    ``PR_SET_PDEATHSIG``); end at once if it has ended already."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # no prctl: the pool's own checks remain
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _read_chunk(

@@ -1,0 +1,57 @@
+"""Worker processes forked from this one: whether it is safe, and how a worker starts.
+
+Two jobs spread over cores this way: a bulk TMX import (tmx/bulk.py) and the alignment of a
+document with its versions (tm/align.py: align_pairs). Workers are forked (Linux), not
+spawned: a spawned worker would import the caller's main module again, and a forked one
+inherits what the caller prepared (models, documents) without copying it through a pipe.
+
+A process may fork only while it has one thread: a fork copies no other thread, and a lock
+one held would never be released in the worker. (Threads of tm/threads.py end with their
+calls for this reason.)
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+
+__all__ = ["can_fork", "die_with", "start_worker", "usable_cores"]
+
+#: prctl(2): the signal a process gets when its parent ends
+_PR_SET_PDEATHSIG = 1
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked safely: on Linux (forking is unsafe on macOS, absent
+    on Windows), from a process with one thread."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0))
+
+
+def start_worker(parent: int) -> None:
+    """Start a worker forked from ``parent``: leave Ctrl-C to the parent, which stops the
+    workers, and die with it: killed, terminated or hung up, it can stop no worker, which
+    would wait forever for its work."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)  # not the parent's handlers
+    die_with(parent)
+
+
+def die_with(parent: int) -> None:
+    """Have Linux kill this worker when the process that forked it ends (``prctl``
+    ``PR_SET_PDEATHSIG``); end at once if it has ended already."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl: the pool's own checks remain
+    if os.getppid() != parent:
+        os._exit(1)
