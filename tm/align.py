@@ -37,9 +37,12 @@ carries warnings (as data) listing the suspect regions.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 
 from tm.align_levels import DEFAULT_VARIANCE, FLOOR, Plan, estimate, items, path_guide, two_level
@@ -50,14 +53,16 @@ from tm.bead_search import initial_ratio
 from tm.document import decode_text, read_document
 from tm.errors import AlignmentError, InputError, LanguageError
 from tm.lang import base, from_filename, normalize, script_for
-from tm.lexicon import Learned, Learner, learned_keys
+from tm.lexicon import Learned, Learner, Lexicon, learned_keys
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
 from tm.translation_similarity import lexical_costs
+from tm.workers import can_fork, start_worker, usable_cores
 
 __all__ = [
     "SUSPECT",
     "align",
     "align_documents",
+    "align_pairs",
     "align_files",
     "bead_lines",
     "multilingual",
@@ -70,6 +75,11 @@ SUSPECT = 0.3
 # Where a translation leaves out and adds sentences, the lexicon learns again from a lexical
 # pass's beads this many times at most (a third time gained nothing on the bench's corpora)
 _RELEARN = 2
+
+# A document's versions are aligned in worker processes (:func:`align_pairs`) when they hold
+# this many segments or more: below, forking and copying the results back take longer than
+# the worker saves (the letter's five versions hold some 560; aligning one takes 0.2-0.4 s)
+_WORKER_SEGMENTS = 200
 
 _Beads = list[tuple[tuple[int, ...], tuple[int, ...], float]]
 _Groups = list[tuple[list[int], list[int]]]
@@ -274,18 +284,127 @@ def align_documents(
     from tm.segment import segment_document
 
     src = segment_document(pivot, srx=srx)
+    versions = [(segment_document(other, srx=srx), other.lang) for other in others]
+    return align_pairs(src, versions, src_lang=pivot.lang, glossary=glossary, learner=learner)
+
+
+def align_pairs(
+    src: Sequence[Segment],
+    others: Sequence[tuple[Sequence[Segment], str]],
+    *,
+    src_lang: str,
+    glossary: Recogniser | None = None,
+    learner: Learner | None = None,
+    done: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> list[Alignment]:
+    """Align the pivot's segments ``src`` with each of ``others`` (segments, language), as
+    :func:`align` aligns one pair; ``done(k)`` is called as the pair ``k`` is aligned.
+
+    The pairs are independent: on several cores (``workers``, by default one per core), they
+    are aligned side by side in forked worker processes, with the same result. The learner's
+    subword models and prior lexicons are fetched here first (a memory's learner trains and
+    stores what it lacks, in this process), so that a worker reads and writes no memory. A
+    pair a worker fails on is aligned here again, so that its error is raised as :func:`align`
+    raises it.
+
+    Raises:
+        AlignmentError: if either side of a pair is empty.
+        LanguageError: if a text is not written in the script of its language.
+    """
     learner = learner or Learner()  # one for all: the pivot's subwords are learned once
-    return [
-        align(
-            src,
-            segment_document(other, srx=srx),
-            src_lang=pivot.lang,
-            tgt_lang=other.lang,
-            glossary=glossary,
-            learner=learner,
+    one = partial(align, src, src_lang=src_lang, glossary=glossary, learner=learner)
+    count = min(len(others), usable_cores() if workers is None else workers)
+    big = sum(len(tgt) for tgt, _ in others) >= _WORKER_SEGMENTS or workers is not None
+    results: dict[int, Alignment] = {}
+    if count > 1 and big and can_fork():
+        _check_language(src, normalize(src_lang), "pivot")  # what align() raises first
+        for tgt, lang in others:
+            _check_language(tgt, normalize(lang), "other")
+        ready = _prepared(learner, src, src_lang, others)
+        jobs = [partial(one, tgt, tgt_lang=lang, learner=ready) for tgt, lang in others]
+        for k, found in _in_workers(jobs, count):
+            if found is not None:
+                results[k] = found
+                if done is not None:
+                    done(k)
+    for k, (tgt, lang) in enumerate(others):  # all of them, or those no worker aligned
+        if k not in results:
+            results[k] = one(tgt, tgt_lang=lang)
+            if done is not None:
+                done(k)
+    return [results[k] for k in range(len(others))]
+
+
+def _prepared(
+    learner: Learner,
+    src: Sequence[Segment],
+    src_lang: str,
+    others: Sequence[tuple[Sequence[Segment], str]],
+) -> Learner:
+    """A learner holding what ``learner`` gives each pair of :func:`align_pairs` (the two
+    subword models and the prior lexicon), asked for in the order the pairs would ask, which
+    a forked worker can use without reading ``learner``'s memory; what a worker trains it
+    keeps in the worker only."""
+    s_base = base(normalize(src_lang))
+    ready = _Ready()
+    src_texts = [s.text for s in src]
+    for tgt, lang in others:
+        t_base, tgt_texts = base(normalize(lang)), [s.text for s in tgt]
+        wanted = [(s_base, src_texts), (t_base, tgt_texts)]
+        for (code, texts), model in zip(wanted, learner.models(wanted), strict=True):
+            ready.keep(code, texts, model)
+        ready.priors[(s_base, t_base)] = learner.prior(s_base, t_base)
+    return ready
+
+
+class _Ready(Learner):
+    """A learner of models and prior lexicons fetched before the workers forked
+    (:func:`_prepared`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.priors: dict[tuple[str, str], Lexicon | None] = {}
+
+    def prior(self, src_lang: str, tgt_lang: str) -> Lexicon | None:
+        return self.priors[(src_lang, tgt_lang)]  # a pair not prepared fails its worker
+
+
+_JOBS: list[Callable[[], Alignment]] = []  # a pool's jobs, set before its workers fork
+
+
+def _in_workers(
+    jobs: Sequence[Callable[[], Alignment]], count: int
+) -> Iterable[tuple[int, Alignment | None]]:
+    """(k, the result of ``jobs[k]``) as ``count`` forked workers make them, None where a
+    worker failed (an error, or a worker that died or could not start)."""
+    _JOBS[:] = jobs  # the workers inherit them: neither segments nor glossary are pickled
+    try:
+        pool = ProcessPoolExecutor(
+            count, mp_context=get_context("fork"), initializer=start_worker, initargs=(os.getpid(),)
         )
-        for other in others
-    ]
+    except (OSError, ImportError, NotImplementedError, ValueError):
+        _JOBS.clear()
+        return
+    try:
+        futures = {pool.submit(_job, k): k for k in range(len(jobs))}
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except Exception:  # the worker died: the pair is aligned again in this process
+                yield futures[future], None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _JOBS.clear()
+
+
+def _job(k: int) -> Alignment | None:
+    """In a worker: the result of job ``k``, or None if it raised (raised again, the error
+    could not always be copied back whole)."""
+    try:
+        return _JOBS[k]()
+    except Exception:
+        return None
 
 
 def presegmented(lines: Iterable[str]) -> list[Segment]:
@@ -361,20 +480,12 @@ def align_files(
             raise LanguageError(
                 f"{path} is in the pivot's language ({code}): align versions in other languages"
             )
-    learner = learner or Learner()
     if presegmented:
         texts = [read_presegmented(p) for p in paths]
-        return [
-            align(
-                texts[0],
-                texts[k],
-                src_lang=codes[0],
-                tgt_lang=codes[k],
-                glossary=glossary,
-                learner=learner,
-            )
-            for k in range(1, len(paths))
-        ]
+        versions = list(zip(texts[1:], codes[1:], strict=True))
+        return align_pairs(
+            texts[0], versions, src_lang=codes[0], glossary=glossary, learner=learner
+        )
     docs = [read_document(p, lang=code) for p, code in zip(paths, codes, strict=True)]
     return align_documents(docs[0], docs[1:], srx=srx, glossary=glossary, learner=learner)
 

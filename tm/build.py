@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from tm.documents import DocumentChange, DocumentStore, document_title, identify, tuid_prefix
 from tm.errors import InputError
 from tm.memory import Memory, language_tag
-from tm.models import Alignment, MultiBead, Unit, Variant
+from tm.models import MultiBead, Segment, Unit, Variant
 
 if TYPE_CHECKING:
     from tm.reference import ReferenceGlossary
@@ -68,7 +68,8 @@ def build_memory(
     Rebuilding a document replaces its rows' variants in the languages given, in one
     transaction, and keeps its other languages; other documents are never touched. Alignment
     starts from what the memory learned (tm/learned.py), which is learned again once the
-    units are stored. With ``reference`` (and a ``glossary``) the report carries the
+    units are stored; on several cores, the versions are aligned side by side
+    (:func:`tm.align.align_pairs`). With ``reference`` (and a ``glossary``) the report carries the
     document's reference glossary: the names it cites, official and as its versions write them
     (:func:`tm.reference.document_glossary`).
 
@@ -76,7 +77,7 @@ def build_memory(
         InputError: no other document, a language given twice, unreadable documents.
         AlignmentError: a document that cannot be aligned (e.g. empty).
     """
-    from tm.align import align, multilingual
+    from tm.align import align_pairs, multilingual
     from tm.document import read_document
     from tm.learned import MemoryLearner, update
     from tm.segment import segment_document
@@ -89,27 +90,23 @@ def build_memory(
     src = segment_document(pivot_doc, srx=srx)
     step(f"read {Path(pivot).name}")
     seen = {language_tag(pivot_doc.lang).split("-")[0]: Path(pivot).name}
-    alignments: list[Alignment] = []
-    learner = MemoryLearner(memory)
+    versions: list[tuple[list[Segment], str]] = []
     for path in others:
         doc = read_document(path)
         base = language_tag(doc.lang).split("-")[0]
         if base in seen:
             raise InputError(f"{path}: {seen[base]} is already in language {base!r}")
         seen[base] = Path(path).name
-        tgt = segment_document(doc, srx=srx)
+        versions.append((segment_document(doc, srx=srx), doc.lang))
         step(f"read {Path(path).name}")
-        alignments.append(
-            align(
-                src,
-                tgt,
-                src_lang=pivot_doc.lang,
-                tgt_lang=doc.lang,
-                glossary=glossary,
-                learner=learner,
-            )
-        )
-        step(f"aligned {pivot_doc.lang}-{doc.lang}")
+    alignments = align_pairs(  # side by side on several cores
+        src,
+        versions,
+        src_lang=pivot_doc.lang,
+        glossary=glossary,
+        learner=MemoryLearner(memory),
+        done=lambda k: step(f"aligned {pivot_doc.lang}-{versions[k][1]}"),
+    )
     rows = multilingual(alignments)
     doc_id = identify(pivot_doc, pivot, symbol=document)
     cited = None

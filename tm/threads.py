@@ -6,7 +6,8 @@ band's dot products both ways) then take little more than the time of one on two
 What the calls share must only be read, or written under keys that no other call writes.
 
 The threads end with the calls: a process left with threads of its own cannot fork safely,
-and a bulk TMX import forks its readers only from a process with one thread (tmx/bulk.py).
+and a bulk TMX import and the alignment of a document's versions fork their workers only from
+a process with one thread (tm/workers.py).
 Starting a thread takes milliseconds here, so callers ask for threads only for work that
 takes much longer.
 

@@ -1,0 +1,111 @@
+"""tm/align.py align_pairs: a document's versions aligned side by side in forked workers give
+what aligning them one by one gives, on our UN fixtures in six languages; a memory's learner
+is read and written in this process only; errors are raised as align() raises them; a worker
+that dies costs nothing but time; nothing is left running."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+import tm.align
+from tm.align import align_pairs
+from tm.document import read_document
+from tm.errors import AlignmentError, LanguageError
+from tm.learned import MemoryLearner
+from tm.memory import Memory
+from tm.models import Segment
+from tm.segment import segment_document
+
+UN = Path(__file__).parent / "fixtures" / "un"
+LANGS = ("ar", "es", "fr", "ru", "zh")
+
+pytestmark = pytest.mark.skipif(
+    not tm.align.can_fork(), reason="workers are forked on Linux, from a one-thread process"
+)
+
+Versions = list[tuple[list[Segment], str]]
+
+
+def _document(name: str) -> tuple[list[Segment], Versions]:
+    src = segment_document(read_document(UN / f"{name}.en.md"))
+    versions = [(segment_document(read_document(UN / f"{name}.{x}.md")), x) for x in LANGS]
+    return src, versions
+
+
+@pytest.mark.parametrize("name", ["resolution", "report", "goals"])
+def test_workers_align_as_one_process_does(name: str, tmp_path: Path) -> None:
+    src, versions = _document(name)
+    alone = align_pairs(src, versions, src_lang="en", workers=1)
+    done: list[int] = []
+    side = align_pairs(src, versions, src_lang="en", workers=2, done=done.append)
+    assert side == alone
+    assert sorted(done) == list(range(len(LANGS)))
+    with Memory.open(tmp_path / "a.sqlite") as a, Memory.open(tmp_path / "b.sqlite") as b:
+        alone = align_pairs(src, versions, src_lang="en", learner=MemoryLearner(a), workers=1)
+        side = align_pairs(src, versions, src_lang="en", learner=MemoryLearner(b), workers=2)
+        assert side == alone
+        # the models trained for the workers were stored by this process, as one by one
+        for lang in ("en", *LANGS):
+            assert b.learned(f"subwords:{lang}") == a.learned(f"subwords:{lang}") is not None
+
+
+def test_errors_are_raised_as_align_raises_them() -> None:
+    src, versions = _document("resolution")
+    arabic_as_french = [versions[0], (versions[0][0], "fr"), *versions[2:]]
+    for workers in (1, 2):
+        with pytest.raises(LanguageError, match="labelled 'fr' but is mostly written in Arabic"):
+            align_pairs(src, arabic_as_french, src_lang="en", workers=workers)
+        with pytest.raises(AlignmentError, match="the other text .es. is empty"):
+            align_pairs(src, [versions[0], ([], "es")], src_lang="en", workers=workers)
+
+
+def test_a_pair_whose_worker_dies_is_aligned_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    src, versions = _document("report")
+    alone = align_pairs(src, versions[:3], src_lang="en", workers=1)
+    parent = os.getpid()
+    real = tm.align._job
+
+    def dies_on_the_second(k: int) -> object:
+        if os.getpid() != parent and k == 1:
+            os._exit(1)  # killed: the pool breaks, and every pair not back is aligned here
+        return real(k)
+
+    monkeypatch.setattr(tm.align, "_job", dies_on_the_second)
+    assert align_pairs(src, versions[:3], src_lang="en", workers=2) == alone
+
+
+def test_nothing_is_left_running() -> None:
+    src, versions = _document("resolution")
+    align_pairs(src, versions, src_lang="en", workers=2)
+    assert threading.active_count() == 1
+    assert multiprocessing.active_children() == []
+    assert tm.align._JOBS == []
+
+
+def test_no_worker_is_forked_beside_threads_or_for_a_short_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process with threads cannot fork safely (tm/workers.py), and forking costs more than
+    a few short versions take."""
+    src, versions = _document("goals")
+    forked: list[int] = []
+    monkeypatch.setattr(tm.align, "_in_workers", lambda jobs, count: forked.append(count) or [])
+    short = [(tgt[:3], lang) for tgt, lang in versions]
+    align_pairs(src[:3], short, src_lang="en")
+    assert forked == []
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        align_pairs(src, versions, src_lang="en", workers=2)
+    finally:
+        stop.set()
+        thread.join()
+    assert forked == []
+    align_pairs(src, versions, src_lang="en", workers=2)
+    assert forked == [2]
