@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,13 @@ from tm.learned import MemoryLearner
 from tm.memory import Memory
 from tm.models import Segment
 from tm.segment import segment_document
+from tm.workers import can_fork
 
 UN = Path(__file__).parent / "fixtures" / "un"
 LANGS = ("ar", "es", "fr", "ru", "zh")
 
 pytestmark = pytest.mark.skipif(
-    not tm.align.can_fork(), reason="workers are forked on Linux, from a one-thread process"
+    not can_fork(), reason="workers are forked on Linux, from a one-thread process"
 )
 
 Versions = list[tuple[list[Segment], str]]
@@ -64,18 +66,27 @@ def test_errors_are_raised_as_align_raises_them() -> None:
             align_pairs(src, [versions[0], ([], "es")], src_lang="en", workers=workers)
 
 
+_PARENT = os.getpid()
+_REAL_JOB = tm.align._job
+
+
+def _dies_on_the_second(k: int) -> object:
+    """A job that kills its worker on the second pair (module-level: jobs are pickled)."""
+    if os.getpid() != _PARENT and k == 1:
+        os._exit(1)  # killed: the pool breaks, and every pair not back is aligned here
+    return _REAL_JOB(k)
+
+
+def _slow_but_the_first(k: int) -> object:
+    if os.getpid() != _PARENT and k:
+        time.sleep(60)
+    return _REAL_JOB(k)
+
+
 def test_a_pair_whose_worker_dies_is_aligned_here(monkeypatch: pytest.MonkeyPatch) -> None:
     src, versions = _document("report")
     alone = align_pairs(src, versions[:3], src_lang="en", workers=1)
-    parent = os.getpid()
-    real = tm.align._job
-
-    def dies_on_the_second(k: int) -> object:
-        if os.getpid() != parent and k == 1:
-            os._exit(1)  # killed: the pool breaks, and every pair not back is aligned here
-        return real(k)
-
-    monkeypatch.setattr(tm.align, "_job", dies_on_the_second)
+    monkeypatch.setattr(tm.align, "_job", _dies_on_the_second)
     assert align_pairs(src, versions[:3], src_lang="en", workers=2) == alone
 
 
@@ -94,7 +105,12 @@ def test_no_worker_is_forked_beside_threads_or_for_a_short_document(
     a few short versions take."""
     src, versions = _document("goals")
     forked: list[int] = []
-    monkeypatch.setattr(tm.align, "_in_workers", lambda jobs, count: forked.append(count) or [])
+
+    def in_workers(jobs: object, count: int) -> list[tuple[int, None]]:
+        forked.append(count)
+        return []  # every pair is then aligned in this process
+
+    monkeypatch.setattr(tm.align, "_in_workers", in_workers)
     short = [(tgt[:3], lang) for tgt, lang in versions]
     align_pairs(src[:3], short, src_lang="en")
     assert forked == []
@@ -109,3 +125,19 @@ def test_no_worker_is_forked_beside_threads_or_for_a_short_document(
     assert forked == []
     align_pairs(src, versions, src_lang="en", workers=2)
     assert forked == [2]
+
+
+def test_an_interrupted_call_waits_for_no_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (or an error here) ends the workers at once: a long pair takes minutes."""
+    src, versions = _document("resolution")
+
+    def interrupted(k: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tm.align, "_job", _slow_but_the_first)
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        align_pairs(src, versions, src_lang="en", workers=2, done=interrupted)
+    assert time.monotonic() - start < 30
+    assert multiprocessing.active_children() == []
+    assert tm.align._JOBS == []

@@ -386,6 +386,7 @@ def _in_workers(
     except (OSError, ImportError, NotImplementedError, ValueError):
         _JOBS.clear()
         return
+    finished = False
     try:
         futures = {pool.submit(_job, k): k for k in range(len(jobs))}
         for future in as_completed(futures):
@@ -393,9 +394,20 @@ def _in_workers(
                 yield futures[future], future.result()
             except Exception:  # the worker died: the pair is aligned again in this process
                 yield futures[future], None
+        finished = True
     finally:
+        if not finished:  # interrupted (Ctrl-C, an error here): no pair is waited for
+            _kill(pool)
         pool.shutdown(wait=True, cancel_futures=True)
         _JOBS.clear()
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """End the workers of ``pool`` at once: its shutdown waits for the jobs running, and
+    aligning a long pair takes minutes. (The executor has no public way to do this.)"""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
 
 
 def _job(k: int) -> Alignment | None:
