@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -106,9 +107,9 @@ def test_no_worker_is_forked_beside_threads_or_for_a_short_document(
     src, versions = _document("goals")
     forked: list[int] = []
 
-    def in_workers(jobs: object, count: int) -> list[tuple[int, None]]:
+    def in_workers(jobs: object, count: int) -> Iterator[tuple[int, None]]:
         forked.append(count)
-        return []  # every pair is then aligned in this process
+        yield from ()  # every pair is then aligned in this process
 
     monkeypatch.setattr(tm.align, "_in_workers", in_workers)
     short = [(tgt[:3], lang) for tgt, lang in versions]

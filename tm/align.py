@@ -38,8 +38,9 @@ carries warnings (as data) listing the suspect regions.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import closing
 from dataclasses import replace
 from functools import partial
 from multiprocessing import get_context
@@ -323,11 +324,12 @@ def align_pairs(
             _check_language(tgt, normalize(lang), "other")
         ready = _prepared(learner, src, src_lang, others)
         jobs = [partial(one, tgt, tgt_lang=lang, learner=ready) for tgt, lang in others]
-        for k, found in _in_workers(jobs, count):
-            if found is not None:
-                results[k] = found
-                if done is not None:
-                    done(k)
+        with closing(_in_workers(jobs, count)) as made:  # closed at once if done() raises
+            for k, found in made:
+                if found is not None:
+                    results[k] = found
+                    if done is not None:
+                        done(k)
     for k, (tgt, lang) in enumerate(others):  # all of them, or those no worker aligned
         if k not in results:
             results[k] = one(tgt, tgt_lang=lang)
@@ -375,7 +377,7 @@ _JOBS: list[Callable[[], Alignment]] = []  # a pool's jobs, set before its worke
 
 def _in_workers(
     jobs: Sequence[Callable[[], Alignment]], count: int
-) -> Iterable[tuple[int, Alignment | None]]:
+) -> Generator[tuple[int, Alignment | None], None, None]:
     """(k, the result of ``jobs[k]``) as ``count`` forked workers make them, None where a
     worker failed (an error, or a worker that died or could not start)."""
     _JOBS[:] = jobs  # the workers inherit them: neither segments nor glossary are pickled
