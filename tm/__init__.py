@@ -28,6 +28,7 @@ _NAMES: dict[str, str] = {
     # alignment
     "align_documents": "tm.align",
     "align_files": "tm.align",
+    "align_pairs": "tm.align",
     "multilingual": "tm.align",
     # memory
     "Memory": "tm.memory",
