@@ -20,6 +20,7 @@ import json
 import zlib
 from collections.abc import Sequence
 
+from tm.collector import paused
 from tm.errors import InputError, StoreError
 from tm.lang import base, normalize
 from tm.lexicon import Entry, Learner, Lexicon, learn
@@ -96,6 +97,7 @@ class MemoryLearner(Learner):
         return self._priors[pair]
 
 
+@paused()  # tens of thousands of entries (tm/collector.py)
 def stored_lexicon(memory: Memory, src_lang: str, tgt_lang: str) -> Lexicon | None:
     """The lexicon stored for the pair (either way round), or None when there is none or its
     subword models have been retrained since.
@@ -118,12 +120,13 @@ def stored_lexicon(memory: Memory, src_lang: str, tgt_lang: str) -> Lexicon | No
             if model is None or _digest(model[0]) != data["models"][lang]:
                 return None
         lexicon = Lexicon(
-            first, second, int(data["pairs"]), tuple(Entry(*row) for row in data["entries"])
+            first, second, int(data["pairs"]), tuple(map(Entry._make, data["entries"]))
         )
         return lexicon.reversed() if flip else lexicon
     return None
 
 
+@paused()
 def update(
     memory: Memory, pivot: str, others: Sequence[str], *, units: int = MAX_UNITS
 ) -> list[Lexicon]:

@@ -26,11 +26,13 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import regex
 
+from tm.collector import paused
 from tm.lang import base, script_for
 from tm.names import name_keys
 from tm.sparse_rows import distinct, distinct_inverse
@@ -77,10 +79,10 @@ KEPT = "="
 _WORDS = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}\p{N}'’-]*[\p{L}\p{M}\p{N}]")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """A source piece, a target piece, and the expected counts of one translating the other
-    under Model 1 source-to-target (``forward``) and target-to-source (``backward``)."""
+    under Model 1 source-to-target (``forward``) and target-to-source (``backward``). (A
+    tuple: a memory's lexicon holds tens of thousands, made and read in Python loops.)"""
 
     src: str
     tgt: str
@@ -99,23 +101,25 @@ class Lexicon:
     entries: tuple[Entry, ...] = field(repr=False)
 
     @cached_property
+    @paused()
     def _totals(self) -> tuple[dict[str, float], dict[str, float]]:
         src: dict[str, float] = {}
         tgt: dict[str, float] = {}
-        for e in self.entries:
-            src[e.src] = src.get(e.src, 0.0) + e.forward
-            tgt[e.tgt] = tgt.get(e.tgt, 0.0) + e.backward
+        for s, t, forward, backward in self.entries:
+            src[s] = src.get(s, 0.0) + forward
+            tgt[t] = tgt.get(t, 0.0) + backward
         return src, tgt
 
     @cached_property
+    @paused()
     def _indexes(self) -> tuple[_Index, _Index]:
         forward: _Index = {}
         backward: _Index = {}
-        for e in self.entries:
-            if e.forward > 0:
-                forward.setdefault(e.src, []).append((e.tgt, e.forward))
-            if e.backward > 0:
-                backward.setdefault(e.tgt, []).append((e.src, e.backward))
+        for s, t, to, back in self.entries:
+            if to > 0:
+                forward.setdefault(s, []).append((t, to))
+            if back > 0:
+                backward.setdefault(t, []).append((s, back))
         return forward, backward
 
     def counts(self, *, backward: bool = False) -> _Index:
@@ -131,7 +135,7 @@ class Lexicon:
 
     def reversed(self) -> Lexicon:
         """The same lexicon seen from the other language."""
-        flipped = tuple(Entry(e.tgt, e.src, e.backward, e.forward) for e in self.entries)
+        flipped = tuple(Entry(t, s, back, to) for s, t, to, back in self.entries)
         return Lexicon(self.tgt_lang, self.src_lang, self.pairs, flipped)
 
     def translations(self, piece: str, *, limit: int = 5) -> list[tuple[str, float, float]]:
@@ -170,6 +174,7 @@ def _content(piece: str) -> bool:
     return any(unicodedata.category(ch).startswith("L") for ch in piece)
 
 
+@paused()  # tens of thousands of entries (tm/collector.py)
 def learn(
     pairs: Sequence[tuple[Pieces, Pieces]],
     *,
@@ -204,18 +209,17 @@ def learn(
         threads=sum(len(s) * len(t) for s, t in pairs) >= _THREADED_CODES,
     )
     if prior is not None:  # what the prior knows of pieces the pairs do not have
-        src_vocab, tgt_vocab = vocabulary or (prior.counts(), prior.counts(backward=True))
-        for piece in src_vocab:
-            for other, count in prior.counts().get(piece, ()):
-                forward.setdefault((piece, other), count)
-        for piece in tgt_vocab:
-            for other, count in prior.counts(backward=True).get(piece, ()):
-                backward.setdefault((piece, other), count)
+        known = prior.counts(), prior.counts(backward=True)
+        vocabs = vocabulary or known
+        for learned, vocab, index in zip((forward, backward), vocabs, known, strict=True):
+            for piece in vocab:
+                for other, count in index.get(piece, ()):
+                    learned.setdefault((piece, other), count)
     keys = set(forward) | {(s, t) for t, s in backward}
     entries = tuple(
-        Entry(s, t, forward.get((s, t), 0.0), backward.get((t, s), 0.0))
+        Entry(s, t, to, back)
         for s, t in sorted(keys)
-        if max(forward.get((s, t), 0.0), backward.get((t, s), 0.0)) >= _KEEP
+        if max(to := forward.get((s, t), 0.0), back := backward.get((t, s), 0.0)) >= _KEEP
     )
     evidence = len(pairs) + (prior.pairs if prior is not None else 0)
     return Lexicon(src_lang, tgt_lang, evidence, entries)
@@ -402,6 +406,7 @@ class Learned:
         return self.lexicon.weight
 
 
+@paused()  # each sentence's pieces and keys, and the lexicon (tm/collector.py)
 def learned_keys(
     src: Sequence[str],
     tgt: Sequence[str],

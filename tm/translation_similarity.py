@@ -47,6 +47,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from tm.collector import paused
 from tm.lexicon import KEPT, Lexicon, distinct_pieces, piece_ids
 from tm.sparse_rows import SparseRows, band_dots
 from tm.threads import side_by_side
@@ -121,6 +122,7 @@ class _Table(NamedTuple):
     prob: _Floats
 
 
+@paused()  # a list of translations for each of the document's pieces (tm/collector.py)
 def _translations(
     lexicon: Lexicon, src: dict[str, int], tgt: dict[str, int], *, backward: bool
 ) -> _Table:
