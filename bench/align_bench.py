@@ -4,6 +4,9 @@
    target under 1 s for all five pairs once a memory has learned its subword models (the
    letter built into it first). The five pairs are aligned side by side on the machine's
    cores (tm/align.py: align_pairs); the same in one process is printed beside it.
+   1b. The same in a service's memory, which holds the lines of both corpora of 3 in six
+   languages beside the letter (3,126 units a pair): its lexicons, learned from many more
+   pairs, take longer to load and to learn from (no target of its own).
 2. A 2,000-sentence document pair (en-fr, pre-segmented, built from FLORES + NTREX lines
    as below), on a cold memory (subword training included); target under 3 s.
 3. FLORES-200 devtest and NTREX-128 (../shared/data/corpus), en with each of ar, es, fr, ru,
@@ -70,11 +73,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from align_eval import BeadPair, Scores, score_documents  # noqa: E402
 
-from tm.align import align, presegmented  # noqa: E402
+from tm.align import align, align_pairs, presegmented  # noqa: E402
+from tm.build import build_memory  # noqa: E402
+from tm.document import read_document  # noqa: E402
 from tm.learned import MAX_UNITS, MemoryLearner, update  # noqa: E402
 from tm.lexicon import Learner  # noqa: E402
 from tm.memory import Memory  # noqa: E402
 from tm.models import Unit, Variant  # noqa: E402
+from tm.segment import segment_document  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 DOC_LINES = 40
@@ -307,33 +313,34 @@ def _since(start: tuple[float, float]) -> tuple[float, str]:
     return wall - start[0], f"{wall - start[0]:.2f} s (CPU {cpu - start[1]:.2f} s)"
 
 
+def _letter_paths() -> list[Path]:
+    """The letter's English, then its five versions."""
+    letter = SHARED / "letter"
+    return [letter / "letter.en.md"] + [letter / x / f"letter.{x}.md" for x in LANGS]
+
+
+def _letter_timed(memory: Memory, workers: int | None) -> tuple[float, str]:
+    """Seconds to segment the letter and align its English with its five versions with the
+    learner of ``memory`` (tm/align.py: align_pairs, on ``workers``, by default the machine's
+    cores), and them as text."""
+    docs = [read_document(path) for path in _letter_paths()]
+    start = _clock()
+    versions = [(segment_document(other), other.lang) for other in docs[1:]]
+    src, learner = segment_document(docs[0]), MemoryLearner(memory)
+    align_pairs(src, versions, src_lang="en", learner=learner, workers=workers)
+    return _since(start)
+
+
 def _letter(folder: Path) -> tuple[float, float]:
     """Seconds to align the letter's English with its five versions, with a memory that
     learned its models from the letter before (the first training is not timed), and
-    without the lexicon; beside them, the first in one process (tm/align.py: align_pairs
-    aligns the versions side by side on the machine's cores)."""
-    from tm.align import align_pairs
-    from tm.build import build_memory
-    from tm.document import read_document
-    from tm.segment import segment_document
-
-    letter = SHARED / "letter"
-    paths = [letter / "letter.en.md"] + [letter / x / f"letter.{x}.md" for x in LANGS]
+    without the lexicon; beside them, the first in one process."""
+    paths = _letter_paths()
     docs = [read_document(path) for path in paths]
-
-    def segmented_and_aligned(memory: Memory, workers: int | None) -> None:
-        versions = [(segment_document(other), other.lang) for other in docs[1:]]
-        src, learner = segment_document(docs[0]), MemoryLearner(memory)
-        align_pairs(src, versions, src_lang="en", learner=learner, workers=workers)
-
     with Memory.open(folder / "letter.sqlite") as memory:
         build_memory(paths[0], paths[1:], memory)
-        start = _clock()
-        segmented_and_aligned(memory, None)
-        seconds, text = _since(start)
-        start = _clock()
-        segmented_and_aligned(memory, 1)
-        _, one_text = _since(start)
+        seconds, text = _letter_timed(memory, None)
+        _, one_text = _letter_timed(memory, 1)
     start = _clock()
     for other in docs[1:]:  # the same documents, without the lexicon
         align(
@@ -349,6 +356,26 @@ def _letter(folder: Path) -> tuple[float, float]:
         f"process {one_text}); without the lexicon, in one process {plain_text}"
     )
     return seconds, plain
+
+
+def _letter_in_a_service_memory(folder: Path) -> float:
+    """Seconds to align the letter as :func:`_letter` does, with a memory that also holds
+    the lines of both corpora in six languages (3,000 units a pair, as a service's memory
+    holds: its lexicons are learned from many more pairs, and load and learn in more time)."""
+    paths = _letter_paths()
+    with Memory.open(folder / "service.sqlite") as memory:
+        for corpus in CORPORA:
+            lines = {lang: corpus_lines(corpus, lang) for lang in ("en", *LANGS)}
+            units = [
+                Unit(tuple(Variant(lang, lines[lang][k]) for lang in lines))
+                for k in range(len(lines["en"]))
+            ]
+            memory.add(units, origin=corpus)
+        build_memory(paths[0], paths[1:], memory)
+        seconds, text = _letter_timed(memory, None)
+        _, one_text = _letter_timed(memory, 1)
+    print(f"letter, in a memory of 3,126 units in 6 languages: {text} (in one process {one_text})")
+    return seconds
 
 
 def _long_pair(folder: Path) -> tuple[float, float]:
@@ -376,18 +403,20 @@ def _long_pair(folder: Path) -> tuple[float, float]:
 
 
 def _speed(folder: Path, runs: int) -> None:
-    """Measures 1 and 2, ``runs`` times each (a fresh memory every time), then the medians:
+    """Measures 1, 1b and 2, ``runs`` times each (a fresh memory every time), then the medians:
     a shared machine's speed varies from run to run."""
     times = []
     for run in range(runs):
         here = folder / f"run{run}"
         here.mkdir()
-        times.append((*_letter(here), *_long_pair(here)))
+        times.append((*_letter(here), *_long_pair(here), _letter_in_a_service_memory(here)))
     if runs > 1:
-        letter, letter_plain, pair, pair_plain = map(statistics.median, zip(*times, strict=True))
+        medians = map(statistics.median, zip(*times, strict=True))
+        letter, letter_plain, pair, pair_plain, service = medians
         print(
             f"medians of {runs} runs: letter {letter:.2f} s (without the lexicon "
-            f"{letter_plain:.2f} s); 2,000-sentence pair {pair:.2f} s ({pair_plain:.2f} s)"
+            f"{letter_plain:.2f} s); 2,000-sentence pair {pair:.2f} s ({pair_plain:.2f} s); "
+            f"letter in a service's memory {service:.2f} s"
         )
 
 
