@@ -16,9 +16,10 @@ import pytest
 
 import tm.align
 from tm.align import align_pairs
+from tm.build import build_memory
 from tm.document import read_document
-from tm.errors import AlignmentError, LanguageError
-from tm.learned import MemoryLearner
+from tm.errors import AlignmentError, LanguageError, StoreError
+from tm.learned import MemoryLearner, stored_lexicon
 from tm.memory import Memory
 from tm.models import Segment
 from tm.segment import segment_document
@@ -55,6 +56,12 @@ def test_workers_align_as_one_process_does(name: str, tmp_path: Path) -> None:
         # the models trained for the workers were stored by this process, as one by one
         for lang in ("en", *LANGS):
             assert b.learned(f"subwords:{lang}") == a.learned(f"subwords:{lang}") is not None
+        # and with the lexicons a build learned (decoded in the workers)
+        build_memory(UN / f"{name}.en.md", [UN / f"{name}.{x}.md" for x in LANGS], b)
+        alone = align_pairs(src, versions, src_lang="en", learner=MemoryLearner(b), workers=1)
+        side = align_pairs(src, versions, src_lang="en", learner=MemoryLearner(b), workers=2)
+        assert side == alone
+        assert all(stored_lexicon(b, "en", lang) is not None for lang in LANGS)
 
 
 def test_errors_are_raised_as_align_raises_them() -> None:
@@ -142,3 +149,15 @@ def test_an_interrupted_call_waits_for_no_pair(monkeypatch: pytest.MonkeyPatch) 
     assert time.monotonic() - start < 30
     assert multiprocessing.active_children() == []
     assert tm.align._JOBS == []
+
+
+def test_a_damaged_stored_lexicon_is_reported_as_one_process_reports_it(tmp_path: Path) -> None:
+    src, versions = _document("resolution")
+    with Memory.open(tmp_path / "m.sqlite") as memory:
+        build_memory(UN / "resolution.en.md", [UN / f"resolution.{x}.md" for x in LANGS], memory)
+        memory.store_learned("lexicon:en-fr", b"not a lexicon", units=1)
+        for workers in (1, 2):
+            with pytest.raises(StoreError, match="the stored en-fr lexicon is damaged"):
+                align_pairs(
+                    src, versions, src_lang="en", learner=MemoryLearner(memory), workers=workers
+                )

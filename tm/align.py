@@ -345,9 +345,9 @@ def _prepared(
     others: Sequence[tuple[Sequence[Segment], str]],
 ) -> Learner:
     """A learner holding what ``learner`` gives each pair of :func:`align_pairs` (the two
-    subword models and the prior lexicon), asked for in the order the pairs would ask, which
-    a forked worker can use without reading ``learner``'s memory; what a worker trains it
-    keeps in the worker only."""
+    subword models, and what its prior lexicon is made from), asked for in the order the
+    pairs would ask, which a forked worker can use without reading ``learner``'s memory;
+    what a worker trains it keeps in the worker only."""
     s_base = base(normalize(src_lang))
     ready = _Ready()
     src_texts = [s.text for s in src]
@@ -356,20 +356,25 @@ def _prepared(
         wanted = [(s_base, src_texts), (t_base, tgt_texts)]
         for (code, texts), model in zip(wanted, learner.models(wanted), strict=True):
             ready.keep(code, texts, model)
-        ready.priors[(s_base, t_base)] = learner.prior(s_base, t_base)
+        ready.readers[(s_base, t_base)] = learner.prior_reader(s_base, t_base)
     return ready
 
 
 class _Ready(Learner):
     """A learner of models and prior lexicons fetched before the workers forked
-    (:func:`_prepared`)."""
+    (:func:`_prepared`): a prior is decoded in the worker that asks for it, where the
+    workers decode theirs side by side."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.priors: dict[tuple[str, str], Lexicon | None] = {}
+        self.readers: dict[tuple[str, str], Callable[[], Lexicon | None]] = {}
+        self._priors: dict[tuple[str, str], Lexicon | None] = {}
 
     def prior(self, src_lang: str, tgt_lang: str) -> Lexicon | None:
-        return self.priors[(src_lang, tgt_lang)]  # a pair not prepared fails its worker
+        pair = src_lang, tgt_lang
+        if pair not in self._priors:  # a pair not prepared fails its worker
+            self._priors[pair] = self.readers[pair]()
+        return self._priors[pair]
 
 
 _JOBS: list[Callable[[], Alignment]] = []  # a pool's jobs, set before its workers fork

@@ -18,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from tm.collector import paused
 from tm.errors import InputError, StoreError
@@ -96,8 +97,14 @@ class MemoryLearner(Learner):
             self._priors[pair] = stored_lexicon(self.memory, *pair)
         return self._priors[pair]
 
+    def prior_reader(self, src_lang: str, tgt_lang: str) -> Callable[[], Lexicon | None]:
+        """:meth:`prior`, its lexicon read from the memory now and decoded by the call."""
+        pair = base(src_lang), base(tgt_lang)
+        if pair in self._priors:
+            return super().prior_reader(*pair)
+        return _stored_reader(self.memory, *pair)
 
-@paused()  # tens of thousands of entries (tm/collector.py)
+
 def stored_lexicon(memory: Memory, src_lang: str, tgt_lang: str) -> Lexicon | None:
     """The lexicon stored for the pair (either way round), or None when there is none or its
     subword models have been retrained since.
@@ -105,25 +112,38 @@ def stored_lexicon(memory: Memory, src_lang: str, tgt_lang: str) -> Lexicon | No
     Raises:
         StoreError: if the stored lexicon cannot be read.
     """
+    return _stored_reader(memory, src_lang, tgt_lang)()
+
+
+def _stored_reader(memory: Memory, src_lang: str, tgt_lang: str) -> Callable[[], Lexicon | None]:
+    """:func:`stored_lexicon`'s reads of the memory, made now; the call returned decodes
+    the lexicon and checks its models."""
     for first, second, flip in ((src_lang, tgt_lang, False), (tgt_lang, src_lang, True)):
         stored = memory.learned(_lexicon_key(first, second))
         if stored is None:
             continue
-        try:
-            data = json.loads(zlib.decompress(stored[0]))
-        except (zlib.error, ValueError) as err:
-            raise StoreError(
-                f"{memory.name}: the stored {first}-{second} lexicon is damaged"
-            ) from err
+        digests = {}
         for lang in (first, second):
             model = memory.learned(_subwords_key(lang))
-            if model is None or _digest(model[0]) != data["models"][lang]:
-                return None
-        lexicon = Lexicon(
-            first, second, int(data["pairs"]), tuple(map(Entry._make, data["entries"]))
-        )
-        return lexicon.reversed() if flip else lexicon
-    return None
+            digests[lang] = None if model is None else _digest(model[0])
+        return partial(_decoded, stored[0], first, second, digests, flip=flip, name=memory.name)
+    return lambda: None
+
+
+@paused()  # tens of thousands of entries (tm/collector.py)
+def _decoded(
+    blob: bytes, first: str, second: str, digests: dict[str, str | None], *, flip: bool, name: str
+) -> Lexicon | None:
+    """The lexicon of ``first`` and ``second`` stored as ``blob`` (seen the other way round
+    with ``flip``), or None if it was not learned with the models of ``digests``."""
+    try:
+        data = json.loads(zlib.decompress(blob))
+    except (zlib.error, ValueError) as err:
+        raise StoreError(f"{name}: the stored {first}-{second} lexicon is damaged") from err
+    if any(digests[lang] is None or digests[lang] != data["models"][lang] for lang in digests):
+        return None
+    lexicon = Lexicon(first, second, int(data["pairs"]), tuple(map(Entry._make, data["entries"])))
+    return lexicon.reversed() if flip else lexicon
 
 
 @paused()

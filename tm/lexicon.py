@@ -22,7 +22,7 @@ its own translation (:func:`kept_words`), and so is a name spelt in Arabic lette
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import chain
@@ -382,6 +382,13 @@ class Learner:
     def prior(self, src_lang: str, tgt_lang: str) -> Lexicon | None:
         """What is known of the pair before this document (nothing, here)."""
         return None
+
+    def prior_reader(self, src_lang: str, tgt_lang: str) -> Callable[[], Lexicon | None]:
+        """:meth:`prior` in two steps: what needs the learner's store is read now, and the
+        call returned makes the lexicon without it (in a forked worker, tm/align.py:
+        align_pairs; decoding a memory's lexicon takes most of the time)."""
+        found = self.prior(src_lang, tgt_lang)
+        return lambda: found
 
 
 Keys = dict[str, int]
