@@ -57,7 +57,7 @@ from tm.lang import base, from_filename, normalize, script_for
 from tm.lexicon import Learned, Learner, Lexicon, learned_keys
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
 from tm.translation_similarity import lexical_costs
-from tm.workers import can_fork, start_worker, usable_cores
+from tm.workers import can_fork, forking, start_worker, usable_cores
 
 __all__ = [
     "SUSPECT",
@@ -395,7 +395,8 @@ def _in_workers(
         return
     finished = False
     try:
-        futures = {pool.submit(_job, k): k for k in range(len(jobs))}
+        with forking():  # the first submit forks the workers
+            futures = {pool.submit(_job, k): k for k in range(len(jobs))}
         for future in as_completed(futures):
             try:
                 yield futures[future], future.result()

@@ -17,11 +17,15 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["can_fork", "die_with", "start_worker", "usable_cores"]
+__all__ = ["can_fork", "die_with", "forking", "start_worker", "usable_cores"]
 
 #: prctl(2): the signal a process gets when its parent ends
 _PR_SET_PDEATHSIG = 1
+#: the signals that stop untm (tm/errors.py: Stopped; Ctrl-C)
+_STOPS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
 
 def can_fork() -> bool:
@@ -35,13 +39,30 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0))
 
 
+@contextmanager
+def forking() -> Iterator[None]:
+    """Hold the stop signals (Ctrl-C, SIGTERM, SIGHUP) while a pool may fork its workers.
+
+    A signal that comes during a fork has its handler run inside the fork's own hooks (the
+    logging module's), where the exception it raises is printed as ignored and lost: the
+    process went on, and printed a traceback. Held, it is handled once the block ends; a
+    worker starts with it held, and lets it through once :func:`start_worker` has set the
+    worker's own handlers."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def start_worker(parent: int) -> None:
-    """Start a worker forked from ``parent``: leave Ctrl-C to the parent, which stops the
-    workers, and die with it: killed, terminated or hung up, it can stop no worker, which
-    would wait forever for its work."""
+    """Start a worker forked from ``parent`` (under :func:`forking`): leave Ctrl-C to the
+    parent, which stops the workers, and die with it: killed, terminated or hung up, it can
+    stop no worker, which would wait forever for its work."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)  # not the parent's handlers
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     die_with(parent)
 
 

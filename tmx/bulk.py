@@ -38,7 +38,7 @@ from pathlib import Path
 from tm.index_rows import ImportTokens, RowsPart, encode_rows
 from tm.memory import ImportReport, Memory, UnitRows, encode_units, language_tag
 from tm.tokens import masked
-from tm.workers import can_fork, start_worker, usable_cores
+from tm.workers import can_fork, forking, start_worker, usable_cores
 from tmx.tmx import TmxReader
 
 __all__ = ["CHUNK_BYTES", "MAX_UNIT_BYTES", "MIN_BYTES", "import_tmx"]
@@ -231,7 +231,8 @@ def _batches(
 
     try:
         for line, chunk in _chunks(path, plan, size):
-            pending.append(pool.submit(_read_chunk, name, line, chunk, langs))
+            with forking():  # the first submit forks the workers
+                pending.append(pool.submit(_read_chunk, name, line, chunk, langs))
             if len(pending) >= 2 * workers:
                 yield collect()
         while pending:
