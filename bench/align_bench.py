@@ -51,7 +51,7 @@ pre-segmented, one sentence a line, and all documents are scored together (micro
 
 Usage: ``.venv/bin/python bench/align_bench.py [--quick] [--checks] [--speed N]``
 (``--quick``: FLORES only, no speed runs; ``--checks``: 7 and 8 too, about 10 more minutes;
-``--speed N``: 1 and 2 only, N times each, and their medians).
+``--speed N``: 1, 1b and 2 only, N times each, and their medians).
 """
 
 from __future__ import annotations
@@ -360,7 +360,7 @@ def _letter(folder: Path) -> tuple[float, float]:
 
 def _letter_in_a_service_memory(folder: Path) -> float:
     """Seconds to align the letter as :func:`_letter` does, with a memory that also holds
-    the lines of both corpora in six languages (3,000 units a pair, as a service's memory
+    the lines of both corpora in six languages (3,126 units a pair, as a service's memory
     holds: its lexicons are learned from many more pairs, and load and learn in more time)."""
     paths = _letter_paths()
     with Memory.open(folder / "service.sqlite") as memory:

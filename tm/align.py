@@ -37,13 +37,11 @@ carries warnings (as data) listing the suspect regions.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import closing
 from dataclasses import replace
 from functools import partial
-from multiprocessing import get_context
 from pathlib import Path
 
 from tm.align_levels import DEFAULT_VARIANCE, FLOOR, Plan, estimate, items, path_guide, two_level
@@ -57,7 +55,7 @@ from tm.lang import base, from_filename, normalize, script_for
 from tm.lexicon import Learned, Learner, Lexicon, learned_keys
 from tm.models import Alignment, Bead, Document, MultiBead, Segment
 from tm.translation_similarity import lexical_costs
-from tm.workers import can_fork, forking, start_worker, usable_cores
+from tm.workers import can_fork, forking, pool, usable_cores
 
 __all__ = [
     "SUSPECT",
@@ -385,18 +383,14 @@ def _in_workers(
 ) -> Generator[tuple[int, Alignment | None], None, None]:
     """(k, the result of ``jobs[k]``) as ``count`` forked workers make them, None where a
     worker failed (an error, or a worker that died or could not start)."""
-    _JOBS[:] = jobs  # the workers inherit them: neither segments nor glossary are pickled
-    try:
-        pool = ProcessPoolExecutor(
-            count, mp_context=get_context("fork"), initializer=start_worker, initargs=(os.getpid(),)
-        )
-    except (OSError, ImportError, NotImplementedError, ValueError):
-        _JOBS.clear()
+    workers = pool(count)
+    if workers is None:
         return
+    _JOBS[:] = jobs  # the workers inherit them: neither segments nor glossary are pickled
     finished = False
     try:
         with forking():  # the first submit forks the workers
-            futures = {pool.submit(_job, k): k for k in range(len(jobs))}
+            futures = {workers.submit(_job, k): k for k in range(len(jobs))}
         for future in as_completed(futures):
             try:
                 yield futures[future], future.result()
@@ -405,8 +399,8 @@ def _in_workers(
         finished = True
     finally:
         if not finished:  # interrupted (Ctrl-C, an error here): no pair is waited for
-            _kill(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
+            _kill(workers)
+        workers.shutdown(wait=True, cancel_futures=True)
         _JOBS.clear()
 
 

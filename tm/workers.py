@@ -17,14 +17,16 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing import get_context
 
-__all__ = ["can_fork", "die_with", "forking", "start_worker", "usable_cores"]
+__all__ = ["can_fork", "forking", "pool", "start_worker", "usable_cores"]
 
 #: prctl(2): the signal a process gets when its parent ends
 _PR_SET_PDEATHSIG = 1
-#: the signals that stop untm (tm/errors.py: Stopped; Ctrl-C)
+#: the signals that stop untm (Ctrl-C; SIGTERM and SIGHUP: cli/main.py)
 _STOPS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
 
@@ -37,6 +39,21 @@ def can_fork() -> bool:
 def usable_cores() -> int:
     """The cores this process may run on."""
     return len(os.sched_getaffinity(0))
+
+
+def pool(count: int, start: Callable[[int], None] | None = None) -> ProcessPoolExecutor | None:
+    """A pool of ``count`` workers to fork from this process, each started by ``start``
+    (given this process's id; by default :func:`start_worker`), or None if this system
+    cannot make one. Its first ``submit`` forks them all: make it under :func:`forking`."""
+    try:
+        return ProcessPoolExecutor(
+            count,
+            mp_context=get_context("fork"),
+            initializer=start or start_worker,
+            initargs=(os.getpid(),),
+        )
+    except (OSError, ImportError, NotImplementedError, ValueError):
+        return None
 
 
 @contextmanager
@@ -63,10 +80,10 @@ def start_worker(parent: int) -> None:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)  # not the parent's handlers
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
-    die_with(parent)
+    _die_with(parent)
 
 
-def die_with(parent: int) -> None:
+def _die_with(parent: int) -> None:
     """Have Linux kill this worker when the process that forked it ends (``prctl``
     ``PR_SET_PDEATHSIG``); end at once if it has ended already."""
     try:

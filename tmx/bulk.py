@@ -26,19 +26,17 @@ from __future__ import annotations
 import codecs
 import gc
 import io
-import os
 import re
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 from pathlib import Path
 
 from tm.index_rows import ImportTokens, RowsPart, encode_rows
 from tm.memory import ImportReport, Memory, UnitRows, encode_units, language_tag
 from tm.tokens import masked
-from tm.workers import can_fork, forking, start_worker, usable_cores
+from tm.workers import can_fork, forking, pool, start_worker, usable_cores
 from tmx.tmx import TmxReader
 
 __all__ = ["CHUNK_BYTES", "MAX_UNIT_BYTES", "MIN_BYTES", "import_tmx"]
@@ -113,19 +111,16 @@ def import_tmx(
     tokens = ImportTokens(langs) if langs else None
     if tokens is not None:
         masked("", "en")  # the tokenizer too
-    try:
-        pool = ProcessPoolExecutor(
-            count, mp_context=get_context("fork"), initializer=_worker, initargs=(os.getpid(),)
-        )
-    except (OSError, ImportError, NotImplementedError, ValueError):
+    readers = pool(count, _worker)
+    if readers is None:
         return None
     try:
-        batches = _batches(pool, count, path, plan, reader, chunk_bytes or CHUNK_BYTES, tokens)
+        batches = _batches(readers, count, path, plan, reader, chunk_bytes or CHUNK_BYTES, tokens)
         report = memory.add_rows(batches, origin=origin, keep_regions=keep_regions, tokens=tokens)
     except _Fallback:
         return None
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        readers.shutdown(wait=True, cancel_futures=True)
     return replace(
         report, skipped=reader.skipped, warnings=(*reader.all_warnings(), *report.warnings)
     )
